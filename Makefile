@@ -1,0 +1,90 @@
+# Baton: libbaton (static), the baton CLI, and the tests. `make check` runs every test twice:
+# once plainly and once under AddressSanitizer + UndefinedBehaviorSanitizer.
+
+PREFIX ?= /usr/local
+CC ?= cc
+BUILD ?= build
+
+# Recursive (=) so pkg-config runs after `deps` has installed the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags libgit2 jansson)
+PKG_LIBS = $(shell pkg-config --libs libgit2 jansson)
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS = $(shell pkg-config --libs check)
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -g -Iinclude $(WARN) $(PKG_CFLAGS)
+OPT ?= -O2
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC = $(wildcard src/lib/*.c)
+CLI_SRC = $(wildcard src/cli/*.c)
+UNIT_SRC = $(wildcard tests/unit/*.c)
+
+define objs
+$(patsubst %.c,$(1)/%.o,$(2))
+endef
+
+.PHONY: all deps check check-plain check-asan unit e2e demo install clean
+
+all: $(BUILD)/baton $(BUILD)/libbaton.a
+
+deps:
+	@tools/install-deps
+
+# ---- plain build ----
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libbaton.a: $(call objs,$(BUILD),$(LIB_SRC))
+	ar rcs $@ $^
+
+$(BUILD)/baton: $(call objs,$(BUILD),$(CLI_SRC)) $(BUILD)/libbaton.a
+	$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/check_baton: $(call objs,$(BUILD),$(UNIT_SRC)) $(BUILD)/libbaton.a
+	$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
+
+$(BUILD)/tests/unit/%.o: EXTRA_CFLAGS += $(CHECK_CFLAGS)
+
+# ---- tests ----
+# The sanitizer build is the same tree built into build/asan with the sanitizers on.
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=87
+
+check: deps
+	@$(MAKE) --no-print-directory check-plain
+	@$(MAKE) --no-print-directory check-asan
+
+check-plain: $(BUILD)/baton $(BUILD)/check_baton
+	@echo "== e2e tests (plain build) =="
+	@BATON=$(abspath $(BUILD)/baton) tests/e2e/run.sh
+	@echo "== unit tests (plain build) =="
+	@$(BUILD)/check_baton
+
+check-asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 EXTRA_CFLAGS="$(SAN_FLAGS)" \
+		EXTRA_LDFLAGS="$(SAN_FLAGS)" build/asan/baton build/asan/check_baton
+	@echo "== e2e tests (AddressSanitizer + UndefinedBehaviorSanitizer) =="
+	@$(ASAN_ENV) BATON_SANITIZED=1 BATON=$(abspath build/asan/baton) tests/e2e/run.sh
+	@echo "== unit tests (AddressSanitizer + UndefinedBehaviorSanitizer) =="
+	@$(ASAN_ENV) CK_FORK=no build/asan/check_baton
+
+unit: $(BUILD)/check_baton
+	$(BUILD)/check_baton
+
+e2e: $(BUILD)/baton
+	BATON=$(abspath $(BUILD)/baton) tests/e2e/run.sh
+
+demo: $(BUILD)/baton
+	@BATON=$(abspath $(BUILD)/baton) tools/demo
+
+install: $(BUILD)/baton $(BUILD)/libbaton.a
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/baton $(DESTDIR)$(PREFIX)/lib
+	install -m 0755 $(BUILD)/baton $(DESTDIR)$(PREFIX)/bin/baton
+	install -m 0644 include/baton/*.h $(DESTDIR)$(PREFIX)/include/baton/
+	install -m 0644 $(BUILD)/libbaton.a $(DESTDIR)$(PREFIX)/lib/libbaton.a
+
+clean:
+	rm -rf build demo
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

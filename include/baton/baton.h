@@ -1,0 +1,17 @@
+/* libbaton: the one header a front end includes. The CLI uses nothing else, which keeps the
+ * library a real library (the notmuch way). */
+#ifndef BATON_BATON_H
+#define BATON_BATON_H
+
+#include "baton/case.h"
+#include "baton/date.h"
+#include "baton/diff.h"
+#include "baton/error.h"
+#include "baton/history.h"
+#include "baton/record.h"
+#include "baton/staff.h"
+#include "baton/store.h"
+
+#define BATON_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,23 @@
+/* Dates and times as Baton stores them: calendar dates as YYYY-MM-DD, instants in UTC.
+ * Kept in one place so every command accepts and rejects exactly the same spellings. */
+#ifndef BATON_DATE_H
+#define BATON_DATE_H
+
+#include <stdint.h>
+#include <time.h>
+
+/* 1 when s is a real calendar date written YYYY-MM-DD (leap years included), else 0. */
+int baton_date_valid(const char *s);
+/* Days since 1970-01-01 of a valid date; returns BATON_EINVALID for anything else. */
+int baton_date_to_days(const char *s, int64_t *days);
+/* Writes the UTC calendar date of t as YYYY-MM-DD into out (11 bytes). */
+void baton_date_from_time(char out[11], time_t t);
+/* Today in UTC. BATON_TODAY (YYYY-MM-DD) overrides the clock, for reproducible tests and demos. */
+void baton_date_today(char out[11]);
+/* Parses YYYY-MM-DD (taken as the end of that UTC day) or YYYY-MM-DDTHH:MM[:SS][Z] into a UTC
+ * instant. Returns 0, or BATON_EINVALID. */
+int baton_datetime_parse(const char *s, time_t *out, int *date_only);
+/* Formats t as YYYY-MM-DDTHH:MM:SSZ into out (21 bytes). */
+void baton_datetime_format(char out[21], time_t t);
+
+#endif

@@ -1,0 +1,29 @@
+/* The versions of a case: every commit that changed its record, with who, when, why and which
+ * fields. This is what a PPR psychologist reads to learn how a plan came to be. */
+#ifndef BATON_HISTORY_H
+#define BATON_HISTORY_H
+
+#include "baton/store.h"
+
+#include <jansson.h>
+
+typedef struct {
+    baton_oid_hex commit;
+    baton_oid_hex version; /* blob id of case.json in this commit */
+    time_t when;
+    char author_name[128];
+    char author_email[128];
+    char staff[40];  /* from the Baton-Staff trailer */
+    char *subject;   /* "create case", "set plan.strengths" */
+    char *reason;    /* the why, or NULL */
+    json_t *fields;  /* changed field paths (array of strings) */
+} baton_case_version;
+
+/* Versions of case id, newest first, as of rev (NULL: head). */
+int baton_case_log(baton_store *store, const char *rev, const char *id, baton_case_version **out, size_t *n);
+void baton_case_log_free(baton_case_version *versions, size_t n);
+
+/* Splits a Baton commit message into subject, reason and the Baton-Staff trailer. */
+void baton_message_parse(const char *message, char **subject, char **reason, char staff[40]);
+
+#endif

@@ -1,0 +1,95 @@
+/* Records: the JSON documents Baton keeps in git (case, staff member, store metadata).
+ * A record is a jansson json_t. Its shape is described once, by a field table (baton_field),
+ * and that one table drives validation, `case set` value coercion and unknown-field errors.
+ * the schemas/ JSON Schemas state the same rules for outside tools; tests hold both to agreement. */
+#ifndef BATON_RECORD_H
+#define BATON_RECORD_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+typedef enum {
+    BATON_RECORD_CASE,
+    BATON_RECORD_STAFF,
+    BATON_RECORD_STORE
+} baton_record_kind;
+
+typedef enum {
+    BATON_FIELD_OBJECT,
+    BATON_FIELD_ARRAY,
+    BATON_FIELD_STRING, /* short single-line text */
+    BATON_FIELD_TEXT,   /* long text, newlines and tabs allowed */
+    BATON_FIELD_DATE,   /* YYYY-MM-DD */
+    BATON_FIELD_BOOL,
+    BATON_FIELD_INT,
+    BATON_FIELD_ENUM,
+    BATON_FIELD_STAFF,  /* a staff id, referring to the staff directory */
+    BATON_FIELD_ID,     /* the record's own id (case id, staff id) */
+    BATON_FIELD_LOCALID,/* element id inside a case: m1, f2, g1 */
+    BATON_FIELD_EMAIL,
+    BATON_FIELD_PHONE
+} baton_field_kind;
+
+enum {
+    BATON_FIELD_REQUIRED = 1 << 0,
+    BATON_FIELD_READONLY = 1 << 1, /* may not change once written */
+    BATON_FIELD_SECRET = 1 << 2    /* hidden from output unless asked for (national id) */
+};
+
+typedef struct baton_field {
+    const char *name;
+    baton_field_kind kind;
+    unsigned flags;
+    const char *const *values;        /* ENUM: NULL-terminated allowed values */
+    const struct baton_field *fields; /* OBJECT: members, ended by {NULL}; ARRAY: the item */
+    size_t max;                       /* strings: max characters; arrays: max items */
+    const char *key;                  /* ARRAY of objects: member naming each element */
+} baton_field;
+
+/* Limits stated in the README and the schemas. */
+#define BATON_SHORT_MAX 200
+#define BATON_TEXT_MAX 10000
+
+typedef struct {
+    char **items;
+    size_t count;
+    size_t cap;
+} baton_errors;
+
+void baton_errors_free(baton_errors *errs);
+
+/* The field table of a record kind; its `fields` are the top-level members. */
+const baton_field *baton_record_spec(baton_record_kind kind);
+const char *baton_record_kind_name(baton_record_kind kind);
+
+/* Checks doc against the table. Returns 0, or BATON_EINVALID with the first error as the last
+ * error message; when errs is given, every error ("path: problem") is appended to it. */
+int baton_record_validate(const json_t *doc, baton_record_kind kind, baton_errors *errs);
+
+/* Checks one value against one field of a table, naming problems from path. */
+int baton_field_validate(const json_t *v, const baton_field *f, const char *path);
+
+/* Canonical form: UTF-8, sorted keys, two-space indent, trailing newline. Caller frees. */
+char *baton_record_dump(const json_t *doc);
+
+/* Parses JSON text. Duplicate keys and invalid UTF-8 are refused; the message starts with
+ * `what` and gives line and column. */
+int baton_record_parse(const char *buf, size_t len, const char *what, json_t **out);
+
+/* Dotted paths into a record: `plan.challenges.home`, `plan.measures[m2].goal` (by element id),
+ * `plan.measures[0].goal` (by position). Finds the field's table entry and, if present, its
+ * value. Unknown fields are BATON_EINVALID naming the path. */
+int baton_record_path_lookup(json_t *doc, baton_record_kind kind, const char *path,
+                             const baton_field **spec, json_t **value);
+
+/* Sets the field at path from its text form: booleans as true/false/yes/no, lists as a
+ * comma-separated value or a JSON array, everything else as written. An empty value removes an
+ * optional field. Missing parent objects are created. Does not validate the whole record. */
+int baton_record_path_set(json_t *doc, baton_record_kind kind, const char *path, const char *value);
+
+/* 1 when s is valid UTF-8 of at most len bytes. */
+int baton_utf8_valid(const char *s, size_t len);
+/* Number of code points in valid UTF-8. */
+size_t baton_utf8_length(const char *s);
+
+#endif

@@ -1,0 +1,39 @@
+/* The staff directory (staff/<id>.json) and identity: every write is made as a known, active
+ * staff member, whose name and e-mail become the git author of the commit. */
+#ifndef BATON_STAFF_H
+#define BATON_STAFF_H
+
+#include "baton/store.h"
+
+#include <jansson.h>
+
+typedef struct {
+    char id[40];
+    char name[256];
+    char email[256];
+} baton_identity;
+
+/* Loads the staff member id as the author of writes. BATON_EDENIED when unknown or inactive. */
+int baton_identity_load(baton_store *store, const char *id, baton_identity *out);
+
+/* Staff record of id at rev (NULL: head). BATON_ENOTFOUND if unknown. */
+int baton_staff_get(baton_store *store, const char *rev, const char *id, json_t **out);
+/* Every staff record at head, as a JSON array sorted by id. */
+int baton_staff_list(baton_store *store, json_t **out);
+/* 1 when the directory has nobody yet: the first member may be added without an identity. */
+int baton_staff_empty(baton_store *store);
+
+/* Adds a staff record (validated; its id must be new). With as == NULL, only allowed while the
+ * directory is empty, and the new member is the author. */
+int baton_staff_add(baton_store *store, const baton_identity *as, json_t *record, const char *reason,
+                    baton_oid_hex commit);
+
+/* Marks id inactive. Refused (BATON_EINVALID) while id is the contact person of any active
+ * case; then *blocking receives the ids of those cases (JSON array), so they can be handed over. */
+int baton_staff_leave(baton_store *store, const baton_identity *as, const char *id, const char *reason,
+                      json_t **blocking, baton_oid_hex commit);
+
+/* "staff/<id>.json" into out. */
+void baton_staff_path(const char *id, char *out, size_t n);
+
+#endif

@@ -1,0 +1,92 @@
+/* The store: a directory holding the bare git repository that is the source of truth
+ * (repo.git), the derived index and the writers' lock. Reading works at any revision; every
+ * write is exactly one commit on refs/heads/main, made with a compare-and-swap so that no
+ * concurrent change is ever overwritten. */
+#ifndef BATON_STORE_H
+#define BATON_STORE_H
+
+#include <stddef.h>
+#include <time.h>
+
+typedef struct baton_store baton_store;
+
+/* A commit id in hex, or a blob id; 40 characters and a NUL. */
+typedef char baton_oid_hex[41];
+
+typedef struct {
+    const char *language;     /* da, sv, nb or en; default da */
+    const char *organisation; /* default "Unnamed organisation" */
+} baton_init_options;
+
+/* Creates a new store at path (created if missing, must not already hold a store). */
+int baton_store_init(const char *path, const baton_init_options *opts);
+/* Opens the store at path. BATON_ENOTFOUND if there is none. */
+int baton_store_open(baton_store **out, const char *path);
+/* Finds a store: start itself or its nearest parent directory holding repo.git. */
+int baton_store_discover(char **path_out, const char *start);
+void baton_store_free(baton_store *store);
+
+const char *baton_store_path(const baton_store *store);
+/* Store metadata from baton.json at open time. */
+const char *baton_store_language(const baton_store *store);
+const char *baton_store_organisation(const baton_store *store);
+
+/* The current head of refs/heads/main. */
+int baton_store_head(baton_store *store, baton_oid_hex out);
+/* Resolves a revision (commit id, prefix, or any git revspec) or a date (YYYY-MM-DD, meaning
+ * the end of that UTC day, or YYYY-MM-DDTHH:MM[:SS]Z) to the commit that was head then. */
+int baton_store_resolve(baton_store *store, const char *spec, baton_oid_hex out);
+
+/* Reads the file at path in commit rev (NULL: head). *buf is NUL-terminated and freed by the
+ * caller; blob_id (optional) receives the blob id, the "version" of that file. */
+int baton_store_read(baton_store *store, const char *rev, const char *path, char **buf, size_t *len,
+                     baton_oid_hex blob_id);
+/* The blob id of path in rev, or BATON_ENOTFOUND. */
+int baton_store_entry_id(baton_store *store, const char *rev, const char *path, baton_oid_hex out);
+/* Calls cb for every entry name of the directory at path in rev (NULL: head). A missing
+ * directory has no entries. A non-zero return from cb stops the walk and is returned. */
+int baton_store_list(baton_store *store, const char *rev, const char *path,
+                     int (*cb)(const char *name, int is_dir, void *ctx), void *ctx);
+
+/* One file to write (data != NULL) or delete (data == NULL) in a commit. */
+typedef struct {
+    const char *path;
+    const char *data;
+    size_t len;
+    /* The blob id this change was based on: "" means the file must not exist yet, NULL means
+     * no check. If the file at the current head differs, the commit is refused as a conflict. */
+    const char *expect;
+    /* How to name the file in a conflict message ("case 7kq2m9"). */
+    const char *label;
+} baton_change;
+
+typedef struct {
+    const char *author_name;
+    const char *author_email;
+    const char *message;
+    time_t when; /* 0: now */
+} baton_commit_options;
+
+/* Writes all changes as one commit on refs/heads/main, fsynced. If another writer moved the
+ * head meanwhile, the changes are applied to the new head and the commit is retried; a file
+ * whose content moved away from its `expect` gives BATON_ECONFLICT naming both versions. */
+int baton_store_commit(baton_store *store, const baton_change *changes, size_t n, const baton_commit_options *opts,
+                       baton_oid_hex out);
+
+/* Commit metadata, for logs. */
+typedef struct {
+    baton_oid_hex id;
+    baton_oid_hex parent; /* "" for the first commit */
+    char author_name[128];
+    char author_email[128];
+    time_t when;
+    char *message; /* freed by baton_commit_info_clear */
+} baton_commit_info;
+
+int baton_store_commit_info(baton_store *store, const char *rev, baton_commit_info *out);
+void baton_commit_info_clear(baton_commit_info *info);
+
+/* The id of a fresh random identifier of n characters from an unambiguous alphabet. */
+int baton_random_id(char *out, size_t n);
+
+#endif

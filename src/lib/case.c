@@ -1,0 +1,374 @@
+/* Creating, reading and saving cases. Saving is where the rules meet: the record is validated
+ * against its field table, read-only fields and staff references are checked, the commit
+ * message is checked for the child's name, and the write goes through the store's one commit
+ * path with the version the edit was based on, so a concurrent edit is a conflict, not a loss. */
+#include "baton/case.h"
+#include "baton/date.h"
+#include "baton/error.h"
+#include "baton/record.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* FNV-1a: a stable, well-spread hash; only the low byte is used, for the fan-out directory. */
+static unsigned fanout(const char *id)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+        h ^= *p;
+        h *= 16777619u;
+    }
+    return h & 0xff;
+}
+
+void baton_case_dir(const char *id, char *out, size_t n) { snprintf(out, n, "cases/%02x/%s", fanout(id), id); }
+
+void baton_case_path(const char *id, char *out, size_t n)
+{
+    snprintf(out, n, "cases/%02x/%s/case.json", fanout(id), id);
+}
+
+int baton_context_parse(const char *spec, json_t **out)
+{
+    static const char *const keys[] = {"kind", "institution", "group", "municipality"};
+    json_t *ctx = json_object();
+    const char *s = spec;
+    int i = 0;
+    *out = NULL;
+    while (i < 4) {
+        size_t n = i == 3 ? strlen(s) : strcspn(s, ":");
+        if (n > 0) {
+            json_t *v = json_stringn(s, n);
+            if (!v) {
+                json_decref(ctx);
+                return baton_error_set(BATON_EINVALID, "--context: not valid UTF-8");
+            }
+            json_object_set_new(ctx, keys[i], v);
+        }
+        i++;
+        s += n;
+        if (*s != ':')
+            break;
+        s++;
+    }
+    const baton_field *field;
+    json_t *unused;
+    baton_record_path_lookup(NULL, BATON_RECORD_CASE, "context", &field, &unused);
+    if (baton_field_validate(ctx, field, "context")) {
+        char msg[1200];
+        snprintf(msg, sizeof msg, "%s", baton_error_last());
+        json_decref(ctx);
+        return baton_error_set(BATON_EINVALID, "--context: %s (expected KIND:INSTITUTION[:GROUP[:MUNICIPALITY]])", msg);
+    }
+    *out = ctx;
+    return 0;
+}
+
+static int is_word_byte(unsigned char c) { return isalnum(c) || c >= 0x80; }
+
+/* Whole-word, ASCII-case-insensitive search for needle in hay. */
+static int contains_word(const char *hay, const char *needle, size_t nlen)
+{
+    size_t hlen = strlen(hay);
+    for (size_t i = 0; i + nlen <= hlen; i++) {
+        if (i > 0 && is_word_byte((unsigned char)hay[i - 1]))
+            continue;
+        if (strncasecmp(hay + i, needle, nlen) != 0)
+            continue;
+        if (i + nlen < hlen && is_word_byte((unsigned char)hay[i + nlen]))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+int baton_reason_check(const char *reason, const json_t *case_doc)
+{
+    size_t n = strlen(reason);
+    if (!baton_utf8_valid(reason, n))
+        return baton_error_set(BATON_EINVALID, "--reason: not valid UTF-8");
+    if (baton_utf8_length(reason) > 500)
+        return baton_error_set(BATON_EINVALID, "--reason: too long (at most 500 characters)");
+    for (const unsigned char *p = (const unsigned char *)reason; *p; p++)
+        if (*p < 0x20 && *p != '\n')
+            return baton_error_set(BATON_EINVALID, "--reason: contains a control character");
+    const char *name = json_string_value(json_object_get(json_object_get(case_doc, "child"), "name"));
+    if (!name)
+        return 0;
+    /* Commit messages are read by everyone with access to the repository and travel with every
+     * clone: they name the case by id, never the child. */
+    const char *s = name;
+    while (*s) {
+        size_t len = strcspn(s, " -");
+        if (len >= 2 && contains_word(reason, s, len))
+            return baton_error_set(BATON_EINVALID,
+                                   "--reason: must not contain the child's name; refer to the case by its id");
+        s += len;
+        while (*s == ' ' || *s == '-')
+            s++;
+    }
+    return 0;
+}
+
+char *baton_commit_message(const char *subject, const char *reason, const char *case_id, const char *staff_id)
+{
+    size_t n = strlen(subject) + (reason ? strlen(reason) : 0) + 256;
+    char *msg = malloc(n);
+    if (!msg)
+        return NULL;
+    size_t used = (size_t)snprintf(msg, n, "%s\n\n", subject);
+    if (reason && *reason)
+        used += (size_t)snprintf(msg + used, n - used, "%s\n\n", reason);
+    if (case_id)
+        used += (size_t)snprintf(msg + used, n - used, "Baton-Case: %s\n", case_id);
+    snprintf(msg + used, n - used, "Baton-Staff: %s\n", staff_id);
+    return msg;
+}
+
+/* ---- staff references ---- */
+
+typedef struct {
+    baton_store *store;
+    json_t *seen; /* staff id -> true (active) / false (inactive) */
+    int rc;
+} refs_ctx;
+
+static void check_refs(refs_ctx *ctx, const json_t *v, const baton_field *f, const char *path)
+{
+    char sub[512];
+    if (ctx->rc || !v)
+        return;
+    if (f->kind == BATON_FIELD_OBJECT) {
+        for (const baton_field *m = f->fields; m->name; m++) {
+            snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", m->name);
+            check_refs(ctx, json_object_get(v, m->name), m, sub);
+        }
+    } else if (f->kind == BATON_FIELD_ARRAY) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) {
+            snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+            check_refs(ctx, item, f->fields, sub);
+        }
+    } else if (f->kind == BATON_FIELD_STAFF) {
+        const char *id = json_string_value(v);
+        if (json_object_get(ctx->seen, id))
+            return;
+        json_t *rec;
+        if (baton_staff_get(ctx->store, NULL, id, &rec)) {
+            ctx->rc = baton_error_set(BATON_ENOTFOUND, "%s: unknown staff member '%s' (see 'baton staff list')", path, id);
+            return;
+        }
+        json_object_set_new(ctx->seen, id, json_boolean(json_is_true(json_object_get(rec, "active"))));
+        json_decref(rec);
+    }
+}
+
+static int check_record(baton_store *store, const json_t *old, json_t *doc)
+{
+    int rc = baton_record_validate(doc, BATON_RECORD_CASE, NULL);
+    if (rc)
+        return rc;
+    const baton_field *root = baton_record_spec(BATON_RECORD_CASE);
+    if (old) {
+        for (const baton_field *f = root->fields; f->name; f++) {
+            if ((f->flags & BATON_FIELD_READONLY) &&
+                !json_equal(json_object_get(old, f->name), json_object_get(doc, f->name)))
+                return baton_error_set(BATON_EINVALID, "%s: cannot be changed", f->name);
+        }
+    }
+    refs_ctx ctx = {store, json_object(), 0};
+    check_refs(&ctx, doc, root, "");
+    if (ctx.rc == 0) {
+        const char *contact = json_string_value(json_object_get(json_object_get(doc, "contact"), "staff"));
+        const char *was = old ? json_string_value(json_object_get(json_object_get(old, "contact"), "staff")) : NULL;
+        if ((!was || strcmp(was, contact) != 0) && !json_is_true(json_object_get(ctx.seen, contact)))
+            ctx.rc = baton_error_set(BATON_EINVALID, "contact.staff: '%s' is no longer active staff", contact);
+    }
+    json_decref(ctx.seen);
+    return ctx.rc;
+}
+
+static int write_case(baton_store *store, const baton_identity *as, const char *id, json_t *doc, const char *expect,
+                      const char *subject, const char *reason, baton_oid_hex commit)
+{
+    char path[128], label[64];
+    baton_case_path(id, path, sizeof path);
+    snprintf(label, sizeof label, "case %s", id);
+    char *data = baton_record_dump(doc);
+    char *msg = baton_commit_message(subject, reason, id, as->id);
+    int rc = BATON_ERROR;
+    if (data && msg) {
+        baton_change ch = {path, data, strlen(data), expect, label};
+        baton_commit_options co = {as->name, as->email, msg, 0};
+        rc = baton_store_commit(store, &ch, 1, &co, commit);
+    } else {
+        baton_error_set(BATON_ERROR, "out of memory");
+    }
+    free(data);
+    free(msg);
+    return rc;
+}
+
+int baton_case_create(baton_store *store, const baton_identity *as, const baton_case_new_options *opts,
+                      const char *reason, char *id_out, baton_oid_hex commit)
+{
+    json_t *context = NULL;
+    int rc;
+    char id[33], today[11];
+    if (!opts->child_name || !*opts->child_name)
+        return baton_error_set(BATON_EINVALID, "--child: required");
+    if (!opts->born)
+        return baton_error_set(BATON_EINVALID, "--born: required");
+    if (!baton_date_valid(opts->born))
+        return baton_error_set(BATON_EINVALID, "--born: not a date (YYYY-MM-DD): '%.40s'", opts->born);
+    if (!opts->contact || !*opts->contact)
+        return baton_error_set(BATON_EINVALID, "--contact: required: every case has exactly one contact person");
+    if (!opts->context)
+        return baton_error_set(BATON_EINVALID, "--context: required (KIND:INSTITUTION[:GROUP[:MUNICIPALITY]])");
+    if ((rc = baton_context_parse(opts->context, &context)))
+        return rc;
+    if (opts->id && strlen(opts->id) >= sizeof id)
+        return baton_error_set(BATON_EINVALID, "id: too long (at most 32 characters)");
+    if (opts->id)
+        snprintf(id, sizeof id, "%s", opts->id);
+    else if ((rc = baton_random_id(id, BATON_CASE_ID_LEN)))
+        goto out;
+    baton_date_today(today);
+    json_t *child = json_pack("{s:s?, s:s?}", "name", opts->child_name, "born", opts->born);
+    if (!child) {
+        rc = baton_error_set(BATON_EINVALID, "--child: not valid UTF-8");
+        goto out;
+    }
+    if (opts->national_id && *opts->national_id) {
+        json_t *nid = json_string(opts->national_id);
+        if (!nid) {
+            json_decref(child);
+            rc = baton_error_set(BATON_EINVALID, "--national-id: not valid UTF-8");
+            goto out;
+        }
+        json_object_set_new(child, "national_id", nid);
+    }
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:o, s:O, s:{s:s, s:s}, s:{}}", "id", id, "status", "active", "opened",
+                            today, "child", child, "context", context, "contact", "staff", opts->contact, "since",
+                            today, "plan");
+    if (!doc) {
+        rc = baton_error_set(BATON_EINVALID, "--contact: not valid UTF-8");
+        goto out;
+    }
+    rc = check_record(store, NULL, doc);
+    if (rc == BATON_EINVALID && strncmp(baton_error_last(), "contact.staff", 13) == 0)
+        rc = baton_error_set(BATON_EINVALID, "--contact: '%s' is not active staff", opts->contact);
+    else if (rc == BATON_ENOTFOUND && strncmp(baton_error_last(), "contact.staff", 13) == 0)
+        rc = baton_error_set(BATON_ENOTFOUND, "--contact: unknown staff member '%s'", opts->contact);
+    if (rc == 0 && reason)
+        rc = baton_reason_check(reason, doc);
+    if (rc == 0)
+        rc = write_case(store, as, id, doc, "", "create case", reason, commit);
+    json_decref(doc);
+    if (rc == 0)
+        snprintf(id_out, 33, "%s", id);
+out:
+    json_decref(context);
+    return rc;
+}
+
+int baton_case_load(baton_store *store, const char *rev, const char *id, json_t **out, baton_oid_hex version)
+{
+    char path[128], *buf;
+    size_t len;
+    *out = NULL;
+    for (const char *p = id; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+            return baton_error_set(BATON_ENOTFOUND, "no case with id '%.40s'", id);
+    if (!*id || strlen(id) > 32)
+        return baton_error_set(BATON_ENOTFOUND, "no case with id '%.40s'", id);
+    baton_case_path(id, path, sizeof path);
+    int rc = baton_store_read(store, rev, path, &buf, &len, version);
+    if (rc == BATON_ENOTFOUND)
+        return baton_error_set(BATON_ENOTFOUND, rev ? "no case with id '%s' at revision %.12s" : "no case with id '%s'%s",
+                               id, rev ? rev : "");
+    if (rc)
+        return rc;
+    rc = baton_record_parse(buf, len, path, out);
+    free(buf);
+    return rc;
+}
+
+int baton_case_save(baton_store *store, const baton_identity *as, const json_t *old, json_t *doc,
+                    const char *base, const char *what, const char *reason, baton_oid_hex commit)
+{
+    int rc;
+    commit[0] = '\0';
+    const char *id = json_string_value(json_object_get(old, "id"));
+    if (!id)
+        return baton_error_set(BATON_EINVALID, "id: missing in the stored record");
+    if ((rc = check_record(store, old, doc)))
+        return rc;
+    if (reason && (rc = baton_reason_check(reason, doc)))
+        return rc;
+    if (json_equal((json_t *)old, doc))
+        return 0;
+    return write_case(store, as, id, doc, base, what, reason, commit);
+}
+
+typedef struct {
+    baton_store *store;
+    const char *rev;
+    const char *prefix;
+    json_t *list;
+} cases_ctx;
+
+static int collect_case(const char *name, int is_dir, void *vctx)
+{
+    cases_ctx *ctx = vctx;
+    if (!is_dir)
+        return 0;
+    json_t *doc;
+    int rc = baton_case_load(ctx->store, ctx->rev, name, &doc, NULL);
+    if (rc == BATON_ENOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    json_array_append_new(ctx->list, doc);
+    return 0;
+}
+
+static int collect_fanout(const char *name, int is_dir, void *vctx)
+{
+    cases_ctx *ctx = vctx;
+    if (!is_dir)
+        return 0;
+    char dir[64];
+    snprintf(dir, sizeof dir, "cases/%s", name);
+    return baton_store_list(ctx->store, ctx->rev, dir, collect_case, ctx);
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    return strcmp(json_string_value(json_object_get(x, "id")), json_string_value(json_object_get(y, "id")));
+}
+
+int baton_case_list(baton_store *store, const char *rev, json_t **out)
+{
+    cases_ctx ctx = {store, rev, NULL, json_array()};
+    int rc = baton_store_list(store, rev, "cases", collect_fanout, &ctx);
+    if (rc) {
+        json_decref(ctx.list);
+        return rc;
+    }
+    size_t n = json_array_size(ctx.list);
+    json_t **items = malloc((n ? n : 1) * sizeof *items);
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(ctx.list, i));
+    qsort(items, n, sizeof *items, by_id);
+    json_array_clear(ctx.list);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(ctx.list, items[i]);
+    free(items);
+    *out = ctx.list;
+    return 0;
+}

@@ -1,0 +1,123 @@
+/* Calendar arithmetic without the C library's locale and time-zone traps: everything is UTC and
+ * computed from the proleptic Gregorian calendar directly (days_from_civil, after H. Hinnant). */
+#include "baton/date.h"
+#include "baton/error.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int days_in_month(int y, int m)
+{
+    static const int dim[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int parse_digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* Parses the YYYY-MM-DD prefix of s; year limited to 1900..2999 to catch typos like 0202. */
+static int parse_ymd(const char *s, int *y, int *m, int *d)
+{
+    if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    if (parse_digits(s, 4, y) || parse_digits(s + 5, 2, m) || parse_digits(s + 8, 2, d))
+        return -1;
+    if (*y < 1900 || *y > 2999 || *m < 1 || *m > 12 || *d < 1 || *d > days_in_month(*y, *m))
+        return -1;
+    return 0;
+}
+
+int baton_date_valid(const char *s)
+{
+    int y, m, d;
+    return s && strlen(s) == 10 && parse_ymd(s, &y, &m, &d) == 0;
+}
+
+int baton_date_to_days(const char *s, int64_t *days)
+{
+    int y, m, d;
+    if (!s || strlen(s) != 10 || parse_ymd(s, &y, &m, &d))
+        return baton_error_set(BATON_EINVALID, "not a date (YYYY-MM-DD): %s", s ? s : "(null)");
+    *days = days_from_civil(y, (unsigned)m, (unsigned)d);
+    return 0;
+}
+
+void baton_date_from_time(char out[11], time_t t)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void baton_date_today(char out[11])
+{
+    const char *fixed = getenv("BATON_TODAY");
+    if (fixed && baton_date_valid(fixed)) {
+        memcpy(out, fixed, 11);
+        return;
+    }
+    baton_date_from_time(out, time(NULL));
+}
+
+int baton_datetime_parse(const char *s, time_t *out, int *date_only)
+{
+    int y, m, d, hh = 23, mm = 59, ss = 59;
+    size_t n = s ? strlen(s) : 0;
+    if (n < 10 || parse_ymd(s, &y, &m, &d))
+        goto bad;
+    if (date_only)
+        *date_only = n == 10;
+    if (n > 10) {
+        const char *t = s + 10;
+        if ((*t != 'T' && *t != ' ') || strlen(t) < 6 || t[3] != ':')
+            goto bad;
+        if (parse_digits(t + 1, 2, &hh) || parse_digits(t + 4, 2, &mm))
+            goto bad;
+        t += 6;
+        ss = 0;
+        if (*t == ':') {
+            if (parse_digits(t + 1, 2, &ss))
+                goto bad;
+            t += 3;
+        }
+        if (*t == 'Z')
+            t++;
+        if (*t || hh > 23 || mm > 59 || ss > 60)
+            goto bad;
+    }
+    *out = (time_t)(days_from_civil(y, (unsigned)m, (unsigned)d) * 86400 + hh * 3600 + mm * 60 + ss);
+    return 0;
+bad:
+    return baton_error_set(BATON_EINVALID, "not a date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z): %s",
+                           s ? s : "(null)");
+}
+
+void baton_datetime_format(char out[21], time_t t)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

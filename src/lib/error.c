@@ -1,0 +1,28 @@
+/* The per-thread last error, the libgit2 way: return a code, keep the message aside. */
+#include "baton/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static _Thread_local char last_message[2048];
+static _Thread_local int last_code;
+
+const char *baton_error_last(void) { return last_message; }
+
+int baton_error_last_code(void) { return last_code; }
+
+int baton_error_set(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_message, sizeof last_message, fmt, ap);
+    va_end(ap);
+    last_code = code;
+    return code;
+}
+
+void baton_error_clear(void)
+{
+    last_message[0] = '\0';
+    last_code = 0;
+}

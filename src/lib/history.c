@@ -1,0 +1,146 @@
+/* Case history from git. libgit2 has no path-limited log, so we follow the first-parent chain
+ * and compare the tree entry id of the case's record with the parent's: a cheap id comparison,
+ * no blob is read unless the record changed. The walk stops at the commit that created the case.
+ * (The search index will keep this version map so logs need not walk at all.) */
+#include "baton/history.h"
+
+#include "baton/case.h"
+#include "baton/diff.h"
+#include "baton/error.h"
+#include "baton/record.h"
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void baton_message_parse(const char *message, char **subject, char **reason, char staff[40])
+{
+    size_t n = strcspn(message, "\n");
+    *subject = strndup(message, n);
+    *reason = NULL;
+    staff[0] = '\0';
+    const char *body = message + n;
+    while (*body == '\n')
+        body++;
+    /* trailers are the last paragraph, lines of "Baton-Key: value" */
+    const char *trailers = strstr(body, "Baton-");
+    while (trailers && trailers != body && trailers[-1] != '\n')
+        trailers = strstr(trailers + 1, "Baton-");
+    const char *end = trailers ? trailers : body + strlen(body);
+    while (end > body && end[-1] == '\n')
+        end--;
+    if (end > body)
+        *reason = strndup(body, (size_t)(end - body));
+    const char *st = trailers ? strstr(trailers, "Baton-Staff: ") : NULL;
+    if (st) {
+        st += strlen("Baton-Staff: ");
+        snprintf(staff, 40, "%.*s", (int)strcspn(st, "\n"), st);
+    }
+}
+
+static int entry_at(git_commit *c, const char *path, git_oid *out)
+{
+    git_tree *t;
+    git_tree_entry *e;
+    if (git_commit_tree(&t, c) < 0)
+        return -1;
+    int r = git_tree_entry_bypath(&e, t, path);
+    git_tree_free(t);
+    if (r < 0)
+        return 0;
+    git_oid_cpy(out, git_tree_entry_id(e));
+    git_tree_entry_free(e);
+    return 1;
+}
+
+static json_t *load_blob(baton_store *store, const git_oid *id)
+{
+    git_blob *b;
+    json_t *doc = NULL;
+    if (git_blob_lookup(&b, store->repo, id) < 0)
+        return NULL;
+    baton_record_parse(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), "case.json", &doc);
+    git_blob_free(b);
+    return doc;
+}
+
+void baton_case_log_free(baton_case_version *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].subject);
+        free(v[i].reason);
+        json_decref(v[i].fields);
+    }
+    free(v);
+}
+
+int baton_case_log(baton_store *store, const char *rev, const char *id, baton_case_version **out, size_t *count)
+{
+    char path[128];
+    git_commit *c;
+    int rc = baton_store_lookup_commit(store, rev, &c);
+    baton_case_version *v = NULL;
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    *count = 0;
+    if (rc)
+        return rc;
+    baton_case_path(id, path, sizeof path);
+    git_oid cur;
+    int have = entry_at(c, path, &cur);
+    if (have <= 0) {
+        git_commit_free(c);
+        return baton_error_set(BATON_ENOTFOUND, "no case with id '%s'", id);
+    }
+    while (have > 0) {
+        git_commit *parent = NULL;
+        git_oid prev;
+        int had = 0;
+        if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) == 0)
+            had = entry_at(parent, path, &prev);
+        if (had <= 0 || !git_oid_equal(&prev, &cur)) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 32;
+                baton_case_version *nv = realloc(v, cap * sizeof *nv);
+                if (!nv) {
+                    git_commit_free(parent);
+                    rc = baton_error_set(BATON_ERROR, "out of memory");
+                    break;
+                }
+                v = nv;
+            }
+            baton_case_version *x = &v[n++];
+            memset(x, 0, sizeof *x);
+            git_oid_tostr(x->commit, sizeof x->commit, git_commit_id(c));
+            git_oid_tostr(x->version, sizeof x->version, &cur);
+            const git_signature *a = git_commit_author(c);
+            x->when = (time_t)a->when.time;
+            snprintf(x->author_name, sizeof x->author_name, "%s", a->name);
+            snprintf(x->author_email, sizeof x->author_email, "%s", a->email);
+            baton_message_parse(git_commit_message(c), &x->subject, &x->reason, x->staff);
+            json_t *newer = load_blob(store, &cur), *older = had > 0 ? load_blob(store, &prev) : NULL;
+            baton_diff d;
+            if (baton_diff_records(older, newer, BATON_RECORD_CASE, &d) == 0) {
+                x->fields = baton_diff_fields(&d);
+                baton_diff_free(&d);
+            } else {
+                x->fields = json_array();
+            }
+            json_decref(newer);
+            json_decref(older);
+        }
+        git_commit_free(c);
+        c = parent;
+        cur = prev;
+        have = had;
+    }
+    git_commit_free(c);
+    if (rc) {
+        baton_case_log_free(v, n);
+        return rc;
+    }
+    *out = v;
+    *count = n;
+    return 0;
+}

@@ -1,0 +1,42 @@
+/* Canonical JSON in and out. The same content must always give the same bytes, so that git
+ * stores one blob per distinct record and diffs stay readable: sorted keys, two-space indent,
+ * UTF-8 as is (no \u escapes), a trailing newline. Parsing refuses duplicate keys, which would
+ * otherwise silently drop one of two values. */
+#include "baton/error.h"
+#include "baton/record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *baton_record_dump(const json_t *doc)
+{
+    char *s = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+    if (!s) {
+        baton_error_set(BATON_ERROR, "could not serialise record (out of memory?)");
+        return NULL;
+    }
+    size_t n = strlen(s);
+    char *out = realloc(s, n + 2);
+    if (!out) {
+        free(s);
+        baton_error_set(BATON_ERROR, "out of memory");
+        return NULL;
+    }
+    out[n] = '\n';
+    out[n + 1] = '\0';
+    return out;
+}
+
+int baton_record_parse(const char *buf, size_t len, const char *what, json_t **out)
+{
+    json_error_t err;
+    *out = NULL;
+    if (!baton_utf8_valid(buf, len))
+        return baton_error_set(BATON_EINVALID, "%s: not valid UTF-8", what);
+    json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+    if (!doc)
+        return baton_error_set(BATON_EINVALID, "%s: malformed JSON at line %d, column %d: %s", what, err.line,
+                               err.column, err.text);
+    *out = doc;
+    return 0;
+}

@@ -1,0 +1,182 @@
+/* The field tables of every record kind: the single C statement of what a valid record is.
+ * schemas/case.schema.json and schemas/staff.schema.json say the same for outside validators;
+ * when a field changes here, it changes there in the same commit. */
+#include "baton/record.h"
+
+#include <stddef.h>
+
+#define REQ BATON_FIELD_REQUIRED
+#define RO BATON_FIELD_READONLY
+#define SECRET BATON_FIELD_SECRET
+#define END {NULL, 0, 0, NULL, NULL, 0, NULL}
+
+#define F_STR(n, fl) {n, BATON_FIELD_STRING, fl, NULL, NULL, BATON_SHORT_MAX, NULL}
+#define F_TEXT(n, fl) {n, BATON_FIELD_TEXT, fl, NULL, NULL, BATON_TEXT_MAX, NULL}
+#define F_DATE(n, fl) {n, BATON_FIELD_DATE, fl, NULL, NULL, 0, NULL}
+#define F_BOOL(n, fl) {n, BATON_FIELD_BOOL, fl, NULL, NULL, 0, NULL}
+#define F_INT(n, fl) {n, BATON_FIELD_INT, fl, NULL, NULL, 0, NULL}
+#define F_ENUM(n, fl, v) {n, BATON_FIELD_ENUM, fl, v, NULL, 0, NULL}
+#define F_STAFF(n, fl) {n, BATON_FIELD_STAFF, fl, NULL, NULL, 0, NULL}
+#define F_OBJ(n, fl, f) {n, BATON_FIELD_OBJECT, fl, NULL, f, 0, NULL}
+#define F_ARR(n, fl, item, maxn, k) {n, BATON_FIELD_ARRAY, fl, NULL, item, maxn, k}
+
+static const char *const case_status[] = {"active", "closed", "transferred", NULL};
+static const char *const context_kinds[] = {"daycare", "school", "leisure", "special_school", "other", NULL};
+static const char *const frequencies[] = {"weekly", "fortnightly", "monthly", "on_news", NULL};
+static const char *const channels[] = {"aula", "email", "phone", "meeting", "sms", "other", NULL};
+static const char *const topics[] = {"progress", "challenges", "both", NULL};
+static const char *const details[] = {"brief", "detailed", NULL};
+static const char *const settings[] = {"school", "leisure", "home", NULL};
+static const char *const measure_status[] = {"planned", "active", "completed", "stopped", NULL};
+static const char *const comment_by[] = {"child", "guardian", "staff", NULL};
+static const char *const staff_roles[] = {"teacher", "pedagogue", "coordinator", "psychologist", "leader", "other", NULL};
+static const char *const languages[] = {"da", "sv", "nb", "en", NULL};
+
+/* ---- case ---- */
+
+static const baton_field child_fields[] = {
+    F_STR("name", REQ),
+    F_DATE("born", REQ),
+    {"national_id", BATON_FIELD_STRING, SECRET, NULL, NULL, 20, NULL},
+    END};
+
+static const baton_field context_fields[] = {
+    F_ENUM("kind", REQ, context_kinds),
+    F_STR("institution", REQ),
+    F_STR("group", 0),
+    F_STR("municipality", 0),
+    END};
+
+static const baton_field contact_fields[] = {
+    F_STAFF("staff", REQ),
+    F_DATE("since", REQ),
+    END};
+
+static const baton_field text_item = F_STR("", 0);
+
+static const baton_field team_member_fields[] = {
+    F_STAFF("staff", REQ),
+    F_STR("role", REQ),
+    F_ARR("responsible_for", 0, &text_item, 20, NULL),
+    END};
+static const baton_field team_member = F_OBJ("", 0, team_member_fields);
+
+static const baton_field channel_item = F_ENUM("", 0, channels);
+
+static const baton_field agreement_fields[] = {
+    F_ENUM("frequency", REQ, frequencies),
+    F_ARR("channels", REQ, &channel_item, 6, NULL),
+    F_ENUM("topics", REQ, topics),
+    F_ENUM("detail", REQ, details),
+    F_DATE("agreed_on", REQ),
+    END};
+
+static const baton_field guardian_fields[] = {
+    {"id", BATON_FIELD_LOCALID, REQ | RO, NULL, NULL, 0, NULL},
+    F_STR("name", REQ),
+    F_STR("relation", REQ),
+    {"phone", BATON_FIELD_PHONE, 0, NULL, NULL, 0, NULL},
+    {"email", BATON_FIELD_EMAIL, 0, NULL, NULL, 0, NULL},
+    F_OBJ("agreement", 0, agreement_fields),
+    END};
+static const baton_field guardian = F_OBJ("", 0, guardian_fields);
+
+static const baton_field challenges_fields[] = {
+    F_TEXT("school", 0),
+    F_TEXT("leisure", 0),
+    F_TEXT("home", 0),
+    END};
+
+static const baton_field measure_fields[] = {
+    {"id", BATON_FIELD_LOCALID, REQ | RO, NULL, NULL, 0, NULL},
+    F_ENUM("setting", REQ, settings),
+    F_TEXT("description", REQ),
+    F_TEXT("goal", REQ),
+    F_STAFF("responsible", REQ),
+    F_DATE("start", REQ),
+    F_DATE("review_by", REQ),
+    F_ENUM("status", REQ, measure_status),
+    F_TEXT("outcome", 0),
+    END};
+static const baton_field measure = F_OBJ("", 0, measure_fields);
+
+static const baton_field comment_fields[] = {
+    F_ENUM("by", REQ, comment_by),
+    F_TEXT("text", REQ),
+    F_DATE("date", REQ),
+    F_STAFF("staff", 0),
+    END};
+static const baton_field comment = F_OBJ("", 0, comment_fields);
+
+static const baton_field focus_fields[] = {
+    {"id", BATON_FIELD_LOCALID, REQ | RO, NULL, NULL, 0, NULL},
+    F_STR("area", REQ),
+    F_TEXT("text", REQ),
+    F_TEXT("support_school", 0),
+    F_TEXT("support_home", 0),
+    F_DATE("follow_up", 0),
+    F_ARR("comments", 0, &comment, 200, NULL),
+    END};
+static const baton_field focus = F_OBJ("", 0, focus_fields);
+
+static const baton_field plan_fields[] = {
+    F_TEXT("strengths", 0),
+    F_TEXT("works_well", 0),
+    F_TEXT("child_perspective", 0),
+    F_TEXT("guardian_perspective", 0),
+    F_OBJ("challenges", 0, challenges_fields),
+    F_BOOL("needs_predictability", 0),
+    F_TEXT("transition_notes", 0),
+    F_ARR("measures", 0, &measure, 200, "id"),
+    F_ARR("focus_points", 0, &focus, 100, "id"),
+    END};
+
+static const baton_field case_fields[] = {
+    {"id", BATON_FIELD_ID, REQ | RO, NULL, NULL, 0, NULL},
+    F_ENUM("status", REQ, case_status),
+    {"opened", BATON_FIELD_DATE, REQ | RO, NULL, NULL, 0, NULL},
+    F_OBJ("child", REQ, child_fields),
+    F_OBJ("context", REQ, context_fields),
+    F_OBJ("contact", REQ, contact_fields),
+    F_ARR("team", 0, &team_member, 50, "staff"),
+    F_ARR("guardians", 0, &guardian, 10, "id"),
+    F_OBJ("plan", REQ, plan_fields),
+    END};
+
+/* ---- staff ---- */
+
+static const baton_field staff_fields[] = {
+    {"id", BATON_FIELD_ID, REQ | RO, NULL, NULL, 0, NULL},
+    F_STR("name", REQ),
+    {"email", BATON_FIELD_EMAIL, REQ, NULL, NULL, 0, NULL},
+    F_ENUM("role", REQ, staff_roles),
+    F_STR("institution", 0),
+    F_BOOL("active", REQ),
+    F_DATE("left", 0),
+    END};
+
+/* ---- store metadata (baton.json) ---- */
+
+static const baton_field store_config_fields[] = {
+    F_INT("agreement_review_months", 0),
+    F_INT("audit_retention_days", 0),
+    END};
+
+static const baton_field store_fields[] = {
+    F_INT("format", REQ | RO),
+    {"store_id", BATON_FIELD_STRING, REQ | RO, NULL, NULL, 64, NULL},
+    F_ENUM("language", REQ, languages),
+    F_STR("organisation", REQ),
+    F_DATE("created", REQ | RO),
+    F_OBJ("config", 0, store_config_fields),
+    END};
+
+static const baton_field roots[] = {
+    [BATON_RECORD_CASE] = F_OBJ("case", 0, case_fields),
+    [BATON_RECORD_STAFF] = F_OBJ("staff", 0, staff_fields),
+    [BATON_RECORD_STORE] = F_OBJ("store", 0, store_fields),
+};
+
+const baton_field *baton_record_spec(baton_record_kind kind) { return &roots[kind]; }
+
+const char *baton_record_kind_name(baton_record_kind kind) { return roots[kind].name; }

@@ -1,0 +1,203 @@
+/* The staff directory and identity. Staff records are never deleted: someone who leaves is
+ * marked inactive, so old commits and records that name them still resolve to a person. */
+#include "baton/case.h"
+#include "baton/date.h"
+#include "baton/error.h"
+#include "baton/record.h"
+#include "baton/staff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void baton_staff_path(const char *id, char *out, size_t n) { snprintf(out, n, "staff/%s.json", id); }
+
+int baton_staff_get(baton_store *store, const char *rev, const char *id, json_t **out)
+{
+    char path[128], *buf;
+    size_t len;
+    *out = NULL;
+    if (strlen(id) > 32 || strchr(id, '/'))
+        return baton_error_set(BATON_ENOTFOUND, "unknown staff member '%.40s'", id);
+    baton_staff_path(id, path, sizeof path);
+    int rc = baton_store_read(store, rev, path, &buf, &len, NULL);
+    if (rc == BATON_ENOTFOUND)
+        return baton_error_set(BATON_ENOTFOUND, "unknown staff member '%s' (see 'baton staff list')", id);
+    if (rc)
+        return rc;
+    rc = baton_record_parse(buf, len, path, out);
+    free(buf);
+    return rc;
+}
+
+int baton_identity_load(baton_store *store, const char *id, baton_identity *out)
+{
+    json_t *rec;
+    if (!id || !*id)
+        return baton_error_set(BATON_EDENIED, "no identity: say who you are with --as STAFF or BATON_USER");
+    int rc = baton_staff_get(store, NULL, id, &rec);
+    if (rc == BATON_ENOTFOUND)
+        return baton_error_set(BATON_EDENIED, "--as: unknown staff member '%.40s'", id);
+    if (rc)
+        return rc;
+    if (!json_is_true(json_object_get(rec, "active"))) {
+        json_decref(rec);
+        return baton_error_set(BATON_EDENIED, "--as: staff member '%s' is no longer active", id);
+    }
+    snprintf(out->id, sizeof out->id, "%s", id);
+    snprintf(out->name, sizeof out->name, "%s", json_string_value(json_object_get(rec, "name")));
+    snprintf(out->email, sizeof out->email, "%s", json_string_value(json_object_get(rec, "email")));
+    json_decref(rec);
+    return 0;
+}
+
+typedef struct {
+    baton_store *store;
+    json_t *list;
+    int rc;
+} list_ctx;
+
+static int collect_staff(const char *name, int is_dir, void *vctx)
+{
+    list_ctx *ctx = vctx;
+    size_t n = strlen(name);
+    if (is_dir || n < 6 || strcmp(name + n - 5, ".json") != 0)
+        return 0;
+    char id[64];
+    snprintf(id, sizeof id, "%.*s", (int)(n - 5), name);
+    json_t *rec;
+    int rc = baton_staff_get(ctx->store, NULL, id, &rec);
+    if (rc)
+        return rc;
+    json_array_append_new(ctx->list, rec);
+    return 0;
+}
+
+int baton_staff_list(baton_store *store, json_t **out)
+{
+    list_ctx ctx = {store, json_array(), 0};
+    int rc = baton_store_list(store, NULL, "staff", collect_staff, &ctx);
+    if (rc) {
+        json_decref(ctx.list);
+        return rc;
+    }
+    *out = ctx.list; /* git trees are sorted by name, so the list is sorted by id */
+    return 0;
+}
+
+static int any_entry(const char *name, int is_dir, void *ctx)
+{
+    (void)name, (void)is_dir, (void)ctx;
+    return 1;
+}
+
+int baton_staff_empty(baton_store *store) { return baton_store_list(store, NULL, "staff", any_entry, NULL) == 0; }
+
+static int commit_staff(baton_store *store, const char *author_name, const char *author_email, json_t *record,
+                        const char *expect, const char *message, baton_oid_hex commit)
+{
+    char path[128];
+    const char *id = json_string_value(json_object_get(record, "id"));
+    baton_staff_path(id, path, sizeof path);
+    char *data = baton_record_dump(record);
+    if (!data)
+        return BATON_ERROR;
+    char label[80];
+    snprintf(label, sizeof label, "staff member %s", id);
+    baton_change ch = {path, data, strlen(data), expect, label};
+    baton_commit_options co = {author_name, author_email, message, 0};
+    int rc = baton_store_commit(store, &ch, 1, &co, commit);
+    free(data);
+    return rc;
+}
+
+int baton_staff_add(baton_store *store, const baton_identity *as, json_t *record, const char *reason,
+                    baton_oid_hex commit)
+{
+    int rc;
+    if (!json_object_get(record, "active"))
+        json_object_set_new(record, "active", json_true());
+    if ((rc = baton_record_validate(record, BATON_RECORD_STAFF, NULL)))
+        return rc;
+    if (reason && (rc = baton_reason_check(reason, NULL)))
+        return rc;
+    const char *id = json_string_value(json_object_get(record, "id"));
+    if (!as && !baton_staff_empty(store))
+        return baton_error_set(BATON_EDENIED, "--as: required (only the first staff member may be added without it)");
+    json_t *existing;
+    if (baton_staff_get(store, NULL, id, &existing) == 0) {
+        json_decref(existing);
+        return baton_error_set(BATON_EEXISTS, "staff member '%s' already exists", id);
+    }
+    char subject[128];
+    snprintf(subject, sizeof subject, "staff: add %s", id);
+    const char *by = as ? as->id : id;
+    char *msg = baton_commit_message(subject, reason, NULL, by);
+    if (!msg)
+        return baton_error_set(BATON_ERROR, "out of memory");
+    rc = commit_staff(store, as ? as->name : json_string_value(json_object_get(record, "name")),
+                      as ? as->email : json_string_value(json_object_get(record, "email")), record, "", msg, commit);
+    free(msg);
+    return rc;
+}
+
+int baton_staff_leave(baton_store *store, const baton_identity *as, const char *id, const char *reason,
+                      json_t **blocking, baton_oid_hex commit)
+{
+    json_t *rec = NULL, *cases = NULL;
+    int rc;
+    *blocking = NULL;
+    if (reason && (rc = baton_reason_check(reason, NULL)))
+        return rc;
+    if ((rc = baton_staff_get(store, NULL, id, &rec)))
+        return rc;
+    if (!json_is_true(json_object_get(rec, "active"))) {
+        json_decref(rec);
+        return baton_error_set(BATON_EINVALID, "staff member '%s' has already left", id);
+    }
+    if ((rc = baton_case_list(store, NULL, &cases))) {
+        json_decref(rec);
+        return rc;
+    }
+    json_t *held = json_array();
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c) {
+        const char *contact = json_string_value(json_object_get(json_object_get(c, "contact"), "staff"));
+        const char *status = json_string_value(json_object_get(c, "status"));
+        if (contact && strcmp(contact, id) == 0 && status && strcmp(status, "active") == 0)
+            json_array_append(held, json_object_get(c, "id"));
+    }
+    json_decref(cases);
+    if (json_array_size(held) > 0) {
+        char list[2048] = "";
+        json_array_foreach(held, i, c) {
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", json_string_value(c));
+        }
+        *blocking = held;
+        json_decref(rec);
+        return baton_error_set(BATON_EINVALID,
+                               "staff member '%s' is still the contact person of %zu active case(s): %s; "
+                               "hand them over first",
+                               id, json_array_size(*blocking), list);
+    }
+    json_decref(held);
+    char today[11], path[128];
+    baton_oid_hex version;
+    baton_date_today(today);
+    baton_staff_path(id, path, sizeof path);
+    if ((rc = baton_store_entry_id(store, NULL, path, version))) {
+        json_decref(rec);
+        return rc;
+    }
+    json_object_set_new(rec, "active", json_false());
+    json_object_set_new(rec, "left", json_string(today));
+    char subject[128];
+    snprintf(subject, sizeof subject, "staff: %s leaves", id);
+    char *msg = baton_commit_message(subject, reason, NULL, as->id);
+    rc = msg ? commit_staff(store, as->name, as->email, rec, version, msg, commit) : BATON_ERROR;
+    free(msg);
+    json_decref(rec);
+    return rc;
+}

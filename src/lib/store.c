@@ -1,0 +1,413 @@
+/* Opening, creating and reading a store. Reads go straight to git objects (no work tree, no
+ * index file), so any revision can be read the same way as the head. */
+#include "store_internal.h"
+
+#include "baton/date.h"
+#include "baton/error.h"
+#include "baton/record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BATON_STORE_FORMAT 1
+
+int baton_git_error(const char *doing)
+{
+    const git_error *e = git_error_last();
+    return baton_error_set(BATON_ERROR, "%s: %s", doing, e && e->message ? e->message : "unknown git error");
+}
+
+void baton_git_acquire(void)
+{
+    /* An acknowledged write must survive power loss: libgit2 leaves fsync off by default. */
+    if (git_libgit2_init() == 1)
+        git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+}
+
+void baton_git_release(void) { git_libgit2_shutdown(); }
+
+int baton_random_id(char *out, size_t n)
+{
+    static const char alphabet[] = "23456789abcdefghjkmnpqrstuvwxyz";
+    unsigned char raw[64];
+    if (n > sizeof raw)
+        return baton_error_set(BATON_EINVALID, "random id too long");
+    if (getrandom(raw, n, 0) != (ssize_t)n)
+        return baton_error_set(BATON_ERROR, "no randomness available: %s", strerror(errno));
+    for (size_t i = 0; i < n; i++)
+        out[i] = alphabet[raw[i] % (sizeof alphabet - 1)];
+    out[n] = '\0';
+    return 0;
+}
+
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s/%s", a, b);
+    return s;
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return -1;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0700) && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    }
+    return mkdir(buf, 0700) && errno != EEXIST ? -1 : 0;
+}
+
+static int is_store(const char *dir)
+{
+    char buf[PATH_MAX];
+    struct stat st;
+    if (snprintf(buf, sizeof buf, "%s/repo.git/HEAD", dir) >= (int)sizeof buf)
+        return 0;
+    return stat(buf, &st) == 0;
+}
+
+int baton_store_init(const char *path, const baton_init_options *opts)
+{
+    const char *lang = opts && opts->language ? opts->language : "da";
+    const char *org = opts && opts->organisation ? opts->organisation : "Unnamed organisation";
+    int rc = 0;
+    if (is_store(path))
+        return baton_error_set(BATON_EEXISTS, "%s: already holds a store", path);
+
+    /* Validate the metadata before anything touches the disk. */
+    char store_id[17], today[11];
+    if ((rc = baton_random_id(store_id, 16)))
+        return rc;
+    baton_date_today(today);
+    json_t *meta = json_pack("{s:i, s:s, s:s, s:s, s:s, s:{s:i, s:i}}", "format", BATON_STORE_FORMAT, "store_id",
+                             store_id, "language", lang, "organisation", org, "created", today, "config",
+                             "agreement_review_months", 6, "audit_retention_days", 180);
+    if (!meta)
+        return baton_error_set(BATON_EINVALID, "organisation: not valid UTF-8");
+    if ((rc = baton_record_validate(meta, BATON_RECORD_STORE, NULL))) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", baton_error_last());
+        json_decref(meta);
+        /* "language: 'xx' is not one of ..." reads well as an answer to --language */
+        return baton_error_set(BATON_EINVALID, "%s", msg);
+    }
+    char *data = baton_record_dump(meta);
+    json_decref(meta);
+    if (!data)
+        return BATON_ERROR;
+
+    baton_git_acquire();
+    char *repo_path = NULL, *lock_path = NULL;
+    git_repository *repo = NULL;
+    baton_store *store = NULL;
+    if (mkdir_p(path)) {
+        rc = baton_error_set(BATON_ERROR, "%s: cannot create directory: %s", path, strerror(errno));
+        goto out;
+    }
+    repo_path = join(path, "repo.git");
+    lock_path = join(path, "lock");
+    git_repository_init_options io = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+    io.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+    io.initial_head = "main";
+    io.description = "Baton case store";
+    if (git_repository_init_ext(&repo, repo_path, &io) < 0) {
+        rc = baton_git_error("cannot create repository");
+        goto out;
+    }
+    int fd = open(lock_path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        rc = baton_error_set(BATON_ERROR, "%s: %s", lock_path, strerror(errno));
+        goto out;
+    }
+    close(fd);
+    if ((rc = baton_store_open(&store, path)))
+        goto out;
+    baton_change ch = {"baton.json", data, strlen(data), "", "store metadata"};
+    baton_commit_options co = {"Baton", "baton@localhost", "store: initialise\n", 0};
+    baton_oid_hex head;
+    rc = baton_store_commit(store, &ch, 1, &co, head);
+out:
+    baton_store_free(store);
+    git_repository_free(repo);
+    free(repo_path);
+    free(lock_path);
+    free(data);
+    baton_git_release();
+    return rc;
+}
+
+int baton_store_open(baton_store **out, const char *path)
+{
+    *out = NULL;
+    if (!is_store(path))
+        return baton_error_set(BATON_ENOTFOUND, "no store at %s (create one with 'baton init')", path);
+    baton_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return baton_error_set(BATON_ERROR, "out of memory");
+    baton_git_acquire();
+    s->path = strdup(path);
+    s->repo_path = join(path, "repo.git");
+    s->lock_path = join(path, "lock");
+    if (git_repository_open_bare(&s->repo, s->repo_path) < 0) {
+        int rc = baton_git_error("cannot open repository");
+        baton_store_free(s);
+        return rc;
+    }
+    char *buf;
+    size_t len;
+    if (baton_store_read(s, NULL, "baton.json", &buf, &len, NULL) == 0) {
+        baton_record_parse(buf, len, "baton.json", &s->meta);
+        free(buf);
+    }
+    baton_error_clear();
+    *out = s;
+    return 0;
+}
+
+int baton_store_discover(char **path_out, const char *start)
+{
+    char buf[PATH_MAX];
+    if (!realpath(start, buf))
+        return baton_error_set(BATON_ENOTFOUND, "%s: %s", start, strerror(errno));
+    for (;;) {
+        if (is_store(buf)) {
+            *path_out = strdup(buf);
+            return 0;
+        }
+        char *slash = strrchr(buf, '/');
+        if (!slash || slash == buf)
+            break;
+        *slash = '\0';
+    }
+    if (is_store("/")) {
+        *path_out = strdup("/");
+        return 0;
+    }
+    return baton_error_set(BATON_ENOTFOUND,
+                           "no store found in %s or its parents (use --store PATH or BATON_STORE, or 'baton init')",
+                           start);
+}
+
+void baton_store_free(baton_store *store)
+{
+    if (!store)
+        return;
+    git_repository_free(store->repo);
+    json_decref(store->meta);
+    free(store->path);
+    free(store->repo_path);
+    free(store->lock_path);
+    free(store);
+    baton_git_release();
+}
+
+const char *baton_store_path(const baton_store *store) { return store->path; }
+
+static const char *meta_string(const baton_store *store, const char *key, const char *dflt)
+{
+    const char *v = json_string_value(json_object_get(store->meta, key));
+    return v ? v : dflt;
+}
+
+const char *baton_store_language(const baton_store *store) { return meta_string(store, "language", "en"); }
+
+const char *baton_store_organisation(const baton_store *store) { return meta_string(store, "organisation", ""); }
+
+int baton_store_head(baton_store *store, baton_oid_hex out)
+{
+    git_oid oid;
+    if (git_reference_name_to_id(&oid, store->repo, "refs/heads/main") < 0)
+        return baton_error_set(BATON_ENOTFOUND, "the store has no commits");
+    git_oid_tostr(out, 41, &oid);
+    return 0;
+}
+
+int baton_store_lookup_commit(baton_store *store, const char *rev, git_commit **out)
+{
+    git_oid oid;
+    if (!rev) {
+        if (git_reference_name_to_id(&oid, store->repo, "refs/heads/main") < 0)
+            return baton_error_set(BATON_ENOTFOUND, "the store has no commits");
+    } else if (git_oid_fromstr(&oid, rev) < 0) {
+        return baton_error_set(BATON_EINVALID, "'%s' is not a full commit id", rev);
+    }
+    if (git_commit_lookup(out, store->repo, &oid) < 0)
+        return baton_error_set(BATON_ENOTFOUND, "no such revision: %s", rev ? rev : "head");
+    return 0;
+}
+
+int baton_store_resolve(baton_store *store, const char *spec, baton_oid_hex out)
+{
+    time_t when;
+    int date_only;
+    git_commit *c = NULL;
+    int rc = 0;
+    if (strlen(spec) >= 10 && spec[4] == '-' && spec[7] == '-') {
+        if (baton_datetime_parse(spec, &when, &date_only))
+            return BATON_EINVALID;
+        /* Walk the first-parent chain back to the head as it stood then. */
+        if ((rc = baton_store_lookup_commit(store, NULL, &c)))
+            return rc;
+        while (git_commit_time(c) > when) {
+            git_commit *parent = NULL;
+            if (git_commit_parentcount(c) == 0 || git_commit_parent(&parent, c, 0) < 0) {
+                git_commit_free(c);
+                return baton_error_set(BATON_ENOTFOUND, "the store did not exist yet at %s", spec);
+            }
+            git_commit_free(c);
+            c = parent;
+        }
+        git_oid_tostr(out, 41, git_commit_id(c));
+        git_commit_free(c);
+        return 0;
+    }
+    git_object *obj = NULL, *peeled = NULL;
+    if (git_revparse_single(&obj, store->repo, spec) < 0 || git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+        git_object_free(obj);
+        return baton_error_set(BATON_ENOTFOUND, "no such revision: %s", spec);
+    }
+    git_oid_tostr(out, 41, git_object_id(peeled));
+    git_object_free(peeled);
+    git_object_free(obj);
+    return 0;
+}
+
+static int lookup_entry(baton_store *store, const char *rev, const char *path, git_tree_entry **entry)
+{
+    git_commit *c;
+    git_tree *tree;
+    int rc = baton_store_lookup_commit(store, rev, &c);
+    if (rc)
+        return rc;
+    if (git_commit_tree(&tree, c) < 0) {
+        git_commit_free(c);
+        return baton_git_error("cannot read tree");
+    }
+    int r = git_tree_entry_bypath(entry, tree, path);
+    git_tree_free(tree);
+    git_commit_free(c);
+    if (r == GIT_ENOTFOUND)
+        return baton_error_set(BATON_ENOTFOUND, "%s: not found", path);
+    return r < 0 ? baton_git_error(path) : 0;
+}
+
+int baton_store_entry_id(baton_store *store, const char *rev, const char *path, baton_oid_hex out)
+{
+    git_tree_entry *e;
+    int rc = lookup_entry(store, rev, path, &e);
+    if (rc)
+        return rc;
+    git_oid_tostr(out, 41, git_tree_entry_id(e));
+    git_tree_entry_free(e);
+    return 0;
+}
+
+int baton_store_read(baton_store *store, const char *rev, const char *path, char **buf, size_t *len,
+                     baton_oid_hex blob_id)
+{
+    git_tree_entry *e;
+    git_blob *blob;
+    int rc = lookup_entry(store, rev, path, &e);
+    if (rc)
+        return rc;
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+        git_tree_entry_free(e);
+        return baton_error_set(BATON_ENOTFOUND, "%s: not a file", path);
+    }
+    if (git_blob_lookup(&blob, store->repo, git_tree_entry_id(e)) < 0) {
+        git_tree_entry_free(e);
+        return baton_git_error(path);
+    }
+    if (blob_id)
+        git_oid_tostr(blob_id, 41, git_tree_entry_id(e));
+    size_t n = (size_t)git_blob_rawsize(blob);
+    char *data = malloc(n + 1);
+    if (data) {
+        memcpy(data, git_blob_rawcontent(blob), n);
+        data[n] = '\0';
+    }
+    git_blob_free(blob);
+    git_tree_entry_free(e);
+    if (!data)
+        return baton_error_set(BATON_ERROR, "out of memory");
+    *buf = data;
+    if (len)
+        *len = n;
+    return 0;
+}
+
+int baton_store_list(baton_store *store, const char *rev, const char *path,
+                     int (*cb)(const char *name, int is_dir, void *ctx), void *ctx)
+{
+    git_commit *c;
+    git_tree *root, *tree = NULL;
+    int rc = baton_store_lookup_commit(store, rev, &c);
+    if (rc)
+        return rc;
+    if (git_commit_tree(&root, c) < 0) {
+        git_commit_free(c);
+        return baton_git_error("cannot read tree");
+    }
+    git_commit_free(c);
+    if (path && *path) {
+        git_tree_entry *e;
+        if (git_tree_entry_bypath(&e, root, path) < 0) {
+            git_tree_free(root);
+            return 0;
+        }
+        int ok = git_tree_entry_type(e) == GIT_OBJECT_TREE && git_tree_lookup(&tree, store->repo, git_tree_entry_id(e)) == 0;
+        git_tree_entry_free(e);
+        git_tree_free(root);
+        if (!ok)
+            return 0;
+    } else {
+        tree = root;
+    }
+    size_t n = git_tree_entrycount(tree);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+        rc = cb(git_tree_entry_name(e), git_tree_entry_type(e) == GIT_OBJECT_TREE, ctx);
+    }
+    git_tree_free(tree);
+    return rc;
+}
+
+int baton_store_commit_info(baton_store *store, const char *rev, baton_commit_info *out)
+{
+    git_commit *c;
+    int rc = baton_store_lookup_commit(store, rev, &c);
+    if (rc)
+        return rc;
+    memset(out, 0, sizeof *out);
+    git_oid_tostr(out->id, 41, git_commit_id(c));
+    if (git_commit_parentcount(c) > 0)
+        git_oid_tostr(out->parent, 41, git_commit_parent_id(c, 0));
+    const git_signature *a = git_commit_author(c);
+    snprintf(out->author_name, sizeof out->author_name, "%s", a->name);
+    snprintf(out->author_email, sizeof out->author_email, "%s", a->email);
+    out->when = (time_t)a->when.time;
+    out->message = strdup(git_commit_message(c));
+    git_commit_free(c);
+    return out->message ? 0 : baton_error_set(BATON_ERROR, "out of memory");
+}
+
+void baton_commit_info_clear(baton_commit_info *info)
+{
+    free(info->message);
+    info->message = NULL;
+}
