@@ -87,6 +87,16 @@ int baton_record_path_lookup(json_t *doc, baton_record_kind kind, const char *pa
  * optional field. Missing parent objects are created. Does not validate the whole record. */
 int baton_record_path_set(json_t *doc, baton_record_kind kind, const char *path, const char *value);
 
+/* Appends an entry to the list at list_path (created if missing). Its key is key_value, or with
+ * key_value NULL a fresh id: prefix and one more than the highest number in use (m1, m2, ...).
+ * The key goes to key_out (40 bytes). BATON_EEXISTS if key_value is already there. */
+int baton_record_entry_add(json_t *doc, baton_record_kind kind, const char *list_path, const char *key_value,
+                           const char *prefix, char *key_out);
+/* Removes the entry with that key from the list; BATON_ENOTFOUND names it if absent. */
+int baton_record_entry_remove(json_t *doc, baton_record_kind kind, const char *list_path, const char *key);
+/* Position of the entry with that key in the list, or -1. */
+int baton_record_entry_index(json_t *doc, baton_record_kind kind, const char *list_path, const char *key);
+
 /* 1 when s is valid UTF-8 of at most len bytes. */
 int baton_utf8_valid(const char *s, size_t len);
 /* Number of code points in valid UTF-8. */

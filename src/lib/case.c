@@ -197,8 +197,10 @@ static int write_case(baton_store *store, const baton_identity *as, const char *
     char path[128], label[64];
     baton_case_path(id, path, sizeof path);
     snprintf(label, sizeof label, "case %s", id);
+    char full[400];
+    snprintf(full, sizeof full, "case %s: %s", id, subject);
     char *data = baton_record_dump(doc);
-    char *msg = baton_commit_message(subject, reason, id, as->id);
+    char *msg = baton_commit_message(full, reason, id, as->id);
     int rc = BATON_ERROR;
     if (data && msg) {
         baton_change ch = {path, data, strlen(data), expect, label};

@@ -119,9 +119,15 @@ int baton_case_log(baton_store *store, const char *rev, const char *id, baton_ca
             snprintf(x->author_name, sizeof x->author_name, "%s", a->name);
             snprintf(x->author_email, sizeof x->author_email, "%s", a->email);
             baton_message_parse(git_commit_message(c), &x->subject, &x->reason, x->staff);
+            char prefix[64];
+            size_t plen = (size_t)snprintf(prefix, sizeof prefix, "case %s: ", id);
+            if (x->subject && strncmp(x->subject, prefix, plen) == 0)
+                memmove(x->subject, x->subject + plen, strlen(x->subject + plen) + 1);
             json_t *newer = load_blob(store, &cur), *older = had > 0 ? load_blob(store, &prev) : NULL;
             baton_diff d;
-            if (baton_diff_records(older, newer, BATON_RECORD_CASE, &d) == 0) {
+            if (!older) {
+                x->fields = json_array(); /* the first version: everything is new */
+            } else if (baton_diff_records(older, newer, BATON_RECORD_CASE, &d) == 0) {
                 x->fields = baton_diff_fields(&d);
                 baton_diff_free(&d);
             } else {

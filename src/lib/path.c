@@ -238,3 +238,87 @@ int baton_record_path_set(json_t *doc, baton_record_kind kind, const char *path,
     json_object_set_new(parent, name, nv);
     return 0;
 }
+
+/* The list at list_path and its table entry; the list is created when create is set. */
+static int entry_list(json_t *doc, baton_record_kind kind, const char *list_path, int create, json_t **list,
+                      const baton_field **spec)
+{
+    json_t *parent, *cur;
+    char name[64];
+    int rc = walk(doc, kind, list_path, 1, spec, &parent, &cur, name);
+    if (rc)
+        return rc;
+    if ((*spec)->kind != BATON_FIELD_ARRAY || (*spec)->fields->kind != BATON_FIELD_OBJECT || !(*spec)->key)
+        return baton_error_set(BATON_EINVALID, "%s: is not a list of entries", list_path);
+    if (!cur && create) {
+        cur = json_array();
+        json_object_set_new(parent, name, cur);
+    }
+    *list = cur;
+    return 0;
+}
+
+int baton_record_entry_index(json_t *doc, baton_record_kind kind, const char *list_path, const char *key)
+{
+    json_t *list;
+    const baton_field *spec;
+    if (entry_list(doc, kind, list_path, 0, &list, &spec) || !list)
+        return -1;
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item) {
+        const char *k = json_string_value(json_object_get(item, spec->key));
+        if (k && strcmp(k, key) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+int baton_record_entry_add(json_t *doc, baton_record_kind kind, const char *list_path, const char *key_value,
+                           const char *prefix, char *key_out)
+{
+    json_t *list;
+    const baton_field *spec;
+    int rc = entry_list(doc, kind, list_path, 1, &list, &spec);
+    if (rc)
+        return rc;
+    if (key_value) {
+        if (!baton_utf8_valid(key_value, strlen(key_value)))
+            return baton_error_set(BATON_EINVALID, "%s: not valid UTF-8", list_path);
+        if (baton_record_entry_index(doc, kind, list_path, key_value) >= 0)
+            return baton_error_set(BATON_EEXISTS, "%s[%s]: already there", list_path, key_value);
+        snprintf(key_out, 40, "%s", key_value);
+    } else {
+        long max = 0;
+        size_t i, plen = strlen(prefix);
+        json_t *item;
+        json_array_foreach(list, i, item) {
+            const char *k = json_string_value(json_object_get(item, spec->key));
+            if (k && strncmp(k, prefix, plen) == 0) {
+                long v = strtol(k + plen, NULL, 10);
+                max = v > max ? v : max;
+            }
+        }
+        snprintf(key_out, 40, "%s%ld", prefix, max + 1);
+    }
+    json_array_append_new(list, json_pack("{s:s}", spec->key, key_out));
+    return 0;
+}
+
+int baton_record_entry_remove(json_t *doc, baton_record_kind kind, const char *list_path, const char *key)
+{
+    json_t *list, *parent, *cur;
+    const baton_field *spec;
+    char name[64];
+    int rc = entry_list(doc, kind, list_path, 0, &list, &spec);
+    if (rc)
+        return rc;
+    int idx = baton_record_entry_index(doc, kind, list_path, key);
+    if (idx < 0)
+        return baton_error_set(BATON_ENOTFOUND, "%s[%s]: no such entry", list_path, key);
+    json_array_remove(list, (size_t)idx);
+    /* an empty list and a missing one mean the same: keep one canonical form */
+    if (json_array_size(list) == 0 && walk(doc, kind, list_path, 0, &spec, &parent, &cur, name) == 0 && parent)
+        json_object_del(parent, name);
+    return 0;
+}

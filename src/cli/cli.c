@@ -1,0 +1,165 @@
+/* Shared plumbing of the command line, so each cmd_*.c holds only its own command. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_common_option(cli_common *c, int opt, const char *arg)
+{
+    switch (opt) {
+    case OPT_STORE: c->store = arg; return 1;
+    case OPT_AS: c->as = arg; return 1;
+    case OPT_JSON: c->json = 1; return 1;
+    case OPT_REASON: c->reason = arg; return 1;
+    case OPT_HELP: c->help = 1; return 1;
+    default: return 0;
+    }
+}
+
+int cli_exit_code(int rc)
+{
+    switch (rc) {
+    case 0: return EXIT_OK;
+    case BATON_EUSAGE: return EXIT_USAGE;
+    case BATON_ECONFLICT: return EXIT_CONFLICT;
+    case BATON_ENOTFOUND: return EXIT_NOTFOUND;
+    default: return EXIT_ERR;
+    }
+}
+
+int cli_fail(int rc)
+{
+    const char *msg = baton_error_last();
+    fprintf(stderr, "baton: %s\n", msg && *msg ? msg : "unknown error");
+    return cli_exit_code(rc);
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("baton: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (usage)
+        fprintf(stderr, "usage: %s\n", usage);
+    return EXIT_USAGE;
+}
+
+int cli_help(const char *text)
+{
+    fputs(text, stdout);
+    return EXIT_OK;
+}
+
+int cli_bad_option(const char *usage, char **argv)
+{
+    const char *opt = argv[optind - 1];
+    if (optopt && optopt < 256)
+        return cli_usage_error(usage, "unknown option or missing argument: -%c", optopt);
+    return cli_usage_error(usage, "unknown option or missing argument: %s", opt ? opt : "?");
+}
+
+int cli_open_store(const cli_common *c, baton_store **out)
+{
+    const char *path = c->store ? c->store : getenv("BATON_STORE");
+    int rc;
+    if (path && *path)
+        return baton_store_open(out, path);
+    char *found = NULL, cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        return baton_error_set(BATON_ERROR, "cannot read the current directory: %s", strerror(errno));
+    if ((rc = baton_store_discover(&found, cwd)))
+        return rc;
+    rc = baton_store_open(out, found);
+    free(found);
+    return rc;
+}
+
+int cli_identity(baton_store *store, const cli_common *c, baton_identity *out)
+{
+    const char *as = c->as ? c->as : getenv("BATON_USER");
+    return baton_identity_load(store, as, out);
+}
+
+int cli_base_version(baton_store *store, const char *case_id, const char *rev, baton_oid_hex version)
+{
+    baton_oid_hex commit;
+    json_t *doc;
+    int rc = baton_store_resolve(store, rev, commit);
+    if (rc)
+        return rc == BATON_ENOTFOUND ? baton_error_set(BATON_ENOTFOUND, "--base: no such revision: %s", rev) : rc;
+    if ((rc = baton_case_load(store, commit, case_id, &doc, version)))
+        return rc;
+    json_decref(doc);
+    return 0;
+}
+
+void cli_print_json(const json_t *v)
+{
+    char *s = json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    if (s) {
+        puts(s);
+        free(s);
+    }
+}
+
+int cli_tty(void) { return isatty(STDOUT_FILENO) && !getenv("NO_COLOR"); }
+
+int cli_read_file(const char *path, char **buf, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return baton_error_set(BATON_ENOTFOUND, "--file: %s: %s", path, strerror(errno));
+    size_t cap = 8192, n = 0;
+    char *data = malloc(cap);
+    size_t got;
+    while (data && (got = fread(data + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            if (cap > 64u * 1024 * 1024) {
+                free(data);
+                data = NULL;
+                break;
+            }
+            char *bigger = realloc(data, cap *= 2);
+            if (!bigger) {
+                free(data);
+                data = NULL;
+                break;
+            }
+            data = bigger;
+        }
+    }
+    int err = ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (!data || err) {
+        free(data);
+        return baton_error_set(BATON_ERROR, "--file: %s: cannot read (or larger than 64 MiB)", path);
+    }
+    data[n] = '\0';
+    *buf = data;
+    *len = n;
+    return 0;
+}
+
+int cli_dispatch(const char *group, const cli_command *subs, int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        FILE *out = argc < 2 ? stderr : stdout;
+        fprintf(out, "usage: baton %s <command> [options]\n\n", group);
+        for (const cli_command *c = subs; c->name; c++)
+            fprintf(out, "  %-10s %s\n", c->name, c->summary);
+        fprintf(out, "\nRun 'baton %s <command> --help' for the options of one.\n", group);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    for (const cli_command *c = subs; c->name; c++)
+        if (strcmp(c->name, argv[1]) == 0)
+            return c->run(argc - 1, argv + 1);
+    return cli_usage_error(NULL, "'%s' is not a 'baton %s' command; see 'baton %s --help'", argv[1], group, group);
+}

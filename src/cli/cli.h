@@ -1,0 +1,117 @@
+/* What every `baton` command shares: the options all of them take, finding the store and the
+ * identity, and turning a libbaton error into `baton: <message>` and the documented exit code
+ * (0 ok, 1 error, 2 usage, 3 conflict, 4 not found). */
+#ifndef BATON_CLI_H
+#define BATON_CLI_H
+
+#include <baton/baton.h>
+
+#include <getopt.h>
+#include <libintl.h>
+#include <stdio.h>
+
+#define _(s) gettext(s)
+
+enum { EXIT_OK = 0, EXIT_ERR = 1, EXIT_USAGE = 2, EXIT_CONFLICT = 3, EXIT_NOTFOUND = 4 };
+
+/* Options common to every command; their short codes live above the printable range. */
+enum { OPT_STORE = 1000, OPT_AS, OPT_JSON, OPT_REASON, OPT_HELP, OPT_BASE };
+
+#define CLI_COMMON_OPTIONS                                                                                    \
+    {"store", required_argument, NULL, OPT_STORE}, {"as", required_argument, NULL, OPT_AS},                   \
+        {"json", no_argument, NULL, OPT_JSON}, {"reason", required_argument, NULL, OPT_REASON},               \
+        {"help", no_argument, NULL, OPT_HELP}
+
+typedef struct {
+    const char *store; /* --store, else BATON_STORE, else discovered */
+    const char *as;    /* --as, else BATON_USER */
+    const char *reason;
+    int json;
+    int help;
+} cli_common;
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} cli_command;
+
+/* Handles a common option; returns 1 if opt was one. */
+int cli_common_option(cli_common *c, int opt, const char *arg);
+/* Prints `baton: <last error>` and returns the exit code for rc. */
+int cli_fail(int rc);
+int cli_exit_code(int rc);
+/* Prints `baton: <message>` and the usage line to stderr; returns 2. */
+int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the help text to stdout; returns 0. */
+int cli_help(const char *text);
+/* Rejects an unknown option or missing argument reported by getopt ('?' or ':'). */
+int cli_bad_option(const char *usage, char **argv);
+
+int cli_open_store(const cli_common *c, baton_store **out);
+int cli_identity(baton_store *store, const cli_common *c, baton_identity *out);
+
+/* Resolves `--base REV` to the version (blob id) of the case at that revision. */
+int cli_base_version(baton_store *store, const char *case_id, const char *rev, baton_oid_hex version);
+
+/* Prints a JSON value to stdout (pretty), followed by a newline. */
+void cli_print_json(const json_t *v);
+/* 1 when stdout is a terminal (for colour). */
+int cli_tty(void);
+
+/* Reads a whole file (or "-" for stdin). */
+int cli_read_file(const char *path, char **buf, size_t *len);
+
+/* Sub-command dispatch inside a command group (`baton case <sub>`). */
+int cli_dispatch(const char *group, const cli_command *subs, int argc, char **argv);
+
+/* The commands. */
+int cmd_init(int argc, char **argv);
+int cmd_staff(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_case_new(int argc, char **argv);
+int cmd_case_list(int argc, char **argv);
+int cmd_case_show(int argc, char **argv);
+int cmd_case_set(int argc, char **argv);
+int cmd_case_edit(int argc, char **argv);
+int cmd_case_log(int argc, char **argv);
+int cmd_case_diff(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
+int cmd_focus(int argc, char **argv);
+int cmd_guardian(int argc, char **argv);
+int cmd_team(int argc, char **argv);
+
+/* Readable, sectioned view of a case (render_case.c). */
+void cli_render_case(FILE *out, const json_t *doc, int show_secret);
+
+#endif
+
+/* ---- entry commands (entry.c): measure, focus, guardian, team ---- */
+
+typedef struct {
+    const char *option; /* --review-by */
+    const char *field;  /* review_by, or agreement.frequency (inside the entry) */
+    int list;           /* the option may repeat; values form a list */
+    int split;          /* ... and each value may hold several, comma-separated */
+} cli_entry_field;
+
+typedef struct {
+    const char *group;     /* "measure" */
+    const char *list_path; /* "plan.measures" */
+    const char *prefix;    /* "m": entries get ids m1, m2, ...; NULL: keyed by a positional */
+    const char *key_name;  /* what the key is called in usage ("M", "STAFF") */
+    const cli_entry_field *fields;
+    const char *const *required; /* options that `add` requires */
+    const char *const *defaults; /* field, value pairs set on add when not given ("@today" = today) */
+    const char *add_help;
+} cli_entry_kind;
+
+int cli_entry_add(const cli_entry_kind *k, int argc, char **argv);
+int cli_entry_set(const cli_entry_kind *k, int argc, char **argv);
+int cli_entry_remove(const cli_entry_kind *k, int argc, char **argv);
+
+/* Loads a case, lets fn change a copy, saves it as one commit ("what" as the subject) and prints
+ * the new revision. fn returns 0 or an error code. */
+typedef int (*cli_case_mutator)(json_t *doc, const baton_identity *as, void *ctx);
+int cli_case_update(const cli_common *c, const char *id, const char *base_rev, const char *what,
+                    cli_case_mutator fn, void *ctx);

@@ -1,0 +1,223 @@
+/* baton staff: the staff directory. Whoever writes must be in it and active. */
+#include "cli.h"
+
+#include <string.h>
+
+static const char add_usage[] =
+    "baton staff add ID --name NAME --email EMAIL --role teacher|pedagogue|coordinator|psychologist|leader|other "
+    "[--institution I]";
+static const char add_help[] =
+    "usage: baton staff add ID --name NAME --email EMAIL --role ROLE [--institution I] [--as STAFF]\n\n"
+    "Adds a staff member. ROLE is teacher, pedagogue, coordinator, psychologist, leader or other.\n"
+    "The very first staff member of a store may be added without --as; after that, --as is required.\n";
+
+static int staff_add(int argc, char **argv)
+{
+    enum { O_NAME = 1, O_EMAIL, O_ROLE, O_INST };
+    static const struct option opts[] = {{"name", required_argument, NULL, O_NAME},
+                                         {"email", required_argument, NULL, O_EMAIL},
+                                         {"role", required_argument, NULL, O_ROLE},
+                                         {"institution", required_argument, NULL, O_INST},
+                                         CLI_COMMON_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    cli_common c = {0};
+    const char *vals[5] = {0};
+    int opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (cli_common_option(&c, opt, optarg))
+            continue;
+        if (opt >= O_NAME && opt <= O_INST)
+            vals[opt] = optarg;
+        else
+            return cli_bad_option(add_usage, argv);
+    }
+    if (c.help)
+        return cli_help(add_help);
+    if (argc - optind != 1)
+        return cli_usage_error(add_usage, "expected one staff ID");
+    static const char *const names[] = {NULL, "name", "email", "role", "institution"};
+    for (int i = O_NAME; i <= O_ROLE; i++)
+        if (!vals[i])
+            return cli_usage_error(add_usage, "--%s: required", names[i]);
+
+    json_t *rec = json_object();
+    json_t *id = json_string(argv[optind]);
+    json_object_set_new(rec, "id", id ? id : json_null());
+    json_object_set_new(rec, "active", json_true());
+    for (int i = O_NAME; i <= O_INST; i++) {
+        if (!vals[i])
+            continue;
+        if (!baton_utf8_valid(vals[i], strlen(vals[i]))) {
+            json_decref(rec);
+            return cli_fail(baton_error_set(BATON_EINVALID, "--%s: not valid UTF-8", names[i]));
+        }
+        json_object_set_new(rec, names[i], json_string(vals[i]));
+    }
+    baton_store *store;
+    int rc = cli_open_store(&c, &store);
+    if (rc) {
+        json_decref(rec);
+        return cli_fail(rc);
+    }
+    baton_identity as;
+    const baton_identity *who = NULL;
+    const char *as_id = c.as ? c.as : getenv("BATON_USER");
+    if (as_id || !baton_staff_empty(store)) {
+        if ((rc = cli_identity(store, &c, &as)))
+            goto out;
+        who = &as;
+    }
+    /* field errors read as argument errors: "email: ..." -> "--email: ..." */
+    if ((rc = baton_record_validate(rec, BATON_RECORD_STAFF, NULL))) {
+        char m[1200];
+        snprintf(m, sizeof m, "%s", baton_error_last());
+        rc = baton_error_set(rc, "%s%s", strncmp(m, "id:", 3) == 0 ? "staff " : "--", m);
+        goto out;
+    }
+    baton_oid_hex commit;
+    rc = baton_staff_add(store, who, rec, c.reason, commit);
+out:
+    json_decref(rec);
+    baton_store_free(store);
+    if (rc)
+        return cli_fail(rc);
+    printf("%s\n", argv[optind]);
+    return EXIT_OK;
+}
+
+static void print_staff(const json_t *s)
+{
+    const char *inst = json_string_value(json_object_get(s, "institution"));
+    printf("%-16s %-28s %-13s %-30s %s%s\n", json_string_value(json_object_get(s, "id")),
+           json_string_value(json_object_get(s, "name")), json_string_value(json_object_get(s, "role")),
+           json_string_value(json_object_get(s, "email")), inst ? inst : "",
+           json_is_true(json_object_get(s, "active")) ? "" : "  (left)");
+}
+
+static int staff_list(int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+    static const char usage[] = "baton staff list [--all] [--json]";
+    cli_common c = {0};
+    int opt, all = 0;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (cli_common_option(&c, opt, optarg))
+            continue;
+        if (opt == 'a')
+            all = 1;
+        else
+            return cli_bad_option(usage, argv);
+    }
+    if (c.help)
+        return cli_help("usage: baton staff list [--all] [--json]\n\nLists active staff; --all includes those who left.\n");
+    if (optind != argc)
+        return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
+    baton_store *store;
+    json_t *list;
+    int rc = cli_open_store(&c, &store);
+    if (rc)
+        return cli_fail(rc);
+    rc = baton_staff_list(store, &list);
+    baton_store_free(store);
+    if (rc)
+        return cli_fail(rc);
+    json_t *shown = json_array();
+    size_t i;
+    json_t *s;
+    json_array_foreach(list, i, s) {
+        if (all || json_is_true(json_object_get(s, "active")))
+            json_array_append(shown, s);
+    }
+    if (c.json)
+        cli_print_json(shown);
+    else
+        json_array_foreach(shown, i, s) print_staff(s);
+    json_decref(shown);
+    json_decref(list);
+    return EXIT_OK;
+}
+
+static int staff_show(int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    static const char usage[] = "baton staff show ID [--json]";
+    cli_common c = {0};
+    int opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if (!cli_common_option(&c, opt, optarg))
+            return cli_bad_option(usage, argv);
+    if (c.help)
+        return cli_help("usage: baton staff show ID [--json]\n\nShows one staff member.\n");
+    if (argc - optind != 1)
+        return cli_usage_error(usage, "expected one staff ID");
+    baton_store *store;
+    json_t *rec;
+    int rc = cli_open_store(&c, &store);
+    if (rc)
+        return cli_fail(rc);
+    rc = baton_staff_get(store, NULL, argv[optind], &rec);
+    baton_store_free(store);
+    if (rc)
+        return cli_fail(rc);
+    if (c.json) {
+        cli_print_json(rec);
+    } else {
+        const char *keys[] = {"id", "name", "email", "role", "institution", "left"};
+        for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+            const char *v = json_string_value(json_object_get(rec, keys[k]));
+            if (v)
+                printf("%-12s %s\n", keys[k], v);
+        }
+        printf("%-12s %s\n", "active", json_is_true(json_object_get(rec, "active")) ? "yes" : "no");
+    }
+    json_decref(rec);
+    return EXIT_OK;
+}
+
+static int staff_leave(int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    static const char usage[] = "baton staff leave ID [--reason TEXT] --as STAFF";
+    cli_common c = {0};
+    int opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if (!cli_common_option(&c, opt, optarg))
+            return cli_bad_option(usage, argv);
+    if (c.help)
+        return cli_help("usage: baton staff leave ID [--reason TEXT] --as STAFF\n\n"
+                        "Marks a staff member as having left. Refused while they are the contact person\n"
+                        "of any active case: those cases are listed and must be handed over first.\n");
+    if (argc - optind != 1)
+        return cli_usage_error(usage, "expected one staff ID");
+    baton_store *store;
+    baton_identity as;
+    json_t *blocking = NULL;
+    baton_oid_hex commit;
+    int rc = cli_open_store(&c, &store);
+    if (rc)
+        return cli_fail(rc);
+    if ((rc = cli_identity(store, &c, &as)) == 0)
+        rc = baton_staff_leave(store, &as, argv[optind], c.reason, &blocking, commit);
+    baton_store_free(store);
+    json_decref(blocking);
+    if (rc)
+        return cli_fail(rc);
+    printf("%s has left; their records stay in the history\n", argv[optind]);
+    return EXIT_OK;
+}
+
+int cmd_staff(int argc, char **argv)
+{
+    static const cli_command subs[] = {
+        {"add", staff_add, "add a staff member"},
+        {"list", staff_list, "list staff"},
+        {"show", staff_show, "show one staff member"},
+        {"leave", staff_leave, "mark a staff member as having left"},
+        {NULL, NULL, NULL},
+    };
+    return cli_dispatch("staff", subs, argc, argv);
+}
