@@ -34,16 +34,20 @@ deps:
 # ---- plain build ----
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $@"
+	@$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libbaton.a: $(call objs,$(BUILD),$(LIB_SRC))
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BUILD)/baton: $(call objs,$(BUILD),$(CLI_SRC)) $(BUILD)/libbaton.a
-	$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/check_baton: $(call objs,$(BUILD),$(UNIT_SRC)) $(BUILD)/libbaton.a
-	$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
 
 $(BUILD)/tests/unit/%.o: EXTRA_CFLAGS += $(CHECK_CFLAGS)
 

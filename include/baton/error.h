@@ -25,6 +25,8 @@ const char *baton_error_last(void);
 int baton_error_last_code(void);
 /* Raise an error: stores the message and returns code, so callers can `return baton_error_set(...)`. */
 int baton_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Puts prefix in front of the last message ("--at: " + "not a date ..."); returns code. */
+int baton_error_prefix(int code, const char *prefix);
 void baton_error_clear(void);
 
 #ifdef __cplusplus

@@ -198,7 +198,7 @@ int cmd_case_show(int argc, char **argv)
     if (rc)
         return cli_fail(rc);
     if (at && (rc = baton_store_resolve(store, at, rev)))
-        baton_error_set(rc, "--at: %s", baton_error_last());
+        baton_error_prefix(rc, "--at: ");
     if (rc == 0)
         rc = baton_case_load(store, at ? rev : NULL, argv[optind], &doc, version);
     baton_store_free(store);

@@ -52,9 +52,8 @@ static int add_comment(json_t *doc, const baton_identity *as, void *vctx)
     json_object_set_new(c, "staff", json_string(as->id));
     json_array_append_new(list, c);
     /* name problems by option, not by path */
-    baton_field_validate(c, spec->fields, "comment");
-    rc = baton_error_last_code() == BATON_EINVALID && strncmp(baton_error_last(), "comment.", 8) == 0 ? BATON_EINVALID : 0;
-    if (rc) {
+    rc = baton_field_validate(c, spec->fields, "comment");
+    if (rc && strncmp(baton_error_last(), "comment.", 8) == 0) {
         char msg[1200];
         snprintf(msg, sizeof msg, "--%s", baton_error_last() + 8);
         return baton_error_set(rc, "%s", msg);

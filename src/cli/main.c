@@ -14,6 +14,7 @@ static const cli_command commands[] = {
     {"focus", cmd_focus, "add, comment on or remove a focus point of a case"},
     {"guardian", cmd_guardian, "guardians and their communication agreement"},
     {"team", cmd_team, "who works with the child and is responsible for what"},
+    {"validate", cmd_validate, "check record files against Baton's rules"},
     {NULL, NULL, NULL},
 };
 

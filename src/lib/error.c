@@ -21,6 +21,13 @@ int baton_error_set(int code, const char *fmt, ...)
     return code;
 }
 
+int baton_error_prefix(int code, const char *prefix)
+{
+    char copy[sizeof last_message];
+    snprintf(copy, sizeof copy, "%s", last_message);
+    return baton_error_set(code, "%s%s", prefix, copy);
+}
+
 void baton_error_clear(void)
 {
     last_message[0] = '\0';

@@ -1,0 +1,109 @@
+# Helpers for the end-to-end tests: each test runs the real `baton` binary ($BATON) on stores
+# in a temporary directory, the way a user would, and asserts exit codes, output and that a
+# rejected command left the store's head where it was.
+set -u
+
+PASS=0
+FAIL=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/baton-e2e.XXXXXX")
+OUT="$T/.out"
+ERR="$T/.err"
+export BATON_TODAY="${BATON_TODAY:-}"
+unset BATON_STORE BATON_USER VISUAL EDITOR
+export NO_COLOR=1
+
+ok() { PASS=$((PASS + 1)); }
+not_ok() {
+    FAIL=$((FAIL + 1))
+    echo "not ok - $1" >&2
+    [ -s "$OUT" ] && sed 's/^/    out: /' "$OUT" | head -20 >&2
+    [ -s "$ERR" ] && sed 's/^/    err: /' "$ERR" | head -20 >&2
+    return 0
+}
+
+# A sanitizer report anywhere in stderr fails the test, whatever the exit code.
+sanitizer_check() {
+    if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer' "$ERR" 2>/dev/null; then
+        not_ok "sanitizer report from: baton $*"
+    fi
+}
+
+# run ARGS...: runs baton, keeping stdout in $OUT, stderr in $ERR and the exit code in $RC.
+run() {
+    "$BATON" "$@" >"$OUT" 2>"$ERR"
+    RC=$?
+    sanitizer_check "$@"
+    return 0
+}
+
+# run_in DIR ARGS...: the same, from another working directory.
+run_in() {
+    local dir=$1
+    shift
+    (cd "$dir" && "$BATON" "$@") >"$OUT" 2>"$ERR"
+    RC=$?
+    sanitizer_check "$@"
+    return 0
+}
+
+expect_rc() { # expect_rc CODE DESCRIPTION
+    if [ "$RC" -eq "$1" ]; then ok; else not_ok "$2 (exit $RC, expected $1)"; fi
+}
+expect_out() { # expect_out PATTERN DESCRIPTION   (grep -E on stdout)
+    if grep -qE -- "$1" "$OUT"; then ok; else not_ok "$2 (stdout lacks /$1/)"; fi
+}
+expect_no_out() {
+    if grep -qE -- "$1" "$OUT"; then not_ok "$2 (stdout has /$1/)"; else ok; fi
+}
+expect_err() { # expect_err PATTERN DESCRIPTION   (grep -E on stderr)
+    if grep -qE -- "$1" "$ERR"; then ok; else not_ok "$2 (stderr lacks /$1/)"; fi
+}
+assert() { # assert DESCRIPTION COMMAND...
+    local d=$1
+    shift
+    if "$@"; then ok; else not_ok "$d"; fi
+}
+
+head_of() { git --git-dir "$1/repo.git" rev-parse refs/heads/main; }
+
+# expect_refused STORE CODE PATTERN DESCRIPTION ARGS...: the command fails with CODE, says
+# PATTERN on stderr as "baton: ...", and the store's head does not move.
+expect_refused() {
+    local store=$1 code=$2 pattern=$3 desc=$4
+    shift 4
+    local before
+    before=$(head_of "$store")
+    run "$@"
+    expect_rc "$code" "$desc"
+    expect_err "^baton: .*$pattern" "$desc: message"
+    if [ "$(head_of "$store")" = "$before" ]; then ok; else not_ok "$desc: head moved"; fi
+}
+
+# new_store PATH: a store with a coordinator (koord) and a teacher (laerer1), as BATON_USER=koord.
+new_store() {
+    local s=$1
+    "$BATON" init "$s" --language da --organisation "Testkommune" >/dev/null || return 1
+    BATON_STORE=$s "$BATON" staff add koord --name "Kirsten Koordinator" --email koord@skole.example \
+        --role coordinator >/dev/null || return 1
+    BATON_STORE=$s BATON_USER=koord "$BATON" staff add laerer1 --name "Lærke Lærer" \
+        --email laerer1@skole.example --role teacher >/dev/null || return 1
+}
+
+# new_case STORE: creates a synthetic case and prints its id.
+new_case() {
+    BATON_STORE=$1 BATON_USER=koord "$BATON" case new --child "${2:-Testbarn Eksempelsen}" --born 2017-05-06 \
+        --context school:Testskolen:2.B:Testkommune --contact laerer1
+}
+
+fsck_ok() { git --git-dir "$1/repo.git" fsck --strict >/dev/null 2>&1; }
+
+finish() {
+    # every store a test made must pass git fsck --strict
+    for s in "$T"/*/repo.git; do
+        [ -d "$s" ] || continue
+        if git --git-dir "$s" fsck --strict >/dev/null 2>&1; then ok; else not_ok "git fsck --strict on ${s%/repo.git}"; fi
+    done
+    echo "$PASS $FAIL" >"${RESULT_FILE:-/dev/null}"
+    rm -rf "$T"
+    [ "$FAIL" -eq 0 ]
+}
