@@ -248,12 +248,12 @@ int baton_diff_words(const char *old, const char *new_, baton_word_span **out)
                 if (i < m && j < n && tok_eq(x[i], y[j])) {
                     emit(&sb, BATON_WORD_SAME, x, i, i + 1);
                     i++, j++;
-                } else if (j < n && (i == m || L[i * (n + 1) + j + 1] >= L[(i + 1) * (n + 1) + j])) {
-                    emit(&sb, BATON_WORD_INSERTED, y, j, j + 1);
-                    j++;
-                } else {
+                } else if (i < m && (j == n || L[(i + 1) * (n + 1) + j] >= L[i * (n + 1) + j + 1])) {
                     emit(&sb, BATON_WORD_DELETED, x, i, i + 1);
                     i++;
+                } else {
+                    emit(&sb, BATON_WORD_INSERTED, y, j, j + 1);
+                    j++;
                 }
             }
             free(L);

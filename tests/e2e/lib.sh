@@ -66,14 +66,28 @@ assert() { # assert DESCRIPTION COMMAND...
 
 head_of() { git --git-dir "$1/repo.git" rev-parse refs/heads/main; }
 
-# expect_refused STORE CODE PATTERN DESCRIPTION ARGS...: the command fails with CODE, says
-# PATTERN on stderr as "baton: ...", and the store's head does not move.
+# raw CMD...: runs any command (a pipeline through sh -c, baton under env) like run does.
+raw() {
+    "$@" >"$OUT" 2>"$ERR"
+    RC=$?
+    sanitizer_check "$@"
+    return 0
+}
+
+# expect_refused STORE CODE PATTERN DESCRIPTION ARGS...: `baton ARGS` fails with CODE, says
+# PATTERN on stderr as "baton: ...", and the store's head does not move. With ARGS starting
+# with --raw, the rest is run as a command of its own.
 expect_refused() {
     local store=$1 code=$2 pattern=$3 desc=$4
     shift 4
     local before
     before=$(head_of "$store")
-    run "$@"
+    if [ "$1" = "--raw" ]; then
+        shift
+        raw "$@"
+    else
+        run "$@"
+    fi
     expect_rc "$code" "$desc"
     expect_err "^baton: .*$pattern" "$desc: message"
     if [ "$(head_of "$store")" = "$before" ]; then ok; else not_ok "$desc: head moved"; fi
