@@ -116,6 +116,12 @@ finish() {
     for s in "$T"/*/repo.git; do
         [ -d "$s" ] || continue
         if git --git-dir "$s" fsck --strict >/dev/null 2>&1; then ok; else not_ok "git fsck --strict on ${s%/repo.git}"; fi
+        # and every record it ever held must satisfy schemas/, checked by an independent validator
+        if /usr/bin/python3 "$(dirname "$0")/schema_check.py" store "${s%/repo.git}" >"$OUT" 2>"$ERR"; then
+            ok
+        else
+            not_ok "records of ${s%/repo.git} validate against schemas/"
+        fi
     done
     echo "$PASS $FAIL" >"${RESULT_FILE:-/dev/null}"
     rm -rf "$T"

@@ -1,0 +1,74 @@
+# Concurrent writers: saves of different cases at the same time all succeed; saves of the same
+# case based on the same version give exactly one success and one conflict (exit 3); nothing
+# acknowledged is ever lost.
+. "$(dirname "$0")/lib.sh"
+
+S=$T/store
+new_store "$S" || { not_ok "store setup"; finish; exit 1; }
+export BATON_STORE=$S BATON_USER=koord
+
+# 8 writers, each saving its own case 5 times, all at once
+IDS=""
+for i in 1 2 3 4 5 6 7 8; do IDS="$IDS $(new_case "$S" "Barn Nummer$i")"; done
+BEFORE=$(git --git-dir "$S/repo.git" rev-list --count main)
+i=0
+for id in $IDS; do
+    i=$((i + 1))
+    (
+        for n in 1 2 3 4 5; do
+            "$BATON" case set "$id" plan.strengths "styrke $i runde $n" >/dev/null 2>"$T/err.$i.$n" || echo "$i $n $?" >>"$T/failures"
+        done
+    ) &
+done
+wait
+assert "every save of a different case succeeded" test ! -s "$T/failures"
+AFTER=$(git --git-dir "$S/repo.git" rev-list --count main)
+assert "40 saves made 40 commits" test $((AFTER - BEFORE)) -eq 40
+i=0
+for id in $IDS; do
+    i=$((i + 1))
+    run case show "$id" --json
+    expect_out "\"strengths\": \"styrke $i runde 5\"" "writer $i's last save is there"
+    run case log "$id"
+    assert "writer $i's 5 saves are all in the history" test "$(grep -c 'set plan.strengths' "$OUT")" -eq 5
+done
+cat "$T"/err.* 2>/dev/null | grep -E 'Sanitizer|runtime error' >&2 && not_ok "sanitizer report in a concurrent writer"
+
+# Two saves of the same case based on the same version: one wins, one gets a conflict.
+ID=$(echo $IDS | cut -d' ' -f1)
+for round in 1 2 3 4 5; do
+    BASE=$(head_of "$S")
+    "$BATON" case set "$ID" plan.works_well "A$round" --base "$BASE" >/dev/null 2>"$T/a.err" &
+    pa=$!
+    "$BATON" case set "$ID" plan.works_well "B$round" --base "$BASE" >/dev/null 2>"$T/b.err" &
+    pb=$!
+    wait $pa
+    ra=$?
+    wait $pb
+    rb=$?
+    codes=$(printf '%s\n%s\n' "$ra" "$rb" | sort | tr '\n' ' ')
+    assert "round $round: exactly one success and one conflict (got $codes)" test "$codes" = "0 3 "
+    if [ "$ra" -eq 0 ]; then won=A$round; lost=$T/b.err; else won=B$round; lost=$T/a.err; fi
+    assert "round $round: the loser is told it is a conflict" grep -q "^baton: case $ID: changed by another save" "$lost"
+    run case show "$ID" --json
+    expect_out "\"works_well\": \"$won\"" "round $round: the winner's save is what the case holds"
+done
+
+# Many unbased saves of one case at once: each either commits or is refused as a conflict, and
+# every acknowledged one is in the history.
+: >"$T/acks"
+for n in 1 2 3 4 5 6; do
+    ( "$BATON" case set "$ID" plan.child_perspective "P$n" >/dev/null 2>&1; echo "$n $?" >>"$T/acks" ) &
+done
+wait
+assert "every racing save either committed or got a conflict" sh -c "! grep -vE ' (0|3)$' '$T/acks'"
+run case log "$ID" --json
+for n in $(awk '$2 == 0 {print $1}' "$T/acks"); do
+    git --git-dir "$S/repo.git" log --format=%H main | while read -r c; do
+        git --git-dir "$S/repo.git" show "$c:$(git --git-dir "$S/repo.git" ls-tree -r --name-only main | grep "/$ID/case.json")" 2>/dev/null
+    done | grep -q "\"child_perspective\": \"P$n\"" && ok || not_ok "acknowledged save P$n is in the history"
+done
+assert "the store is intact" fsck_ok "$S"
+assert "no lock is left behind" test ! -e "$S/repo.git/refs/heads/main.lock"
+
+finish
