@@ -1,0 +1,34 @@
+/* Runs every libbaton Check suite; the summary line is Check's own. */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *unit_tmpdir(void)
+{
+    char tmpl[] = "/tmp/baton-unit.XXXXXX";
+    char *d = mkdtemp(tmpl);
+    return d ? strdup(d) : NULL;
+}
+
+void unit_rmdir(const char *path)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", path);
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(date_suite());
+    srunner_add_suite(sr, record_suite());
+    srunner_add_suite(sr, path_suite());
+    srunner_add_suite(sr, diff_suite());
+    srunner_add_suite(sr, store_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,17 @@
+/* The Check suites of libbaton, one per module, gathered by tests/unit/main.c. */
+#ifndef BATON_UNIT_H
+#define BATON_UNIT_H
+
+#include <check.h>
+
+Suite *date_suite(void);
+Suite *record_suite(void);
+Suite *path_suite(void);
+Suite *diff_suite(void);
+Suite *store_suite(void);
+
+/* A fresh temporary directory (removed by unit_rmdir). */
+char *unit_tmpdir(void);
+void unit_rmdir(const char *path);
+
+#endif
