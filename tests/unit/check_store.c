@@ -143,7 +143,7 @@ static long count_objects(void)
     while (d && (e = readdir(d))) {
         if (strlen(e->d_name) != 2 || e->d_name[0] == '.')
             continue;
-        char sub[800];
+        char sub[1100];
         snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
         DIR *s = opendir(sub);
         struct dirent *f;
@@ -162,11 +162,11 @@ static long objects_per_save(int total)
 {
     baton_change *ch = calloc((size_t)total, sizeof *ch);
     char (*paths)[128] = calloc((size_t)total, sizeof *paths);
+    char (*ids)[32] = calloc((size_t)total, sizeof *ids);
     for (int i = 0; i < total; i++) {
-        char id[32];
-        snprintf(id, sizeof id, "case%05d", i);
-        baton_case_path(id, paths[i], sizeof paths[i]);
-        ch[i] = (baton_change){paths[i], id, strlen(id), NULL, NULL};
+        snprintf(ids[i], sizeof ids[i], "case%05d", i);
+        baton_case_path(ids[i], paths[i], sizeof paths[i]);
+        ch[i] = (baton_change){paths[i], ids[i], strlen(ids[i]), NULL, NULL};
     }
     baton_commit_options co = {"Test Person", "test@example.invalid", "bulk\n", 0};
     baton_oid_hex c;
@@ -176,6 +176,7 @@ static long objects_per_save(int total)
     long added = count_objects() - before;
     free(ch);
     free(paths);
+    free(ids);
     return added;
 }
 
