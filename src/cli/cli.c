@@ -163,3 +163,34 @@ int cli_dispatch(const char *group, const cli_command *subs, int argc, char **ar
             return c->run(argc - 1, argv + 1);
     return cli_usage_error(NULL, "'%s' is not a 'baton %s' command; see 'baton %s --help'", argv[1], group, group);
 }
+
+int cli_case_update(const cli_common *c, const char *id, const char *base_rev, const char *what,
+                    cli_case_mutator fn, void *ctx)
+{
+    baton_store *store;
+    baton_identity as;
+    json_t *old = NULL, *doc = NULL;
+    baton_oid_hex version, commit;
+    int rc = cli_open_store(c, &store);
+    if (rc)
+        return rc;
+    if ((rc = cli_identity(store, c, &as)))
+        goto out;
+    if ((rc = baton_case_load(store, NULL, id, &old, version)))
+        goto out;
+    if (base_rev && (rc = cli_base_version(store, id, base_rev, version)))
+        goto out;
+    doc = json_deep_copy(old);
+    if ((rc = fn(doc, &as, ctx)))
+        goto out;
+    rc = baton_case_save(store, &as, old, doc, version, what, c->reason, commit);
+    if (rc == 0 && !commit[0])
+        fprintf(stderr, "baton: %s: the case already holds that; nothing written\n", what);
+    else if (rc == 0)
+        printf("%.12s\n", commit);
+out:
+    json_decref(old);
+    json_decref(doc);
+    baton_store_free(store);
+    return rc;
+}

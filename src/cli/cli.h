@@ -54,6 +54,12 @@ int cli_identity(baton_store *store, const cli_common *c, baton_identity *out);
 /* Resolves `--base REV` to the version (blob id) of the case at that revision. */
 int cli_base_version(baton_store *store, const char *case_id, const char *rev, baton_oid_hex version);
 
+/* Loads a case, lets fn change a copy, saves it as one commit ("what" as the subject) and prints
+ * the new revision. fn returns 0 or an error code. */
+typedef int (*cli_case_mutator)(json_t *doc, const baton_identity *as, void *ctx);
+int cli_case_update(const cli_common *c, const char *id, const char *base_rev, const char *what,
+                    cli_case_mutator fn, void *ctx);
+
 /* Prints a JSON value to stdout (pretty), followed by a newline. */
 void cli_print_json(const json_t *v);
 /* 1 when stdout is a terminal (for colour). */
@@ -111,8 +117,3 @@ int cli_entry_add(const cli_entry_kind *k, int argc, char **argv);
 int cli_entry_set(const cli_entry_kind *k, int argc, char **argv);
 int cli_entry_remove(const cli_entry_kind *k, int argc, char **argv);
 
-/* Loads a case, lets fn change a copy, saves it as one commit ("what" as the subject) and prints
- * the new revision. fn returns 0 or an error code. */
-typedef int (*cli_case_mutator)(json_t *doc, const baton_identity *as, void *ctx);
-int cli_case_update(const cli_common *c, const char *id, const char *base_rev, const char *what,
-                    cli_case_mutator fn, void *ctx);

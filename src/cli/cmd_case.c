@@ -214,6 +214,24 @@ int cmd_case_show(int argc, char **argv)
     return EXIT_OK;
 }
 
+typedef struct {
+    const char *field, *value;
+} set_ctx;
+
+static int set_field(json_t *doc, const baton_identity *as, void *vctx)
+{
+    const set_ctx *sc = vctx;
+    (void)as;
+    int rc = baton_record_path_set(doc, BATON_RECORD_CASE, sc->field, sc->value);
+    if (rc == 0 && strcmp(sc->field, "contact.staff") == 0) {
+        /* the contact person's history is tracked: the date moves with the person */
+        char today[11];
+        baton_date_today(today);
+        json_object_set_new(json_object_get(doc, "contact"), "since", json_string(today));
+    }
+    return rc;
+}
+
 static const char set_usage[] = "baton case set ID FIELD VALUE [--reason TEXT] [--base REV]";
 static const char set_help[] =
     "usage: baton case set ID FIELD VALUE [--reason TEXT] [--base REV] [--as STAFF]\n\n"
@@ -246,39 +264,9 @@ int cmd_case_set(int argc, char **argv)
         return cli_help(set_help);
     if (argc - optind != 3)
         return cli_usage_error(set_usage, "expected ID, FIELD and VALUE");
-    const char *id = argv[optind], *field = argv[optind + 1], *value = argv[optind + 2];
-    baton_store *store;
-    baton_identity as;
-    json_t *old = NULL, *doc = NULL;
-    baton_oid_hex version, commit;
-    int rc = cli_open_store(&c, &store);
-    if (rc)
-        return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)))
-        goto out;
-    if ((rc = baton_case_load(store, NULL, id, &old, version)))
-        goto out;
-    if (base_rev && (rc = cli_base_version(store, id, base_rev, version)))
-        goto out;
-    doc = json_deep_copy(old);
-    if ((rc = baton_record_path_set(doc, BATON_RECORD_CASE, field, value)))
-        goto out;
-    if (strcmp(field, "contact.staff") == 0) {
-        /* the contact person's history is tracked: the date moves with the person */
-        char today[11];
-        baton_date_today(today);
-        json_object_set_new(json_object_get(doc, "contact"), "since", json_string(today));
-    }
+    set_ctx sc = {argv[optind + 1], argv[optind + 2]};
     char what[300];
-    snprintf(what, sizeof what, "set %s", field);
-    rc = baton_case_save(store, &as, old, doc, version, what, c.reason, commit);
-    if (rc == 0 && !commit[0])
-        fprintf(stderr, "baton: %s already has that value; nothing written\n", field);
-    else if (rc == 0)
-        printf("%.12s\n", commit);
-out:
-    json_decref(old);
-    json_decref(doc);
-    baton_store_free(store);
+    snprintf(what, sizeof what, "set %s", sc.field);
+    int rc = cli_case_update(&c, argv[optind], base_rev, what, set_field, &sc);
     return rc ? cli_fail(rc) : EXIT_OK;
 }

@@ -6,37 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_case_update(const cli_common *c, const char *id, const char *base_rev, const char *what,
-                    cli_case_mutator fn, void *ctx)
-{
-    baton_store *store;
-    baton_identity as;
-    json_t *old = NULL, *doc = NULL;
-    baton_oid_hex version, commit;
-    int rc = cli_open_store(c, &store);
-    if (rc)
-        return rc;
-    if ((rc = cli_identity(store, c, &as)))
-        goto out;
-    if ((rc = baton_case_load(store, NULL, id, &old, version)))
-        goto out;
-    if (base_rev && (rc = cli_base_version(store, id, base_rev, version)))
-        goto out;
-    doc = json_deep_copy(old);
-    if ((rc = fn(doc, &as, ctx)))
-        goto out;
-    rc = baton_case_save(store, &as, old, doc, version, what, c->reason, commit);
-    if (rc == 0 && !commit[0])
-        fprintf(stderr, "baton: nothing changed; nothing written\n");
-    else if (rc == 0)
-        printf("%.12s\n", commit);
-out:
-    json_decref(old);
-    json_decref(doc);
-    baton_store_free(store);
-    return rc;
-}
-
 typedef struct {
     const cli_entry_kind *kind;
     const char *key;      /* entry key (set/remove; add with a positional key) */

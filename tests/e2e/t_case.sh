@@ -59,7 +59,7 @@ expect_rc 1 "show --at an impossible date"
 expect_err "--at: not a date" "impossible date: message names --at"
 run case set "$ID" plan.strengths "Fortæller levende om dyr og natur"
 expect_rc 0 "setting the same value is not an error"
-expect_err "already has that value" "same value: nothing written"
+expect_err "set plan.strengths: the case already holds that; nothing written" "same value: nothing written"
 
 # list filters
 C2=$(new_case "$S")
