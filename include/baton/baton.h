@@ -8,6 +8,7 @@
 #include "baton/diff.h"
 #include "baton/error.h"
 #include "baton/history.h"
+#include "baton/index.h"
 #include "baton/record.h"
 #include "baton/staff.h"
 #include "baton/store.h"

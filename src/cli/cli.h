@@ -87,6 +87,9 @@ int cmd_focus(int argc, char **argv);
 int cmd_guardian(int argc, char **argv);
 int cmd_team(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_reindex(int argc, char **argv);
+int cmd_fsck(int argc, char **argv);
 
 /* Readable, sectioned view of a case (render_case.c). */
 void cli_render_case(FILE *out, const json_t *doc, int show_secret);

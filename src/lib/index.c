@@ -1,0 +1,768 @@
+/* The derived search index. Git stays the truth: index.db records the last commit it has
+ * indexed and every open catches it up from there, one commit at a time, finding what changed
+ * by comparing tree entry ids with the parent's (no blob is read unless its id changed).
+ *
+ *   texts(id, hash, field, body)   one row per distinct (field, text); FTS5 indexes body
+ *   fts                            external-content FTS5 over texts, tokenizer 'baton <lang>'
+ *   docs(id, case_id, path, kind)  an indexed record: a case record (journal, handovers later)
+ *   versions(id, doc_id, ...)      each version of a record: commit, blob, time, author
+ *   spans(text_id, doc_id, first_version, last_version)
+ *                                  the record held the text from first to last (NULL: still)
+ *   cases(case_id, status, ...)    the current state of each case, for filters */
+#include "baton/index.h"
+
+#include "baton/case.h"
+#include "baton/error.h"
+#include "baton/history.h"
+#include "baton/record.h"
+#include "store_internal.h"
+#include "tokenize.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define INDEX_FORMAT "1"
+
+#include "index_internal.h"
+
+static int db_error(sqlite3 *db, const char *doing)
+{
+    return baton_error_set(BATON_ERROR, "index: %s: %s", doing, db ? sqlite3_errmsg(db) : "cannot open");
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        int rc = baton_error_set(BATON_ERROR, "index: %s", err ? err : sqlite3_errmsg(db));
+        sqlite3_free(err);
+        return rc;
+    }
+    return 0;
+}
+
+static int create_schema(sqlite3 *db, const char *lang)
+{
+    char sql[2048];
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+             "CREATE TABLE IF NOT EXISTS texts(id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, field TEXT NOT NULL,"
+             " body TEXT NOT NULL);"
+             "CREATE INDEX IF NOT EXISTS texts_hash ON texts(hash);"
+             "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='texts', content_rowid='id',"
+             " tokenize='baton %s');"
+             "CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, path TEXT NOT NULL UNIQUE,"
+             " kind TEXT NOT NULL);"
+             "CREATE TABLE IF NOT EXISTS versions(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, commit_id TEXT NOT NULL,"
+             " blob TEXT NOT NULL, time INTEGER NOT NULL, author TEXT NOT NULL, staff TEXT NOT NULL, subject TEXT NOT NULL);"
+             "CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_id, id);"
+             "CREATE TABLE IF NOT EXISTS spans(text_id INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
+             " first_version INTEGER NOT NULL, last_version INTEGER);"
+             "CREATE INDEX IF NOT EXISTS spans_text ON spans(text_id);"
+             "CREATE INDEX IF NOT EXISTS spans_open ON spans(doc_id) WHERE last_version IS NULL;"
+             "CREATE TABLE IF NOT EXISTS cases(case_id TEXT PRIMARY KEY, status TEXT NOT NULL, contact TEXT NOT NULL,"
+             " child TEXT NOT NULL);"
+             "INSERT OR IGNORE INTO meta VALUES('format', '" INDEX_FORMAT "');"
+             "INSERT OR IGNORE INTO meta VALUES('language', '%s');",
+             lang, lang);
+    return exec(db, sql);
+}
+
+static int meta_get(sqlite3 *db, const char *key, char *out, size_t n)
+{
+    sqlite3_stmt *st;
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, "read meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int meta_set(sqlite3 *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta VALUES(?, ?)", -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, "write meta");
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "write meta");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int open_db(const char *path, const char *lang, sqlite3 **out)
+{
+    sqlite3 *db = NULL;
+    *out = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        int rc = db_error(db, path);
+        sqlite3_close(db);
+        return rc;
+    }
+    sqlite3_busy_timeout(db, 30000);
+    int rc = baton_tokenizer_register(db) == SQLITE_OK ? 0 : db_error(db, "register tokenizer");
+    /* derived data: WAL with synchronous=NORMAL is enough, git is the truth */
+    if (rc == 0)
+        rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+    if (rc == 0)
+        rc = create_schema(db, lang);
+    char format[16], have_lang[16];
+    if (rc == 0 && (rc = meta_get(db, "format", format, sizeof format)) == 0 &&
+        (rc = meta_get(db, "language", have_lang, sizeof have_lang)) == 0 &&
+        (strcmp(format, INDEX_FORMAT) != 0 || strcmp(have_lang, lang) != 0))
+        rc = baton_error_set(BATON_EINVALID, "index: built by another format or language");
+    if (rc) {
+        sqlite3_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+static void index_path(baton_store *store, char *out, size_t n) { snprintf(out, n, "%s/index.db", store->path); }
+
+static void remove_db(const char *path)
+{
+    char p[4200];
+    unlink(path);
+    if (snprintf(p, sizeof p, "%s-wal", path) < (int)sizeof p)
+        unlink(p);
+    if (snprintf(p, sizeof p, "%s-shm", path) < (int)sizeof p)
+        unlink(p);
+}
+
+/* ---- extracting texts from a record ---- */
+
+typedef struct {
+    char **fields;
+    char **bodies;
+    size_t n, cap;
+} text_list;
+
+static void texts_free(text_list *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->fields[i]);
+        free(t->bodies[i]);
+    }
+    free(t->fields);
+    free(t->bodies);
+}
+
+static void texts_add(text_list *t, const char *field, const char *body)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 32;
+        t->fields = realloc(t->fields, t->cap * sizeof *t->fields);
+        t->bodies = realloc(t->bodies, t->cap * sizeof *t->bodies);
+    }
+    t->fields[t->n] = strdup(field);
+    t->bodies[t->n] = strdup(body);
+    t->n++;
+}
+
+/* Every searchable text of a record with its field path; the national id is never indexed. */
+static void extract(text_list *t, const json_t *v, const baton_field *f, const char *path)
+{
+    char sub[512];
+    if (!v || (f->flags & BATON_FIELD_SECRET))
+        return;
+    switch (f->kind) {
+    case BATON_FIELD_OBJECT:
+        for (const baton_field *m = f->fields; m->name; m++) {
+            snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", m->name);
+            extract(t, json_object_get(v, m->name), m, sub);
+        }
+        break;
+    case BATON_FIELD_ARRAY: {
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) {
+            const char *key = f->key ? json_string_value(json_object_get(item, f->key)) : NULL;
+            if (key)
+                snprintf(sub, sizeof sub, "%s[%s]", path, key);
+            else
+                snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+            extract(t, item, f->fields, sub);
+        }
+        break;
+    }
+    case BATON_FIELD_STRING:
+    case BATON_FIELD_TEXT:
+        if (json_is_string(v))
+            texts_add(t, path, json_string_value(v));
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- writing versions ---- */
+
+static int64_t text_hash(const char *field, const char *body)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)field; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+    for (const unsigned char *p = (const unsigned char *)body; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return (int64_t)h;
+}
+
+typedef struct {
+    sqlite3 *db;
+    sqlite3_stmt *find_text, *add_text, *add_fts, *find_doc, *add_doc, *add_version, *open_spans, *close_span,
+        *add_span, *prev_version, *upsert_case;
+} writer;
+
+static void writer_free(writer *w)
+{
+    sqlite3_finalize(w->find_text);
+    sqlite3_finalize(w->add_text);
+    sqlite3_finalize(w->add_fts);
+    sqlite3_finalize(w->find_doc);
+    sqlite3_finalize(w->add_doc);
+    sqlite3_finalize(w->add_version);
+    sqlite3_finalize(w->open_spans);
+    sqlite3_finalize(w->close_span);
+    sqlite3_finalize(w->add_span);
+    sqlite3_finalize(w->prev_version);
+    sqlite3_finalize(w->upsert_case);
+}
+
+static int writer_init(writer *w, sqlite3 *db)
+{
+    memset(w, 0, sizeof *w);
+    w->db = db;
+    struct {
+        sqlite3_stmt **st;
+        const char *sql;
+    } q[] = {
+        {&w->find_text, "SELECT id, field, body FROM texts WHERE hash = ?"},
+        {&w->add_text, "INSERT INTO texts(hash, field, body) VALUES(?, ?, ?)"},
+        {&w->add_fts, "INSERT INTO fts(rowid, body) VALUES(?, ?)"},
+        {&w->find_doc, "SELECT id FROM docs WHERE path = ?"},
+        {&w->add_doc, "INSERT INTO docs(case_id, path, kind) VALUES(?, ?, ?)"},
+        {&w->add_version, "INSERT INTO versions(doc_id, commit_id, blob, time, author, staff, subject)"
+                          " VALUES(?, ?, ?, ?, ?, ?, ?)"},
+        {&w->open_spans, "SELECT rowid, text_id FROM spans WHERE doc_id = ? AND last_version IS NULL"},
+        {&w->close_span, "UPDATE spans SET last_version = ? WHERE rowid = ?"},
+        {&w->add_span, "INSERT INTO spans(text_id, doc_id, first_version, last_version) VALUES(?, ?, ?, NULL)"},
+        {&w->prev_version, "SELECT max(id) FROM versions WHERE doc_id = ? AND id < ?"},
+        {&w->upsert_case, "INSERT OR REPLACE INTO cases(case_id, status, contact, child) VALUES(?, ?, ?, ?)"},
+    };
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        if (sqlite3_prepare_v2(db, q[i].sql, -1, q[i].st, NULL) != SQLITE_OK) {
+            int rc = db_error(db, "prepare");
+            writer_free(w);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int step_done(writer *w, sqlite3_stmt *st, const char *doing)
+{
+    int r = sqlite3_step(st);
+    sqlite3_reset(st);
+    return r == SQLITE_DONE ? 0 : db_error(w->db, doing);
+}
+
+static int text_id(writer *w, const char *field, const char *body, sqlite3_int64 *out)
+{
+    int64_t h = text_hash(field, body);
+    sqlite3_bind_int64(w->find_text, 1, h);
+    while (sqlite3_step(w->find_text) == SQLITE_ROW) {
+        if (strcmp((const char *)sqlite3_column_text(w->find_text, 1), field) == 0 &&
+            strcmp((const char *)sqlite3_column_text(w->find_text, 2), body) == 0) {
+            *out = sqlite3_column_int64(w->find_text, 0);
+            sqlite3_reset(w->find_text);
+            return 0;
+        }
+    }
+    sqlite3_reset(w->find_text);
+    sqlite3_bind_int64(w->add_text, 1, h);
+    sqlite3_bind_text(w->add_text, 2, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_text, 3, body, -1, SQLITE_STATIC);
+    int rc = step_done(w, w->add_text, "add text");
+    if (rc)
+        return rc;
+    *out = sqlite3_last_insert_rowid(w->db);
+    sqlite3_bind_int64(w->add_fts, 1, *out);
+    sqlite3_bind_text(w->add_fts, 2, body, -1, SQLITE_STATIC);
+    return step_done(w, w->add_fts, "index text");
+}
+
+static int doc_id(writer *w, const char *case_id, const char *path, const char *kind, sqlite3_int64 *out)
+{
+    sqlite3_bind_text(w->find_doc, 1, path, -1, SQLITE_STATIC);
+    int r = sqlite3_step(w->find_doc);
+    if (r == SQLITE_ROW)
+        *out = sqlite3_column_int64(w->find_doc, 0);
+    sqlite3_reset(w->find_doc);
+    if (r == SQLITE_ROW)
+        return 0;
+    sqlite3_bind_text(w->add_doc, 1, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_doc, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_doc, 3, kind, -1, SQLITE_STATIC);
+    int rc = step_done(w, w->add_doc, "add record");
+    *out = sqlite3_last_insert_rowid(w->db);
+    return rc;
+}
+
+/* One new version of a record: its texts, the spans they open, and the spans that end. */
+static int index_version(writer *w, git_commit *c, const char *case_id, const char *path, const char *kind,
+                         const git_oid *blob_id, const json_t *doc, baton_record_kind rkind)
+{
+    sqlite3_int64 did, vid, prev = 0;
+    char commit_hex[41], blob_hex[41];
+    int rc = doc_id(w, case_id, path, kind, &did);
+    if (rc)
+        return rc;
+    git_oid_tostr(commit_hex, sizeof commit_hex, git_commit_id(c));
+    git_oid_tostr(blob_hex, sizeof blob_hex, blob_id);
+    char *subject, *reason, staff[40];
+    baton_message_parse(git_commit_message(c), &subject, &reason, staff);
+    sqlite3_bind_int64(w->add_version, 1, did);
+    sqlite3_bind_text(w->add_version, 2, commit_hex, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_version, 3, blob_hex, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(w->add_version, 4, (sqlite3_int64)git_commit_author(c)->when.time);
+    sqlite3_bind_text(w->add_version, 5, git_commit_author(c)->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_version, 6, staff, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_version, 7, subject ? subject : "", -1, SQLITE_STATIC);
+    rc = step_done(w, w->add_version, "add version");
+    free(subject);
+    free(reason);
+    if (rc)
+        return rc;
+    vid = sqlite3_last_insert_rowid(w->db);
+    sqlite3_bind_int64(w->prev_version, 1, did);
+    sqlite3_bind_int64(w->prev_version, 2, vid);
+    if (sqlite3_step(w->prev_version) == SQLITE_ROW)
+        prev = sqlite3_column_int64(w->prev_version, 0);
+    sqlite3_reset(w->prev_version);
+
+    text_list t = {0};
+    if (doc)
+        extract(&t, doc, baton_record_spec(rkind), "");
+    sqlite3_int64 *ids = calloc(t.n ? t.n : 1, sizeof *ids);
+    for (size_t i = 0; i < t.n && rc == 0; i++)
+        rc = text_id(w, t.fields[i], t.bodies[i], &ids[i]);
+    /* close the spans of texts this version no longer holds */
+    sqlite3_bind_int64(w->open_spans, 1, did);
+    sqlite3_int64 *still = calloc(t.n + 1, sizeof *still); /* open spans whose text stays */
+    size_t nstill = 0;
+    while (rc == 0 && sqlite3_step(w->open_spans) == SQLITE_ROW) {
+        sqlite3_int64 span = sqlite3_column_int64(w->open_spans, 0), tid = sqlite3_column_int64(w->open_spans, 1);
+        size_t i = 0;
+        while (i < t.n && ids[i] != tid)
+            i++;
+        if (i < t.n) {
+            still[nstill++] = tid;
+            continue;
+        }
+        sqlite3_bind_int64(w->close_span, 1, prev);
+        sqlite3_bind_int64(w->close_span, 2, span);
+        rc = step_done(w, w->close_span, "close span");
+    }
+    sqlite3_reset(w->open_spans);
+    /* open spans for texts that are new to this record */
+    for (size_t i = 0; i < t.n && rc == 0; i++) {
+        size_t k = 0;
+        while (k < nstill && still[k] != ids[i])
+            k++;
+        if (k < nstill)
+            continue;
+        sqlite3_bind_int64(w->add_span, 1, ids[i]);
+        sqlite3_bind_int64(w->add_span, 2, did);
+        sqlite3_bind_int64(w->add_span, 3, vid);
+        rc = step_done(w, w->add_span, "open span");
+    }
+    free(ids);
+    free(still);
+    texts_free(&t);
+    if (rc == 0 && doc && rkind == BATON_RECORD_CASE) {
+        const json_t *contact = json_object_get(doc, "contact"), *child = json_object_get(doc, "child");
+        sqlite3_bind_text(w->upsert_case, 1, case_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(w->upsert_case, 2, json_string_value(json_object_get(doc, "status")), -1, SQLITE_STATIC);
+        sqlite3_bind_text(w->upsert_case, 3, json_string_value(json_object_get(contact, "staff")), -1, SQLITE_STATIC);
+        sqlite3_bind_text(w->upsert_case, 4, json_string_value(json_object_get(child, "name")), -1, SQLITE_STATIC);
+        rc = step_done(w, w->upsert_case, "update case");
+    }
+    return rc;
+}
+
+/* ---- finding what a commit changed ---- */
+
+static const git_oid *entry_oid(git_tree *t, const char *name)
+{
+    const git_tree_entry *e = t ? git_tree_entry_byname(t, name) : NULL;
+    return e ? git_tree_entry_id(e) : NULL;
+}
+
+static int sub_tree(git_repository *repo, git_tree *t, const char *name, git_tree **out)
+{
+    const git_oid *id = entry_oid(t, name);
+    *out = NULL;
+    return id ? git_tree_lookup(out, repo, id) : 0;
+}
+
+static int same(const git_oid *a, const git_oid *b) { return a && b ? git_oid_equal(a, b) : a == b; }
+
+static int index_case_dir(writer *w, git_repository *repo, git_commit *c, const char *fan, const char *case_id,
+                          git_tree *now, git_tree *before)
+{
+    const git_oid *a = entry_oid(now, "case.json"), *b = entry_oid(before, "case.json");
+    if (same(a, b) || !a)
+        return 0;
+    git_blob *blob;
+    json_t *doc = NULL;
+    if (git_blob_lookup(&blob, repo, a) < 0)
+        return baton_git_error("index: read case record");
+    baton_record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), "case.json", &doc);
+    git_blob_free(blob);
+    char path[128];
+    snprintf(path, sizeof path, "cases/%s/%s/case.json", fan, case_id);
+    int rc = index_version(w, c, case_id, path, "case", a, doc, BATON_RECORD_CASE);
+    json_decref(doc);
+    return rc;
+}
+
+static int index_commit(writer *w, git_repository *repo, git_commit *c, git_commit *parent)
+{
+    git_tree *root = NULL, *proot = NULL, *cases = NULL, *pcases = NULL;
+    int rc = 0;
+    if (git_commit_tree(&root, c) < 0 || (parent && git_commit_tree(&proot, parent) < 0)) {
+        rc = baton_git_error("index: read tree");
+        goto out;
+    }
+    if (same(entry_oid(root, "cases"), entry_oid(proot, "cases")))
+        goto out;
+    if (sub_tree(repo, root, "cases", &cases) < 0 || sub_tree(repo, proot, "cases", &pcases) < 0) {
+        rc = baton_git_error("index: read cases");
+        goto out;
+    }
+    for (size_t i = 0; cases && i < git_tree_entrycount(cases) && rc == 0; i++) {
+        const char *fan = git_tree_entry_name(git_tree_entry_byindex(cases, i));
+        if (same(entry_oid(cases, fan), entry_oid(pcases, fan)))
+            continue;
+        git_tree *ft = NULL, *pft = NULL;
+        if (sub_tree(repo, cases, fan, &ft) < 0 || sub_tree(repo, pcases, fan, &pft) < 0)
+            rc = baton_git_error("index: read fan-out");
+        for (size_t j = 0; ft && j < git_tree_entrycount(ft) && rc == 0; j++) {
+            const char *id = git_tree_entry_name(git_tree_entry_byindex(ft, j));
+            if (same(entry_oid(ft, id), entry_oid(pft, id)))
+                continue;
+            git_tree *ct = NULL, *pct = NULL;
+            if (sub_tree(repo, ft, id, &ct) < 0 || sub_tree(repo, pft, id, &pct) < 0)
+                rc = baton_git_error("index: read case");
+            if (rc == 0)
+                rc = index_case_dir(w, repo, c, fan, id, ct, pct);
+            git_tree_free(ct);
+            git_tree_free(pct);
+        }
+        git_tree_free(ft);
+        git_tree_free(pft);
+    }
+out:
+    git_tree_free(cases);
+    git_tree_free(pcases);
+    git_tree_free(root);
+    git_tree_free(proot);
+    return rc;
+}
+
+static int clear_all(sqlite3 *db)
+{
+    return exec(db, "DELETE FROM spans; DELETE FROM versions; DELETE FROM docs; DELETE FROM cases;"
+                    "DELETE FROM texts; INSERT INTO fts(fts) VALUES('delete-all'); DELETE FROM meta WHERE key='last_commit';");
+}
+
+static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
+{
+    git_repository *repo = idx->store->repo;
+    baton_oid_hex head;
+    char last[64];
+    int rc;
+    if (baton_store_head(idx->store, head))
+        return 0; /* an empty repository has nothing to index */
+    if ((rc = meta_get(idx->db, "last_commit", last, sizeof last)))
+        return rc;
+    if (strcmp(last, head) == 0)
+        return 0;
+    if ((rc = exec(idx->db, "BEGIN IMMEDIATE")))
+        return rc;
+    /* another process may have caught up while we waited for the write lock */
+    if ((rc = meta_get(idx->db, "last_commit", last, sizeof last)) || strcmp(last, head) == 0)
+        goto done;
+
+    git_oid *chain = NULL;
+    size_t n = 0, cap = 0;
+    git_oid oid, stop;
+    int have_stop = last[0] && git_oid_fromstr(&stop, last) == 0;
+    git_oid_fromstr(&oid, head);
+    git_commit *c = NULL;
+    int found = 0;
+    while (git_commit_lookup(&c, repo, &oid) == 0) {
+        if (have_stop && git_oid_equal(&oid, &stop)) {
+            found = 1;
+            git_commit_free(c);
+            break;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            chain = realloc(chain, cap * sizeof *chain);
+        }
+        git_oid_cpy(&chain[n++], &oid);
+        int more = git_commit_parentcount(c) > 0;
+        if (more)
+            git_oid_cpy(&oid, git_commit_parent_id(c, 0));
+        git_commit_free(c);
+        c = NULL;
+        if (!more)
+            break;
+    }
+    /* the indexed commit is no longer in the history (rewritten): start over */
+    if (have_stop && !found && (rc = clear_all(idx->db)))
+        goto free_chain;
+    writer w;
+    if ((rc = writer_init(&w, idx->db)))
+        goto free_chain;
+    for (size_t i = n; i-- > 0 && rc == 0;) {
+        git_commit *cur = NULL, *parent = NULL;
+        if (git_commit_lookup(&cur, repo, &chain[i]) < 0) {
+            rc = baton_git_error("index: read commit");
+            break;
+        }
+        if (git_commit_parentcount(cur) > 0 && git_commit_parent(&parent, cur, 0) < 0)
+            rc = baton_git_error("index: read parent");
+        if (rc == 0)
+            rc = index_commit(&w, repo, cur, parent);
+        git_commit_free(parent);
+        git_commit_free(cur);
+        if (progress && ((n - i) % 256 == 0 || i == 0))
+            progress(n - i, n, pctx);
+    }
+    writer_free(&w);
+    if (rc == 0)
+        rc = meta_set(idx->db, "last_commit", head);
+free_chain:
+    free(chain);
+done:
+    if (rc == 0)
+        return exec(idx->db, "COMMIT");
+    exec(idx->db, "ROLLBACK");
+    return rc;
+}
+
+int baton_index_open(baton_index **out, baton_store *store, baton_index_progress progress, void *ctx)
+{
+    char path[4096];
+    sqlite3 *db;
+    *out = NULL;
+    index_path(store, path, sizeof path);
+    int rc = open_db(path, baton_store_language(store), &db);
+    if (rc == BATON_EINVALID) {
+        /* built for another format or language: it is derived, so build it again */
+        remove_db(path);
+        rc = open_db(path, baton_store_language(store), &db);
+    }
+    if (rc)
+        return rc;
+    baton_index *idx = calloc(1, sizeof *idx);
+    idx->store = store;
+    idx->db = db;
+    if ((rc = catch_up(idx, progress, ctx))) {
+        baton_index_free(idx);
+        return rc;
+    }
+    *out = idx;
+    return 0;
+}
+
+void baton_index_free(baton_index *idx)
+{
+    if (!idx)
+        return;
+    sqlite3_close(idx->db);
+    free(idx);
+}
+
+int baton_index_rebuild(baton_store *store, baton_index_progress progress, void *ctx)
+{
+    char path[4096];
+    index_path(store, path, sizeof path);
+    remove_db(path);
+    baton_index *idx;
+    int rc = baton_index_open(&idx, store, progress, ctx);
+    baton_index_free(idx);
+    return rc;
+}
+
+static size_t count(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    size_t n = 0;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = (size_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+int baton_index_stats_get(baton_index *idx, baton_index_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->texts = count(idx->db, "SELECT count(*) FROM texts");
+    out->spans = count(idx->db, "SELECT count(*) FROM spans");
+    out->versions = count(idx->db, "SELECT count(*) FROM versions");
+    out->records = count(idx->db, "SELECT count(*) FROM docs");
+    return meta_get(idx->db, "last_commit", out->last_commit, sizeof out->last_commit);
+}
+
+/* A digest of a query's rows, to compare two indexes without holding either in memory. */
+static int digest(sqlite3 *db, const char *sql, uint64_t *out)
+{
+    sqlite3_stmt *st;
+    uint64_t h = 1469598103934665603ull;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, "verify");
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int c = 0; c < sqlite3_column_count(st); c++) {
+            const unsigned char *v = sqlite3_column_text(st, c);
+            for (const unsigned char *p = v ? v : (const unsigned char *)"\x01null"; *p; p++)
+                h = (h ^ *p) * 1099511628211ull;
+            h = (h ^ 0x1f) * 1099511628211ull;
+        }
+        h = (h ^ 0x1e) * 1099511628211ull;
+    }
+    sqlite3_finalize(st);
+    *out = h;
+    return 0;
+}
+
+/* Reads every object reachable from the head once: libgit2 checks each object's hash as it
+ * reads it, so a missing or damaged object is an error here. */
+static int check_tree(git_repository *repo, const git_oid *id, json_t *seen, size_t *objects)
+{
+    char hex[41];
+    git_oid_tostr(hex, sizeof hex, id);
+    if (json_object_get(seen, hex))
+        return 0;
+    json_object_set_new(seen, hex, json_true());
+    git_tree *t;
+    if (git_tree_lookup(&t, repo, id) < 0)
+        return baton_error_set(BATON_ERROR, "git: tree %s is missing or damaged", hex);
+    (*objects)++;
+    int rc = 0;
+    for (size_t i = 0; i < git_tree_entrycount(t) && rc == 0; i++) {
+        const git_tree_entry *e = git_tree_entry_byindex(t, i);
+        if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+            rc = check_tree(repo, git_tree_entry_id(e), seen, objects);
+            continue;
+        }
+        git_oid_tostr(hex, sizeof hex, git_tree_entry_id(e));
+        if (json_object_get(seen, hex))
+            continue;
+        json_object_set_new(seen, hex, json_true());
+        git_odb *odb;
+        git_odb_object *obj;
+        if (git_repository_odb(&odb, repo) < 0)
+            return baton_git_error("git");
+        if (git_odb_read(&obj, odb, git_tree_entry_id(e)) < 0)
+            rc = baton_error_set(BATON_ERROR, "git: object %s (%s) is missing or damaged", hex, git_tree_entry_name(e));
+        else
+            git_odb_object_free(obj);
+        git_odb_free(odb);
+        (*objects)++;
+    }
+    git_tree_free(t);
+    return rc;
+}
+
+int baton_index_verify(baton_store *store)
+{
+    git_repository *repo = store->repo;
+    git_oid oid;
+    size_t objects = 0;
+    int rc = 0;
+    if (git_reference_name_to_id(&oid, repo, "refs/heads/main") < 0)
+        return baton_error_set(BATON_ERROR, "git: refs/heads/main is missing");
+    json_t *seen = json_object();
+    git_revwalk *walk;
+    if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, &oid) < 0) {
+        json_decref(seen);
+        return baton_git_error("git: walk history");
+    }
+    while (rc == 0 && git_revwalk_next(&oid, walk) == 0) {
+        git_commit *c;
+        if (git_commit_lookup(&c, repo, &oid) < 0) {
+            char hex[41];
+            git_oid_tostr(hex, sizeof hex, &oid);
+            rc = baton_error_set(BATON_ERROR, "git: commit %s is missing or damaged", hex);
+            break;
+        }
+        objects++;
+        rc = check_tree(repo, git_commit_tree_id(c), seen, &objects);
+        git_commit_free(c);
+    }
+    git_revwalk_free(walk);
+    json_decref(seen);
+    if (rc)
+        return rc;
+
+    /* the index as it is, caught up, against one built afresh from git */
+    baton_index *idx;
+    if ((rc = baton_index_open(&idx, store, NULL, NULL)))
+        return rc;
+    char fresh_path[4200];
+    snprintf(fresh_path, sizeof fresh_path, "%s/index.verify-%d.db", store->path, (int)getpid());
+    remove_db(fresh_path);
+    sqlite3 *fresh;
+    if ((rc = open_db(fresh_path, baton_store_language(store), &fresh))) {
+        baton_index_free(idx);
+        return rc;
+    }
+    baton_index tmp = {store, fresh};
+    rc = catch_up(&tmp, NULL, NULL);
+    static const struct {
+        const char *what, *sql;
+    } checks[] = {
+        {"texts", "SELECT field, body FROM texts ORDER BY field, body"},
+        {"versions", "SELECT d.path, v.commit_id, v.blob, v.time, v.author, v.staff, v.subject FROM versions v"
+                     " JOIN docs d ON d.id = v.doc_id ORDER BY d.path, v.commit_id"},
+        {"spans", "SELECT d.path, t.field, t.body, f.commit_id, l.commit_id FROM spans s JOIN docs d ON d.id = s.doc_id"
+                  " JOIN texts t ON t.id = s.text_id JOIN versions f ON f.id = s.first_version"
+                  " LEFT JOIN versions l ON l.id = s.last_version ORDER BY 1, 2, 3, 4"},
+        {"cases", "SELECT case_id, status, contact, child FROM cases ORDER BY case_id"},
+        {"full-text index", "SELECT t.field, t.body FROM fts JOIN texts t ON t.id = fts.rowid"
+                            " WHERE fts MATCH 'a* OR e* OR i* OR o* OR s* OR t*' ORDER BY 1, 2"},
+    };
+    for (size_t i = 0; rc == 0 && i < sizeof checks / sizeof *checks; i++) {
+        uint64_t a, b;
+        if ((rc = digest(idx->db, checks[i].sql, &a)) || (rc = digest(fresh, checks[i].sql, &b)))
+            break;
+        if (a != b)
+            rc = baton_error_set(BATON_ERROR, "index: %s differ from git; run 'baton reindex'", checks[i].what);
+    }
+    if (rc == 0) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(idx->db, "INSERT INTO fts(fts, rank) VALUES('integrity-check', 1)", -1, &st, NULL) ==
+                SQLITE_OK &&
+            sqlite3_step(st) != SQLITE_DONE)
+            rc = baton_error_set(BATON_ERROR, "index: full-text index is damaged (%s); run 'baton reindex'",
+                                 sqlite3_errmsg(idx->db));
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(fresh);
+    remove_db(fresh_path);
+    baton_index_free(idx);
+    return rc;
+}

@@ -1,0 +1,100 @@
+/* Searching the index. The MATCH runs over distinct texts; spans then say which records held a
+ * hit and from which version to which, so `--history` can tell when a text first and last
+ * appeared without scanning versions. bm25 ranks (FTS5's rank); snippets mark matches with
+ * \001 and \002 so each front end can highlight its own way. */
+#include "baton/error.h"
+#include "baton/index.h"
+#include "index_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char search_sql[] =
+    "SELECT d.case_id, c.child, d.kind, t.field, m.snip, m.rank, fv.commit_id, fv.time, fv.author,"
+    "       lv.commit_id, lv.time"
+    "  FROM (SELECT rowid AS tid, rank, snippet(fts, 0, char(1), char(2), '…', 24) AS snip"
+    "          FROM fts WHERE fts MATCH ?1) m"
+    "  JOIN texts t ON t.id = m.tid"
+    "  JOIN spans s ON s.text_id = m.tid"
+    "  JOIN docs d ON d.id = s.doc_id"
+    "  JOIN cases c ON c.case_id = d.case_id"
+    "  JOIN versions fv ON fv.id = s.first_version"
+    "  LEFT JOIN versions lv ON lv.id = s.last_version"
+    " WHERE (?2 OR s.last_version IS NULL)"
+    "   AND (?3 IS NULL OR d.case_id = ?3)"
+    "   AND (?4 IS NULL OR t.field = ?4 OR substr(t.field, 1, length(?4) + 1) IN (?4 || '.', ?4 || '['))"
+    "   AND (?5 IS NULL OR c.contact = ?5)"
+    "   AND (?6 IS NULL OR c.status = ?6)"
+    "   AND (?7 = 0 OR s.last_version IS NULL OR lv.time >= ?7)"
+    "   AND (?8 = 0 OR fv.time <= ?8)"
+    " ORDER BY m.rank, d.case_id, t.field, fv.id"
+    " LIMIT ?9";
+
+void baton_search_hits_free(baton_search_hit *hits, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(hits[i].snippet);
+    free(hits);
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *out, size_t n)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    snprintf(out, n, "%s", v ? (const char *)v : "");
+}
+
+int baton_search(baton_index *idx, const char *query, const baton_search_options *opts, baton_search_hit **hits,
+                 size_t *count)
+{
+    sqlite3_stmt *st;
+    *hits = NULL;
+    *count = 0;
+    if (!query || !*query)
+        return baton_error_set(BATON_EUSAGE, "search: the query is empty");
+    if (sqlite3_prepare_v2(idx->db, search_sql, -1, &st, NULL) != SQLITE_OK)
+        return baton_error_set(BATON_ERROR, "search: %s", sqlite3_errmsg(idx->db));
+    int limit = opts->limit > 0 ? opts->limit : 20;
+    const char *status = opts->status ? opts->status : (opts->history ? NULL : "active");
+    sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, opts->history ? 1 : 0);
+    sqlite3_bind_text(st, 3, opts->case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, opts->field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, opts->contact, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)opts->since);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)opts->until);
+    sqlite3_bind_int(st, 9, limit);
+    baton_search_hit *h = calloc((size_t)limit, sizeof *h);
+    size_t n = 0;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && n < (size_t)limit) {
+        baton_search_hit *x = &h[n++];
+        copy_col(st, 0, x->case_id, sizeof x->case_id);
+        copy_col(st, 1, x->child, sizeof x->child);
+        copy_col(st, 2, x->kind, sizeof x->kind);
+        copy_col(st, 3, x->field, sizeof x->field);
+        x->snippet = strdup(sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "");
+        x->rank = sqlite3_column_double(st, 5);
+        copy_col(st, 6, x->first_commit, sizeof x->first_commit);
+        x->first_time = (time_t)sqlite3_column_int64(st, 7);
+        copy_col(st, 8, x->first_author, sizeof x->first_author);
+        copy_col(st, 9, x->last_commit, sizeof x->last_commit);
+        x->last_time = (time_t)sqlite3_column_int64(st, 10);
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE) {
+        const char *msg = sqlite3_errmsg(idx->db);
+        /* the query language is FTS5's: its syntax errors are the user's, not ours */
+        int user = strncmp(msg, "fts5:", 5) == 0 || strstr(msg, "no such column") || strstr(msg, "unterminated") ||
+                   strstr(msg, "syntax error");
+        int rc = baton_error_set(user ? BATON_EUSAGE : BATON_ERROR, "search: %s: %s",
+                                 user ? "malformed query" : "index error", msg);
+        sqlite3_finalize(st);
+        baton_search_hits_free(h, n);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    *hits = h;
+    *count = n;
+    return 0;
+}

@@ -1,0 +1,195 @@
+# Full-text search: Danish and Swedish stemming without folding æ ø å ä ö, --history with first
+# and last appearance, an index that is derived (deletable, caught up from git), distinct texts
+# indexed once, filters, and malformed queries.
+. "$(dirname "$0")/lib.sh"
+
+S=$T/store
+new_store "$S" || { not_ok "store setup"; finish; exit 1; }
+export BATON_STORE=$S BATON_USER=koord
+A=$(new_case "$S" "Astrid Prøvesen")
+B=$(new_case "$S" "Bjørn Eksempelsen")
+"$BATON" case set "$A" plan.transition_notes "Overgangen til 3. klasse skal forberedes med besøg" >/dev/null
+"$BATON" case set "$B" plan.works_well "Korte overgange mellem timerne og en fast plads" >/dev/null
+"$BATON" case set "$B" plan.strengths "Søren-figurer og tegninger; bør have ro" >/dev/null
+
+# Danish: an inflected form finds the others
+for q in overgang overgangen overgange; do
+    run search "$q"
+    expect_rc 0 "search $q"
+    expect_out "^$A " "'$q' finds 'Overgangen'"
+    expect_out "^$B " "'$q' finds 'overgange'"
+done
+run search "læs*"
+expect_rc 0 "prefix query"
+run search "overg*"
+expect_out "^$A " "prefix query finds a match"
+# æ ø å are letters of their own: 'bor' is not 'bør', 'soren' is not 'Søren'
+run search "bør"
+expect_out "^$B " "ø is kept: bør finds bør"
+run search "bor"
+expect_no_out "^$B " "ø is not folded to o"
+run search "søren"
+expect_out "^$B " "søren finds Søren"
+run search "soren"
+expect_no_out "^$B " "soren does not find Søren"
+run search "overgangen" --field plan.works_well
+expect_out "^$B " "--field keeps matching field"
+expect_no_out "^$A " "--field drops other fields"
+run search overgang --case "$A"
+expect_no_out "^$B " "--case filters"
+run search overgang --json
+expect_out '"field": "plan.transition_notes"' "search --json"
+expect_out '"snippet": ".*\[Overgangen\]' "snippet marks the match"
+run search overgang
+expect_out "\[Overgangen\] til 3. klasse" "snippet uses [...] when not on a terminal"
+expect_out "Kirsten Koordinator" "hit shows the author"
+run search overgang --limit 1
+assert "--limit 1 gives one hit" test "$(grep -c '^[a-z0-9]\{10\} ' "$OUT")" -eq 1
+
+# malformed queries: exit 2 with a message of our own
+run search 'AND OR'
+expect_rc 2 "malformed query exits 2"
+expect_err "^baton: search: malformed query: .*syntax error" "malformed query: message names the problem"
+run search '"unterminated'
+expect_rc 2 "unterminated phrase exits 2"
+run search 'nosuchcolumn: x'
+expect_rc 2 "column filter exits 2"
+run search x --field plan.nope
+expect_rc 1 "unknown --field"
+expect_err "--field: plan.nope: unknown field" "unknown --field: message"
+run search x --since yesterday
+expect_rc 1 "bad --since"
+expect_err "--since: not a date" "bad --since: message"
+
+# --history: a phrase removed later, with its first and last appearance
+"$BATON" case set "$A" plan.challenges.school "Skolevægring i perioder, især mandage" >/dev/null
+R_IN=$(head_of "$S")
+"$BATON" case set "$A" plan.strengths "Hjælpsom" >/dev/null
+R_STILL=$(head_of "$S")
+"$BATON" case set "$A" plan.challenges.school "Trives bedre efter nyt skema" >/dev/null
+R_OUT=$(head_of "$S")
+run search '"skolevægring i perioder"'
+expect_no_out "^$A " "a removed phrase is not in the current version"
+run search --history '"skolevægring i perioder"' --json
+expect_out "\"revision\": \"$R_IN\"" "--history: first appearance is the revision that added it"
+expect_out "\"revision\": \"$R_STILL\"" "--history: last appearance is the last revision that held it"
+expect_no_out "$R_OUT" "--history: the revision that removed it is not an appearance"
+run search --history '"skolevægring i perioder"'
+expect_out "first seen .* \(${R_IN:0:12}\), last seen .* \(${R_STILL:0:12}\)" "--history text output"
+run search --history overgang --until 2000-01-01
+expect_no_out "^[a-z0-9]{10} " "--until before everything finds nothing"
+
+# Swedish store
+SV=$T/sv
+"$BATON" init "$SV" --language sv >/dev/null
+env -u BATON_USER BATON_STORE=$SV "$BATON" staff add kk --name "Karin Kontakt" --email kk@skola.example --role teacher >/dev/null
+C=$(BATON_STORE=$SV BATON_USER=kk "$BATON" case new --child "Elsa Exempel" --born 2016-01-01 --context school:Provskolan --contact kk)
+BATON_STORE=$SV BATON_USER=kk "$BATON" case set "$C" plan.works_well "Skolan har tydliga rutiner; han gör läxor för sig själv" >/dev/null
+BATON_STORE=$SV BATON_USER=kk "$BATON" case set "$C" plan.challenges.leisure "Andra skolor i området har större grupper" >/dev/null
+# Snowball's Swedish stemmer joins skola and skolor (stem "skol"); it leaves the definite
+# "skolan" alone, which a prefix query reaches
+for q in skola skolor; do
+    BATON_STORE=$SV run search "$q"
+    expect_out "^$C .*plan.challenges.leisure" "sv: '$q' finds 'skolor'"
+    BATON_STORE=$SV run search "skolorna"
+    expect_out "^$C .*plan.challenges.leisure" "sv: 'skolorna' finds 'skolor'"
+done
+BATON_STORE=$SV run search "skolan"
+expect_out "^$C .*plan.works_well" "sv: 'skolan' finds 'Skolan'"
+BATON_STORE=$SV run search "skol*"
+expect_out "^$C .*plan.works_well" "sv: 'skol*' finds 'Skolan'"
+expect_out "^$C .*plan.challenges.leisure" "sv: 'skol*' finds 'skolor'"
+BATON_STORE=$SV run search "gör"
+expect_out "^$C " "sv: ö is kept: gör finds gör"
+BATON_STORE=$SV run search "gor"
+expect_no_out "^$C " "sv: ö is not folded"
+BATON_STORE=$SV run search "för"
+expect_out "^$C " "sv: för finds för"
+BATON_STORE=$SV run search "for"
+expect_no_out "^$C " "sv: for is not för"
+
+# The index is derived: deleting it gives the same results
+run search overgang --json
+cp "$OUT" "$T/before.json"
+rm -f "$S/index.db" "$S/index.db-wal" "$S/index.db-shm"
+run search overgang --json
+expect_rc 0 "search after deleting index.db"
+assert "results are identical after a transparent rebuild" cmp -s "$T/before.json" "$OUT"
+run reindex
+expect_rc 0 "reindex"
+run search overgang --json
+assert "results are identical after reindex" cmp -s "$T/before.json" "$OUT"
+
+# A commit the index never saw (made with plain git) is found by the next search
+W=$T/work
+git clone -q "$S/repo.git" "$W" 2>/dev/null
+F=$(cd "$W" && git ls-files | grep "/$B/case.json")
+/usr/bin/python3 - "$W/$F" <<'PY'
+import json, sys
+p = sys.argv[1]
+d = json.load(open(p, encoding="utf-8"))
+d["plan"]["child_perspective"] = "Vil gerne sidde ved siden af sin ven ved frokost"
+open(p, "w", encoding="utf-8").write(json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+PY
+(cd "$W" && git -c user.name="Kirsten Koordinator" -c user.email=koord@skole.example commit -qam "case $B: set plan.child_perspective" \
+    && git push -q origin HEAD:main) 2>/dev/null
+run search frokost
+expect_out "^$B .*plan.child_perspective" "a commit made by plain git is found"
+
+# Many versions of the same field: index rows only for distinct texts
+D=$(new_case "$S" "Dorte Datasen")
+for i in 1 2 3 4 5 6; do
+    "$BATON" case set "$D" plan.works_well "Variant A" >/dev/null 2>&1
+    "$BATON" case set "$D" plan.works_well "Variant B" >/dev/null 2>&1
+done
+run reindex
+# distinct (field, text) pairs across every version of every record, counted straight from git
+WANT=$(/usr/bin/python3 - "$S" <<'PY'
+import json, subprocess, sys
+store = sys.argv[1]
+g = lambda *a: subprocess.run(["git", "--git-dir", store + "/repo.git", *a], check=True, capture_output=True).stdout
+seen = set()
+def walk(v, path):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if k in ("national_id",):
+                continue
+            walk(x, f"{path}.{k}" if path else k)
+    elif isinstance(v, list):
+        for i, x in enumerate(v):
+            key = x.get("id") or x.get("staff") if isinstance(x, dict) else None
+            walk(x, f"{path}[{key if key else i}]")
+    elif isinstance(v, str):
+        leaf = path.rsplit(".", 1)[-1].split("[")[0]
+        if leaf not in ("id", "status", "opened", "born", "since", "kind", "staff", "responsible", "start",
+                        "review_by", "setting", "agreed_on", "frequency", "topics", "detail", "follow_up",
+                        "date", "by", "email", "phone") and not path.endswith(".channels"):
+            seen.add((path, v))
+blobs = set()
+for c in g("rev-list", "main").decode().split():
+    for line in g("ls-tree", "-r", c).decode().splitlines():
+        meta, p = line.split("\t")
+        if p.endswith("/case.json"):
+            blobs.add(meta.split()[2])
+for b in blobs:
+    walk(json.loads(g("cat-file", "blob", b)), "")
+print(len(seen))
+PY
+)
+expect_out "^indexed .* records: $WANT distinct texts" "reindex: one text row per distinct (field, text) ($WANT)"
+run search "variant"
+assert "the current version has one hit for the toggled field" test "$(grep -c "^$D " "$OUT")" -eq 1
+
+# fsck: agrees, then notices a tampered index
+run fsck
+expect_rc 0 "fsck on a good store"
+expect_out "index agrees with git" "fsck: message"
+/usr/bin/python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE cases SET status='closed'\"); c.commit()" "$S/index.db"
+run fsck
+expect_rc 1 "fsck notices an index that disagrees with git"
+expect_err "index: cases differ from git; run 'baton reindex'" "fsck: names what differs"
+run reindex
+run fsck
+expect_rc 0 "reindex repairs it"
+
+finish
