@@ -37,6 +37,20 @@ expect_out "^$B " "--field keeps matching field"
 expect_no_out "^$A " "--field drops other fields"
 run search overgang --case "$A"
 expect_no_out "^$B " "--case filters"
+BATON_USER=koord "$BATON" case set "$A" contact.staff koord >/dev/null
+run search overgang --contact koord
+expect_out "^$A " "--contact keeps cases of that contact person"
+expect_no_out "^$B " "--contact drops the others"
+run search overgang --contact ghost
+expect_rc 4 "--contact with unknown staff"
+"$BATON" case set "$B" status closed >/dev/null
+run search overgange
+expect_no_out "^$B " "closed cases are left out by default"
+run search overgange --status closed
+expect_out "^$B " "--status closed finds them"
+"$BATON" case set "$B" status active >/dev/null
+run search overgang --since "$(date -u +%F)"
+expect_out "^$A " "--since: a text still present is present now"
 run search overgang --json
 expect_out '"field": "plan.transition_notes"' "search --json"
 expect_out '"snippet": ".*\[Overgangen\]' "snippet marks the match"
