@@ -19,6 +19,22 @@ int cli_common_option(cli_common *c, int opt, const char *arg)
     }
 }
 
+int cli_parse_common(int argc, char **argv, const char *usage, const char *help, int nargs, cli_common *c)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if (!cli_common_option(c, opt, optarg))
+            return cli_bad_option(usage, argv);
+    if (c->help)
+        return cli_help(help);
+    if (argc - optind != nargs)
+        return nargs == 0 ? cli_usage_error(usage, "unexpected argument: %s", argv[optind])
+                          : cli_usage_error(usage, "expected %d argument%s", nargs, nargs > 1 ? "s" : "");
+    return -1;
+}
+
 int cli_exit_code(int rc)
 {
     switch (rc) {

@@ -36,6 +36,11 @@ typedef struct {
     const char *summary;
 } cli_command;
 
+/* Parses argv for a command that takes only the common options and exactly nargs positional
+ * arguments (left at argv[optind]...). Returns -1 to go on, or the exit code to return now
+ * (after --help, or a usage error). */
+int cli_parse_common(int argc, char **argv, const char *usage, const char *help, int nargs, cli_common *c);
+
 /* Handles a common option; returns 1 if opt was one. */
 int cli_common_option(cli_common *c, int opt, const char *arg);
 /* Prints `baton: <last error>` and returns the exit code for rc. */

@@ -17,19 +17,14 @@ static json_t *version_json(const baton_case_version *v)
 
 int cmd_case_log(int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
     cli_common c = {0};
-    int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        if (!cli_common_option(&c, opt, optarg))
-            return cli_bad_option(log_usage, argv);
-    if (c.help)
-        return cli_help("usage: baton case log ID [--json]\n\n"
-                        "Lists the versions of a case, newest first: revision, date (UTC), author,\n"
-                        "what changed and why, and which fields.\n");
-    if (argc - optind != 1)
-        return cli_usage_error(log_usage, "expected one case ID");
+    int done = cli_parse_common(argc, argv, log_usage,
+                                "usage: baton case log ID [--json]\n\n"
+                                "Lists the versions of a case, newest first: revision, date (UTC), author,\n"
+                                "what changed and why, and which fields.\n",
+                                1, &c);
+    if (done >= 0)
+        return done;
     baton_store *store;
     baton_case_version *v;
     size_t n;

@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char usage[] = "baton search QUERY [--history] [--case ID] [--field PATH] [--contact STAFF] "
                             "[--status S] [--since DATE] [--until DATE] [--limit N] [--json]";
@@ -170,69 +169,4 @@ int cmd_search(int argc, char **argv)
     baton_index_free(idx);
     baton_store_free(store);
     return rc ? cli_fail(rc) : EXIT_OK;
-}
-
-static void progress_bar(size_t done, size_t total, void *ctx)
-{
-    (void)ctx;
-    int width = 40, filled = total ? (int)(done * (size_t)width / total) : width;
-    fprintf(stderr, "\rindexing [%.*s%*s] %zu/%zu commits", filled, "########################################",
-            width - filled, "", done, total);
-    if (done == total)
-        fputc('\n', stderr);
-}
-
-int cmd_reindex(int argc, char **argv)
-{
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    cli_common c = {0};
-    int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        if (!cli_common_option(&c, opt, optarg))
-            return cli_bad_option("baton reindex", argv);
-    if (c.help)
-        return cli_help("usage: baton reindex\n\nDeletes the search index (index.db) and builds it again from git.\n"
-                        "The index is derived: this is always safe.\n");
-    if (optind != argc)
-        return cli_usage_error("baton reindex", "unexpected argument: %s", argv[optind]);
-    baton_store *store;
-    int rc = cli_open_store(&c, &store);
-    if (rc)
-        return cli_fail(rc);
-    rc = baton_index_rebuild(store, isatty(STDERR_FILENO) ? progress_bar : NULL, NULL);
-    baton_index *idx = NULL;
-    baton_index_stats st;
-    if (rc == 0 && (rc = baton_index_open(&idx, store, NULL, NULL)) == 0 && (rc = baton_index_stats_get(idx, &st)) == 0)
-        printf("indexed %zu versions of %zu records: %zu distinct texts, %zu spans\n", st.versions, st.records,
-               st.texts, st.spans);
-    baton_index_free(idx);
-    baton_store_free(store);
-    return rc ? cli_fail(rc) : EXIT_OK;
-}
-
-int cmd_fsck(int argc, char **argv)
-{
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    cli_common c = {0};
-    int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        if (!cli_common_option(&c, opt, optarg))
-            return cli_bad_option("baton fsck", argv);
-    if (c.help)
-        return cli_help("usage: baton fsck\n\nReads every git object reachable from the head (each is checked against\n"
-                        "its hash) and compares the search index with one built afresh from git.\n");
-    if (optind != argc)
-        return cli_usage_error("baton fsck", "unexpected argument: %s", argv[optind]);
-    baton_store *store;
-    int rc = cli_open_store(&c, &store);
-    if (rc)
-        return cli_fail(rc);
-    rc = baton_index_verify(store);
-    baton_store_free(store);
-    if (rc)
-        return cli_fail(rc);
-    printf("ok: git objects intact, index agrees with git\n");
-    return EXIT_OK;
 }

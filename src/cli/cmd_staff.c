@@ -141,18 +141,11 @@ static int staff_list(int argc, char **argv)
 
 static int staff_show(int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    static const char usage[] = "baton staff show ID [--json]";
     cli_common c = {0};
-    int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        if (!cli_common_option(&c, opt, optarg))
-            return cli_bad_option(usage, argv);
-    if (c.help)
-        return cli_help("usage: baton staff show ID [--json]\n\nShows one staff member.\n");
-    if (argc - optind != 1)
-        return cli_usage_error(usage, "expected one staff ID");
+    int done = cli_parse_common(argc, argv, "baton staff show ID [--json]",
+                                "usage: baton staff show ID [--json]\n\nShows one staff member.\n", 1, &c);
+    if (done >= 0)
+        return done;
     baton_store *store;
     json_t *rec;
     int rc = cli_open_store(&c, &store);
@@ -179,20 +172,14 @@ static int staff_show(int argc, char **argv)
 
 static int staff_leave(int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    static const char usage[] = "baton staff leave ID [--reason TEXT] --as STAFF";
     cli_common c = {0};
-    int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        if (!cli_common_option(&c, opt, optarg))
-            return cli_bad_option(usage, argv);
-    if (c.help)
-        return cli_help("usage: baton staff leave ID [--reason TEXT] --as STAFF\n\n"
-                        "Marks a staff member as having left. Refused while they are the contact person\n"
-                        "of any active case: those cases are listed and must be handed over first.\n");
-    if (argc - optind != 1)
-        return cli_usage_error(usage, "expected one staff ID");
+    int done = cli_parse_common(argc, argv, "baton staff leave ID [--reason TEXT] --as STAFF",
+                                "usage: baton staff leave ID [--reason TEXT] --as STAFF\n\n"
+                                "Marks a staff member as having left. Refused while they are the contact person\n"
+                                "of any active case: those cases are listed and must be handed over first.\n",
+                                1, &c);
+    if (done >= 0)
+        return done;
     baton_store *store;
     baton_identity as;
     json_t *blocking = NULL;

@@ -22,18 +22,12 @@ static int set(int argc, char **argv) { return cli_entry_set(&team, argc, argv);
 
 static int show(int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
-    static const char usage[] = "baton team show ID [--json]";
     cli_common c = {0};
-    int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-        if (!cli_common_option(&c, opt, optarg))
-            return cli_bad_option(usage, argv);
-    if (c.help)
-        return cli_help("usage: baton team show ID [--json]\n\nThe contact person and the team of a case.\n");
-    if (argc - optind != 1)
-        return cli_usage_error(usage, "expected one case ID");
+    int done = cli_parse_common(argc, argv, "baton team show ID [--json]",
+                                "usage: baton team show ID [--json]\n\nThe contact person and the team of a case.\n",
+                                1, &c);
+    if (done >= 0)
+        return done;
     baton_store *store;
     json_t *doc;
     int rc = cli_open_store(&c, &store);
