@@ -99,12 +99,10 @@ int baton_store_init(const char *path, const baton_init_options *opts)
                              "agreement_review_months", 6, "audit_retention_days", 180);
     if (!meta)
         return baton_error_set(BATON_EINVALID, "organisation: not valid UTF-8");
+    /* "language: 'xx' is not one of ..." reads well as an answer to --language */
     if ((rc = baton_record_validate(meta, BATON_RECORD_STORE, NULL))) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", baton_error_last());
         json_decref(meta);
-        /* "language: 'xx' is not one of ..." reads well as an answer to --language */
-        return baton_error_set(BATON_EINVALID, "%s", msg);
+        return rc;
     }
     char *data = baton_record_dump(meta);
     json_decref(meta);
