@@ -57,6 +57,8 @@ typedef struct {
 } baton_errors;
 
 void baton_errors_free(baton_errors *errs);
+/* Appends a copy of message to errs. */
+void baton_errors_add(baton_errors *errs, const char *message);
 
 /* The field table of a record kind; its `fields` are the top-level members. */
 const baton_field *baton_record_spec(baton_record_kind kind);

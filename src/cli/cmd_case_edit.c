@@ -91,11 +91,7 @@ static int try_save(baton_store *store, const baton_identity *as, const json_t *
     json_t *doc;
     int rc = baton_record_parse(text, strlen(text), what_file, &doc);
     if (rc) {
-        errs->items = malloc(sizeof *errs->items);
-        if (errs->items) {
-            errs->items[0] = strdup(baton_error_last());
-            errs->count = errs->cap = 1;
-        }
+        baton_errors_add(errs, baton_error_last());
         return rc;
     }
     if (baton_record_validate(doc, BATON_RECORD_CASE, errs)) {
@@ -105,13 +101,8 @@ static int try_save(baton_store *store, const baton_identity *as, const json_t *
     char what[300];
     subject_for(old, doc, what, sizeof what);
     rc = baton_case_save(store, as, old, doc, base, what, reason, commit);
-    if (rc == BATON_EINVALID || rc == BATON_ENOTFOUND) {
-        errs->items = malloc(sizeof *errs->items);
-        if (errs->items) {
-            errs->items[0] = strdup(baton_error_last());
-            errs->count = errs->cap = 1;
-        }
-    }
+    if (rc == BATON_EINVALID || rc == BATON_ENOTFOUND)
+        baton_errors_add(errs, baton_error_last());
     json_decref(doc);
     return rc;
 }

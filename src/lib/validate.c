@@ -21,6 +21,19 @@ void baton_errors_free(baton_errors *errs)
     errs->count = errs->cap = 0;
 }
 
+void baton_errors_add(baton_errors *errs, const char *message)
+{
+    if (errs->count == errs->cap) {
+        size_t cap = errs->cap ? errs->cap * 2 : 8;
+        char **items = realloc(errs->items, cap * sizeof *items);
+        if (!items)
+            return;
+        errs->items = items;
+        errs->cap = cap;
+    }
+    errs->items[errs->count++] = strdup(message);
+}
+
 typedef struct {
     baton_errors *errs;
     int failed;
@@ -37,17 +50,8 @@ __attribute__((format(printf, 3, 4))) static void fail(vstate *st, const char *p
     if (!st->failed)
         baton_error_set(BATON_EINVALID, "%s", line);
     st->failed++;
-    if (st->errs) {
-        if (st->errs->count == st->errs->cap) {
-            size_t cap = st->errs->cap ? st->errs->cap * 2 : 8;
-            char **items = realloc(st->errs->items, cap * sizeof *items);
-            if (!items)
-                return;
-            st->errs->items = items;
-            st->errs->cap = cap;
-        }
-        st->errs->items[st->errs->count++] = strdup(line);
-    }
+    if (st->errs)
+        baton_errors_add(st->errs, line);
 }
 
 int baton_utf8_valid(const char *s, size_t len)
