@@ -43,8 +43,9 @@ int baton_case_load(baton_store *store, const char *rev, const char *id, json_t 
 int baton_case_save(baton_store *store, const baton_identity *as, const json_t *old, json_t *doc,
                     const char *base, const char *what, const char *reason, baton_oid_hex commit);
 
-/* All cases at rev (NULL: head) as a JSON array of records, sorted by id. */
-int baton_case_list(baton_store *store, const char *rev, json_t **out);
+/* The cases at rev (NULL: head) as a JSON array of records, sorted by id; contact and status
+ * (either may be NULL) keep only cases with that contact person and that status. */
+int baton_case_list(baton_store *store, const char *rev, const char *contact, const char *status, json_t **out);
 
 /* Checks a commit reason: valid UTF-8, at most 500 characters, and never the child's name. */
 int baton_reason_check(const char *reason, const json_t *case_doc);

@@ -123,26 +123,17 @@ int cmd_case_list(int argc, char **argv)
             baton_error_set(rc, "--contact: unknown staff member '%s'", contact);
     }
     if (rc == 0)
-        rc = baton_case_list(store, NULL, &cases);
+        rc = baton_case_list(store, NULL, contact, status, &cases);
     baton_store_free(store);
     if (rc)
         return cli_fail(rc);
-    json_t *shown = json_array();
     size_t i;
     json_t *doc;
-    json_array_foreach(cases, i, doc) {
-        const char *cs = json_string_value(json_object_get(json_object_get(doc, "contact"), "staff"));
-        const char *st = json_string_value(json_object_get(doc, "status"));
-        if ((contact && strcmp(cs, contact)) || (status && strcmp(st, status)))
-            continue;
-        json_t *child = json_object_get(doc, "child");
-        json_object_del(child, "national_id");
-        json_array_append(shown, doc);
-    }
+    json_array_foreach(cases, i, doc) json_object_del(json_object_get(doc, "child"), "national_id");
     if (c.json) {
-        cli_print_json(shown);
+        cli_print_json(cases);
     } else {
-        json_array_foreach(shown, i, doc) {
+        json_array_foreach(cases, i, doc) {
             json_t *ctx = json_object_get(doc, "context");
             const char *group = json_string_value(json_object_get(ctx, "group"));
             printf("%-12s %-11s %-28s %s%s%s  %s\n", json_string_value(json_object_get(doc, "id")),
@@ -152,7 +143,6 @@ int cmd_case_list(int argc, char **argv)
                    json_string_value(json_object_get(json_object_get(doc, "contact"), "staff")));
         }
     }
-    json_decref(shown);
     json_decref(cases);
     return EXIT_OK;
 }

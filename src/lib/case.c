@@ -319,7 +319,7 @@ int baton_case_save(baton_store *store, const baton_identity *as, const json_t *
 typedef struct {
     baton_store *store;
     const char *rev;
-    const char *prefix;
+    const char *contact, *status;
     json_t *list;
 } cases_ctx;
 
@@ -334,6 +334,13 @@ static int collect_case(const char *name, int is_dir, void *vctx)
         return 0;
     if (rc)
         return rc;
+    const char *contact = json_string_value(json_object_get(json_object_get(doc, "contact"), "staff"));
+    const char *status = json_string_value(json_object_get(doc, "status"));
+    if ((ctx->contact && (!contact || strcmp(contact, ctx->contact))) ||
+        (ctx->status && (!status || strcmp(status, ctx->status)))) {
+        json_decref(doc);
+        return 0;
+    }
     json_array_append_new(ctx->list, doc);
     return 0;
 }
@@ -354,9 +361,9 @@ static int by_id(const void *a, const void *b)
     return strcmp(json_string_value(json_object_get(x, "id")), json_string_value(json_object_get(y, "id")));
 }
 
-int baton_case_list(baton_store *store, const char *rev, json_t **out)
+int baton_case_list(baton_store *store, const char *rev, const char *contact, const char *status, json_t **out)
 {
-    cases_ctx ctx = {store, rev, NULL, json_array()};
+    cases_ctx ctx = {store, rev, contact, status, json_array()};
     int rc = baton_store_list(store, rev, "cases", collect_fanout, &ctx);
     if (rc) {
         json_decref(ctx.list);

@@ -155,19 +155,14 @@ int baton_staff_leave(baton_store *store, const baton_identity *as, const char *
         json_decref(rec);
         return baton_error_set(BATON_EINVALID, "staff member '%s' has already left", id);
     }
-    if ((rc = baton_case_list(store, NULL, &cases))) {
+    if ((rc = baton_case_list(store, NULL, id, "active", &cases))) {
         json_decref(rec);
         return rc;
     }
     json_t *held = json_array();
     size_t i;
     json_t *c;
-    json_array_foreach(cases, i, c) {
-        const char *contact = json_string_value(json_object_get(json_object_get(c, "contact"), "staff"));
-        const char *status = json_string_value(json_object_get(c, "status"));
-        if (contact && strcmp(contact, id) == 0 && status && strcmp(status, "active") == 0)
-            json_array_append(held, json_object_get(c, "id"));
-    }
+    json_array_foreach(cases, i, c) json_array_append(held, json_object_get(c, "id"));
     json_decref(cases);
     if (json_array_size(held) > 0) {
         char list[2048] = "";
