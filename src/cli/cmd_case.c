@@ -212,14 +212,7 @@ static int set_field(json_t *doc, const baton_identity *as, void *vctx)
 {
     const set_ctx *sc = vctx;
     (void)as;
-    int rc = baton_record_path_set(doc, BATON_RECORD_CASE, sc->field, sc->value);
-    if (rc == 0 && strcmp(sc->field, "contact.staff") == 0) {
-        /* the contact person's history is tracked: the date moves with the person */
-        char today[11];
-        baton_date_today(today);
-        json_object_set_new(json_object_get(doc, "contact"), "since", json_string(today));
-    }
-    return rc;
+    return baton_record_path_set(doc, BATON_RECORD_CASE, sc->field, sc->value);
 }
 
 static const char set_usage[] = "baton case set ID FIELD VALUE [--reason TEXT] [--base REV]";

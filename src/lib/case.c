@@ -307,6 +307,15 @@ int baton_case_save(baton_store *store, const baton_identity *as, const json_t *
     const char *id = json_string_value(json_object_get(old, "id"));
     if (!id)
         return baton_error_set(BATON_EINVALID, "id: missing in the stored record");
+    /* the contact person's history is tracked: a new contact person starts today, unless the
+     * edit gave the date itself */
+    json_t *was = json_object_get(old, "contact"), *now = json_object_get(doc, "contact");
+    if (json_is_object(now) && !json_equal(json_object_get(was, "staff"), json_object_get(now, "staff")) &&
+        json_equal(json_object_get(was, "since"), json_object_get(now, "since"))) {
+        char today[11];
+        baton_date_today(today);
+        json_object_set_new(now, "since", json_string(today));
+    }
     if ((rc = check_record(store, old, doc)))
         return rc;
     if (reason && (rc = baton_reason_check(reason, doc)))
