@@ -97,6 +97,16 @@ static int meta_set(sqlite3 *db, const char *key, const char *value)
     return rc;
 }
 
+static int user_version(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int v = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 static int open_db(const char *path, const char *lang, sqlite3 **out)
 {
     sqlite3 *db = NULL;
@@ -108,11 +118,24 @@ static int open_db(const char *path, const char *lang, sqlite3 **out)
     }
     sqlite3_busy_timeout(db, 30000);
     int rc = baton_tokenizer_register(db) == SQLITE_OK ? 0 : db_error(db, "register tokenizer");
-    /* derived data: WAL with synchronous=NORMAL is enough, git is the truth */
+    /* derived data: synchronous=NORMAL is enough, git is the truth */
     if (rc == 0)
-        rc = exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-    if (rc == 0)
-        rc = create_schema(db, lang);
+        rc = exec(db, "PRAGMA synchronous=NORMAL;");
+    /* the schema is written once, when the file is new: opening for a search stays a read */
+    if (rc == 0 && user_version(db) == 0) {
+        rc = exec(db, "PRAGMA journal_mode=WAL;");
+        if (rc == 0)
+            rc = exec(db, "BEGIN IMMEDIATE");
+        if (rc == 0 && user_version(db) == 0) {
+            rc = create_schema(db, lang);
+            if (rc == 0)
+                rc = exec(db, "PRAGMA user_version = 1");
+        }
+        if (rc == 0)
+            rc = exec(db, "COMMIT");
+        else
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
     char format[16], have_lang[16];
     if (rc == 0 && (rc = meta_get(db, "format", format, sizeof format)) == 0 &&
         (rc = meta_get(db, "language", have_lang, sizeof have_lang)) == 0 &&
