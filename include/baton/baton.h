@@ -4,11 +4,14 @@
 #define BATON_BATON_H
 
 #include "baton/case.h"
+#include "baton/config.h"
 #include "baton/date.h"
 #include "baton/diff.h"
+#include "baton/due.h"
 #include "baton/error.h"
 #include "baton/history.h"
 #include "baton/index.h"
+#include "baton/journal.h"
 #include "baton/record.h"
 #include "baton/staff.h"
 #include "baton/store.h"

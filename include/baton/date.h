@@ -19,5 +19,12 @@ void baton_date_today(char out[11]);
 int baton_datetime_parse(const char *s, time_t *out, int *date_only);
 /* Formats t as YYYY-MM-DDTHH:MM:SSZ into out (21 bytes). */
 void baton_datetime_format(char out[21], time_t t);
+/* 1 when s is exactly the stored instant form YYYY-MM-DDTHH:MM:SSZ and a real time, else 0. */
+int baton_datetime_valid(const char *s);
+/* date + n days, and date + n calendar months (the day clamped to the month's last), into out. */
+int baton_date_add_days(const char *date, int64_t n, char out[11]);
+int baton_date_add_months(const char *date, int n, char out[11]);
+/* a - b in days, for two valid dates. */
+int baton_date_diff(const char *a, const char *b, int64_t *out);
 
 #endif

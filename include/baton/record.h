@@ -11,7 +11,8 @@
 typedef enum {
     BATON_RECORD_CASE,
     BATON_RECORD_STAFF,
-    BATON_RECORD_STORE
+    BATON_RECORD_STORE,
+    BATON_RECORD_JOURNAL
 } baton_record_kind;
 
 typedef enum {
@@ -20,6 +21,8 @@ typedef enum {
     BATON_FIELD_STRING, /* short single-line text */
     BATON_FIELD_TEXT,   /* long text, newlines and tabs allowed */
     BATON_FIELD_DATE,   /* YYYY-MM-DD */
+    BATON_FIELD_DATETIME, /* YYYY-MM-DDTHH:MM:SSZ, UTC */
+    BATON_FIELD_WHEN,   /* a DATE or a DATETIME: when something happened, as precisely as known */
     BATON_FIELD_BOOL,
     BATON_FIELD_INT,
     BATON_FIELD_ENUM,

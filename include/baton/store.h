@@ -30,6 +30,8 @@ const char *baton_store_path(const baton_store *store);
 /* Store metadata from baton.json at open time. */
 const char *baton_store_language(const baton_store *store);
 const char *baton_store_organisation(const baton_store *store);
+/* An integer setting of baton.json's config (agreement_review_months, ...), or dflt if unset. */
+long baton_store_config_int(const baton_store *store, const char *key, long dflt);
 
 /* The current head of refs/heads/main. */
 int baton_store_head(baton_store *store, baton_oid_hex out);
@@ -58,6 +60,9 @@ typedef struct {
     const char *expect;
     /* How to name the file in a conflict message ("case 7kq2m9"). */
     const char *label;
+    /* 1: write nothing here, only hold path (a file or a directory) to expect. This is how an
+     * append to a directory claims "nobody appended since I looked" (journal entry numbers). */
+    int guard;
 } baton_change;
 
 typedef struct {

@@ -210,3 +210,22 @@ out:
     baton_store_free(store);
     return rc;
 }
+
+int cli_rename_fields(int rc, const char *const *map)
+{
+    const char *msg = baton_error_last();
+    for (const char *const *m = map; *m; m += 2) {
+        size_t n = strlen(m[0]);
+        if (strncmp(msg, m[0], n) != 0)
+            continue;
+        const char *rest = msg + n;
+        if (*rest == '[' && strchr(rest, ']')) /* with[2]: one option stands for the list */
+            rest = strchr(rest, ']') + 1;
+        if (*rest != ':')
+            continue;
+        char copy[1400];
+        snprintf(copy, sizeof copy, "%s%s", m[1], rest);
+        return baton_error_set(rc, "%s", copy);
+    }
+    return rc;
+}

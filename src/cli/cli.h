@@ -95,6 +95,14 @@ int cmd_validate(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
 int cmd_fsck(int argc, char **argv);
+int cmd_journal(int argc, char **argv);
+int cmd_followup(int argc, char **argv);
+int cmd_due(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+/* Rewrites a library error that starts with a field name ("follow_up.owner: ...") to name the
+ * option the user typed ("--owner: ..."). map holds field, option pairs, NULL-ended. */
+int cli_rename_fields(int rc, const char *const *map);
 
 /* Readable, sectioned view of a case (render_case.c). */
 void cli_render_case(FILE *out, const json_t *doc, int show_secret);

@@ -7,6 +7,8 @@
 static const cli_entry_field fields[] = {
     {"role", "role", 0, 0},
     {"responsible-for", "responsible_for", 1, 0},
+    {"follows-up", "follows_up", 0, 0},
+    {"hands-over", "hands_over", 0, 0},
     {NULL, NULL, 0, 0},
 };
 static const char *const required[] = {"role", NULL};
@@ -14,17 +16,53 @@ static const char *const required[] = {"role", NULL};
 static const cli_entry_kind team = {
     "team", "team", NULL, "STAFF", fields, required, NULL,
     "STAFF is a staff id. --role is free text (\"class teacher\", \"PPR psychologist\");\n"
-    "repeat --responsible-for for each responsibility.\n"};
+    "repeat --responsible-for for each responsibility.\n"
+    "--follows-up yes: this person follows up on the agreements made with the home.\n"
+    "--hands-over yes: this person hands knowledge over when the child moves on.\n"
+    "Without anyone named, both fall to the contact person.\n"};
 
 static int add(int argc, char **argv) { return cli_entry_add(&team, argc, argv); }
 static int rm(int argc, char **argv) { return cli_entry_remove(&team, argc, argv); }
 static int set(int argc, char **argv) { return cli_entry_set(&team, argc, argv); }
 
+/* "hanne.k (Hanne Demo-Kristensen)", or the bare id when the directory does not know it. */
+static void print_person(baton_store *store, const char *id)
+{
+    json_t *rec;
+    if (baton_staff_get(store, NULL, id, &rec) == 0) {
+        printf("%s (%s%s)", id, json_string_value(json_object_get(rec, "name")),
+               json_is_true(json_object_get(rec, "active")) ? "" : _(", has left"));
+        json_decref(rec);
+    } else {
+        printf("%s", id);
+    }
+}
+
+/* Everyone on the team flagged with duty, or else the contact person, who holds it by default. */
+static void print_duty(baton_store *store, const json_t *members, const char *duty, const char *contact)
+{
+    size_t i, named = 0;
+    json_t *m;
+    json_array_foreach(members, i, m) {
+        if (!json_is_true(json_object_get(m, duty)))
+            continue;
+        printf("%s", named++ ? ", " : "");
+        print_person(store, json_string_value(json_object_get(m, "staff")));
+    }
+    if (!named) {
+        print_person(store, contact);
+        printf(" [%s]", _("the contact person, as nobody else is named"));
+    }
+    printf("\n");
+}
+
 static int show(int argc, char **argv)
 {
     cli_common c = {0};
     int done = cli_parse_common(argc, argv, "baton team show ID [--json]",
-                                "usage: baton team show ID [--json]\n\nThe contact person and the team of a case.\n",
+                                "usage: baton team show ID [--json]\n\n"
+                                "Who is responsible for what in a case, at a glance: whom the parents contact,\n"
+                                "who follows up on agreements, who hands knowledge over, and who does what.\n",
                                 1, &c);
     if (done >= 0)
         return done;
@@ -33,28 +71,52 @@ static int show(int argc, char **argv)
     int rc = cli_open_store(&c, &store);
     if (rc)
         return cli_fail(rc);
-    rc = baton_case_load(store, NULL, argv[optind], &doc, NULL);
-    baton_store_free(store);
-    if (rc)
+    if ((rc = baton_case_load(store, NULL, argv[optind], &doc, NULL))) {
+        baton_store_free(store);
         return cli_fail(rc);
+    }
     json_t *contact = json_object_get(doc, "contact"), *members = json_object_get(doc, "team");
+    const char *contact_id = json_string_value(json_object_get(contact, "staff"));
     if (c.json) {
-        json_t *out = json_pack("{s:O, s:O}", "contact", contact, "team", members ? members : json_array());
+        json_t *follows = json_array(), *hands = json_array();
+        size_t i;
+        json_t *m;
+        json_array_foreach(members, i, m) {
+            if (json_is_true(json_object_get(m, "follows_up")))
+                json_array_append(follows, json_object_get(m, "staff"));
+            if (json_is_true(json_object_get(m, "hands_over")))
+                json_array_append(hands, json_object_get(m, "staff"));
+        }
+        if (!json_array_size(follows))
+            json_array_append_new(follows, json_string(contact_id));
+        if (!json_array_size(hands))
+            json_array_append_new(hands, json_string(contact_id));
+        json_t *out = json_pack("{s:O, s:O, s:o, s:o}", "contact", contact, "team", members ? members : json_array(),
+                                "follows_up", follows, "hands_over", hands);
         cli_print_json(out);
         json_decref(out);
     } else {
-        printf("%s: %s (%s %s)\n", _("Contact person"), json_string_value(json_object_get(contact, "staff")),
-               _("since"), json_string_value(json_object_get(contact, "since")));
+        printf("%-28s", _("Parents contact:"));
+        print_person(store, contact_id);
+        printf(", %s %s\n", _("contact person since"), json_string_value(json_object_get(contact, "since")));
+        printf("%-28s", _("Follows up on agreements:"));
+        print_duty(store, members, "follows_up", contact_id);
+        printf("%-28s", _("Hands knowledge over:"));
+        print_duty(store, members, "hands_over", contact_id);
+        printf("%s\n", _("Who does what:"));
         size_t i, j;
         json_t *m, *r;
+        if (json_array_size(members) == 0)
+            printf("  %s\n", _("(nobody on the team besides the contact person)"));
         json_array_foreach(members, i, m) {
-            printf("%-16s %s\n", json_string_value(json_object_get(m, "staff")),
-                   json_string_value(json_object_get(m, "role")));
-            json_array_foreach(json_object_get(m, "responsible_for"), j, r)
-                printf("    - %s\n", json_string_value(r));
+            printf("  ");
+            print_person(store, json_string_value(json_object_get(m, "staff")));
+            printf(" - %s\n", json_string_value(json_object_get(m, "role")));
+            json_array_foreach(json_object_get(m, "responsible_for"), j, r) printf("      - %s\n", json_string_value(r));
         }
     }
     json_decref(doc);
+    baton_store_free(store);
     return EXIT_OK;
 }
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "baton validate [--kind case|staff|store] FILE...";
+static const char usage[] = "baton validate [--kind case|staff|store|journal] FILE...";
 
 int cmd_validate(int argc, char **argv)
 {
@@ -28,11 +28,13 @@ int cmd_validate(int argc, char **argv)
             kind = BATON_RECORD_STAFF;
         else if (strcmp(optarg, "store") == 0)
             kind = BATON_RECORD_STORE;
+        else if (strcmp(optarg, "journal") == 0)
+            kind = BATON_RECORD_JOURNAL;
         else
-            return cli_usage_error(usage, "--kind: '%s' is not one of case|staff|store", optarg);
+            return cli_usage_error(usage, "--kind: '%s' is not one of case|staff|store|journal", optarg);
     }
     if (c.help)
-        return cli_help("usage: baton validate [--kind case|staff|store] FILE...\n\n"
+        return cli_help("usage: baton validate [--kind case|staff|store|journal] FILE...\n\n"
                         "Checks record files (default: case records) and prints every problem as\n"
                         "FILE: field.path: problem. Exit 0 when all are valid, 1 otherwise.\n");
     if (optind == argc)

@@ -14,10 +14,14 @@ static const cli_command commands[] = {
     {"focus", cmd_focus, "add, comment on or remove a focus point of a case"},
     {"guardian", cmd_guardian, "guardians and their communication agreement"},
     {"team", cmd_team, "who works with the child and is responsible for what"},
+    {"journal", cmd_journal, "log contacts, meetings, observations, status updates, decisions"},
+    {"followup", cmd_followup, "close the follow-up of a journal entry"},
+    {"due", cmd_due, "what is owed, by whom, and since when"},
     {"search", cmd_search, "full-text search of the plans, now or across every version"},
     {"reindex", cmd_reindex, "rebuild the search index from git"},
     {"fsck", cmd_fsck, "check git objects and that the index agrees with git"},
     {"validate", cmd_validate, "check record files against Baton's rules"},
+    {"config", cmd_config, "show or change the store's settings"},
     {NULL, NULL, NULL},
 };
 

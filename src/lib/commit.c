@@ -130,17 +130,21 @@ int baton_store_commit(baton_store *store, const baton_change *changes, size_t n
     if (!updates)
         return baton_error_set(BATON_ERROR, "out of memory");
 
+    size_t nu = 0;
     for (size_t i = 0; i < n; i++) {
-        updates[i].path = changes[i].path;
+        if (changes[i].guard)
+            continue;
+        git_tree_update *u = &updates[nu++];
+        u->path = changes[i].path;
         if (changes[i].data) {
-            if (git_blob_create_from_buffer(&updates[i].id, store->repo, changes[i].data, changes[i].len) < 0) {
+            if (git_blob_create_from_buffer(&u->id, store->repo, changes[i].data, changes[i].len) < 0) {
                 rc = baton_git_error("cannot write record");
                 goto out;
             }
-            updates[i].action = GIT_TREE_UPDATE_UPSERT;
-            updates[i].filemode = GIT_FILEMODE_BLOB;
+            u->action = GIT_TREE_UPDATE_UPSERT;
+            u->filemode = GIT_FILEMODE_BLOB;
         } else {
-            updates[i].action = GIT_TREE_UPDATE_REMOVE;
+            u->action = GIT_TREE_UPDATE_REMOVE;
         }
     }
     int sig = opts->when ? git_signature_new(&author, opts->author_name, opts->author_email, (git_time_t)opts->when, 0)
@@ -163,7 +167,7 @@ int baton_store_commit(baton_store *store, const baton_change *changes, size_t n
             break;
         }
         rc = check_expectations(store, head, tree, changes, n);
-        if (rc == 0 && git_tree_create_updated(&tree_oid, store->repo, tree, n, updates) < 0)
+        if (rc == 0 && git_tree_create_updated(&tree_oid, store->repo, tree, nu, updates) < 0)
             rc = baton_git_error("cannot build tree");
         if (rc == 0 && git_tree_lookup(&new_tree, store->repo, &tree_oid) < 0)
             rc = baton_git_error("cannot read new tree");

@@ -121,3 +121,61 @@ void baton_datetime_format(char out[21], time_t t)
     gmtime_r(&t, &tm);
     strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+int baton_datetime_valid(const char *s)
+{
+    time_t t;
+    int date_only;
+    /* the stored form is exactly YYYY-MM-DDTHH:MM:SSZ: one spelling, so texts sort as times */
+    if (!s || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+        return 0;
+    if (baton_datetime_parse(s, &t, &date_only)) {
+        baton_error_clear();
+        return 0;
+    }
+    return 1;
+}
+
+static void date_from_days(int64_t days, char out[11])
+{
+    time_t t = (time_t)(days * 86400);
+    baton_date_from_time(out, t);
+}
+
+int baton_date_add_days(const char *date, int64_t n, char out[11])
+{
+    int64_t days;
+    if (baton_date_to_days(date, &days))
+        return BATON_EINVALID;
+    date_from_days(days + n, out);
+    return 0;
+}
+
+int baton_date_add_months(const char *date, int n, char out[11])
+{
+    int y, m, d;
+    if (!baton_date_valid(date))
+        return baton_error_set(BATON_EINVALID, "not a date (YYYY-MM-DD): %s", date ? date : "(null)");
+    parse_ymd(date, &y, &m, &d);
+    int months = y * 12 + (m - 1) + n;
+    y = months / 12;
+    m = months % 12 + 1;
+    /* 31 August + 6 months is the last day of February, not a day in March */
+    if (d > days_in_month(y, m))
+        d = days_in_month(y, m);
+    if (y < 1900 || y > 2999)
+        return baton_error_set(BATON_EINVALID, "date out of range: %s + %d months", date, n);
+    char buf[32];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+    memcpy(out, buf, 11);
+    return 0;
+}
+
+int baton_date_diff(const char *a, const char *b, int64_t *out)
+{
+    int64_t x, y;
+    if (baton_date_to_days(a, &x) || baton_date_to_days(b, &y))
+        return BATON_EINVALID;
+    *out = x - y;
+    return 0;
+}

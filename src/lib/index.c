@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_FORMAT "1"
+#define INDEX_FORMAT "2" /* 2: journal entries */
 
 #include "index_internal.h"
 
@@ -374,8 +374,12 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
     sqlite3_reset(w->prev_version);
 
     text_list t = {0};
+    /* journal texts are named by their entry, "journal[j3].text", so hits say which entry */
+    char prefix[64] = "";
+    if (doc && rkind == BATON_RECORD_JOURNAL)
+        snprintf(prefix, sizeof prefix, "journal[%.20s]", json_string_value(json_object_get(doc, "id")));
     if (doc)
-        extract(&t, doc, baton_record_spec(rkind), "");
+        extract(&t, doc, baton_record_spec(rkind), prefix);
     sqlite3_int64 *ids = calloc(t.n ? t.n : 1, sizeof *ids);
     for (size_t i = 0; i < t.n && rc == 0; i++)
         rc = text_id(w, t.fields[i], t.bodies[i], &ids[i]);
@@ -440,22 +444,65 @@ static int sub_tree(git_repository *repo, git_tree *t, const char *name, git_tre
 
 static int same(const git_oid *a, const git_oid *b) { return a && b ? git_oid_equal(a, b) : a == b; }
 
+static int index_blob(writer *w, git_repository *repo, git_commit *c, const char *case_id, const char *path,
+                      const char *kind, const git_oid *id, baton_record_kind rkind)
+{
+    git_blob *blob;
+    json_t *doc = NULL;
+    if (git_blob_lookup(&blob, repo, id) < 0)
+        return baton_git_error("index: read record");
+    baton_record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), path, &doc);
+    git_blob_free(blob);
+    int rc = index_version(w, c, case_id, path, kind, id, doc, rkind);
+    json_decref(doc);
+    return rc;
+}
+
+/* Journal entries are written once; an entry that changes or disappears (plain git can do it)
+ * is indexed as such, so search shows what the journal holds now. */
+static int index_journal(writer *w, git_repository *repo, git_commit *c, const char *fan, const char *case_id,
+                         git_tree *now, git_tree *before)
+{
+    git_tree *jt = NULL, *pjt = NULL;
+    int rc = 0;
+    if (same(entry_oid(now, "journal"), entry_oid(before, "journal")))
+        return 0;
+    if (sub_tree(repo, now, "journal", &jt) < 0 || sub_tree(repo, before, "journal", &pjt) < 0)
+        rc = baton_git_error("index: read journal");
+    char path[256];
+    for (size_t i = 0; jt && i < git_tree_entrycount(jt) && rc == 0; i++) {
+        const char *name = git_tree_entry_name(git_tree_entry_byindex(jt, i));
+        const git_oid *a = entry_oid(jt, name);
+        if (same(a, entry_oid(pjt, name)))
+            continue;
+        snprintf(path, sizeof path, "cases/%s/%s/journal/%s", fan, case_id, name);
+        rc = index_blob(w, repo, c, case_id, path, "journal", a, BATON_RECORD_JOURNAL);
+    }
+    for (size_t i = 0; pjt && i < git_tree_entrycount(pjt) && rc == 0; i++) {
+        const char *name = git_tree_entry_name(git_tree_entry_byindex(pjt, i));
+        if (entry_oid(jt, name))
+            continue;
+        git_oid gone;
+        memset(&gone, 0, sizeof gone);
+        snprintf(path, sizeof path, "cases/%s/%s/journal/%s", fan, case_id, name);
+        rc = index_version(w, c, case_id, path, "journal", &gone, NULL, BATON_RECORD_JOURNAL);
+    }
+    git_tree_free(jt);
+    git_tree_free(pjt);
+    return rc;
+}
+
 static int index_case_dir(writer *w, git_repository *repo, git_commit *c, const char *fan, const char *case_id,
                           git_tree *now, git_tree *before)
 {
     const git_oid *a = entry_oid(now, "case.json"), *b = entry_oid(before, "case.json");
-    if (same(a, b) || !a)
-        return 0;
-    git_blob *blob;
-    json_t *doc = NULL;
-    if (git_blob_lookup(&blob, repo, a) < 0)
-        return baton_git_error("index: read case record");
-    baton_record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), "case.json", &doc);
-    git_blob_free(blob);
+    int rc = 0;
     char path[128];
     snprintf(path, sizeof path, "cases/%s/%s/case.json", fan, case_id);
-    int rc = index_version(w, c, case_id, path, "case", a, doc, BATON_RECORD_CASE);
-    json_decref(doc);
+    if (a && !same(a, b))
+        rc = index_blob(w, repo, c, case_id, path, "case", a, BATON_RECORD_CASE);
+    if (rc == 0)
+        rc = index_journal(w, repo, c, fan, case_id, now, before);
     return rc;
 }
 

@@ -58,6 +58,8 @@ static const baton_field team_member_fields[] = {
     F_STAFF("staff", REQ),
     F_STR("role", REQ),
     F_ARR("responsible_for", 0, &text_item, 20, NULL),
+    F_BOOL("follows_up", 0), /* follows up on the agreements made with the home */
+    F_BOOL("hands_over", 0), /* hands knowledge over when the child moves on */
     END};
 static const baton_field team_member = F_OBJ("", 0, team_member_fields);
 
@@ -143,6 +145,34 @@ static const baton_field case_fields[] = {
     F_OBJ("plan", REQ, plan_fields),
     END};
 
+/* ---- journal entry (cases/<xx>/<id>/journal/<ts>-<n>.json) ---- */
+
+static const char *const journal_kinds[] = {"contact", "meeting", "observation", "status_update", "decision",
+                                            "follow_up_done", NULL};
+
+static const baton_field follow_up_fields[] = {
+    F_DATE("date", REQ),
+    F_STAFF("owner", REQ),
+    END};
+
+static const baton_field guardian_ref = {"", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL};
+
+static const baton_field journal_fields[] = {
+    {"id", BATON_FIELD_LOCALID, REQ | RO, NULL, NULL, 0, NULL},
+    {"case", BATON_FIELD_ID, REQ | RO, NULL, NULL, 0, NULL},
+    F_ENUM("kind", REQ, journal_kinds),
+    {"at", BATON_FIELD_WHEN, REQ, NULL, NULL, 0, NULL},
+    {"recorded", BATON_FIELD_DATETIME, REQ, NULL, NULL, 0, NULL},
+    F_STAFF("by", REQ),
+    F_TEXT("text", 0), /* required except on follow_up_done (journal.c, and the JSON Schema) */
+    F_ARR("with", 0, &text_item, 20, NULL),
+    F_ARR("guardians", 0, &guardian_ref, 10, NULL),
+    F_ENUM("channel", 0, channels),
+    F_OBJ("follow_up", 0, follow_up_fields),
+    {"corrects", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL},
+    {"closes", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL},
+    END};
+
 /* ---- staff ---- */
 
 static const baton_field staff_fields[] = {
@@ -175,6 +205,7 @@ static const baton_field roots[] = {
     [BATON_RECORD_CASE] = F_OBJ("case", 0, case_fields),
     [BATON_RECORD_STAFF] = F_OBJ("staff", 0, staff_fields),
     [BATON_RECORD_STORE] = F_OBJ("store", 0, store_fields),
+    [BATON_RECORD_JOURNAL] = F_OBJ("journal", 0, journal_fields),
 };
 
 const baton_field *baton_record_spec(baton_record_kind kind) { return &roots[kind]; }

@@ -226,6 +226,12 @@ const char *baton_store_language(const baton_store *store) { return meta_string(
 
 const char *baton_store_organisation(const baton_store *store) { return meta_string(store, "organisation", ""); }
 
+long baton_store_config_int(const baton_store *store, const char *key, long dflt)
+{
+    json_t *v = json_object_get(json_object_get(store->meta, "config"), key);
+    return json_is_integer(v) ? (long)json_integer_value(v) : dflt;
+}
+
 int baton_store_head(baton_store *store, baton_oid_hex out)
 {
     git_oid oid;

@@ -203,7 +203,7 @@ static void check_array(vstate *st, const json_t *v, const baton_field *f, const
             const json_t *other = json_array_get(v, j);
             const json_t *a = f->key ? json_object_get(item, f->key) : item;
             const json_t *b = f->key ? json_object_get(other, f->key) : other;
-            if ((f->key || f->fields->kind == BATON_FIELD_ENUM) && a && b && json_is_string(a) &&
+            if ((f->key || f->fields->kind == BATON_FIELD_ENUM || f->fields->kind == BATON_FIELD_LOCALID) && a && b && json_is_string(a) &&
                 json_equal((json_t *)a, (json_t *)b)) {
                 if (f->key)
                     snprintf(sub, sizeof sub, "%s[%zu].%s", path, i, f->key);
@@ -245,6 +245,14 @@ static void check_string(vstate *st, const json_t *v, const baton_field *f, cons
     case BATON_FIELD_DATE:
         if (!baton_date_valid(s))
             fail(st, path, "not a date (YYYY-MM-DD): '%.40s'", s);
+        break;
+    case BATON_FIELD_DATETIME:
+        if (!baton_datetime_valid(s))
+            fail(st, path, "not a UTC time (YYYY-MM-DDTHH:MM:SSZ): '%.40s'", s);
+        break;
+    case BATON_FIELD_WHEN:
+        if (!baton_date_valid(s) && !baton_datetime_valid(s))
+            fail(st, path, "not a date or UTC time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ): '%.40s'", s);
         break;
     case BATON_FIELD_ENUM: {
         const char *const *e = f->values;
@@ -326,6 +334,15 @@ int baton_record_validate(const json_t *doc, baton_record_kind kind, baton_error
         return BATON_EINVALID;
     }
     check_object(&st, doc, root->fields, "");
+    /* what a field table cannot say: a journal entry closing a follow-up names the entry it
+     * closes, and every other entry has a text (the JSON Schema says it with if/then/else) */
+    if (kind == BATON_RECORD_JOURNAL) {
+        const char *k = json_string_value(json_object_get(doc, "kind"));
+        if (k && strcmp(k, "follow_up_done") == 0 && !json_object_get(doc, "closes"))
+            fail(&st, "closes", "required when kind is follow_up_done");
+        else if (k && strcmp(k, "follow_up_done") != 0 && !json_object_get(doc, "text"))
+            fail(&st, "text", "required");
+    }
     return st.failed ? BATON_EINVALID : 0;
 }
 

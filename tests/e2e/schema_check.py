@@ -35,6 +35,8 @@ def kind_of(path):
         return "staff"
     if path.startswith("cases/") and path.endswith("/case.json"):
         return "case"
+    if path.startswith("cases/") and "/journal/" in path and path.endswith(".json"):
+        return "journal"
     return None
 
 
@@ -44,7 +46,7 @@ def git(store, *args):
 
 
 def check_store(store):
-    validators = {k: validator(k) for k in ("case", "staff", "store")}
+    validators = {k: validator(k) for k in ("case", "staff", "store", "journal")}
     seen = set()
     bad = 0
     count = 0

@@ -80,9 +80,20 @@ run team add "$ID" koord --role "koordinator" --responsible-for "følger op på 
     --responsible-for "overlevering ved skift"
 expect_rc 0 "team add"
 run team show "$ID"
-expect_out "^Contact person: laerer1" "team show names the contact person"
-expect_out "^koord +koordinator" "team show lists members"
+expect_out "^Parents contact: +laerer1 \(Lærke Lærer\), contact person since" "team show: whom the parents contact"
+expect_out "^  koord \(Kirsten Koordinator\) - koordinator" "team show: who does what"
 expect_out "- overlevering ved skift" "team show lists responsibilities"
+expect_out "^Follows up on agreements: +laerer1 .*the contact person, as nobody else is named" \
+    "team show: follow-up falls to the contact person when nobody is named"
+run team set "$ID" koord --follows-up yes --hands-over yes
+expect_rc 0 "team set: duties"
+run team show "$ID"
+expect_out "^Follows up on agreements: +koord \(Kirsten Koordinator\)$" "team show: who follows up on agreements"
+expect_out "^Hands knowledge over: +koord \(Kirsten Koordinator\)$" "team show: who hands knowledge over"
+run team show "$ID" --json
+expect_out '"follows_up": \[' "team show --json lists who follows up"
+expect_refused "$S" 1 "--follows-up: 'maybe' is not true or false" "a duty flag must be yes or no" \
+    team set "$ID" koord --follows-up maybe
 expect_refused "$S" 1 "team\[koord\]: already there" "adding a member twice" team add "$ID" koord --role x
 expect_refused "$S" 4 "unknown staff member 'ghost'" "team member must be staff" team add "$ID" ghost --role x
 run team remove "$ID" koord

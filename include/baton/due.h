@@ -1,0 +1,34 @@
+/* What is owed, and by whom, as of a day: the follow-ups, reviews and contacts with the home
+ * that the plans and the journal promise. This is the list a coordinator or teacher reads in
+ * the morning; each item says the case, who owes it, and since when. */
+#ifndef BATON_DUE_H
+#define BATON_DUE_H
+
+#include "baton/store.h"
+
+#include <jansson.h>
+
+typedef struct {
+    const char *as_of; /* YYYY-MM-DD; NULL: today */
+    const char *staff; /* only what this staff member owes; NULL: everything */
+} baton_due_options;
+
+/* The items due on or before as_of, most overdue first, as a JSON array of objects:
+ *   case, child, kind, ref, owner, due (date), days_overdue (0: due today), state (due|overdue),
+ *   detail (what the item is about: a measure's description, a guardian's name, ...).
+ * kind is one of:
+ *   follow_up         an open follow-up of a journal entry (ref: the entry; owner: its owner)
+ *   measure_review    an active or planned measure past review_by (ref: m1; owner: responsible)
+ *   focus_follow_up   a focus point past its follow-up date (ref: f1; owner: contact person)
+ *   guardian_contact  a guardian whose agreed frequency has run out since the last logged
+ *                     contact with them, or since the agreement (ref: g1; owner: contact person)
+ *   agreement_review  a communication agreement older than the store's review period (ref: g1)
+ *   contact_inactive  the contact person has left (owner: null: the coordinator's to hand over)
+ * Only active cases owe anything. An unknown staff filter is BATON_ENOTFOUND. */
+int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **out);
+
+/* Days a guardian may go without news under an agreed frequency (weekly 7, fortnightly 14,
+ * monthly 31); 0 for on_news, which never runs out, and for anything unknown. */
+int baton_due_frequency_days(const char *frequency);
+
+#endif

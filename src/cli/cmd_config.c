@@ -1,0 +1,58 @@
+/* baton config: show the store's settings, or change one. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] = "baton config [KEY VALUE] [--reason TEXT]";
+
+int cmd_config(int argc, char **argv)
+{
+    cli_common c = {0};
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    int opt, rc;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+        if (!cli_common_option(&c, opt, optarg))
+            return cli_bad_option(usage, argv);
+    if (c.help)
+        return cli_help("usage: baton config [--json]\n"
+                        "       baton config KEY VALUE [--reason TEXT]\n\n"
+                        "Shows the store's settings, or sets one (as one commit):\n"
+                        "  agreement_review_months  months before a communication agreement with the\n"
+                        "                           home is due for a new talk (default 6)\n"
+                        "  audit_retention_days     days the access log keeps its entries (default 180)\n");
+    int nargs = argc - optind;
+    if (nargs != 0 && nargs != 2)
+        return cli_usage_error(usage, "expected no arguments, or KEY and VALUE");
+    baton_store *store;
+    if ((rc = cli_open_store(&c, &store)))
+        return cli_fail(rc);
+    if (nargs == 0) {
+        json_t *cfg;
+        baton_config_get(store, &cfg);
+        if (c.json) {
+            cli_print_json(cfg);
+        } else {
+            const char *key;
+            json_t *v;
+            json_object_foreach(cfg, key, v) {
+                char *s = json_dumps(v, JSON_ENCODE_ANY);
+                printf("%s = %s\n", key, s ? s : "");
+                free(s);
+            }
+        }
+        json_decref(cfg);
+        baton_store_free(store);
+        return EXIT_OK;
+    }
+    baton_identity as;
+    baton_oid_hex commit;
+    if ((rc = cli_identity(store, &c, &as)) == 0)
+        rc = baton_config_set(store, &as, argv[optind], argv[optind + 1], c.reason, commit);
+    baton_store_free(store);
+    if (rc)
+        return cli_fail(rc);
+    printf("%.12s\n", commit);
+    return EXIT_OK;
+}

@@ -1,0 +1,115 @@
+/* baton due: what is owed today, most overdue first: follow-ups, reviews, focus points, the
+ * contact with the home that was agreed, agreements due for a new talk, and cases whose contact
+ * person has left. */
+#include "cli.h"
+
+#include <string.h>
+
+static const char usage[] = "baton due [--staff STAFF] [--as-of DATE] [--json]";
+
+/* What the item asks of its owner, in words. */
+static void describe(const json_t *item, char *out, size_t n)
+{
+    const char *kind = json_string_value(json_object_get(item, "kind"));
+    const char *ref = json_string_value(json_object_get(item, "ref"));
+    const char *detail = json_string_value(json_object_get(item, "detail"));
+    char what[160];
+    if (strcmp(kind, "follow_up") == 0)
+        snprintf(what, sizeof what, _("follow up on journal entry %s"), ref);
+    else if (strcmp(kind, "measure_review") == 0)
+        snprintf(what, sizeof what, _("review measure %s"), ref);
+    else if (strcmp(kind, "focus_follow_up") == 0)
+        snprintf(what, sizeof what, _("follow up on focus point %s"), ref);
+    else if (strcmp(kind, "guardian_contact") == 0)
+        snprintf(what, sizeof what, _("contact guardian %s as agreed"), ref);
+    else if (strcmp(kind, "agreement_review") == 0)
+        snprintf(what, sizeof what, _("renew the communication agreement with guardian %s"), ref);
+    else if (strcmp(kind, "contact_inactive") == 0)
+        snprintf(what, sizeof what, "%s", _("the contact person has left: hand the case over"));
+    else
+        snprintf(what, sizeof what, "%s %s", kind, ref ? ref : "");
+    /* the detail is a reminder, not the record: one line, cut at a character boundary */
+    char brief[256] = "";
+    if (detail) {
+        size_t cut = 0, chars = 0;
+        while (detail[cut] && detail[cut] != '\n' && chars < 50) {
+            cut++;
+            while ((detail[cut] & 0xc0) == 0x80)
+                cut++;
+            chars++;
+        }
+        snprintf(brief, sizeof brief, "%.*s%s", (int)cut, detail, detail[cut] ? "..." : "");
+    }
+    snprintf(out, n, "%s%s%s", what, brief[0] ? ": " : "", brief);
+}
+
+int cmd_due(int argc, char **argv)
+{
+    enum { O_STAFF = 1, O_ASOF };
+    static const struct option opts[] = {{"staff", required_argument, NULL, O_STAFF},
+                                         {"as-of", required_argument, NULL, O_ASOF},
+                                         CLI_COMMON_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    cli_common c = {0};
+    baton_due_options o = {0};
+    int opt, rc;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (cli_common_option(&c, opt, optarg))
+            continue;
+        if (opt == O_STAFF)
+            o.staff = optarg;
+        else if (opt == O_ASOF)
+            o.as_of = optarg;
+        else
+            return cli_bad_option(usage, argv);
+    }
+    if (c.help)
+        return cli_help("usage: baton due [--staff STAFF] [--as-of DATE] [--json]\n\n"
+                        "What is owed, most overdue first, with the case, who owes it and since when:\n"
+                        "  - open follow-ups of journal entries past their date\n"
+                        "  - active or planned measures past their review date\n"
+                        "  - focus points past their follow-up date\n"
+                        "  - guardians whose agreed frequency (weekly 7 days, fortnightly 14, monthly 31;\n"
+                        "    on_news never) has run out since the last logged contact or meeting with them\n"
+                        "  - communication agreements older than the store's review period (baton config)\n"
+                        "  - cases whose contact person has left\n"
+                        "An item is 'due' on its day and 'overdue' after it.\n"
+                        "  --staff STAFF  only what STAFF owes\n"
+                        "  --as-of DATE   as things stand on DATE (default: today)\n");
+    if (optind != argc)
+        return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
+    if (o.as_of && !baton_date_valid(o.as_of))
+        return cli_fail(baton_error_set(BATON_EINVALID, "--as-of: not a date (YYYY-MM-DD): '%.40s'", o.as_of));
+    baton_store *store;
+    json_t *items;
+    if ((rc = cli_open_store(&c, &store)))
+        return cli_fail(rc);
+    rc = baton_due_list(store, &o, &items);
+    baton_store_free(store);
+    if (rc)
+        return cli_fail(rc == BATON_ENOTFOUND && o.staff ? baton_error_prefix(rc, "--staff: ") : rc);
+    if (c.json) {
+        cli_print_json(items);
+    } else {
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it) {
+            char what[300], late[32];
+            json_int_t days = json_integer_value(json_object_get(it, "days_overdue"));
+            if (days > 0)
+                snprintf(late, sizeof late, _("%lld days overdue"), (long long)days);
+            else
+                snprintf(late, sizeof late, "%s", _("due today"));
+            describe(it, what, sizeof what);
+            const char *owner = json_string_value(json_object_get(it, "owner"));
+            printf("%-18s %s  %s  %-20s %-12s %s\n", late, json_string_value(json_object_get(it, "due")),
+                   json_string_value(json_object_get(it, "case")), json_string_value(json_object_get(it, "child")),
+                   owner ? owner : _("(coordinator)"), what);
+        }
+        if (json_array_size(items) == 0)
+            printf("%s\n", _("Nothing is due."));
+    }
+    json_decref(items);
+    return EXIT_OK;
+}

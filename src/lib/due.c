@@ -1,0 +1,204 @@
+/* The due list. Everything is read at one head, so the list is a consistent picture of one
+ * moment. A journal entry that was corrected no longer counts: its correction speaks for it (a
+ * wrong follow-up is withdrawn by correcting the entry without one). A logged contact or
+ * meeting with a guardian restarts that guardian's clock. */
+#include "baton/due.h"
+
+#include "baton/case.h"
+#include "baton/date.h"
+#include "baton/error.h"
+#include "baton/journal.h"
+#include "baton/staff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int baton_due_frequency_days(const char *frequency)
+{
+    if (!frequency)
+        return 0;
+    if (strcmp(frequency, "weekly") == 0)
+        return 7;
+    if (strcmp(frequency, "fortnightly") == 0)
+        return 14;
+    if (strcmp(frequency, "monthly") == 0)
+        return 31;
+    return 0;
+}
+
+typedef struct {
+    const char *as_of;
+    const char *staff;
+    json_t *out;
+} due_ctx;
+
+static const char *str(const json_t *obj, const char *key) { return json_string_value(json_object_get(obj, key)); }
+
+/* Adds an item when due is on or before as_of (and the owner passes the filter). */
+static void add_item(due_ctx *ctx, const json_t *c, const char *kind, const char *ref, const char *owner,
+                     const char *due, const char *detail)
+{
+    int64_t late;
+    if (!due || baton_date_diff(ctx->as_of, due, &late) || late < 0)
+        return;
+    if (ctx->staff && (!owner || strcmp(owner, ctx->staff) != 0))
+        return;
+    json_t *item = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:I, s:s, s:s?}", "case", str(c, "id"), "child",
+                             str(json_object_get(c, "child"), "name"), "kind", kind, "ref", ref, "owner", owner,
+                             "due", due, "days_overdue", (json_int_t)late, "state", late > 0 ? "overdue" : "due",
+                             "detail", detail);
+    if (item) {
+        if (!owner)
+            json_object_set_new(item, "owner", json_null());
+        if (!ref)
+            json_object_set_new(item, "ref", json_null());
+        json_array_append_new(ctx->out, item);
+    }
+}
+
+static int live(const json_t *entry) { return json_array_size(json_object_get(entry, "corrected_by")) == 0; }
+
+/* The date of the last logged contact or meeting with guardian gid, or NULL. */
+static const char *last_contact(const json_t *journal, const char *gid, char out[11])
+{
+    size_t i, j;
+    json_t *e, *g;
+    out[0] = '\0';
+    json_array_foreach(journal, i, e) {
+        const char *kind = str(e, "kind");
+        if (!live(e) || !kind || (strcmp(kind, "contact") != 0 && strcmp(kind, "meeting") != 0))
+            continue;
+        json_array_foreach(json_object_get(e, "guardians"), j, g) {
+            const char *at = json_string_value(g) && strcmp(json_string_value(g), gid) == 0 ? str(e, "at") : NULL;
+            if (at && strncmp(at, out, 10) > 0)
+                snprintf(out, 11, "%.10s", at);
+        }
+    }
+    return out[0] ? out : NULL;
+}
+
+static int case_items(due_ctx *ctx, baton_store *store, const char *rev, const json_t *c, const json_t *staff,
+                      long review_months)
+{
+    const json_t *plan = json_object_get(c, "plan");
+    const char *contact = str(json_object_get(c, "contact"), "staff");
+    size_t i;
+    json_t *x;
+
+    const json_t *person = json_object_get(staff, contact);
+    if (person && !json_is_true(json_object_get(person, "active")))
+        add_item(ctx, c, "contact_inactive", NULL, NULL,
+                 str(person, "left") ? str(person, "left") : str(json_object_get(c, "contact"), "since"), contact);
+
+    json_array_foreach(json_object_get(plan, "measures"), i, x) {
+        const char *status = str(x, "status");
+        if (status && (strcmp(status, "active") == 0 || strcmp(status, "planned") == 0))
+            add_item(ctx, c, "measure_review", str(x, "id"), str(x, "responsible"), str(x, "review_by"),
+                     str(x, "description"));
+    }
+    json_array_foreach(json_object_get(plan, "focus_points"), i, x)
+        add_item(ctx, c, "focus_follow_up", str(x, "id"), contact, str(x, "follow_up"), str(x, "area"));
+
+    json_t *journal;
+    int rc = baton_journal_list(store, rev, str(c, "id"), &journal);
+    if (rc)
+        return rc;
+    json_array_foreach(journal, i, x) {
+        const json_t *fu = json_object_get(x, "follow_up");
+        if (fu && live(x) && !json_object_get(x, "closed_by"))
+            add_item(ctx, c, "follow_up", str(x, "id"), str(fu, "owner"), str(fu, "date"), str(x, "text"));
+    }
+    json_array_foreach(json_object_get(c, "guardians"), i, x) {
+        const json_t *ag = json_object_get(x, "agreement");
+        const char *agreed = str(ag, "agreed_on");
+        if (!ag || !agreed)
+            continue;
+        char due[11], last[11];
+        int days = baton_due_frequency_days(str(ag, "frequency"));
+        if (days > 0) {
+            const char *since = last_contact(journal, str(x, "id"), last);
+            if (!since || strcmp(since, agreed) < 0)
+                since = agreed;
+            if (baton_date_add_days(since, days, due) == 0)
+                add_item(ctx, c, "guardian_contact", str(x, "id"), contact, due, str(x, "name"));
+        }
+        if (review_months > 0 && baton_date_add_months(agreed, (int)review_months, due) == 0)
+            add_item(ctx, c, "agreement_review", str(x, "id"), contact, due, str(x, "name"));
+    }
+    json_decref(journal);
+    return 0;
+}
+
+static int by_urgency(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    json_int_t dx = json_integer_value(json_object_get(x, "days_overdue"));
+    json_int_t dy = json_integer_value(json_object_get(y, "days_overdue"));
+    if (dx != dy)
+        return dx > dy ? -1 : 1;
+    static const char *const keys[] = {"case", "kind", "ref"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const char *p = str(x, keys[i]), *q = str(y, keys[i]);
+        int c = strcmp(p ? p : "", q ? q : "");
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **out)
+{
+    char today[11];
+    baton_oid_hex head;
+    json_t *cases = NULL, *staff_list = NULL, *staff = json_object();
+    int rc;
+    *out = NULL;
+    if (opts && opts->as_of && !baton_date_valid(opts->as_of)) {
+        json_decref(staff);
+        return baton_error_set(BATON_EINVALID, "as of: not a date (YYYY-MM-DD): '%.40s'", opts->as_of);
+    }
+    baton_date_today(today);
+    due_ctx ctx = {opts && opts->as_of ? opts->as_of : today, opts ? opts->staff : NULL, json_array()};
+    if ((rc = baton_store_head(store, head)))
+        goto out;
+    if (ctx.staff) {
+        json_t *rec;
+        if ((rc = baton_staff_get(store, head, ctx.staff, &rec)))
+            goto out;
+        json_decref(rec);
+    }
+    if ((rc = baton_staff_list(store, &staff_list)))
+        goto out;
+    size_t i;
+    json_t *x;
+    json_array_foreach(staff_list, i, x) json_object_set(staff, str(x, "id"), x);
+    if ((rc = baton_case_list(store, head, NULL, "active", &cases)))
+        goto out;
+    long months = baton_store_config_int(store, "agreement_review_months", 6);
+    json_array_foreach(cases, i, x) if ((rc = case_items(&ctx, store, head, x, staff, months))) goto out;
+
+    size_t n = json_array_size(ctx.out);
+    json_t **items = malloc((n ? n : 1) * sizeof *items);
+    if (!items) {
+        rc = baton_error_set(BATON_ERROR, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(ctx.out, i));
+    qsort(items, n, sizeof *items, by_urgency);
+    json_array_clear(ctx.out);
+    for (i = 0; i < n; i++)
+        json_array_append_new(ctx.out, items[i]);
+    free(items);
+out:
+    json_decref(cases);
+    json_decref(staff_list);
+    json_decref(staff);
+    if (rc) {
+        json_decref(ctx.out);
+        return rc;
+    }
+    *out = ctx.out;
+    return 0;
+}
