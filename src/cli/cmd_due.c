@@ -95,7 +95,7 @@ int cmd_due(int argc, char **argv)
         size_t i;
         json_t *it;
         json_array_foreach(items, i, it) {
-            char what[300], late[32];
+            char what[512], late[32];
             json_int_t days = json_integer_value(json_object_get(it, "days_overdue"));
             if (days > 0)
                 snprintf(late, sizeof late, _("%lld days overdue"), (long long)days);

@@ -72,6 +72,40 @@ START_TEST(today_override)
 }
 END_TEST
 
+START_TEST(date_arithmetic)
+{
+    char d[11];
+    int64_t n;
+    ck_assert_int_eq(baton_date_add_days("2026-12-28", 7, d), 0);
+    ck_assert_str_eq(d, "2027-01-04");
+    ck_assert_int_eq(baton_date_add_days("2028-02-28", 1, d), 0);
+    ck_assert_str_eq(d, "2028-02-29");
+    ck_assert_int_eq(baton_date_add_months("2026-08-31", 6, d), 0);
+    ck_assert_str_eq(d, "2027-02-28"); /* clamped to the month's last day */
+    ck_assert_int_eq(baton_date_add_months("2027-08-31", 6, d), 0);
+    ck_assert_str_eq(d, "2028-02-29");
+    ck_assert_int_eq(baton_date_add_months("2026-11-15", 3, d), 0);
+    ck_assert_str_eq(d, "2027-02-15");
+    ck_assert_int_eq(baton_date_add_months("soon", 3, d), BATON_EINVALID);
+    ck_assert_int_eq(baton_date_diff("2027-03-01", "2027-02-27", &n), 0);
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(baton_date_diff("2026-01-01", "2026-01-02", &n), 0);
+    ck_assert_int_eq(n, -1);
+    ck_assert_int_eq(baton_date_diff("2026-01-01", "x", &n), BATON_EINVALID);
+}
+END_TEST
+
+START_TEST(datetime_stored_form)
+{
+    ck_assert(baton_datetime_valid("2026-11-23T18:07:00Z"));
+    ck_assert(!baton_datetime_valid("2026-11-23T18:07Z"));
+    ck_assert(!baton_datetime_valid("2026-11-23 18:07:00Z"));
+    ck_assert(!baton_datetime_valid("2026-11-23T25:07:00Z"));
+    ck_assert(!baton_datetime_valid("2026-02-30T10:00:00Z"));
+    ck_assert(!baton_datetime_valid("2026-11-23"));
+}
+END_TEST
+
 Suite *date_suite(void)
 {
     Suite *s = suite_create("date");
@@ -80,6 +114,8 @@ Suite *date_suite(void)
     tcase_add_test(tc, days_since_epoch);
     tcase_add_test(tc, datetime_parse);
     tcase_add_test(tc, today_override);
+    tcase_add_test(tc, date_arithmetic);
+    tcase_add_test(tc, datetime_stored_form);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,6 +10,7 @@ Suite *path_suite(void);
 Suite *diff_suite(void);
 Suite *store_suite(void);
 Suite *tokenize_suite(void);
+Suite *journal_suite(void);
 
 /* A fresh temporary directory (removed by unit_rmdir). */
 char *unit_tmpdir(void);

@@ -1,0 +1,198 @@
+/* The journal and due modules: entry numbering under a guard, append-only files, corrections and
+ * closings, and the frequency and review arithmetic of the due list. */
+#include "unit.h"
+
+#include <baton/baton.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *dir;
+static baton_store *store;
+static baton_identity koord;
+static char case_id[33];
+
+static void setup(void)
+{
+    char path[512];
+    dir = unit_tmpdir();
+    snprintf(path, sizeof path, "%s/s", dir);
+    setenv("BATON_TODAY", "2026-10-01", 1);
+    baton_init_options o = {"da", "Testkommune"};
+    ck_assert_int_eq(baton_store_init(path, &o), 0);
+    ck_assert_int_eq(baton_store_open(&store, path), 0);
+    json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", "koord", "name", "Kirsten Koordinator", "email",
+                            "koord@skole.example", "role", "coordinator");
+    baton_oid_hex commit;
+    ck_assert_int_eq(baton_staff_add(store, NULL, rec, NULL, commit), 0);
+    json_decref(rec);
+    ck_assert_int_eq(baton_identity_load(store, "koord", &koord), 0);
+    baton_case_new_options co = {"Testbarn Eksempelsen", "2017-05-06", NULL, "school:Testskolen:2.B", "koord", NULL};
+    ck_assert_int_eq(baton_case_create(store, &koord, &co, NULL, case_id, commit), 0);
+}
+
+static void teardown(void)
+{
+    baton_store_free(store);
+    unit_rmdir(dir);
+    free(dir);
+    unsetenv("BATON_TODAY");
+}
+
+static int add(const char *kind, const char *text, const char *corrects, char id[16])
+{
+    baton_journal_new e = {0};
+    baton_oid_hex commit;
+    e.kind = kind;
+    e.text = text;
+    e.corrects = corrects;
+    e.at = "2026-09-30";
+    return baton_journal_add(store, &koord, case_id, &e, NULL, id, commit);
+}
+
+START_TEST(entries_are_numbered_in_order)
+{
+    char id[16];
+    ck_assert_int_eq(add("contact", "Første samtale", NULL, id), 0);
+    ck_assert_str_eq(id, "j1");
+    ck_assert_int_eq(add("meeting", "Møde med PPR", NULL, id), 0);
+    ck_assert_str_eq(id, "j2");
+    json_t *list;
+    ck_assert_int_eq(baton_journal_list(store, NULL, case_id, &list), 0);
+    ck_assert_int_eq(json_array_size(list), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 1), "kind")), "meeting");
+    json_decref(list);
+}
+END_TEST
+
+START_TEST(a_stale_guard_is_a_conflict)
+{
+    /* a writer that read the journal before someone else appended must not write its entry */
+    char id[16], dir_path[128];
+    baton_oid_hex before, commit;
+    ck_assert_int_eq(add("contact", "Første samtale", NULL, id), 0);
+    baton_journal_dir(case_id, dir_path, sizeof dir_path);
+    ck_assert_int_eq(baton_store_entry_id(store, NULL, dir_path, before), 0);
+    ck_assert_int_eq(add("contact", "Anden samtale", NULL, id), 0);
+    char path[200];
+    snprintf(path, sizeof path, "%s/x-2.json", dir_path);
+    baton_change ch[2] = {{path, "{}\n", 3, "", "new entry", 0}, {dir_path, NULL, 0, before, "journal", 1}};
+    baton_commit_options co = {"Test", "test@example.invalid", "test\n", 0};
+    ck_assert_int_eq(baton_store_commit(store, ch, 2, &co, commit), BATON_ECONFLICT);
+    ck_assert_int_eq(baton_store_entry_id(store, NULL, path, commit), BATON_ENOTFOUND);
+}
+END_TEST
+
+START_TEST(corrections_and_closings_are_new_entries)
+{
+    char id[16];
+    baton_oid_hex commit;
+    baton_journal_new e = {0};
+    e.kind = "decision";
+    e.text = "Ny pauseplan";
+    e.at = "2026-09-30";
+    e.follow_up = "2026-10-15";
+    e.owner = "koord";
+    ck_assert_int_eq(baton_journal_add(store, &koord, case_id, &e, NULL, id, commit), 0);
+    json_t *list;
+    ck_assert_int_eq(add(NULL, "Rettelse", "j1", id), 0);
+    ck_assert_str_eq(id, "j2");
+    ck_assert_int_eq(baton_followup_close(store, &koord, case_id, "j1", NULL, NULL, id, commit), BATON_EINVALID);
+    ck_assert_ptr_nonnull(strstr(baton_error_last(), "corrected by j2"));
+    ck_assert_int_eq(baton_journal_list(store, NULL, case_id, &list), 0);
+    json_t *j1 = json_array_get(list, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(j1, "id")), "j1");
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(j1, "corrected_by"), 0)), "j2");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 1), "kind")), "decision");
+    json_decref(list);
+}
+END_TEST
+
+START_TEST(follow_up_needs_an_owner)
+{
+    char id[16];
+    baton_oid_hex head_before, head_after, commit;
+    baton_journal_new e = {0};
+    e.kind = "decision";
+    e.text = "Opfølgning uden ejer";
+    e.follow_up = "2026-10-15";
+    ck_assert_int_eq(baton_store_head(store, head_before), 0);
+    ck_assert_int_eq(baton_journal_add(store, &koord, case_id, &e, NULL, id, commit), BATON_EINVALID);
+    ck_assert_str_eq(baton_error_last(), "follow_up.owner: required: every follow-up has an owner");
+    ck_assert_int_eq(baton_store_head(store, head_after), 0);
+    ck_assert_str_eq(head_before, head_after);
+}
+END_TEST
+
+START_TEST(entry_ids)
+{
+    char out[16];
+    ck_assert_int_eq(baton_journal_id_parse("j12", "ENTRY", out), 0);
+    ck_assert_str_eq(out, "j12");
+    ck_assert_int_eq(baton_journal_id_parse("7", "ENTRY", out), 0);
+    ck_assert_str_eq(out, "j7");
+    ck_assert_int_eq(baton_journal_id_parse("j0", "ENTRY", out), BATON_EINVALID);
+    ck_assert_int_eq(baton_journal_id_parse("m1", "ENTRY", out), BATON_EINVALID);
+    ck_assert_int_eq(baton_journal_id_parse("j1x", "ENTRY", out), BATON_EINVALID);
+    ck_assert_int_eq(baton_journal_id_parse("", "ENTRY", out), BATON_EINVALID);
+}
+END_TEST
+
+START_TEST(frequencies)
+{
+    ck_assert_int_eq(baton_due_frequency_days("weekly"), 7);
+    ck_assert_int_eq(baton_due_frequency_days("fortnightly"), 14);
+    ck_assert_int_eq(baton_due_frequency_days("monthly"), 31);
+    ck_assert_int_eq(baton_due_frequency_days("on_news"), 0);
+    ck_assert_int_eq(baton_due_frequency_days(NULL), 0);
+}
+END_TEST
+
+START_TEST(due_follows_the_journal)
+{
+    char id[16];
+    baton_oid_hex commit;
+    baton_journal_new e = {0};
+    e.kind = "meeting";
+    e.text = "Netværksmøde";
+    e.at = "2026-09-01";
+    e.follow_up = "2026-09-20";
+    e.owner = "koord";
+    ck_assert_int_eq(baton_journal_add(store, &koord, case_id, &e, NULL, id, commit), 0);
+    baton_due_options o = {"2026-09-19", NULL};
+    json_t *items;
+    ck_assert_int_eq(baton_due_list(store, &o, &items), 0);
+    ck_assert_int_eq(json_array_size(items), 0);
+    json_decref(items);
+    o.as_of = "2026-09-22";
+    ck_assert_int_eq(baton_due_list(store, &o, &items), 0);
+    ck_assert_int_eq(json_array_size(items), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "kind")), "follow_up");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "days_overdue")), 2);
+    json_decref(items);
+    ck_assert_int_eq(baton_followup_close(store, &koord, case_id, id, "Holdt", NULL, id, commit), 0);
+    ck_assert_int_eq(baton_due_list(store, &o, &items), 0);
+    ck_assert_int_eq(json_array_size(items), 0);
+    json_decref(items);
+    o.as_of = "22-09-2026";
+    ck_assert_int_eq(baton_due_list(store, &o, &items), BATON_EINVALID);
+}
+END_TEST
+
+Suite *journal_suite(void)
+{
+    Suite *s = suite_create("journal");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, entries_are_numbered_in_order);
+    tcase_add_test(tc, a_stale_guard_is_a_conflict);
+    tcase_add_test(tc, corrections_and_closings_are_new_entries);
+    tcase_add_test(tc, follow_up_needs_an_owner);
+    tcase_add_test(tc, entry_ids);
+    tcase_add_test(tc, frequencies);
+    tcase_add_test(tc, due_follows_the_journal);
+    suite_add_tcase(s, tc);
+    return s;
+}
