@@ -6,8 +6,8 @@ CC ?= cc
 BUILD ?= build
 
 # Recursive (=) so pkg-config runs after `deps` has installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags libgit2 jansson sqlite3)
-PKG_LIBS = $(shell pkg-config --libs libgit2 jansson sqlite3) -lstemmer
+PKG_CFLAGS = $(shell pkg-config --cflags libgit2 jansson sqlite3 libsodium)
+PKG_LIBS = $(shell pkg-config --libs libgit2 jansson sqlite3 libsodium) -lstemmer
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
@@ -19,6 +19,9 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 LIB_SRC = $(wildcard src/lib/*.c)
 CLI_SRC = $(wildcard src/cli/*.c)
 UNIT_SRC = $(wildcard tests/unit/*.c)
+# gettext catalogues of the rendered documents' headings (po/<lang>.po, English is the source)
+LANGS = da sv
+MO = $(foreach l,$(LANGS),$(BUILD)/locale/$(l)/LC_MESSAGES/baton.mo)
 
 define objs
 $(patsubst %.c,$(1)/%.o,$(2))
@@ -26,7 +29,7 @@ endef
 
 .PHONY: all deps check check-plain check-asan unit e2e demo install clean
 
-all: $(BUILD)/baton $(BUILD)/libbaton.a
+all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO)
 
 deps:
 	@tools/install-deps
@@ -41,11 +44,19 @@ $(BUILD)/libbaton.a: $(call objs,$(BUILD),$(LIB_SRC))
 	@echo "  AR      $@"
 	@ar rcs $@ $^
 
-$(BUILD)/baton: $(call objs,$(BUILD),$(CLI_SRC)) $(BUILD)/libbaton.a
+$(BUILD)/locale/%/LC_MESSAGES/baton.mo: po/%.po | deps
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT  $@"
+	@msgfmt --check -o $@ $<
+
+# The binary finds its catalogues in locale/ beside it (build/locale), else under PREFIX.
+$(BUILD)/src/cli/main.o: EXTRA_CFLAGS += -DBATON_LOCALEDIR='"$(PREFIX)/share/locale"'
+
+$(BUILD)/baton: $(call objs,$(BUILD),$(CLI_SRC)) $(BUILD)/libbaton.a | $(MO)
 	@echo "  LINK    $@"
 	@$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/check_baton: $(call objs,$(BUILD),$(UNIT_SRC)) $(BUILD)/libbaton.a
+$(BUILD)/check_baton: $(call objs,$(BUILD),$(UNIT_SRC)) $(BUILD)/libbaton.a | $(MO)
 	@echo "  LINK    $@"
 	@$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PKG_LIBS)
 
@@ -82,11 +93,13 @@ e2e: $(BUILD)/baton
 demo: $(BUILD)/baton
 	@BATON=$(abspath $(BUILD)/baton) tools/demo
 
-install: $(BUILD)/baton $(BUILD)/libbaton.a
+install: $(BUILD)/baton $(BUILD)/libbaton.a $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/baton $(DESTDIR)$(PREFIX)/lib
 	install -m 0755 $(BUILD)/baton $(DESTDIR)$(PREFIX)/bin/baton
 	install -m 0644 include/baton/*.h $(DESTDIR)$(PREFIX)/include/baton/
 	install -m 0644 $(BUILD)/libbaton.a $(DESTDIR)$(PREFIX)/lib/libbaton.a
+	for l in $(LANGS); do install -D -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/baton.mo \
+		$(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/baton.mo; done
 
 clean:
 	rm -rf build demo

@@ -39,8 +39,9 @@ int baton_case_load(baton_store *store, const char *rev, const char *id, json_t 
  * - base: the version (blob id) old was read at; if the case has changed since, BATON_ECONFLICT;
  * - what: the subject ("set plan.strengths"), reason: the why, kept in the commit message.
  * Everything is validated first; nothing is written on any error. If doc equals old, nothing
- * is written and commit is set to "". A new contact person gets today as contact.since unless
- * doc changes that date too. */
+ * is written and commit is set to "". The contact person and the transferred status change only
+ * through a handover (baton/handover.h): here they are BATON_EINVALID, and so is any save to a
+ * transferred case, which is read-only. */
 int baton_case_save(baton_store *store, const baton_identity *as, const json_t *old, json_t *doc,
                     const char *base, const char *what, const char *reason, baton_oid_hex commit);
 

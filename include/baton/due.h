@@ -24,7 +24,12 @@ typedef struct {
  *                     contact with them, or since the agreement (ref: g1; owner: contact person)
  *   agreement_review  a communication agreement older than the store's review period (ref: g1)
  *   contact_inactive  the contact person has left (owner: null: the coordinator's to hand over)
- * Only active cases owe anything. An unknown staff filter is BATON_ENOTFOUND. */
+ *   handover_ack      a handover its receiver has not acknowledged (ref: h2; owner: the receiver;
+ *                     due: the day it was made); onboarding_ack the same for an onboarding
+ *   guardians_not_informed  a staff or context handover no journal contact entry with a guardian
+ *                     names (ref: h2; owner: who made it; due: 5 working days after it was made)
+ * Only active cases owe anything, but for the guardians of a transferred one. An unknown staff
+ * filter is BATON_ENOTFOUND. */
 int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **out);
 
 /* Days a guardian may go without news under an agreed frequency (weekly 7, fortnightly 14,

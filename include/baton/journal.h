@@ -23,6 +23,7 @@ typedef struct {
     const char *follow_up;     /* a date by which someone must follow up ... */
     const char *owner;         /* ... and who (required together) */
     const char *corrects;      /* the id of the entry this one corrects */
+    int handover;              /* > 0: this contact tells the guardians about handover N */
 } baton_journal_new;
 
 /* "cases/<xx>/<id>/journal". */

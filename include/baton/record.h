@@ -12,8 +12,13 @@ typedef enum {
     BATON_RECORD_CASE,
     BATON_RECORD_STAFF,
     BATON_RECORD_STORE,
-    BATON_RECORD_JOURNAL
+    BATON_RECORD_JOURNAL,
+    BATON_RECORD_HANDOVER
 } baton_record_kind;
+
+/* The sections of a handover packet, in packet order: the scope of a consent or a legal basis
+ * is a list of these. NULL-terminated. */
+extern const char *const baton_packet_sections[];
 
 typedef enum {
     BATON_FIELD_OBJECT,
@@ -30,7 +35,8 @@ typedef enum {
     BATON_FIELD_ID,     /* the record's own id (case id, staff id) */
     BATON_FIELD_LOCALID,/* element id inside a case: m1, f2, g1 */
     BATON_FIELD_EMAIL,
-    BATON_FIELD_PHONE
+    BATON_FIELD_PHONE,
+    BATON_FIELD_OID     /* a git object id: 40 lowercase hex digits (the revision a handover was made at) */
 } baton_field_kind;
 
 enum {

@@ -65,10 +65,16 @@ typedef int (*cli_case_mutator)(json_t *doc, const baton_identity *as, void *ctx
 int cli_case_update(const cli_common *c, const char *id, const char *base_rev, const char *what,
                     cli_case_mutator fn, void *ctx);
 
+/* Binds the gettext catalogues (main.c). */
+void cli_bind_locale(void);
+
 /* Prints a JSON value to stdout (pretty), followed by a newline. */
 void cli_print_json(const json_t *v);
 /* 1 when stdout is a terminal (for colour). */
 int cli_tty(void);
+
+/* Writes a whole file durably (temporary file, fsync, rename). */
+int cli_write_file(const char *path, const char *data, size_t len);
 
 /* Reads a whole file (or "-" for stdin). */
 int cli_read_file(const char *path, char **buf, size_t *len);
@@ -99,6 +105,10 @@ int cmd_journal(int argc, char **argv);
 int cmd_followup(int argc, char **argv);
 int cmd_due(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_handover(int argc, char **argv);
+int cmd_contact(int argc, char **argv);
+int cmd_consent(int argc, char **argv);
+int cmd_packet(int argc, char **argv);
 
 /* Rewrites a library error that starts with a field name ("follow_up.owner: ...") to name the
  * option the user typed ("--owner: ..."). map holds field, option pairs, NULL-ended. */

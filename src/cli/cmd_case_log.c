@@ -156,9 +156,6 @@ int cmd_case_diff(int argc, char **argv)
         goto out;
     if ((rc = baton_case_load(store, to, id, &b, NULL)))
         goto out;
-    /* the national id never shows in a diff */
-    json_object_del(json_object_get(a, "child"), "national_id");
-    json_object_del(json_object_get(b, "child"), "national_id");
     if ((rc = baton_diff_records(a, b, BATON_RECORD_CASE, &d)))
         goto out;
     if (c.json) {

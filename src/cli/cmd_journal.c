@@ -9,11 +9,12 @@
 /* The library names fields of the entry; the user typed options. */
 static const char *const option_names[] = {"follow_up.date", "--follow-up", "follow_up.owner", "--owner",
                                            "kind", "--kind", "text", "--text", "at", "--at", "with", "--with",
-                                           "channel", "--channel", "corrects", "--corrects", NULL};
+                                           "channel", "--channel", "corrects", "--corrects",
+                                           "handover", "--handover", NULL};
 
 static const char add_usage[] =
     "baton journal add ID --kind KIND --text TEXT [--with NAME]... [--channel CHANNEL] [--at WHEN]\n"
-    "                     [--follow-up DATE --owner STAFF] [--corrects ENTRY] [--reason TEXT]";
+    "                     [--follow-up DATE --owner STAFF] [--corrects ENTRY] [--handover N] [--reason TEXT]";
 static const char add_help[] =
     "usage: baton journal add ID --kind KIND --text TEXT [--with NAME]... [--channel CHANNEL]\n"
     "                         [--at WHEN] [--follow-up DATE --owner STAFF] [--corrects ENTRY]\n\n"
@@ -27,11 +28,13 @@ static const char add_help[] =
     "  --at WHEN          when it happened: YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]Z (default: now)\n"
     "  --follow-up DATE   someone must follow up by this date: --owner STAFF says who\n"
     "  --corrects ENTRY   this entry corrects ENTRY (j3); the kind defaults to ENTRY's\n"
+    "  --handover N       this contact tells the guardians about handover N (its checklist's\n"
+    "                     'guardians informed', with this entry's date and channel)\n"
     "Prints the new entry's id (j1, j2, ...).\n";
 
 static int add(int argc, char **argv)
 {
-    enum { O_KIND = 1, O_TEXT, O_WITH, O_CHANNEL, O_AT, O_FOLLOW, O_OWNER, O_CORRECTS };
+    enum { O_KIND = 1, O_TEXT, O_WITH, O_CHANNEL, O_AT, O_FOLLOW, O_OWNER, O_CORRECTS, O_HANDOVER };
     static const struct option opts[] = {{"kind", required_argument, NULL, O_KIND},
                                          {"text", required_argument, NULL, O_TEXT},
                                          {"with", required_argument, NULL, O_WITH},
@@ -40,6 +43,7 @@ static int add(int argc, char **argv)
                                          {"follow-up", required_argument, NULL, O_FOLLOW},
                                          {"owner", required_argument, NULL, O_OWNER},
                                          {"corrects", required_argument, NULL, O_CORRECTS},
+                                         {"handover", required_argument, NULL, O_HANDOVER},
                                          CLI_COMMON_OPTIONS,
                                          {NULL, 0, NULL, 0}};
     cli_common c = {0};
@@ -59,6 +63,16 @@ static int add(int argc, char **argv)
         case O_FOLLOW: e.follow_up = optarg; break;
         case O_OWNER: e.owner = optarg; break;
         case O_CORRECTS: e.corrects = optarg; break;
+        case O_HANDOVER: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 99999) {
+                free(with);
+                return cli_fail(baton_error_set(BATON_EINVALID, "--handover: '%.20s' is not a handover number", optarg));
+            }
+            e.handover = (int)v;
+            break;
+        }
         default: free(with); return cli_bad_option(add_usage, argv);
         }
     }

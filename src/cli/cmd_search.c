@@ -100,7 +100,7 @@ int cmd_search(int argc, char **argv)
     if (so.status && strcmp(so.status, "active") && strcmp(so.status, "closed") && strcmp(so.status, "transferred"))
         return cli_fail(baton_error_set(BATON_EINVALID, "--status: '%s' is not one of active|closed|transferred", so.status));
     /* journal texts are named journal[j3].text: the journal is not a field of the case record */
-    if (so.field && strncmp(so.field, "journal", 7) != 0) {
+    if (so.field && strncmp(so.field, "journal", 7) != 0 && strncmp(so.field, "handover", 8) != 0) {
         const baton_field *f;
         json_t *v;
         if (baton_record_path_lookup(NULL, BATON_RECORD_CASE, so.field, &f, &v) == BATON_EINVALID)

@@ -5,6 +5,8 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const cli_command commands[] = {
     {"init", cmd_init, "create a new store"},
@@ -14,6 +16,10 @@ static const cli_command commands[] = {
     {"focus", cmd_focus, "add, comment on or remove a focus point of a case"},
     {"guardian", cmd_guardian, "guardians and their communication agreement"},
     {"team", cmd_team, "who works with the child and is responsible for what"},
+    {"consent", cmd_consent, "the parents' consent to share parts of the record"},
+    {"handover", cmd_handover, "hand a case over: new contact person, or the child moves on"},
+    {"packet", cmd_packet, "render the handover packet of a case"},
+    {"contact", cmd_contact, "every contact person a case has had"},
     {"journal", cmd_journal, "log contacts, meetings, observations, status updates, decisions"},
     {"followup", cmd_followup, "close the follow-up of a journal entry"},
     {"due", cmd_due, "what is owed, by whom, and since when"},
@@ -24,6 +30,35 @@ static const cli_command commands[] = {
     {"config", cmd_config, "show or change the store's settings"},
     {NULL, NULL, NULL},
 };
+
+#ifndef BATON_LOCALEDIR
+#define BATON_LOCALEDIR "/usr/local/share/locale"
+#endif
+
+/* The catalogues: $BATON_LOCALEDIR, else locale/ beside the binary (a build tree), else the
+ * installed ones. */
+void cli_bind_locale(void)
+{
+    char dir[4096];
+    const char *env = getenv("BATON_LOCALEDIR");
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 16);
+    const char *use = BATON_LOCALEDIR;
+    if (env && *env) {
+        use = env;
+    } else if (n > 0) {
+        dir[n] = '\0';
+        char *slash = strrchr(dir, '/');
+        struct stat st;
+        if (slash) {
+            strcpy(slash, "/locale");
+            if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+                use = dir;
+        }
+    }
+    bindtextdomain("baton", use);
+    bind_textdomain_codeset("baton", "UTF-8");
+    textdomain("baton");
+}
 
 static int usage(FILE *out, int code)
 {
@@ -40,8 +75,7 @@ static int usage(FILE *out, int code)
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
-    bindtextdomain("baton", getenv("BATON_LOCALEDIR") ? getenv("BATON_LOCALEDIR") : "/usr/local/share/locale");
-    textdomain("baton");
+    cli_bind_locale();
 
     int i = 1;
     /* options before the command apply to it, like git's -C */

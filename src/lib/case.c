@@ -3,6 +3,7 @@
  * message is checked for the child's name, and the write goes through the store's one commit
  * path with the version the edit was based on, so a concurrent edit is a conflict, not a loss. */
 #include "baton/case.h"
+#include "case_internal.h"
 #include "baton/date.h"
 #include "baton/error.h"
 #include "baton/record.h"
@@ -166,9 +167,32 @@ static void check_refs(refs_ctx *ctx, const json_t *v, const baton_field *f, con
     }
 }
 
-static int check_record(baton_store *store, const json_t *old, json_t *doc)
+/* A consent is given by the case's own guardians. */
+static int check_consents(const json_t *doc)
+{
+    size_t i, j;
+    json_t *c, *g;
+    json_array_foreach(json_object_get(doc, "consents"), i, c) {
+        json_array_foreach(json_object_get(c, "given_by"), j, g) {
+            const char *gid = json_string_value(g);
+            size_t k;
+            json_t *x;
+            int found = 0;
+            json_array_foreach(json_object_get(doc, "guardians"), k, x) found |=
+                gid && json_equal(json_object_get(x, "id"), g);
+            if (!found)
+                return baton_error_set(BATON_EINVALID, "consents[%zu].given_by: '%s' is not a guardian of this case",
+                                       i, gid ? gid : "?");
+        }
+    }
+    return 0;
+}
+
+int baton_case_check(baton_store *store, const json_t *old, json_t *doc)
 {
     int rc = baton_record_validate(doc, BATON_RECORD_CASE, NULL);
+    if (rc == 0)
+        rc = check_consents(doc);
     if (rc)
         return rc;
     const baton_field *root = baton_record_spec(BATON_RECORD_CASE);
@@ -191,23 +215,32 @@ static int check_record(baton_store *store, const json_t *old, json_t *doc)
     return ctx.rc;
 }
 
+int baton_case_change(const baton_identity *as, const char *id, const json_t *doc, const char *subject,
+                      const char *reason, char **data, char **message)
+{
+    char full[400];
+    snprintf(full, sizeof full, "case %s: %s", id, subject);
+    *data = baton_record_dump(doc);
+    *message = baton_commit_message(full, reason, id, as->id);
+    if (*data && *message)
+        return 0;
+    free(*data);
+    free(*message);
+    *data = *message = NULL;
+    return baton_error_set(BATON_ERROR, "out of memory");
+}
+
 static int write_case(baton_store *store, const baton_identity *as, const char *id, json_t *doc, const char *expect,
                       const char *subject, const char *reason, baton_oid_hex commit)
 {
-    char path[128], label[64];
+    char path[128], label[64], *data, *msg;
     baton_case_path(id, path, sizeof path);
     snprintf(label, sizeof label, "case %s", id);
-    char full[400];
-    snprintf(full, sizeof full, "case %s: %s", id, subject);
-    char *data = baton_record_dump(doc);
-    char *msg = baton_commit_message(full, reason, id, as->id);
-    int rc = BATON_ERROR;
-    if (data && msg) {
-        baton_change ch = {path, data, strlen(data), expect, label};
+    int rc = baton_case_change(as, id, doc, subject, reason, &data, &msg);
+    if (rc == 0) {
+        baton_change ch = {path, data, strlen(data), expect, label, 0};
         baton_commit_options co = {as->name, as->email, msg, 0};
         rc = baton_store_commit(store, &ch, 1, &co, commit);
-    } else {
-        baton_error_set(BATON_ERROR, "out of memory");
     }
     free(data);
     free(msg);
@@ -260,7 +293,7 @@ int baton_case_create(baton_store *store, const baton_identity *as, const baton_
         rc = baton_error_set(BATON_EINVALID, "--contact: not valid UTF-8");
         goto out;
     }
-    rc = check_record(store, NULL, doc);
+    rc = baton_case_check(store, NULL, doc);
     if (rc == BATON_EINVALID && strncmp(baton_error_last(), "contact.staff", 13) == 0)
         rc = baton_error_set(BATON_EINVALID, "--contact: '%s' is not active staff", opts->contact);
     else if (rc == BATON_ENOTFOUND && strncmp(baton_error_last(), "contact.staff", 13) == 0)
@@ -307,16 +340,22 @@ int baton_case_save(baton_store *store, const baton_identity *as, const json_t *
     const char *id = json_string_value(json_object_get(old, "id"));
     if (!id)
         return baton_error_set(BATON_EINVALID, "id: missing in the stored record");
-    /* the contact person's history is tracked: a new contact person starts today, unless the
-     * edit gave the date itself */
-    json_t *was = json_object_get(old, "contact"), *now = json_object_get(doc, "contact");
-    if (json_is_object(now) && !json_equal(json_object_get(was, "staff"), json_object_get(now, "staff")) &&
-        json_equal(json_object_get(was, "since"), json_object_get(now, "since"))) {
-        char today[11];
-        baton_date_today(today);
-        json_object_set_new(now, "since", json_string(today));
-    }
-    if ((rc = check_record(store, old, doc)))
+    const char *status = json_string_value(json_object_get(old, "status"));
+    if (status && strcmp(status, "transferred") == 0)
+        return baton_error_set(BATON_EINVALID, "case %s was transferred and is read-only", id);
+    /* the contact person's history is the chain of handovers: it moves only through one */
+    if (!json_equal(json_object_get(old, "contact"), json_object_get(doc, "contact")))
+        return baton_error_set(BATON_EINVALID,
+                               "contact: the contact person changes only through a handover: "
+                               "baton handover staff %s --to STAFF",
+                               id);
+    const char *new_status = json_string_value(json_object_get(doc, "status"));
+    if (new_status && strcmp(new_status, "transferred") == 0)
+        return baton_error_set(BATON_EINVALID,
+                               "status: a case is transferred only by a handover to a receiver outside the "
+                               "organisation: baton handover context %s --receiver ...",
+                               id);
+    if ((rc = baton_case_check(store, old, doc)))
         return rc;
     if (reason && (rc = baton_reason_check(reason, doc)))
         return rc;

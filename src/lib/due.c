@@ -7,6 +7,7 @@
 #include "baton/case.h"
 #include "baton/date.h"
 #include "baton/error.h"
+#include "baton/handover.h"
 #include "baton/journal.h"
 #include "baton/staff.h"
 
@@ -78,6 +79,33 @@ static const char *last_contact(const json_t *journal, const char *gid, char out
     return out[0] ? out : NULL;
 }
 
+/* Handovers owe an acknowledgement from their receiver (from the day they were made), and the
+ * guardians must hear of a new contact person or context within 5 working days. */
+static int handover_items(due_ctx *ctx, baton_store *store, const char *rev, const json_t *c)
+{
+    json_t *list;
+    int rc = baton_handover_list(store, rev, str(c, "id"), &list);
+    if (rc)
+        return rc;
+    size_t i;
+    json_t *h;
+    json_array_foreach(list, i, h) {
+        char ref[16], made[11], deadline[11];
+        snprintf(ref, sizeof ref, "h%lld", (long long)json_integer_value(json_object_get(h, "number")));
+        snprintf(made, sizeof made, "%.10s", str(h, "made"));
+        const char *kind = str(h, "kind");
+        int active = strcmp(str(c, "status"), "active") == 0;
+        if (active && json_is_true(json_object_get(h, "pending")))
+            add_item(ctx, c, strcmp(kind, "onboarding") == 0 ? "onboarding_ack" : "handover_ack", ref,
+                     str(json_object_get(h, "to"), "staff"), made, kind);
+        if (strcmp(kind, "onboarding") != 0 && !json_object_get(h, "guardians_informed") &&
+            baton_date_add_working_days(made, 5, deadline) == 0)
+            add_item(ctx, c, "guardians_not_informed", ref, str(h, "by"), deadline, kind);
+    }
+    json_decref(list);
+    return 0;
+}
+
 static int case_items(due_ctx *ctx, baton_store *store, const char *rev, const json_t *c, const json_t *staff,
                       long review_months)
 {
@@ -109,6 +137,8 @@ static int case_items(due_ctx *ctx, baton_store *store, const char *rev, const j
         if (fu && live(x) && !json_object_get(x, "closed_by"))
             add_item(ctx, c, "follow_up", str(x, "id"), str(fu, "owner"), str(fu, "date"), str(x, "text"));
     }
+    if ((rc = handover_items(ctx, store, rev, c)))
+        goto out;
     json_array_foreach(json_object_get(c, "guardians"), i, x) {
         const json_t *ag = json_object_get(x, "agreement");
         const char *agreed = str(ag, "agreed_on");
@@ -126,8 +156,9 @@ static int case_items(due_ctx *ctx, baton_store *store, const char *rev, const j
         if (review_months > 0 && baton_date_add_months(agreed, (int)review_months, due) == 0)
             add_item(ctx, c, "agreement_review", str(x, "id"), contact, due, str(x, "name"));
     }
+out:
     json_decref(journal);
-    return 0;
+    return rc;
 }
 
 static int by_urgency(const void *a, const void *b)
@@ -173,10 +204,19 @@ int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **o
     size_t i;
     json_t *x;
     json_array_foreach(staff_list, i, x) json_object_set(staff, str(x, "id"), x);
-    if ((rc = baton_case_list(store, head, NULL, "active", &cases)))
+    if ((rc = baton_case_list(store, head, NULL, NULL, &cases)))
         goto out;
     long months = baton_store_config_int(store, "agreement_review_months", 6);
-    json_array_foreach(cases, i, x) if ((rc = case_items(&ctx, store, head, x, staff, months))) goto out;
+    json_array_foreach(cases, i, x) {
+        const char *status = str(x, "status");
+        /* a case that left still owes the guardians word of where it went */
+        if (strcmp(status, "active") == 0)
+            rc = case_items(&ctx, store, head, x, staff, months);
+        else if (strcmp(status, "transferred") == 0)
+            rc = handover_items(&ctx, store, head, x);
+        if (rc)
+            goto out;
+    }
 
     size_t n = json_array_size(ctx.out);
     json_t **items = malloc((n ? n : 1) * sizeof *items);

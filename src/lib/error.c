@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char last_message[2048];
 static _Thread_local int last_code;
@@ -13,10 +14,13 @@ int baton_error_last_code(void) { return last_code; }
 
 int baton_error_set(int code, const char *fmt, ...)
 {
+    /* formatted aside first: callers may pass (a part of) the last message itself */
+    char msg[sizeof last_message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_message, sizeof last_message, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    memcpy(last_message, msg, sizeof msg);
     last_code = code;
     return code;
 }

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_FORMAT "2" /* 2: journal entries */
+#define INDEX_FORMAT "3" /* 2: journal entries; 3: handovers */
 
 #include "index_internal.h"
 
@@ -378,6 +378,8 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
     char prefix[64] = "";
     if (doc && rkind == BATON_RECORD_JOURNAL)
         snprintf(prefix, sizeof prefix, "journal[%.20s]", json_string_value(json_object_get(doc, "id")));
+    else if (doc && rkind == BATON_RECORD_HANDOVER)
+        snprintf(prefix, sizeof prefix, "handover[%lld]", (long long)json_integer_value(json_object_get(doc, "number")));
     if (doc)
         extract(&t, doc, baton_record_spec(rkind), prefix);
     sqlite3_int64 *ids = calloc(t.n ? t.n : 1, sizeof *ids);
@@ -458,25 +460,26 @@ static int index_blob(writer *w, git_repository *repo, git_commit *c, const char
     return rc;
 }
 
-/* Journal entries are written once; an entry that changes or disappears (plain git can do it)
- * is indexed as such, so search shows what the journal holds now. */
-static int index_journal(writer *w, git_repository *repo, git_commit *c, const char *fan, const char *case_id,
-                         git_tree *now, git_tree *before)
+/* The records under a case directory's subdirectory (journal/, handovers/). Journal entries are
+ * written once; an entry that changes or disappears (plain git can do it) is indexed as such, so
+ * search shows what the journal holds now. */
+static int index_subdir(writer *w, git_repository *repo, git_commit *c, const char *fan, const char *case_id,
+                        git_tree *now, git_tree *before, const char *sub, const char *kind, baton_record_kind rkind)
 {
     git_tree *jt = NULL, *pjt = NULL;
     int rc = 0;
-    if (same(entry_oid(now, "journal"), entry_oid(before, "journal")))
+    if (same(entry_oid(now, sub), entry_oid(before, sub)))
         return 0;
-    if (sub_tree(repo, now, "journal", &jt) < 0 || sub_tree(repo, before, "journal", &pjt) < 0)
-        rc = baton_git_error("index: read journal");
+    if (sub_tree(repo, now, sub, &jt) < 0 || sub_tree(repo, before, sub, &pjt) < 0)
+        rc = baton_git_error("index: read records");
     char path[256];
     for (size_t i = 0; jt && i < git_tree_entrycount(jt) && rc == 0; i++) {
         const char *name = git_tree_entry_name(git_tree_entry_byindex(jt, i));
         const git_oid *a = entry_oid(jt, name);
         if (same(a, entry_oid(pjt, name)))
             continue;
-        snprintf(path, sizeof path, "cases/%s/%s/journal/%s", fan, case_id, name);
-        rc = index_blob(w, repo, c, case_id, path, "journal", a, BATON_RECORD_JOURNAL);
+        snprintf(path, sizeof path, "cases/%s/%s/%s/%s", fan, case_id, sub, name);
+        rc = index_blob(w, repo, c, case_id, path, kind, a, rkind);
     }
     for (size_t i = 0; pjt && i < git_tree_entrycount(pjt) && rc == 0; i++) {
         const char *name = git_tree_entry_name(git_tree_entry_byindex(pjt, i));
@@ -484,8 +487,8 @@ static int index_journal(writer *w, git_repository *repo, git_commit *c, const c
             continue;
         git_oid gone;
         memset(&gone, 0, sizeof gone);
-        snprintf(path, sizeof path, "cases/%s/%s/journal/%s", fan, case_id, name);
-        rc = index_version(w, c, case_id, path, "journal", &gone, NULL, BATON_RECORD_JOURNAL);
+        snprintf(path, sizeof path, "cases/%s/%s/%s/%s", fan, case_id, sub, name);
+        rc = index_version(w, c, case_id, path, kind, &gone, NULL, rkind);
     }
     git_tree_free(jt);
     git_tree_free(pjt);
@@ -502,7 +505,9 @@ static int index_case_dir(writer *w, git_repository *repo, git_commit *c, const 
     if (a && !same(a, b))
         rc = index_blob(w, repo, c, case_id, path, "case", a, BATON_RECORD_CASE);
     if (rc == 0)
-        rc = index_journal(w, repo, c, fan, case_id, now, before);
+        rc = index_subdir(w, repo, c, fan, case_id, now, before, "journal", "journal", BATON_RECORD_JOURNAL);
+    if (rc == 0)
+        rc = index_subdir(w, repo, c, fan, case_id, now, before, "handovers", "handover", BATON_RECORD_HANDOVER);
     return rc;
 }
 

@@ -7,6 +7,7 @@
 #include "baton/case.h"
 #include "baton/date.h"
 #include "baton/error.h"
+#include "baton/handover.h"
 #include "baton/record.h"
 
 #include <stdio.h>
@@ -323,6 +324,22 @@ static int build_entry(baton_store *store, const json_t *case_doc, const json_t 
         if ((rc = set_string(fu, "owner", e->owner)))
             goto fail;
     }
+    if (e->handover) {
+        json_t *h;
+        if (strcmp(kind, "contact") != 0 || !json_object_get(entry, "guardians")) {
+            rc = baton_error_set(BATON_EINVALID, "handover: only a contact entry with a guardian (--with) informs the "
+                                                 "guardians of a handover");
+            goto fail;
+        }
+        if ((rc = baton_handover_get(store, NULL, json_string_value(json_object_get(case_doc, "id")), e->handover, &h))) {
+            if (rc == BATON_ENOTFOUND)
+                rc = baton_error_set(rc, "handover: case %s has no handover %d",
+                                     json_string_value(json_object_get(case_doc, "id")), e->handover);
+            goto fail;
+        }
+        json_decref(h);
+        json_object_set_new(entry, "handover", json_integer(e->handover));
+    }
     *out = entry;
     return 0;
 fail:
@@ -357,9 +374,13 @@ static int append(baton_store *store, const baton_identity *as, const char *case
         if ((rc = baton_case_load(store, head, case_id, &case_doc, NULL)))
             return rc == BATON_ENOTFOUND ? baton_error_set(rc, "no case with id '%.40s'", case_id) : rc;
         const char *status = json_string_value(json_object_get(case_doc, "status"));
-        if (status && strcmp(status, "transferred") == 0) {
+        /* a transferred case is read-only, but the guardians must still hear where it went */
+        if (status && strcmp(status, "transferred") == 0 && !e->handover) {
             json_decref(case_doc);
-            return baton_error_set(BATON_EINVALID, "case %s was transferred and is read-only", case_id);
+            return baton_error_set(BATON_EINVALID,
+                                   "case %s was transferred and is read-only (only a contact entry telling the "
+                                   "guardians of the handover, with --handover N, can still be added)",
+                                   case_id);
         }
         baton_journal_dir(case_id, dir, sizeof dir);
         if ((rc = baton_store_entry_id(store, head, dir, dir_id)) == BATON_ENOTFOUND) {

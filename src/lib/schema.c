@@ -31,6 +31,11 @@ static const char *const measure_status[] = {"planned", "active", "completed", "
 static const char *const comment_by[] = {"child", "guardian", "staff", NULL};
 static const char *const staff_roles[] = {"teacher", "pedagogue", "coordinator", "psychologist", "leader", "other", NULL};
 static const char *const languages[] = {"da", "sv", "nb", "en", NULL};
+const char *const baton_packet_sections[] = {"strengths", "voices", "predictability", "challenges", "measures",
+                                             "focus", "communication", "team", "follow_ups", "journal",
+                                             "changes", "checklist", NULL};
+static const char *const basis_kinds[] = {"consent", "statutory", NULL};
+static const char *const handover_kinds[] = {"staff", "context", "onboarding", NULL};
 
 /* ---- case ---- */
 
@@ -121,6 +126,20 @@ static const baton_field focus_fields[] = {
     END};
 static const baton_field focus = F_OBJ("", 0, focus_fields);
 
+static const baton_field section_item = F_ENUM("", 0, baton_packet_sections);
+static const baton_field guardian_id_item = {"", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL};
+
+/* Parents' consent to share: who gave it, when, for which packet sections, and for what. */
+static const baton_field consent_fields[] = {
+    {"id", BATON_FIELD_LOCALID, REQ | RO, NULL, NULL, 0, NULL},
+    F_ARR("given_by", REQ, &guardian_id_item, 10, NULL),
+    F_DATE("date", REQ),
+    F_ARR("scope", REQ, &section_item, 12, NULL),
+    F_STR("purpose", 0),
+    F_DATE("withdrawn", 0),
+    END};
+static const baton_field consent = F_OBJ("", 0, consent_fields);
+
 static const baton_field plan_fields[] = {
     F_TEXT("strengths", 0),
     F_TEXT("works_well", 0),
@@ -142,6 +161,7 @@ static const baton_field case_fields[] = {
     F_OBJ("contact", REQ, contact_fields),
     F_ARR("team", 0, &team_member, 50, "staff"),
     F_ARR("guardians", 0, &guardian, 10, "id"),
+    F_ARR("consents", 0, &consent, 50, "id"),
     F_OBJ("plan", REQ, plan_fields),
     END};
 
@@ -171,6 +191,58 @@ static const baton_field journal_fields[] = {
     F_OBJ("follow_up", 0, follow_up_fields),
     {"corrects", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL},
     {"closes", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL},
+    F_INT("handover", 0), /* a contact telling the guardians about handover N */
+    END};
+
+/* ---- handover (cases/<xx>/<id>/handovers/<nnnn>.json) ---- */
+
+static const baton_field receiver_fields[] = {
+    F_STR("name", REQ),
+    {"email", BATON_FIELD_EMAIL, REQ, NULL, NULL, 0, NULL},
+    END};
+
+static const baton_field party_fields[] = {
+    F_STAFF("staff", 0),
+    F_OBJ("receiver", 0, receiver_fields), /* someone outside the organisation */
+    F_OBJ("context", 0, context_fields),
+    END};
+
+static const baton_field basis_fields[] = {
+    F_ENUM("kind", REQ, basis_kinds),
+    F_STR("ref", REQ), /* the consent's id (c1), or the statute */
+    F_ARR("scope", REQ, &section_item, 12, NULL),
+    END};
+
+static const baton_field tick_fields[] = {
+    F_DATE("date", REQ),
+    F_STAFF("by", REQ),
+    F_STR("note", 0),
+    END};
+
+static const baton_field checklist_fields[] = {
+    F_OBJ("meeting_held", 0, tick_fields),
+    F_OBJ("child_prepared", 0, tick_fields),
+    F_OBJ("known_adult", 0, tick_fields),
+    END};
+
+static const baton_field ack_fields[] = {
+    F_STAFF("by", REQ),
+    {"at", BATON_FIELD_DATETIME, REQ, NULL, NULL, 0, NULL},
+    END};
+
+static const baton_field handover_fields[] = {
+    {"number", BATON_FIELD_INT, REQ | RO, NULL, NULL, 0, NULL},
+    {"case", BATON_FIELD_ID, REQ | RO, NULL, NULL, 0, NULL},
+    F_ENUM("kind", REQ | RO, handover_kinds),
+    {"made", BATON_FIELD_DATETIME, REQ | RO, NULL, NULL, 0, NULL},
+    F_STAFF("by", REQ | RO),
+    F_TEXT("reason", 0),
+    {"revision", BATON_FIELD_OID, REQ | RO, NULL, NULL, 0, NULL},
+    F_OBJ("from", REQ, party_fields),
+    F_OBJ("to", REQ, party_fields),
+    F_OBJ("basis", 0, basis_fields),
+    F_OBJ("checklist", 0, checklist_fields),
+    F_OBJ("acknowledged", 0, ack_fields),
     END};
 
 /* ---- staff ---- */
@@ -206,6 +278,7 @@ static const baton_field roots[] = {
     [BATON_RECORD_STAFF] = F_OBJ("staff", 0, staff_fields),
     [BATON_RECORD_STORE] = F_OBJ("store", 0, store_fields),
     [BATON_RECORD_JOURNAL] = F_OBJ("journal", 0, journal_fields),
+    [BATON_RECORD_HANDOVER] = F_OBJ("handover", 0, handover_fields),
 };
 
 const baton_field *baton_record_spec(baton_record_kind kind) { return &roots[kind]; }

@@ -226,6 +226,8 @@ const char *baton_store_language(const baton_store *store) { return meta_string(
 
 const char *baton_store_organisation(const baton_store *store) { return meta_string(store, "organisation", ""); }
 
+const char *baton_store_id(const baton_store *store) { return meta_string(store, "store_id", ""); }
+
 long baton_store_config_int(const baton_store *store, const char *key, long dflt)
 {
     json_t *v = json_object_get(json_object_get(store->meta, "config"), key);

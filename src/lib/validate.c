@@ -278,6 +278,10 @@ static void check_string(vstate *st, const json_t *v, const baton_field *f, cons
         if (!valid_localid(s))
             fail(st, path, "'%.40s' is not a valid element id (a letter and a number, like m3)", s);
         break;
+    case BATON_FIELD_OID:
+        if (strlen(s) != 40 || strspn(s, "0123456789abcdef") != 40)
+            fail(st, path, "'%.44s' is not a revision (40 hex digits)", s);
+        break;
     case BATON_FIELD_EMAIL:
         if (!valid_email(s))
             fail(st, path, "'%.60s' is not an e-mail address", s);

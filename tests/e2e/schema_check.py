@@ -37,6 +37,8 @@ def kind_of(path):
         return "case"
     if path.startswith("cases/") and "/journal/" in path and path.endswith(".json"):
         return "journal"
+    if path.startswith("cases/") and "/handovers/" in path and path.endswith(".json"):
+        return "handover"
     return None
 
 
@@ -46,7 +48,7 @@ def git(store, *args):
 
 
 def check_store(store):
-    validators = {k: validator(k) for k in ("case", "staff", "store", "journal")}
+    validators = {k: validator(k) for k in ("case", "staff", "store", "journal", "handover")}
     seen = set()
     bad = 0
     count = 0

@@ -1,0 +1,41 @@
+/* baton contact: every contact person a case has had, with from/to dates and the handover behind
+ * each change, so parents and colleagues can see who was responsible when. */
+#include "cli.h"
+
+int cmd_contact(int argc, char **argv)
+{
+    cli_common c = {0};
+    int rc = cli_parse_common(argc, argv, "baton contact ID [--json]",
+                              "usage: baton contact ID [--json]\n\n"
+                              "Every contact person the case has had, oldest first, with the dates and the\n"
+                              "handover behind each change.\n",
+                              1, &c);
+    if (rc >= 0)
+        return rc;
+    baton_store *store;
+    json_t *periods;
+    if ((rc = cli_open_store(&c, &store)))
+        return cli_fail(rc);
+    rc = baton_contact_history(store, argv[optind], &periods);
+    baton_store_free(store);
+    if (rc)
+        return cli_fail(rc);
+    if (c.json) {
+        cli_print_json(periods);
+    } else {
+        size_t i;
+        json_t *p;
+        json_array_foreach(periods, i, p) {
+            const char *to = json_string_value(json_object_get(p, "to"));
+            json_t *h = json_object_get(p, "handover");
+            printf("%-16s %s .. %-10s  ", json_string_value(json_object_get(p, "staff")),
+                   json_string_value(json_object_get(p, "from")), to ? to : _("now"));
+            if (json_is_integer(h))
+                printf("%s %lld\n", _("by handover"), (long long)json_integer_value(h));
+            else
+                printf("%s\n", _("from the start"));
+        }
+    }
+    json_decref(periods);
+    return EXIT_OK;
+}

@@ -1,0 +1,101 @@
+/* baton packet: the handover packet of a case, rendered as text, markdown, self-contained HTML
+ * or JSON, to stdout or a file. Written to a file, it is written whole or not at all. */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] = "baton packet ID [N] [--format text|markdown|html|json] [-o FILE]";
+
+/* Writes data to path through a temporary file and a rename, so a reader never sees half a packet. */
+int cli_write_file(const char *path, const char *data, size_t len)
+{
+    char tmp[4200];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp-%d", path, (int)getpid()) >= (int)sizeof tmp)
+        return baton_error_set(BATON_EINVALID, "-o: path too long");
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return baton_error_set(BATON_ERROR, "-o: %s: %s", path, strerror(errno));
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e = errno;
+            close(fd);
+            unlink(tmp);
+            return baton_error_set(BATON_ERROR, "-o: %s: %s", path, strerror(e));
+        }
+        done += (size_t)w;
+    }
+    if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return baton_error_set(BATON_ERROR, "-o: %s: %s", path, strerror(e));
+    }
+    return 0;
+}
+
+int cmd_packet(int argc, char **argv)
+{
+    enum { O_FORMAT = 1, O_OUTPUT };
+    static const struct option opts[] = {{"format", required_argument, NULL, O_FORMAT},
+                                         {"output", required_argument, NULL, O_OUTPUT},
+                                         CLI_COMMON_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    cli_common c = {0};
+    const char *format_name = "text", *output = NULL;
+    int opt, rc;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+        if (cli_common_option(&c, opt, optarg))
+            continue;
+        if (opt == O_FORMAT)
+            format_name = optarg;
+        else if (opt == O_OUTPUT || opt == 'o')
+            output = optarg;
+        else
+            return cli_bad_option(usage, argv);
+    }
+    if (c.help)
+        return cli_help("usage: baton packet ID [N] [--format text|markdown|html|json] [-o FILE]\n\n"
+                        "Renders the packet of handover N of the case (default: the latest) from the case\n"
+                        "as it was handed over, in the store's language: what works and strengths first,\n"
+                        "the child's and the guardians' voices, predictability, challenges, measures, focus\n"
+                        "points, the communication agreement, the team, open follow-ups, the journal since\n"
+                        "the last handover, what changed since then, and the checklist. A packet that\n"
+                        "leaves the organisation holds only what its basis covers. The HTML is one\n"
+                        "self-contained file for A4. The last line is the sha256 of everything above it.\n"
+                        "A case without a handover gives a preview of its current state.\n");
+    int nargs = argc - optind;
+    if (nargs != 1 && nargs != 2)
+        return cli_usage_error(usage, "expected the case ID and optionally the handover number N");
+    baton_format format;
+    if ((rc = baton_format_parse(format_name, &format)))
+        return cli_fail(rc);
+    int number = 0;
+    if (nargs == 2) {
+        char *end;
+        long v = strtol(argv[optind + 1], &end, 10);
+        if (*end || v < 1 || v > 99999)
+            return cli_fail(baton_error_set(BATON_EINVALID, "N: '%.20s' is not a handover number", argv[optind + 1]));
+        number = (int)v;
+    }
+    baton_store *store;
+    char *data = NULL;
+    size_t len = 0;
+    if ((rc = cli_open_store(&c, &store)))
+        return cli_fail(rc);
+    rc = baton_packet(store, argv[optind], number, format, &data, &len);
+    baton_store_free(store);
+    if (rc == 0 && output)
+        rc = cli_write_file(output, data, len);
+    else if (rc == 0)
+        fwrite(data, 1, len, stdout);
+    free(data);
+    return rc ? cli_fail(rc) : EXIT_OK;
+}

@@ -1,0 +1,381 @@
+/* Rendering documents (handover packets; later class briefings) as text, markdown, HTML or JSON
+ * from their model. One walk over the model drives all formats through a handful of emitters
+ * (section, field, block, entry), so the formats cannot drift apart in what they show. Every
+ * value from a record is escaped for its format; headings come from gettext in the store's
+ * language. The last line is a sha256 of all the bytes before it, so a printed or mailed packet
+ * can be checked against the store. */
+#include "baton/packet.h"
+
+#include "baton/error.h"
+#include "baton/record.h"
+#include "render_internal.h"
+
+#include <libintl.h>
+#include <locale.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T(s) dgettext("baton", s)
+
+/* ---- the message language ---- */
+
+extern int _nl_msg_cat_cntr; /* glibc: bumped to drop cached translations after LANGUAGE changes */
+
+void baton_i18n_begin(const char *lang, baton_i18n_state *st)
+{
+    const char *cur = setlocale(LC_MESSAGES, NULL);
+    const char *language = getenv("LANGUAGE");
+    snprintf(st->locale, sizeof st->locale, "%s", cur ? cur : "C");
+    st->had_language = language != NULL;
+    snprintf(st->language, sizeof st->language, "%s", language ? language : "");
+    /* gettext ignores LANGUAGE under the plain C locale; C.UTF-8 is always there on Debian */
+    if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
+        setlocale(LC_MESSAGES, "C.UTF-8");
+    setenv("LANGUAGE", lang && *lang ? lang : "en", 1);
+    ++_nl_msg_cat_cntr;
+}
+
+void baton_i18n_end(baton_i18n_state *st)
+{
+    if (st->had_language)
+        setenv("LANGUAGE", st->language, 1);
+    else
+        unsetenv("LANGUAGE");
+    setlocale(LC_MESSAGES, st->locale);
+    ++_nl_msg_cat_cntr;
+}
+
+/* ---- output buffer ---- */
+
+void baton_out_put(baton_out *o, const char *s, size_t n)
+{
+    if (o->oom)
+        return;
+    if (o->n + n + 1 > o->cap) {
+        size_t cap = o->cap ? o->cap : 4096;
+        while (cap < o->n + n + 1)
+            cap *= 2;
+        char *p = realloc(o->p, cap);
+        if (!p) {
+            o->oom = 1;
+            return;
+        }
+        o->p = p;
+        o->cap = cap;
+    }
+    memcpy(o->p + o->n, s, n);
+    o->n += n;
+    o->p[o->n] = '\0';
+}
+
+void baton_out_str(baton_out *o, const char *s) { baton_out_put(o, s, strlen(s)); }
+
+void baton_out_fmt(baton_out *o, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof buf) {
+        baton_out_put(o, buf, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        o->oom = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    baton_out_put(o, big, (size_t)n);
+    free(big);
+}
+
+/* A value from a record, made safe for the format. Text and JSON keep it as it is (JSON is
+ * escaped by jansson); markdown backslash-escapes what would become markup; HTML escapes the
+ * five characters that could open a tag or an attribute. indent continues text lines. */
+void baton_out_esc(baton_out *o, const char *s, const char *indent)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        char c = *p;
+        if (c == '\n') {
+            if (o->format == BATON_FORMAT_HTML)
+                baton_out_str(o, "<br>\n");
+            else if (o->format == BATON_FORMAT_MARKDOWN)
+                baton_out_str(o, "  \n");
+            else
+                baton_out_str(o, "\n");
+            if (indent && o->format == BATON_FORMAT_TEXT)
+                baton_out_str(o, indent);
+            continue;
+        }
+        if (o->format == BATON_FORMAT_HTML) {
+            switch (c) {
+            case '&': baton_out_str(o, "&amp;"); continue;
+            case '<': baton_out_str(o, "&lt;"); continue;
+            case '>': baton_out_str(o, "&gt;"); continue;
+            case '"': baton_out_str(o, "&quot;"); continue;
+            case '\'': baton_out_str(o, "&#39;"); continue;
+            default: break;
+            }
+        } else if (o->format == BATON_FORMAT_MARKDOWN && strchr("\\`*_[]<>#|!~", c)) {
+            baton_out_put(o, "\\", 1);
+        }
+        baton_out_put(o, &c, 1);
+    }
+}
+
+void baton_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* ---- emitters ---- */
+
+static const char css[] =
+    "@page{size:A4;margin:18mm 16mm}"
+    "body{font-family:'DejaVu Serif',Georgia,serif;font-size:11pt;line-height:1.4;color:#111;max-width:178mm;"
+    "margin:0 auto}"
+    "h1{font-size:17pt;margin:0 0 4pt}h2{font-size:13pt;border-bottom:1px solid #888;margin:14pt 0 6pt}"
+    "h3{font-size:11pt;margin:8pt 0 2pt}p{margin:2pt 0 6pt}"
+    "header p{margin:1pt 0}.prominent{border:2px solid #000;padding:4pt 8pt;background:#f3f3f3}"
+    ".entry{margin:4pt 0 8pt 10pt}.note{font-style:italic;color:#444}"
+    ".page{break-before:page}section,.entry{break-inside:avoid-page}"
+    "footer{margin-top:18pt;font-size:8.5pt;color:#333;border-top:1px solid #888}"
+    "footer p{margin:1pt 0;word-break:break-all}";
+
+void baton_doc_begin(baton_out *o, const char *lang, const char *title)
+{
+    switch (o->format) {
+    case BATON_FORMAT_HTML:
+        baton_out_fmt(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<title>", lang);
+        baton_out_esc(o, title, NULL);
+        baton_out_fmt(o, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, "</h1>\n");
+        break;
+    case BATON_FORMAT_MARKDOWN:
+        baton_out_str(o, "# ");
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, "\n\n");
+        break;
+    default: {
+        size_t n = baton_utf8_length(title);
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, "\n");
+        for (size_t i = 0; i < n; i++)
+            baton_out_str(o, "=");
+        baton_out_str(o, "\n");
+    }
+    }
+}
+
+void baton_doc_header_end(baton_out *o)
+{
+    if (o->format == BATON_FORMAT_HTML)
+        baton_out_str(o, "</header>\n");
+}
+
+void baton_doc_section_begin(baton_out *o, const char *title, int prominent, int new_page)
+{
+    switch (o->format) {
+    case BATON_FORMAT_HTML:
+        if (prominent || new_page)
+            baton_out_fmt(o, "<section class=\"%s%s%s\">\n<h2>", prominent ? "prominent" : "",
+                          prominent && new_page ? " " : "", new_page ? "page" : "");
+        else
+            baton_out_str(o, "<section>\n<h2>");
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, "</h2>\n");
+        break;
+    case BATON_FORMAT_MARKDOWN:
+        baton_out_str(o, prominent ? "\n## ⚠ " : "\n## ");
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, "\n\n");
+        break;
+    default: {
+        baton_out_str(o, "\n");
+        if (prominent)
+            baton_out_str(o, "!! ");
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, prominent ? " !!\n" : "\n");
+        size_t n = baton_utf8_length(title) + (prominent ? 6 : 0);
+        for (size_t i = 0; i < n; i++)
+            baton_out_str(o, "-");
+        baton_out_str(o, "\n");
+    }
+    }
+}
+
+void baton_doc_section_end(baton_out *o)
+{
+    if (o->format == BATON_FORMAT_HTML)
+        baton_out_str(o, "</section>\n");
+}
+
+/* label: short value on one line */
+void baton_doc_field(baton_out *o, const char *label, const char *value)
+{
+    if (!value)
+        return;
+    switch (o->format) {
+    case BATON_FORMAT_HTML:
+        baton_out_str(o, "<p><b>");
+        baton_out_esc(o, label, NULL);
+        baton_out_str(o, ":</b> ");
+        baton_out_esc(o, value, NULL);
+        baton_out_str(o, "</p>\n");
+        break;
+    case BATON_FORMAT_MARKDOWN:
+        baton_out_str(o, "**");
+        baton_out_esc(o, label, NULL);
+        baton_out_str(o, ":** ");
+        baton_out_esc(o, value, NULL);
+        baton_out_str(o, "  \n");
+        break;
+    default:
+        baton_out_esc(o, label, NULL);
+        baton_out_str(o, ": ");
+        baton_out_esc(o, value, "    ");
+        baton_out_str(o, "\n");
+    }
+}
+
+/* label, then a long text of its own */
+void baton_doc_block(baton_out *o, const char *label, const char *text)
+{
+    if (!text)
+        return;
+    switch (o->format) {
+    case BATON_FORMAT_HTML:
+        baton_out_str(o, "<h3>");
+        baton_out_esc(o, label, NULL);
+        baton_out_str(o, "</h3>\n<p>");
+        baton_out_esc(o, text, NULL);
+        baton_out_str(o, "</p>\n");
+        break;
+    case BATON_FORMAT_MARKDOWN:
+        baton_out_str(o, "**");
+        baton_out_esc(o, label, NULL);
+        baton_out_str(o, "**\n\n");
+        baton_out_esc(o, text, NULL);
+        baton_out_str(o, "\n\n");
+        break;
+    default:
+        baton_out_esc(o, label, NULL);
+        baton_out_str(o, ":\n    ");
+        baton_out_esc(o, text, "    ");
+        baton_out_str(o, "\n");
+    }
+}
+
+void baton_doc_note(baton_out *o, const char *text)
+{
+    switch (o->format) {
+    case BATON_FORMAT_HTML:
+        baton_out_str(o, "<p class=\"note\">");
+        baton_out_esc(o, text, NULL);
+        baton_out_str(o, "</p>\n");
+        break;
+    case BATON_FORMAT_MARKDOWN:
+        baton_out_str(o, "_");
+        baton_out_esc(o, text, NULL);
+        baton_out_str(o, "_\n\n");
+        break;
+    default:
+        baton_out_str(o, "(");
+        baton_out_esc(o, text, "    ");
+        baton_out_str(o, ")\n");
+    }
+}
+
+void baton_doc_entry_begin(baton_out *o, const char *title)
+{
+    switch (o->format) {
+    case BATON_FORMAT_HTML:
+        baton_out_str(o, "<div class=\"entry\">\n<h3>");
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, "</h3>\n");
+        break;
+    case BATON_FORMAT_MARKDOWN:
+        baton_out_str(o, "- **");
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, "**\n");
+        break;
+    default:
+        baton_out_str(o, "  * ");
+        baton_out_esc(o, title, "    ");
+        baton_out_str(o, "\n");
+    }
+}
+
+void baton_doc_entry_field(baton_out *o, const char *label, const char *value)
+{
+    if (!value)
+        return;
+    switch (o->format) {
+    case BATON_FORMAT_HTML:
+        baton_doc_field(o, label, value);
+        break;
+    case BATON_FORMAT_MARKDOWN:
+        baton_out_str(o, "  - ");
+        if (label) {
+            baton_out_esc(o, label, NULL);
+            baton_out_str(o, ": ");
+        }
+        baton_out_esc(o, value, NULL);
+        baton_out_str(o, "\n");
+        break;
+    default:
+        baton_out_str(o, "      ");
+        if (label) {
+            baton_out_esc(o, label, NULL);
+            baton_out_str(o, ": ");
+        }
+        baton_out_esc(o, value, "        ");
+        baton_out_str(o, "\n");
+    }
+}
+
+void baton_doc_entry_end(baton_out *o)
+{
+    if (o->format == BATON_FORMAT_HTML)
+        baton_out_str(o, "</div>\n");
+    else if (o->format == BATON_FORMAT_MARKDOWN)
+        baton_out_str(o, "\n");
+}
+
+/* The closing provenance lines and the sha256 of everything before the hash line. */
+void baton_doc_end(baton_out *o, const char *const *lines, size_t nlines)
+{
+    if (o->format == BATON_FORMAT_HTML)
+        baton_out_str(o, "<footer>\n");
+    else
+        baton_out_str(o, o->format == BATON_FORMAT_MARKDOWN ? "\n---\n\n" : "\n");
+    for (size_t i = 0; i < nlines; i += 2)
+        baton_doc_field(o, lines[i], lines[i + 1]);
+    char hex[65];
+    if (o->oom)
+        return;
+    baton_sha256_hex(o->p, o->n, hex);
+    const char *label = T("sha256 of everything above this line");
+    switch (o->format) {
+    case BATON_FORMAT_HTML:
+        baton_out_fmt(o, "<p class=\"sha\">%s: %s</p>\n</footer>\n</body>\n</html>\n", label, hex);
+        break;
+    case BATON_FORMAT_MARKDOWN:
+        baton_out_fmt(o, "**%s:** %s\n", label, hex);
+        break;
+    default:
+        baton_out_fmt(o, "%s: %s\n", label, hex);
+    }
+}

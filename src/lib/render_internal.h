@@ -1,0 +1,45 @@
+/* The document emitters shared by the packet and the class briefing renderers: one set of
+ * operations, each written once per format. */
+#ifndef BATON_RENDER_INTERNAL_H
+#define BATON_RENDER_INTERNAL_H
+
+#include "baton/packet.h"
+
+#include <stddef.h>
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+    baton_format format;
+    int oom;
+} baton_out;
+
+void baton_out_put(baton_out *o, const char *s, size_t n);
+void baton_out_str(baton_out *o, const char *s);
+void baton_out_fmt(baton_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void baton_out_esc(baton_out *o, const char *s, const char *indent);
+
+void baton_doc_begin(baton_out *o, const char *lang, const char *title);
+void baton_doc_header_end(baton_out *o);
+void baton_doc_section_begin(baton_out *o, const char *title, int prominent, int new_page);
+void baton_doc_section_end(baton_out *o);
+void baton_doc_field(baton_out *o, const char *label, const char *value);
+void baton_doc_block(baton_out *o, const char *label, const char *text);
+void baton_doc_note(baton_out *o, const char *text);
+void baton_doc_entry_begin(baton_out *o, const char *title);
+void baton_doc_entry_field(baton_out *o, const char *label, const char *value);
+void baton_doc_entry_end(baton_out *o);
+/* lines: label, value pairs; then the sha256 line */
+void baton_doc_end(baton_out *o, const char *const *lines, size_t nlines);
+
+/* Switches gettext to lang for the rendering of one document (process-wide: LANGUAGE and, under
+ * the C locale, LC_MESSAGES), and back. */
+typedef struct {
+    char locale[64];
+    char language[64];
+    int had_language;
+} baton_i18n_state;
+void baton_i18n_begin(const char *lang, baton_i18n_state *st);
+void baton_i18n_end(baton_i18n_state *st);
+
+#endif
