@@ -108,8 +108,8 @@ expect_refused "$S" 1 "plan.challenges: is a group of fields" "setting a group" 
     case set "$ID" plan.challenges x
 expect_refused "$S" 4 "plan.measures\[m9\]: no such entry" "unknown list entry" \
     case set "$ID" "plan.measures[m9].goal" x
-expect_refused "$S" 4 "contact.staff: unknown staff member 'ghost'" "unknown staff in a field" \
-    case set "$ID" contact.staff ghost
+expect_refused "$S" 1 "contact: the contact person changes only through a handover: baton handover staff $ID --to STAFF" \
+    "the contact person is not set by case set" case set "$ID" contact.staff koord
 expect_refused "$S" 4 "no case with id 'nosuchcase'" "unknown case id" case set nosuchcase plan.strengths x
 expect_refused "$S" 1 "--reason: must not contain the child's name" "reason naming the child" \
     case set "$ID" plan.works_well "Korte beskeder" --reason "Mira havde en god uge"

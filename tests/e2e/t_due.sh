@@ -91,7 +91,7 @@ expect_refused "$S" 1 "agreement_review_months: 'often' is not a whole number" "
 # cases whose contact person is no longer active staff (only possible for a case reopened
 # after its contact left; handovers move the contact person otherwise)
 ID2=$(new_case "$S" "Andet Barn")
-run case set "$ID2" contact.staff laerer2
+run handover staff "$ID2" --to laerer2
 expect_rc 0 "laerer2 becomes contact of the second case"
 run case set "$ID2" status closed
 run staff leave laerer2 --reason "fratrådt"

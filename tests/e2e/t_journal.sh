@@ -147,9 +147,15 @@ expect_rc 0 "fsck: the index with journal entries agrees with git"
 
 # ---- a transferred case is read-only ----
 ID2=$(new_case "$S" "Andet Barn")
-run case set "$ID2" status transferred
-expect_rc 0 "mark a case transferred"
+run guardian add "$ID2" --name "Anna Andet" --relation mor
+expect_refused "$S" 1 "status: a case is transferred only by a handover" "case set cannot mark a case transferred" \
+    case set "$ID2" status transferred
+run handover context "$ID2" --to-context "school:Nabokommunens Skole:1.A:Nabokommune" \
+    --receiver "Nina Modtager <nina@nabo.example>" --basis statutory --basis-ref "Folkeskoleloven (syntetisk henvisning)"
+expect_rc 0 "a transition out of the organisation marks the case transferred"
 expect_refused "$S" 1 "case $ID2 was transferred and is read-only" "no journal entries on a transferred case" \
     journal add "$ID2" --kind contact --text x
+run journal add "$ID2" --kind contact --with g1 --handover 1 --channel phone --text "Mor er orienteret om skiftet"
+expect_rc 0 "but the guardians can still be told of the handover"
 
 finish

@@ -79,7 +79,7 @@ C2=$(BATON_USER=anna.k "$BATON" case new --child "Prova Provsson" --born 2016-02
 expect_refused "$S" 1 "still the contact person of 2 active case" "staff leave while holding cases" staff leave bo.l
 expect_err "$C1" "staff leave names the first case"
 expect_err "$C2" "staff leave names the second case"
-"$BATON" case set "$C1" contact.staff anna.k >/dev/null 2>&1
+"$BATON" handover staff "$C1" --to anna.k >/dev/null 2>&1
 "$BATON" case set "$C2" status closed >/dev/null 2>&1
 run staff leave bo.l --reason "moved to another school"
 expect_rc 0 "staff leave once the cases have moved on"
