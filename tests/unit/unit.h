@@ -11,6 +11,7 @@ Suite *diff_suite(void);
 Suite *store_suite(void);
 Suite *tokenize_suite(void);
 Suite *journal_suite(void);
+Suite *handover_suite(void);
 
 /* A fresh temporary directory (removed by unit_rmdir). */
 char *unit_tmpdir(void);

@@ -1,0 +1,167 @@
+/* Handovers in the library: working-day deadlines, packet scopes, one commit for a bulk handover,
+ * and packets that hold only what their basis covers. */
+#include "unit.h"
+
+#include <baton/baton.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+START_TEST(working_days)
+{
+    char d[11];
+    ck_assert_int_eq(baton_date_add_working_days("2026-11-02", 5, d), 0); /* Monday */
+    ck_assert_str_eq(d, "2026-11-09");
+    ck_assert_int_eq(baton_date_add_working_days("2026-11-06", 1, d), 0); /* Friday -> Monday */
+    ck_assert_str_eq(d, "2026-11-09");
+    ck_assert_int_eq(baton_date_add_working_days("2026-11-07", 5, d), 0); /* Saturday */
+    ck_assert_str_eq(d, "2026-11-13");
+    ck_assert_int_eq(baton_date_add_working_days("2026-12-31", 1, d), 0);
+    ck_assert_str_eq(d, "2027-01-01");
+    ck_assert_int_eq(baton_date_add_working_days("never", 1, d), BATON_EINVALID);
+}
+END_TEST
+
+START_TEST(scopes)
+{
+    json_t *s;
+    ck_assert_int_eq(baton_scope_parse("journal, strengths", "--scope", &s), 0);
+    ck_assert_int_eq(json_array_size(s), 2);
+    ck_assert_str_eq(json_string_value(json_array_get(s, 0)), "strengths"); /* packet order */
+    ck_assert_str_eq(json_string_value(json_array_get(s, 1)), "journal");
+    json_decref(s);
+    ck_assert_int_eq(baton_scope_parse("strengths,diary", "--scope", &s), BATON_EINVALID);
+    ck_assert_ptr_nonnull(strstr(baton_error_last(), "--scope: 'diary' is not a packet section"));
+    ck_assert_int_eq(baton_scope_parse("", "--scope", &s), BATON_EINVALID);
+}
+END_TEST
+
+static char *dir;
+static baton_store *store;
+static baton_identity koord;
+
+static void setup(void)
+{
+    char path[512];
+    dir = unit_tmpdir();
+    snprintf(path, sizeof path, "%s/s", dir);
+    setenv("BATON_TODAY", "2026-11-02", 1);
+    baton_init_options o = {"en", "Test Municipality"};
+    ck_assert_int_eq(baton_store_init(path, &o), 0);
+    ck_assert_int_eq(baton_store_open(&store, path), 0);
+    baton_oid_hex commit;
+    const char *ids[] = {"koord", "anna", "bo"};
+    for (int i = 0; i < 3; i++) {
+        char email[64];
+        snprintf(email, sizeof email, "%s@school.example", ids[i]);
+        json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", ids[i], "name", ids[i], "email", email, "role", "teacher");
+        ck_assert_int_eq(baton_staff_add(store, i ? &koord : NULL, rec, NULL, commit), 0);
+        json_decref(rec);
+        if (i == 0)
+            ck_assert_int_eq(baton_identity_load(store, "koord", &koord), 0);
+    }
+}
+
+static void teardown(void)
+{
+    baton_store_free(store);
+    unit_rmdir(dir);
+    free(dir);
+    unsetenv("BATON_TODAY");
+}
+
+static void new_case(const char *name, char id[33])
+{
+    baton_oid_hex commit;
+    baton_case_new_options co = {name, "2017-05-06", NULL, "school:Test School:2B", "anna", NULL};
+    ck_assert_int_eq(baton_case_create(store, &koord, &co, NULL, id, commit), 0);
+}
+
+START_TEST(bulk_is_all_or_nothing)
+{
+    char a[33], b[33];
+    baton_oid_hex before, after, commit;
+    new_case("Alma Example", a);
+    new_case("Bert Example", b);
+    ck_assert_int_eq(baton_store_head(store, before), 0);
+    baton_handover_pair bad[] = {{a, "bo"}, {b, "ghost"}};
+    ck_assert_int_eq(baton_handover_staff(store, &koord, bad, 2, NULL, NULL, commit), BATON_ENOTFOUND);
+    ck_assert_int_eq(baton_store_head(store, after), 0);
+    ck_assert_str_eq(before, after);
+    baton_handover_pair good[] = {{a, "bo"}, {b, "bo"}};
+    json_t *made;
+    ck_assert_int_eq(baton_handover_staff(store, &koord, good, 2, "anna leaves", &made, commit), 0);
+    ck_assert_int_eq(json_array_size(made), 2);
+    json_decref(made);
+    baton_commit_info info;
+    ck_assert_int_eq(baton_store_commit_info(store, NULL, &info), 0);
+    ck_assert_str_eq(info.parent, before); /* one commit for both */
+    baton_commit_info_clear(&info);
+    json_t *doc;
+    ck_assert_int_eq(baton_case_load(store, NULL, b, &doc, NULL), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(doc, "contact"), "staff")), "bo");
+    json_decref(doc);
+    json_t *h;
+    ck_assert_int_eq(baton_handover_get(store, NULL, a, 1, &h), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(h, "revision")), before);
+    ck_assert(json_is_true(json_object_get(h, "pending")));
+    json_decref(h);
+}
+END_TEST
+
+START_TEST(packet_holds_only_its_scope)
+{
+    char a[33];
+    baton_oid_hex commit;
+    new_case("Alma Example", a);
+    json_t *old, *doc;
+    baton_oid_hex version;
+    ck_assert_int_eq(baton_case_load(store, NULL, a, &old, version), 0);
+    doc = json_deep_copy(old);
+    json_t *plan = json_object_get(doc, "plan");
+    json_object_set_new(plan, "strengths", json_string("Draws in fine detail"));
+    json_object_set_new(plan, "child_perspective", json_string("SECRET-VOICE"));
+    json_object_set_new(doc, "guardians", json_pack("[{s:s, s:s, s:s}]", "id", "g1", "name", "Gina Example",
+                                                    "relation", "mother"));
+    json_object_set_new(doc, "consents", json_pack("[{s:s, s:[s], s:s, s:[s]}]", "id", "c1", "given_by", "g1",
+                                                   "date", "2026-11-01", "scope", "strengths"));
+    ck_assert_int_eq(baton_case_save(store, &koord, old, doc, version, "plan", NULL, commit), 0);
+    json_decref(old);
+    json_decref(doc);
+    baton_handover_context_options o = {a, "school:Other School", NULL, "Nina Receiver <nina@other.example>",
+                                        "consent", "c1", NULL};
+    int number;
+    ck_assert_int_eq(baton_handover_context(store, &koord, &o, NULL, &number, commit), 0);
+    ck_assert_int_eq(number, 1);
+    for (int f = BATON_FORMAT_TEXT; f <= BATON_FORMAT_JSON; f++) {
+        char *out;
+        size_t len;
+        ck_assert_int_eq(baton_packet(store, a, 1, (baton_format)f, &out, &len), 0);
+        ck_assert_ptr_nonnull(strstr(out, "Draws in fine detail"));
+        ck_assert_ptr_null(strstr(out, "SECRET-VOICE"));
+        ck_assert_ptr_null(strstr(out, "Gina Example"));
+        free(out);
+    }
+    json_t *h;
+    ck_assert_int_eq(baton_case_load(store, NULL, a, &h, NULL), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(h, "status")), "transferred");
+    json_decref(h);
+}
+END_TEST
+
+Suite *handover_suite(void)
+{
+    Suite *s = suite_create("handover");
+    TCase *pure = tcase_create("pure");
+    tcase_add_test(pure, working_days);
+    tcase_add_test(pure, scopes);
+    suite_add_tcase(s, pure);
+    TCase *tc = tcase_create("store");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, bulk_is_all_or_nothing);
+    tcase_add_test(tc, packet_holds_only_its_scope);
+    suite_add_tcase(s, tc);
+    return s;
+}
