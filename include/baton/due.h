@@ -28,7 +28,8 @@ typedef struct {
  *                     due: the day it was made); onboarding_ack the same for an onboarding
  *   guardians_not_informed  a staff or context handover no journal contact entry with a guardian
  *                     names (ref: h2; owner: who made it; due: 5 working days after it was made)
- * Only active cases owe anything, but for the guardians of a transferred one. An unknown staff
+ * Items owed by a known staff member carry owner_active (false: they have left, and the item
+ * needs a new owner). Only active cases owe anything, but for the guardians of a transferred one. An unknown staff
  * filter is BATON_ENOTFOUND. */
 int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **out);
 

@@ -24,13 +24,19 @@ static void describe(const json_t *item, char *out, size_t n)
         snprintf(what, sizeof what, _("contact guardian %s as agreed"), ref);
     else if (strcmp(kind, "agreement_review") == 0)
         snprintf(what, sizeof what, _("renew the communication agreement with guardian %s"), ref);
+    else if (strcmp(kind, "handover_ack") == 0 || strcmp(kind, "onboarding_ack") == 0)
+        snprintf(what, sizeof what, _("acknowledge handover %s"), ref + 1);
+    else if (strcmp(kind, "guardians_not_informed") == 0)
+        snprintf(what, sizeof what, _("tell the guardians about handover %s (log it: journal add --handover %s)"),
+                 ref + 1, ref + 1);
     else if (strcmp(kind, "contact_inactive") == 0)
         snprintf(what, sizeof what, "%s", _("the contact person has left: hand the case over"));
     else
         snprintf(what, sizeof what, "%s %s", kind, ref ? ref : "");
     /* the detail is a reminder, not the record: one line, cut at a character boundary */
     char brief[256] = "";
-    if (detail) {
+    if (detail && strstr(kind, "handover") == NULL && strcmp(kind, "guardians_not_informed") != 0 &&
+        strcmp(kind, "onboarding_ack") != 0) {
         size_t cut = 0, chars = 0;
         while (detail[cut] && detail[cut] != '\n' && chars < 50) {
             cut++;
@@ -103,9 +109,12 @@ int cmd_due(int argc, char **argv)
                 snprintf(late, sizeof late, "%s", _("due today"));
             describe(it, what, sizeof what);
             const char *owner = json_string_value(json_object_get(it, "owner"));
+            char who[128];
+            snprintf(who, sizeof who, "%s%s", owner ? owner : _("(coordinator)"),
+                     json_is_false(json_object_get(it, "owner_active")) ? _(" (has left)") : "");
             printf("%-18s %s  %s  %-20s %-12s %s\n", late, json_string_value(json_object_get(it, "due")),
                    json_string_value(json_object_get(it, "case")), json_string_value(json_object_get(it, "child")),
-                   owner ? owner : _("(coordinator)"), what);
+                   who, what);
         }
         if (json_array_size(items) == 0)
             printf("%s\n", _("Nothing is due."));

@@ -218,6 +218,13 @@ int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **o
             goto out;
     }
 
+    /* work owed by someone who has left is work nobody is doing: say so */
+    json_array_foreach(ctx.out, i, x) {
+        const char *owner = str(x, "owner");
+        const json_t *person = owner ? json_object_get(staff, owner) : NULL;
+        if (person)
+            json_object_set_new(x, "owner_active", json_boolean(json_is_true(json_object_get(person, "active"))));
+    }
     size_t n = json_array_size(ctx.out);
     json_t **items = malloc((n ? n : 1) * sizeof *items);
     if (!items) {
