@@ -79,6 +79,18 @@ typedef struct {
 int baton_store_commit(baton_store *store, const baton_change *changes, size_t n, const baton_commit_options *opts,
                        baton_oid_hex out);
 
+/* One commit of a chain. */
+typedef struct {
+    const baton_change *changes;
+    size_t n;
+    baton_commit_options opts;
+} baton_commit_step;
+
+/* Writes n commits, each on the one before, and moves refs/heads/main to the last in one
+ * compare-and-swap: all of them land, or none (imports replaying a history). Expectations are
+ * checked against the tree each step builds on. */
+int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps, size_t n, baton_oid_hex out);
+
 /* Commit metadata, for logs. */
 typedef struct {
     baton_oid_hex id;

@@ -121,79 +121,121 @@ static int check_expectations(baton_store *store, git_commit *head, git_tree *tr
     return 0;
 }
 
-int baton_store_commit(baton_store *store, const baton_change *changes, size_t n, const baton_commit_options *opts,
-                       baton_oid_hex out)
-{
-    int rc = 0, lockfd = -1;
-    git_tree_update *updates = calloc(n ? n : 1, sizeof *updates);
-    git_signature *author = NULL;
-    if (!updates)
-        return baton_error_set(BATON_ERROR, "out of memory");
+/* One step of a chain, prepared before the lock is taken: blobs written, author made. */
+typedef struct {
+    git_tree_update *updates;
+    size_t nu;
+    git_signature *author;
+} prepared;
 
-    size_t nu = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (changes[i].guard)
+static int prepare(baton_store *store, const baton_commit_step *step, prepared *p)
+{
+    p->updates = calloc(step->n ? step->n : 1, sizeof *p->updates);
+    if (!p->updates)
+        return baton_error_set(BATON_ERROR, "out of memory");
+    for (size_t i = 0; i < step->n; i++) {
+        const baton_change *ch = &step->changes[i];
+        if (ch->guard)
             continue;
-        git_tree_update *u = &updates[nu++];
-        u->path = changes[i].path;
-        if (changes[i].data) {
-            if (git_blob_create_from_buffer(&u->id, store->repo, changes[i].data, changes[i].len) < 0) {
-                rc = baton_git_error("cannot write record");
-                goto out;
-            }
+        git_tree_update *u = &p->updates[p->nu++];
+        u->path = ch->path;
+        if (ch->data) {
+            if (git_blob_create_from_buffer(&u->id, store->repo, ch->data, ch->len) < 0)
+                return baton_git_error("cannot write record");
             u->action = GIT_TREE_UPDATE_UPSERT;
             u->filemode = GIT_FILEMODE_BLOB;
         } else {
             u->action = GIT_TREE_UPDATE_REMOVE;
         }
     }
-    int sig = opts->when ? git_signature_new(&author, opts->author_name, opts->author_email, (git_time_t)opts->when, 0)
-                         : git_signature_now(&author, opts->author_name, opts->author_email);
-    if (sig < 0) {
-        rc = baton_git_error("invalid author");
-        goto out;
-    }
-    if ((rc = take_lock(store, &lockfd)))
-        goto out;
+    const baton_commit_options *o = &step->opts;
+    int sig = o->when ? git_signature_new(&p->author, o->author_name, o->author_email, (git_time_t)o->when, 0)
+                      : git_signature_now(&p->author, o->author_name, o->author_email);
+    return sig < 0 ? baton_git_error("invalid author") : 0;
+}
 
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        git_oid head_oid, tree_oid, commit_oid;
-        git_commit *head = NULL;
-        git_tree *tree = NULL, *new_tree = NULL;
-        int have_head = git_reference_name_to_id(&head_oid, store->repo, "refs/heads/main") == 0;
-        if (have_head && (git_commit_lookup(&head, store->repo, &head_oid) < 0 || git_commit_tree(&tree, head) < 0)) {
-            git_commit_free(head);
-            rc = baton_git_error("cannot read head");
-            break;
-        }
-        rc = check_expectations(store, head, tree, changes, n);
-        if (rc == 0 && git_tree_create_updated(&tree_oid, store->repo, tree, nu, updates) < 0)
+/* Builds every step on top of head (or nothing), each a commit whose parent is the one before;
+ * last receives the final commit. Writes objects only: no ref moves here. */
+static int build_chain(baton_store *store, git_commit *head, const baton_commit_step *steps, const prepared *prep,
+                       size_t n, git_oid *last)
+{
+    git_tree *tree = NULL;
+    git_commit *parent = NULL;
+    int rc = 0;
+    if (head && (git_commit_dup(&parent, head) < 0 || git_commit_tree(&tree, head) < 0))
+        return baton_git_error("cannot read head");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        git_oid tree_oid, commit_oid;
+        git_tree *new_tree = NULL;
+        git_commit *c = NULL;
+        rc = check_expectations(store, head, tree, steps[i].changes, steps[i].n);
+        if (rc == 0 && git_tree_create_updated(&tree_oid, store->repo, tree, prep[i].nu, prep[i].updates) < 0)
             rc = baton_git_error("cannot build tree");
         if (rc == 0 && git_tree_lookup(&new_tree, store->repo, &tree_oid) < 0)
             rc = baton_git_error("cannot read new tree");
-        int r = 0;
         if (rc == 0) {
-            const git_commit *parents[1] = {head};
-            r = git_commit_create(&commit_oid, store->repo, "refs/heads/main", author, author, "UTF-8",
-                                  opts->message, new_tree, have_head ? 1 : 0, parents);
+            const git_commit *parents[1] = {parent};
+            if (git_commit_create(&commit_oid, store->repo, NULL, prep[i].author, prep[i].author, "UTF-8",
+                                  steps[i].opts.message, new_tree, parent ? 1 : 0, parents) < 0 ||
+                git_commit_lookup(&c, store->repo, &commit_oid) < 0)
+                rc = baton_git_error("cannot commit");
         }
-        git_tree_free(new_tree);
         git_tree_free(tree);
+        tree = new_tree;
+        git_commit_free(parent);
+        parent = c;
+        if (rc == 0)
+            git_oid_cpy(last, &commit_oid);
+    }
+    git_tree_free(tree);
+    git_commit_free(parent);
+    return rc;
+}
+
+int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps, size_t n, baton_oid_hex out)
+{
+    int rc = 0, lockfd = -1;
+    prepared *prep = calloc(n ? n : 1, sizeof *prep);
+    if (!prep)
+        return baton_error_set(BATON_ERROR, "out of memory");
+    if (n == 0) {
+        free(prep);
+        return baton_error_set(BATON_EINVALID, "nothing to commit");
+    }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = prepare(store, &steps[i], &prep[i]);
+    if (rc == 0)
+        rc = take_lock(store, &lockfd);
+
+    for (int attempt = 0; rc == 0 && attempt < MAX_ATTEMPTS; attempt++) {
+        git_oid head_oid, last;
+        git_commit *head = NULL;
+        git_reference *ref = NULL;
+        int have_head = git_reference_name_to_id(&head_oid, store->repo, "refs/heads/main") == 0;
+        if (have_head && git_commit_lookup(&head, store->repo, &head_oid) < 0) {
+            rc = baton_git_error("cannot read head");
+            break;
+        }
+        rc = build_chain(store, head, steps, prep, n, &last);
         git_commit_free(head);
         if (rc)
             break;
-        if (r == GIT_EMODIFIED || r == GIT_ELOCKED) {
+        /* the compare-and-swap: the ref moves only if it still points where we built on */
+        int r = have_head ? git_reference_create_matching(&ref, store->repo, "refs/heads/main", &last, 1, &head_oid,
+                                                          "baton: commit")
+                          : git_reference_create(&ref, store->repo, "refs/heads/main", &last, 0, "baton: commit");
+        git_reference_free(ref);
+        if (r == GIT_EMODIFIED || r == GIT_ELOCKED || r == GIT_EEXISTS) {
             /* another writer (plain git, outside our lock) got there first: build on its head */
             struct timespec ts = {0, 1000000L * (attempt + 1)};
             nanosleep(&ts, NULL);
             continue;
         }
         if (r < 0) {
-            rc = baton_git_error("cannot commit");
+            rc = baton_git_error("cannot move refs/heads/main");
             break;
         }
-        git_oid_tostr(out, 41, &commit_oid);
-        rc = 0;
+        git_oid_tostr(out, 41, &last);
         goto out;
     }
     if (rc == 0)
@@ -201,7 +243,17 @@ int baton_store_commit(baton_store *store, const baton_change *changes, size_t n
 out:
     if (lockfd >= 0)
         drop_lock(lockfd);
-    git_signature_free(author);
-    free(updates);
+    for (size_t i = 0; i < n; i++) {
+        git_signature_free(prep[i].author);
+        free(prep[i].updates);
+    }
+    free(prep);
     return rc;
+}
+
+int baton_store_commit(baton_store *store, const baton_change *changes, size_t n, const baton_commit_options *opts,
+                       baton_oid_hex out)
+{
+    baton_commit_step step = {changes, n, *opts};
+    return baton_store_commit_chain(store, &step, 1, out);
 }

@@ -140,6 +140,16 @@ static const baton_field consent_fields[] = {
     END};
 static const baton_field consent = F_OBJ("", 0, consent_fields);
 
+/* A transfer file that left with a handover: what, when, to whom, and its hash. */
+static const baton_field export_fields[] = {
+    F_INT("handover", REQ),
+    {"created", BATON_FIELD_DATETIME, REQ, NULL, NULL, 0, NULL},
+    F_STR("to", REQ),
+    {"sha256", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
+    F_ARR("scope", REQ, &section_item, 12, NULL),
+    END};
+static const baton_field export_item = F_OBJ("", 0, export_fields);
+
 static const baton_field plan_fields[] = {
     F_TEXT("strengths", 0),
     F_TEXT("works_well", 0),
@@ -162,6 +172,7 @@ static const baton_field case_fields[] = {
     F_ARR("team", 0, &team_member, 50, "staff"),
     F_ARR("guardians", 0, &guardian, 10, "id"),
     F_ARR("consents", 0, &consent, 50, "id"),
+    F_ARR("exports", 0, &export_item, 100, NULL),
     F_OBJ("plan", REQ, plan_fields),
     END};
 
@@ -230,6 +241,19 @@ static const baton_field ack_fields[] = {
     {"at", BATON_FIELD_DATETIME, REQ, NULL, NULL, 0, NULL},
     END};
 
+/* Where an imported handover came from. */
+static const baton_field source_fields[] = {
+    F_STR("organisation", REQ),
+    {"store_id", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
+    {"case", BATON_FIELD_ID, REQ, NULL, NULL, 0, NULL},
+    F_INT("handover", REQ),
+    {"created", BATON_FIELD_DATETIME, REQ, NULL, NULL, 0, NULL},
+    {"sha256", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
+    {"signer", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
+    F_BOOL("trusted", REQ),
+    {"packet_sha256", BATON_FIELD_STRING, 0, NULL, NULL, 64, NULL},
+    END};
+
 static const baton_field handover_fields[] = {
     {"number", BATON_FIELD_INT, REQ | RO, NULL, NULL, 0, NULL},
     {"case", BATON_FIELD_ID, REQ | RO, NULL, NULL, 0, NULL},
@@ -243,6 +267,17 @@ static const baton_field handover_fields[] = {
     F_OBJ("basis", 0, basis_fields),
     F_OBJ("checklist", 0, checklist_fields),
     F_OBJ("acknowledged", 0, ack_fields),
+    F_OBJ("source", 0, source_fields),
+    END};
+
+/* ---- trusted sender (trust/<fingerprint>.json) ---- */
+
+static const baton_field trust_fields[] = {
+    {"fingerprint", BATON_FIELD_STRING, REQ | RO, NULL, NULL, 64, NULL},
+    {"public_key", BATON_FIELD_STRING, REQ | RO, NULL, NULL, 64, NULL},
+    F_STR("organisation", REQ),
+    F_DATE("added", REQ),
+    F_STAFF("by", REQ),
     END};
 
 /* ---- staff ---- */
@@ -262,6 +297,7 @@ static const baton_field staff_fields[] = {
 static const baton_field store_config_fields[] = {
     F_INT("agreement_review_months", 0),
     F_INT("audit_retention_days", 0),
+    F_STR("signing_key", 0), /* the private key file, relative to the store directory */
     END};
 
 static const baton_field store_fields[] = {
@@ -279,6 +315,7 @@ static const baton_field roots[] = {
     [BATON_RECORD_STORE] = F_OBJ("store", 0, store_fields),
     [BATON_RECORD_JOURNAL] = F_OBJ("journal", 0, journal_fields),
     [BATON_RECORD_HANDOVER] = F_OBJ("handover", 0, handover_fields),
+    [BATON_RECORD_TRUST] = F_OBJ("trust", 0, trust_fields),
 };
 
 const baton_field *baton_record_spec(baton_record_kind kind) { return &roots[kind]; }

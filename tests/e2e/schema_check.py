@@ -39,6 +39,8 @@ def kind_of(path):
         return "journal"
     if path.startswith("cases/") and "/handovers/" in path and path.endswith(".json"):
         return "handover"
+    if path.startswith("trust/") and path.endswith(".json"):
+        return "trust"
     return None
 
 
@@ -48,7 +50,7 @@ def git(store, *args):
 
 
 def check_store(store):
-    validators = {k: validator(k) for k in ("case", "staff", "store", "journal", "handover")}
+    validators = {k: validator(k) for k in ("case", "staff", "store", "journal", "handover", "trust")}
     seen = set()
     bad = 0
     count = 0
