@@ -6,8 +6,8 @@ CC ?= cc
 BUILD ?= build
 
 # Recursive (=) so pkg-config runs after `deps` has installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags libgit2 jansson sqlite3 libsodium)
-PKG_LIBS = $(shell pkg-config --libs libgit2 jansson sqlite3 libsodium) -lstemmer
+PKG_CFLAGS = $(shell pkg-config --cflags libgit2 jansson sqlite3 libsodium zlib)
+PKG_LIBS = $(shell pkg-config --libs libgit2 jansson sqlite3 libsodium zlib) -lstemmer
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 

@@ -13,10 +13,12 @@
 #include "baton/history.h"
 #include "baton/index.h"
 #include "baton/journal.h"
+#include "baton/key.h"
 #include "baton/packet.h"
 #include "baton/record.h"
 #include "baton/staff.h"
 #include "baton/store.h"
+#include "baton/transfer.h"
 
 #define BATON_VERSION "0.1.0"
 

@@ -33,6 +33,10 @@ int baton_packet_render(const json_t *model, baton_format format, const char *la
 /* Renders the packet of a handover in one go, in the store's language. */
 int baton_packet(baton_store *store, const char *case_id, int number, baton_format format, char **out, size_t *len);
 
+/* The packet section a case field path belongs to (plan.measures[m1].goal -> measures), or NULL
+ * for the header fields every packet shows (child, context, status, ...). consents -> checklist. */
+const char *baton_packet_section_of(const char *path);
+
 /* Lower-case hex sha256 of data into out (65 bytes). */
 void baton_sha256_hex(const void *data, size_t len, char out[65]);
 

@@ -91,6 +91,12 @@ typedef struct {
  * checked against the tree each step builds on. */
 int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps, size_t n, baton_oid_hex out);
 
+/* Called with the id of the chain's last commit to make one more step on top of it (its
+ * content may name that commit). Called again if the chain has to be rebuilt on a moved head. */
+typedef int (*baton_chain_tail)(void *ctx, const char *parent, baton_commit_step *out);
+int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *steps, size_t n, baton_chain_tail tail,
+                                  void *tail_ctx, baton_oid_hex out);
+
 /* Commit metadata, for logs. */
 typedef struct {
     baton_oid_hex id;

@@ -20,6 +20,8 @@ static const cli_command commands[] = {
     {"handover", cmd_handover, "hand a case over: new contact person, or the child moves on"},
     {"packet", cmd_packet, "render the handover packet of a case"},
     {"contact", cmd_contact, "every contact person a case has had"},
+    {"transfer", cmd_transfer, "signed transfer files: export, verify, import"},
+    {"key", cmd_key, "the signing key and the trusted senders"},
     {"journal", cmd_journal, "log contacts, meetings, observations, status updates, decisions"},
     {"followup", cmd_followup, "close the follow-up of a journal entry"},
     {"due", cmd_due, "what is owed, by whom, and since when"},

@@ -194,6 +194,12 @@ static int build_chain(baton_store *store, git_commit *head, const baton_commit_
 
 int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps, size_t n, baton_oid_hex out)
 {
+    return baton_store_commit_chain_tail(store, steps, n, NULL, NULL, out);
+}
+
+int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *steps, size_t n, baton_chain_tail tail,
+                                  void *tail_ctx, baton_oid_hex out)
+{
     int rc = 0, lockfd = -1;
     prepared *prep = calloc(n ? n : 1, sizeof *prep);
     if (!prep)
@@ -218,6 +224,24 @@ int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps,
         }
         rc = build_chain(store, head, steps, prep, n, &last);
         git_commit_free(head);
+        if (rc == 0 && tail) {
+            /* one more commit whose content names the commit before it (an import's handover) */
+            baton_commit_step extra;
+            prepared p = {0};
+            git_commit *before = NULL;
+            char last_hex[41];
+            git_oid_tostr(last_hex, sizeof last_hex, &last);
+            rc = tail(tail_ctx, last_hex, &extra);
+            if (rc == 0)
+                rc = prepare(store, &extra, &p);
+            if (rc == 0 && git_commit_lookup(&before, store->repo, &last) < 0)
+                rc = baton_git_error("cannot read the chain");
+            if (rc == 0)
+                rc = build_chain(store, before, &extra, &p, 1, &last);
+            git_commit_free(before);
+            git_signature_free(p.author);
+            free(p.updates);
+        }
         if (rc)
             break;
         /* the compare-and-swap: the ref moves only if it still points where we built on */

@@ -44,8 +44,7 @@ static int in_scope(const json_t *scope, const char *section)
     return 0;
 }
 
-/* The packet section a case field belongs to; NULL for header fields (child, context, status). */
-static const char *section_of(const char *path)
+const char *baton_packet_section_of(const char *path)
 {
     static const struct {
         const char *prefix, *section;
@@ -129,6 +128,14 @@ int baton_packet_model(baton_store *store, const char *case_id, int number, json
     }
     /* the case as it was handed over; without a handover, a preview of it now */
     snprintf(rev, sizeof rev, "%s", h ? str(h, "revision") : head);
+    baton_commit_info info;
+    if (baton_store_commit_info(store, rev, &info) != 0) {
+        rc = baton_error_set(BATON_ENOTFOUND, "handover %lld of case %s was made in another organisation: only its "
+                                              "record came along, not its packet",
+                             (long long)json_integer_value(json_object_get(h, "number")), case_id);
+        goto out;
+    }
+    baton_commit_info_clear(&info);
     if ((rc = baton_case_load(store, rev, case_id, &doc, NULL)) || (rc = baton_journal_list(store, rev, case_id, &journal)))
         goto out;
     const json_t *basis = h ? json_object_get(h, "basis") : NULL;
@@ -284,7 +291,7 @@ int baton_packet_model(baton_store *store, const char *case_id, int number, json
                 goto out;
             static const char *const ops[] = {"added", "removed", "changed"};
             for (size_t k = 0; k < d.count; k++) {
-                const char *sec = section_of(d.items[k].path);
+                const char *sec = baton_packet_section_of(d.items[k].path);
                 /* a change is shown only where its field's section is shared */
                 if (sec && !in_scope(scope, sec))
                     continue;

@@ -3,7 +3,9 @@
  * heading and fixed word goes through gettext, in the store's language. */
 #include "baton/packet.h"
 
+#include "baton/case.h"
 #include "baton/error.h"
+#include "baton/handover.h"
 #include "baton/record.h"
 #include "render_internal.h"
 
@@ -447,9 +449,33 @@ int baton_packet_render(const json_t *model, baton_format format, const char *la
     return 0;
 }
 
+/* An imported handover's packet is the one that came with it, byte for byte, so its sha256 still
+ * matches the sender's. */
+static int received_packet(baton_store *store, const char *case_id, const json_t *h, baton_format format, char **out,
+                           size_t *len)
+{
+    char dir[96], path[160];
+    if (format != BATON_FORMAT_HTML && format != BATON_FORMAT_TEXT)
+        return baton_error_set(BATON_EINVALID, "--format: handover %lld of case %s was received from another "
+                                               "organisation: its packet exists as it came, in html and text",
+                               (long long)json_integer_value(json_object_get(h, "number")), case_id);
+    baton_case_dir(case_id, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/received/%04lld.%s", dir,
+             (long long)json_integer_value(json_object_get(h, "number")) % 100000,
+             format == BATON_FORMAT_HTML ? "html" : "txt");
+    return baton_store_read(store, NULL, path, out, len, NULL);
+}
+
 int baton_packet(baton_store *store, const char *case_id, int number, baton_format format, char **out, size_t *len)
 {
-    json_t *model;
+    json_t *model, *h;
+    if (baton_handover_get(store, NULL, case_id, number, &h) == 0) {
+        int received = json_object_get(h, "source") != NULL;
+        int rc = received ? received_packet(store, case_id, h, format, out, len) : 0;
+        json_decref(h);
+        if (received)
+            return rc;
+    }
     int rc = baton_packet_model(store, case_id, number, &model);
     if (rc)
         return rc;

@@ -1,0 +1,39 @@
+/* The organisation's signing key and the senders it trusts. The Ed25519 private key lives in a
+ * file of its own (mode 0600, never in git); its location is in the store config. Trusted
+ * senders are records in git (trust/<fingerprint>.json), so who trusted whom, and when, is in the
+ * history like everything else. */
+#ifndef BATON_KEY_H
+#define BATON_KEY_H
+
+#include "baton/staff.h"
+#include "baton/store.h"
+
+#include <jansson.h>
+
+#define BATON_PUBLIC_KEY_B64 45 /* 44 characters of base64 and a NUL */
+#define BATON_FINGERPRINT_HEX 33
+
+/* Creates the signing key (keys/signing.key under the store unless path is given, relative to
+ * the store) and records its location in the config, as one commit. Refused if the store
+ * already has a key. */
+int baton_key_generate(baton_store *store, const baton_identity *as, const char *path, baton_oid_hex commit);
+
+/* The public half of the store's key, in base64, and its fingerprint. BATON_ENOTFOUND without a key. */
+int baton_key_public(baton_store *store, char pk_b64[BATON_PUBLIC_KEY_B64], char fingerprint[BATON_FINGERPRINT_HEX]);
+
+/* Signs data with the store's key (64-byte detached Ed25519 signature). */
+int baton_key_sign(baton_store *store, const void *data, size_t len, unsigned char sig[64],
+                   char pk_b64[BATON_PUBLIC_KEY_B64]);
+
+/* The fingerprint of a base64 public key: the first 16 bytes of its sha256, in hex. */
+int baton_key_fingerprint(const char *pk_b64, char fingerprint[BATON_FINGERPRINT_HEX]);
+
+/* Trusts a sender's public key (base64, or a file holding it) under an organisation name. */
+int baton_key_trust(baton_store *store, const baton_identity *as, const char *key_or_file, const char *organisation,
+                    baton_oid_hex commit);
+/* Every trusted sender (JSON array of trust records, by fingerprint). */
+int baton_key_list(baton_store *store, json_t **out);
+/* The trust record of a fingerprint, or BATON_ENOTFOUND. */
+int baton_key_trusted(baton_store *store, const char *fingerprint, json_t **out);
+
+#endif

@@ -1,0 +1,272 @@
+/* Keys: libsodium's Ed25519 (crypto_sign). The private key file is written with O_EXCL and mode
+ * 0600 and fsynced before the config names it, so a store never points at a key that is not
+ * there; the file holds a version line and the 64-byte secret key in base64. */
+#include "baton/key.h"
+
+#include "baton/case.h"
+#include "baton/config.h"
+#include "baton/date.h"
+#include "baton/error.h"
+#include "baton/record.h"
+#include "store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define KEY_HEADER "baton-ed25519-secret-key 1\n"
+
+static int sodium_ready(void)
+{
+    if (sodium_init() < 0)
+        return baton_error_set(BATON_ERROR, "libsodium could not be initialised");
+    return 0;
+}
+
+static void b64(const unsigned char *bin, size_t n, char *out, size_t outlen)
+{
+    sodium_bin2base64(out, outlen, bin, n, sodium_base64_VARIANT_ORIGINAL);
+}
+
+static int unb64(const char *s, unsigned char *bin, size_t n)
+{
+    size_t got = 0;
+    if (sodium_base642bin(bin, n, s, strlen(s), " \n\r\t", &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        got != n)
+        return -1;
+    return 0;
+}
+
+int baton_key_fingerprint(const char *pk_b64, char fingerprint[BATON_FINGERPRINT_HEX])
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], h[crypto_hash_sha256_BYTES];
+    int rc = sodium_ready();
+    if (rc)
+        return rc;
+    if (!pk_b64 || unb64(pk_b64, pk, sizeof pk))
+        return baton_error_set(BATON_EINVALID, "not an Ed25519 public key (44 characters of base64)");
+    crypto_hash_sha256(h, pk, sizeof pk);
+    sodium_bin2hex(fingerprint, BATON_FINGERPRINT_HEX, h, 16);
+    return 0;
+}
+
+static void key_file(baton_store *store, const char *rel, char *out, size_t n)
+{
+    snprintf(out, n, "%s/%s", baton_store_path(store), rel);
+}
+
+static const char *configured_key(baton_store *store)
+{
+    return json_string_value(json_object_get(json_object_get(store->meta, "config"), "signing_key"));
+}
+
+static int read_secret(baton_store *store, unsigned char sk[crypto_sign_SECRETKEYBYTES])
+{
+    const char *rel = configured_key(store);
+    char path[4200], buf[256];
+    if (!rel)
+        return baton_error_set(BATON_ENOTFOUND, "this store has no signing key (create one with 'baton key generate')");
+    key_file(store, rel, path, sizeof path);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return baton_error_set(BATON_ERROR, "signing key %s: %s", path, strerror(errno));
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    if (strncmp(buf, KEY_HEADER, strlen(KEY_HEADER)) != 0 || unb64(buf + strlen(KEY_HEADER), sk, crypto_sign_SECRETKEYBYTES))
+        return baton_error_set(BATON_ERROR, "signing key %s: not a Baton key file", path);
+    return 0;
+}
+
+int baton_key_generate(baton_store *store, const baton_identity *as, const char *path, baton_oid_hex commit)
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    char file[4200], dir[4200], text[256];
+    const char *rel = path && *path ? path : "keys/signing.key";
+    int rc = sodium_ready();
+    if (rc)
+        return rc;
+    if (configured_key(store))
+        return baton_error_set(BATON_EEXISTS, "this store already has a signing key (%s)", configured_key(store));
+    if (rel[0] == '/' || strstr(rel, ".."))
+        return baton_error_set(BATON_EINVALID, "--path: give a path inside the store, like keys/signing.key");
+    key_file(store, rel, file, sizeof file);
+    snprintf(dir, sizeof dir, "%s", file);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+            return baton_error_set(BATON_ERROR, "%s: %s", dir, strerror(errno));
+    }
+    crypto_sign_keypair(pk, sk);
+    memcpy(text, KEY_HEADER, strlen(KEY_HEADER));
+    b64(sk, sizeof sk, text + strlen(KEY_HEADER), sizeof text - strlen(KEY_HEADER) - 1);
+    strcat(text, "\n");
+    sodium_memzero(sk, sizeof sk);
+    int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        sodium_memzero(text, sizeof text);
+        return baton_error_set(errno == EEXIST ? BATON_EEXISTS : BATON_ERROR, "%s: %s", file, strerror(errno));
+    }
+    size_t len = strlen(text);
+    int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+    close(fd);
+    sodium_memzero(text, sizeof text);
+    if (!ok) {
+        unlink(file);
+        return baton_error_set(BATON_ERROR, "%s: cannot write the key", file);
+    }
+    if ((rc = baton_config_set(store, as, "signing_key", rel, NULL, commit)))
+        unlink(file); /* the config never names a key that is not there, nor the reverse */
+    return rc;
+}
+
+int baton_key_public(baton_store *store, char pk_b64[BATON_PUBLIC_KEY_B64], char fingerprint[BATON_FINGERPRINT_HEX])
+{
+    unsigned char sk[crypto_sign_SECRETKEYBYTES], pk[crypto_sign_PUBLICKEYBYTES];
+    int rc = sodium_ready();
+    if (rc || (rc = read_secret(store, sk)))
+        return rc;
+    crypto_sign_ed25519_sk_to_pk(pk, sk);
+    sodium_memzero(sk, sizeof sk);
+    b64(pk, sizeof pk, pk_b64, BATON_PUBLIC_KEY_B64);
+    return baton_key_fingerprint(pk_b64, fingerprint);
+}
+
+int baton_key_sign(baton_store *store, const void *data, size_t len, unsigned char sig[64],
+                   char pk_b64[BATON_PUBLIC_KEY_B64])
+{
+    unsigned char sk[crypto_sign_SECRETKEYBYTES], pk[crypto_sign_PUBLICKEYBYTES];
+    int rc = sodium_ready();
+    if (rc || (rc = read_secret(store, sk)))
+        return rc;
+    crypto_sign_detached(sig, NULL, data, len, sk);
+    crypto_sign_ed25519_sk_to_pk(pk, sk);
+    sodium_memzero(sk, sizeof sk);
+    b64(pk, sizeof pk, pk_b64, BATON_PUBLIC_KEY_B64);
+    return 0;
+}
+
+/* A key given on the command line, or the first line of a file that holds one. */
+static int read_public(const char *key_or_file, char out[BATON_PUBLIC_KEY_B64])
+{
+    char buf[512] = "";
+    char fp[BATON_FINGERPRINT_HEX];
+    FILE *f = strlen(key_or_file) != 44 ? fopen(key_or_file, "r") : NULL;
+    if (f) {
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+    } else {
+        snprintf(buf, sizeof buf, "%s", key_or_file);
+    }
+    /* the file may be `baton key show` output: take the first 44-character base64 word */
+    for (char *w = strtok(buf, " \t\r\n:"); w; w = strtok(NULL, " \t\r\n:")) {
+        if (strlen(w) == 44 && baton_key_fingerprint(w, fp) == 0) {
+            snprintf(out, BATON_PUBLIC_KEY_B64, "%s", w);
+            return 0;
+        }
+    }
+    return baton_error_set(BATON_EINVALID, "KEY: '%.60s' is neither an Ed25519 public key (base64) nor a file holding one",
+                           key_or_file);
+}
+
+static void trust_path(const char *fingerprint, char *out, size_t n) { snprintf(out, n, "trust/%s.json", fingerprint); }
+
+int baton_key_trusted(baton_store *store, const char *fingerprint, json_t **out)
+{
+    char path[128], *buf;
+    size_t len;
+    *out = NULL;
+    if (strlen(fingerprint) != 32 || strspn(fingerprint, "0123456789abcdef") != 32)
+        return baton_error_set(BATON_ENOTFOUND, "no trusted sender with fingerprint '%.40s'", fingerprint);
+    trust_path(fingerprint, path, sizeof path);
+    int rc = baton_store_read(store, NULL, path, &buf, &len, NULL);
+    if (rc == BATON_ENOTFOUND)
+        return baton_error_set(rc, "no trusted sender with fingerprint %s", fingerprint);
+    if (rc)
+        return rc;
+    rc = baton_record_parse(buf, len, path, out);
+    free(buf);
+    return rc;
+}
+
+int baton_key_trust(baton_store *store, const baton_identity *as, const char *key_or_file, const char *organisation,
+                    baton_oid_hex commit)
+{
+    char pk[BATON_PUBLIC_KEY_B64], fp[BATON_FINGERPRINT_HEX], today[11], path[128];
+    int rc;
+    if (!organisation || !*organisation)
+        return baton_error_set(BATON_EINVALID, "--name: required: the organisation the key belongs to");
+    if ((rc = read_public(key_or_file, pk)) || (rc = baton_key_fingerprint(pk, fp)))
+        return rc;
+    json_t *existing;
+    if (baton_key_trusted(store, fp, &existing) == 0) {
+        rc = baton_error_set(BATON_EEXISTS, "key %s is already trusted as '%s'", fp,
+                             json_string_value(json_object_get(existing, "organisation")));
+        json_decref(existing);
+        return rc;
+    }
+    baton_date_today(today);
+    json_t *rec = json_pack("{s:s, s:s, s:s?, s:s, s:s}", "fingerprint", fp, "public_key", pk, "organisation",
+                            organisation, "added", today, "by", as->id);
+    if (!rec)
+        return baton_error_set(BATON_EINVALID, "--name: not valid UTF-8");
+    if ((rc = baton_record_validate(rec, BATON_RECORD_TRUST, NULL)) == 0) {
+        char *data = baton_record_dump(rec), subject[128];
+        snprintf(subject, sizeof subject, "trust: add sender key %s", fp);
+        char *msg = baton_commit_message(subject, NULL, NULL, as->id);
+        trust_path(fp, path, sizeof path);
+        if (data && msg) {
+            baton_change ch = {path, data, strlen(data), "", "trusted sender", 0};
+            baton_commit_options co = {as->name, as->email, msg, 0};
+            rc = baton_store_commit(store, &ch, 1, &co, commit);
+        } else {
+            rc = baton_error_set(BATON_ERROR, "out of memory");
+        }
+        free(data);
+        free(msg);
+    } else if (strncmp(baton_error_last(), "organisation", 12) == 0) {
+        rc = baton_error_set(rc, "--name%s", strchr(baton_error_last(), ':'));
+    }
+    json_decref(rec);
+    return rc;
+}
+
+typedef struct {
+    baton_store *store;
+    json_t *list;
+} list_ctx;
+
+static int collect(const char *name, int is_dir, void *vctx)
+{
+    list_ctx *ctx = vctx;
+    char fp[64];
+    size_t n = strlen(name);
+    if (is_dir || n != 37 || strcmp(name + 32, ".json") != 0)
+        return 0;
+    snprintf(fp, sizeof fp, "%.32s", name);
+    json_t *rec;
+    int rc = baton_key_trusted(ctx->store, fp, &rec);
+    if (rc)
+        return rc;
+    json_array_append_new(ctx->list, rec);
+    return 0;
+}
+
+int baton_key_list(baton_store *store, json_t **out)
+{
+    list_ctx ctx = {store, json_array()};
+    int rc = baton_store_list(store, NULL, "trust", collect, &ctx);
+    if (rc) {
+        json_decref(ctx.list);
+        return rc;
+    }
+    *out = ctx.list;
+    return 0;
+}
