@@ -500,11 +500,11 @@ static int load(const char *path, loaded *l, json_t *report)
         return baton_error_set(BATON_EINVALID, "transfer file: the integrity line is damaged");
     }
     if (json_integer_value(fmt) != BATON_TRANSFER_FORMAT) {
+        long long v = (long long)json_integer_value(fmt);
         free(inflated);
         loaded_free(l);
         return baton_error_set(BATON_EINVALID, "transfer file: format version %lld is not supported (this Baton "
-                                               "reads version %d)", (long long)json_integer_value(fmt),
-                               BATON_TRANSFER_FORMAT);
+                                               "reads version %d)", v, BATON_TRANSFER_FORMAT);
     }
     l->plen = ilen - (size_t)(nl + 1 - (char *)inflated);
     l->payload = malloc(l->plen + 1);

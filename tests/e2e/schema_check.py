@@ -4,6 +4,7 @@ with date formats checked): an independent second opinion on what the C validato
 
   schema_check.py store STORE         every record of every commit in the store
   schema_check.py files KIND FILE...  prints 'valid' or 'invalid' per file
+  schema_check.py payload RAW          an inflated transfer file: integrity line and payload
 """
 import json
 import os
@@ -85,7 +86,28 @@ def check_files(kind, files):
     return 0
 
 
+def check_payload(raw):
+    data = open(raw, "rb").read()
+    line, payload = data.split(b"\n", 1)
+    with open(os.path.join(SCHEMAS, "transfer.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    v = Draft202012Validator(schema, format_checker=FormatChecker())
+    integrity = Draft202012Validator({**schema["$defs"]["integrity"], "$defs": schema["$defs"]})
+    doc = json.loads(payload, object_pairs_hook=no_duplicates)
+    errors = list(v.iter_errors(doc)) + list(integrity.iter_errors(json.loads(line)))
+    c = doc.get("content", {})
+    for kind, items in (("case", [x["record"] for x in c.get("versions", [])]), ("journal", c.get("journal", [])),
+                        ("handover", c.get("handovers", []))):
+        errors += [e for item in items for e in validator(kind).iter_errors(item)]
+    for e in errors:
+        print("/".join(map(str, e.path)) + ": " + e.message, file=sys.stderr)
+    print("invalid" if errors else "valid")
+    return 1 if errors else 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "payload":
+        sys.exit(check_payload(sys.argv[2]))
     if len(sys.argv) >= 3 and sys.argv[1] == "store":
         sys.exit(check_store(sys.argv[2]))
     if len(sys.argv) >= 4 and sys.argv[1] == "files":
