@@ -12,6 +12,7 @@ Suite *store_suite(void);
 Suite *tokenize_suite(void);
 Suite *journal_suite(void);
 Suite *handover_suite(void);
+Suite *transfer_suite(void);
 
 /* A fresh temporary directory (removed by unit_rmdir). */
 char *unit_tmpdir(void);
