@@ -1,8 +1,9 @@
 /* Signed transfer files: a case's history, journal, handovers and packet, within the scope of a
  * handover's legal basis, for a receiving school or municipality to verify and import.
  *
- * The file is the 8 bytes "BATONTX1" (the container format, version 1) followed by one zlib
- * stream. Inflated, it is one line of integrity JSON
+ * The file is the 8 bytes "BATONTX1" (the container format, version 1), one zlib stream, and the
+ * 32-byte sha256 of everything before it (so that no bit of the file can change unnoticed, not
+ * even one that inflates to the same content). Inflated, the stream is one line of integrity JSON
  *     {"format":1,"public_key":"<base64>","sha256":"<hex>","signature":"<base64>"}
  * then the payload: compact JSON {"manifest":{...},"content":{...}} (schemas/transfer.schema.json).
  * The sha256 and the Ed25519 signature are over the payload bytes exactly as they stand, so a

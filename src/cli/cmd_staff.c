@@ -63,7 +63,7 @@ static int staff_add(int argc, char **argv)
     baton_identity as;
     const baton_identity *who = NULL;
     const char *as_id = c.as ? c.as : getenv("BATON_USER");
-    if (as_id) { /* without it, the library allows only the very first member */
+    if (as_id && *as_id) { /* without it, the library allows only the very first member */
         if ((rc = cli_identity(store, &c, &as)))
             goto out;
         who = &as;

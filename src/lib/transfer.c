@@ -242,8 +242,17 @@ static int seal(baton_store *store, const char *payload, size_t plen, unsigned c
         free(file);
         return baton_error_set(BATON_ERROR, "export: compression failed (zlib %d)", z);
     }
-    *out = file;
-    *outlen = MAGIC_LEN + 1 + zlen;
+    /* the checksum of the container itself: a flipped padding bit inflates to the same content, but
+     * it is still not the file that was sent */
+    size_t body = MAGIC_LEN + 1 + zlen;
+    unsigned char *sealed = realloc(file, body + crypto_hash_sha256_BYTES);
+    if (!sealed) {
+        free(file);
+        return baton_error_set(BATON_ERROR, "out of memory");
+    }
+    crypto_hash_sha256(sealed + body, sealed, body);
+    *out = sealed;
+    *outlen = body + crypto_hash_sha256_BYTES;
     return 0;
 }
 
@@ -478,10 +487,22 @@ static int load(const char *path, loaded *l, json_t *report)
                                                    "reads version %d)", path, v, BATON_TRANSFER_FORMAT);
         return baton_error_set(BATON_EINVALID, "%s: not a Baton transfer file", path);
     }
+    unsigned char check[crypto_hash_sha256_BYTES];
+    if (rawlen < MAGIC_LEN + 1 + sizeof check + 8) {
+        free(raw);
+        return baton_error_set(BATON_EINVALID, "%s: the file is truncated", path);
+    }
+    size_t body = rawlen - sizeof check;
+    crypto_hash_sha256(check, raw, body);
+    if (sodium_memcmp(check, raw + body, sizeof check) != 0) {
+        free(raw);
+        return baton_error_set(BATON_EINVALID, "%s: the file is damaged or truncated: its checksum does not match",
+                               path);
+    }
     size_t limit = BATON_TRANSFER_BASE_BYTES + BATON_TRANSFER_MAX_RATIO * rawlen;
     if (limit > BATON_TRANSFER_MAX_BYTES)
         limit = BATON_TRANSFER_MAX_BYTES;
-    rc = inflate_bounded(raw + MAGIC_LEN + 1, rawlen - MAGIC_LEN - 1, limit, &inflated, &ilen);
+    rc = inflate_bounded(raw + MAGIC_LEN + 1, body - MAGIC_LEN - 1, limit, &inflated, &ilen);
     free(raw);
     if (rc)
         return baton_error_prefix(rc, "transfer file: ");

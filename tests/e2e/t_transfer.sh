@@ -61,9 +61,9 @@ python3 - "$T/case.btx" "$T/case.raw" <<'PY'
 import sys, zlib
 d = open(sys.argv[1], "rb").read()
 assert d[:8] == b"BATONTX1"
-open(sys.argv[2], "wb").write(zlib.decompress(d[8:]))
+open(sys.argv[2], "wb").write(zlib.decompress(d[8:-32]))
 PY
-assert "the file is BATONTX1 and one zlib stream" test $? -eq 0
+assert "the file is BATONTX1, one zlib stream and its checksum" test $? -eq 0
 grep -q "DELTSTYRKE" "$T/case.raw" && ok || not_ok "the shared strengths are in the file"
 grep -q "DELTJOURNAL" "$T/case.raw" && ok || not_ok "the shared journal is in the file"
 for secret in SKJULTUDFORDRING SKJULTINDSATS "Gitte Eksempelsen" "plan.challenges" "plan.measures" "efter klassemøde DELT"; do
@@ -99,24 +99,29 @@ expect_out "^integrity: +ok" "verify reports the integrity check"
 # ---- bad files: each refused with a clear message, the receiving head unchanged ----
 HEAD1=$(head_of "$R")
 python3 - "$T/case.btx" "$T" <<'PY'
-import os, random, sys, zlib
+import hashlib, os, random, sys, zlib
 src, d = sys.argv[1], sys.argv[2]
 data = open(src, "rb").read()
+def seal(body):  # the container's own checksum, as a sender would write it
+    return body + hashlib.sha256(body).digest()
+stream = data[8:-32]
 open(d + "/truncated.btx", "wb").write(data[: len(data) * 2 // 3])
+open(d + "/truncated-sealed.btx", "wb").write(seal(data[: (len(data) - 32) * 2 // 3]))
 open(d + "/future.btx", "wb").write(b"BATONTX2" + data[8:])
-raw = zlib.decompress(data[8:])
+raw = zlib.decompress(stream)
 line, payload = raw.split(b"\n", 1)
-open(d + "/future-inner.btx", "wb").write(b"BATONTX1" + zlib.compress(line.replace(b'"format":1', b'"format":7') + b"\n" + payload))
-open(d + "/bomb.btx", "wb").write(b"BATONTX1" + zlib.compress(b"\0" * (1 << 20), 9))
+open(d + "/future-inner.btx", "wb").write(seal(b"BATONTX1" + zlib.compress(line.replace(b'"format":1', b'"format":7') + b"\n" + payload)))
+open(d + "/bomb.btx", "wb").write(seal(b"BATONTX1" + zlib.compress(b"\0" * (1 << 20), 9)))
 random.seed(7)
 open(d + "/random.btx", "wb").write(bytes(random.getrandbits(8) for _ in range(2048)))
-open(d + "/random-after-magic.btx", "wb").write(b"BATONTX1" + bytes(random.getrandbits(8) for _ in range(2048)))
-open(d + "/trailing.btx", "wb").write(data + b"extra")
-# the payload changed and re-compressed: the hash no longer matches
-open(d + "/edited.btx", "wb").write(b"BATONTX1" + zlib.compress(line + b"\n" + payload.replace(b"DELTSTYRKE", b"ANDENSTYRKE")))
+open(d + "/random-after-magic.btx", "wb").write(seal(b"BATONTX1" + bytes(random.getrandbits(8) for _ in range(2048))))
+open(d + "/trailing.btx", "wb").write(seal(data[:-32] + b"extra"))
+open(d + "/unsealed.btx", "wb").write(data[:-32] + b"\0" * 32)
+# the payload changed and re-compressed: the hash inside no longer matches
+open(d + "/edited.btx", "wb").write(seal(b"BATONTX1" + zlib.compress(line + b"\n" + payload.replace(b"DELTSTYRKE", b"ANDENSTYRKE"))))
 PY
-assert "the 1 KiB bomb is about 1 KiB" test "$(stat -c %s "$T/bomb.btx")" -le 1100
-for f in truncated:"is truncated" future:"format version 2 is not supported" future-inner:"format version 7 is not supported" \
+assert "the 1 KiB bomb is about 1 KiB" test "$(stat -c %s "$T/bomb.btx")" -le 1150
+for f in truncated:"damaged or truncated" truncated-sealed:"is truncated" unsealed:"checksum does not match" future:"format version 2 is not supported" future-inner:"format version 7 is not supported" \
     bomb:"inflates past the limit" random:"not a Baton transfer file" random-after-magic:"damaged|truncated" \
     trailing:"bytes after its end" edited:"does not match its sha256"; do
     name=${f%%:*}
