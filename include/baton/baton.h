@@ -4,6 +4,7 @@
 #define BATON_BATON_H
 
 #include "baton/case.h"
+#include "baton/class.h"
 #include "baton/config.h"
 #include "baton/date.h"
 #include "baton/diff.h"

@@ -24,8 +24,10 @@ static void describe(const json_t *item, char *out, size_t n)
         snprintf(what, sizeof what, _("contact guardian %s as agreed"), ref);
     else if (strcmp(kind, "agreement_review") == 0)
         snprintf(what, sizeof what, _("renew the communication agreement with guardian %s"), ref);
-    else if (strcmp(kind, "handover_ack") == 0 || strcmp(kind, "onboarding_ack") == 0)
+    else if (strcmp(kind, "handover_ack") == 0)
         snprintf(what, sizeof what, _("acknowledge handover %s"), ref + 1);
+    else if (strcmp(kind, "onboarding_ack") == 0)
+        snprintf(what, sizeof what, _("read the class briefing and acknowledge onboarding handover %s"), ref + 1);
     else if (strcmp(kind, "guardians_not_informed") == 0)
         snprintf(what, sizeof what, _("tell the guardians about handover %s (log it: journal add --handover %s)"),
                  ref + 1, ref + 1);

@@ -2,6 +2,7 @@
  * is named on the case itself; the team is everyone around them. */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const cli_entry_field fields[] = {
@@ -120,6 +121,94 @@ static int show(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* join and leave: the whole class at once */
+static int class_command(int argc, char **argv, int join)
+{
+    enum { O_CONTEXT = 1, O_ROLE, O_RESP };
+    static const struct option opts[] = {{"context", required_argument, NULL, O_CONTEXT},
+                                         {"role", required_argument, NULL, O_ROLE},
+                                         {"responsible-for", required_argument, NULL, O_RESP},
+                                         CLI_COMMON_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    const char *usage = join ? "baton team join --context INSTITUTION[:GROUP] STAFF --role ROLE [--responsible-for TEXT]..."
+                             : "baton team leave --context INSTITUTION[:GROUP] STAFF";
+    cli_common c = {0};
+    const char *context = NULL, *role = NULL;
+    const char **resp = calloc((size_t)argc + 1, sizeof *resp);
+    size_t nresp = 0;
+    int opt, rc;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (cli_common_option(&c, opt, optarg))
+            continue;
+        if (opt == O_CONTEXT)
+            context = optarg;
+        else if (opt == O_ROLE && join)
+            role = optarg;
+        else if (opt == O_RESP && join)
+            resp[nresp++] = optarg;
+        else {
+            free(resp);
+            return cli_bad_option(usage, argv);
+        }
+    }
+    if (c.help) {
+        free(resp);
+        return cli_help(join ? "usage: baton team join --context INSTITUTION[:GROUP] STAFF --role ROLE\n"
+                               "                       [--responsible-for TEXT]...\n\n"
+                               "Adds STAFF to the team of every active case in the class, in one commit, each\n"
+                               "with an onboarding handover pending STAFF's acknowledgement (the contact person\n"
+                               "does not change). Read them with 'baton briefing', acknowledge with 'baton\n"
+                               "briefing ack'. The class matches exactly: 2.B is not 2.BX.\n"
+                             : "usage: baton team leave --context INSTITUTION[:GROUP] STAFF\n\n"
+                               "Takes STAFF off the team of every active case in the class, in one commit.\n"
+                               "Refused where STAFF is the contact person: hand those cases over first.\n");
+    }
+    if (argc - optind != 1) {
+        free(resp);
+        return cli_usage_error(usage, "expected STAFF");
+    }
+    if (!context) {
+        free(resp);
+        return cli_usage_error(usage, "--context: required");
+    }
+    if (join && !role) {
+        free(resp);
+        return cli_usage_error(usage, "--role: required");
+    }
+    baton_class cls;
+    baton_store *store = NULL;
+    baton_identity as;
+    baton_oid_hex commit;
+    json_t *done = NULL;
+    if ((rc = baton_class_parse(context, &cls)) == 0 && (rc = cli_open_store(&c, &store)) == 0 &&
+        (rc = cli_identity(store, &c, &as)) == 0) {
+        if (join)
+            rc = baton_team_join(store, &as, &cls, argv[optind], role, resp, nresp, c.reason, &done, commit);
+        else
+            rc = baton_team_leave(store, &as, &cls, argv[optind], c.reason, &done, commit);
+    }
+    baton_store_free(store);
+    free(resp);
+    if (rc)
+        return cli_fail(rc);
+    size_t i;
+    json_t *x;
+    json_array_foreach(done, i, x) {
+        if (join)
+            printf("%s %s %lld\n", json_string_value(json_object_get(x, "case")), _("onboarding handover"),
+                   (long long)json_integer_value(json_object_get(x, "number")));
+        else
+            printf("%s\n", json_string_value(x));
+    }
+    fprintf(stderr, "%zu case(s) in revision %.12s\n", json_array_size(done), commit);
+    json_decref(done);
+    return EXIT_OK;
+}
+
+static int join(int argc, char **argv) { return class_command(argc, argv, 1); }
+static int leave(int argc, char **argv) { return class_command(argc, argv, 0); }
+
 int cmd_team(int argc, char **argv)
 {
     static const cli_command subs[] = {
@@ -127,6 +216,8 @@ int cmd_team(int argc, char **argv)
         {"set", set, "change a member's role or responsibilities"},
         {"remove", rm, "remove a staff member from the team"},
         {"show", show, "show the contact person and the team"},
+        {"join", join, "join the team of every case in a class: baton team join --context SCHOOL:2.B STAFF --role R"},
+        {"leave", leave, "leave the team of every case in a class"},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("team", subs, argc, argv);

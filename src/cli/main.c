@@ -19,6 +19,7 @@ static const cli_command commands[] = {
     {"consent", cmd_consent, "the parents' consent to share parts of the record"},
     {"handover", cmd_handover, "hand a case over: new contact person, or the child moves on"},
     {"packet", cmd_packet, "render the handover packet of a case"},
+    {"briefing", cmd_briefing, "one briefing for a whole class, for its new teacher; ack"},
     {"contact", cmd_contact, "every contact person a case has had"},
     {"transfer", cmd_transfer, "signed transfer files: export, verify, import"},
     {"key", cmd_key, "the signing key and the trusted senders"},

@@ -95,7 +95,16 @@ static int handover_items(due_ctx *ctx, baton_store *store, const char *rev, con
         snprintf(made, sizeof made, "%.10s", str(h, "made"));
         const char *kind = str(h, "kind");
         int active = strcmp(str(c, "status"), "active") == 0;
-        if (active && json_is_true(json_object_get(h, "pending")))
+        /* an onboarding lapses when its receiver has left the team again */
+        int lapsed = 0;
+        if (strcmp(kind, "onboarding") == 0) {
+            const char *to = str(json_object_get(h, "to"), "staff");
+            size_t k;
+            json_t *m;
+            lapsed = 1;
+            json_array_foreach(json_object_get(c, "team"), k, m) lapsed &= !(to && strcmp(str(m, "staff"), to) == 0);
+        }
+        if (active && !lapsed && json_is_true(json_object_get(h, "pending")))
             add_item(ctx, c, strcmp(kind, "onboarding") == 0 ? "onboarding_ack" : "handover_ack", ref,
                      str(json_object_get(h, "to"), "staff"), made, kind);
         if (strcmp(kind, "onboarding") != 0 && !json_object_get(h, "guardians_informed") &&

@@ -11,6 +11,7 @@
 #include "baton/journal.h"
 #include "baton/record.h"
 #include "case_internal.h"
+#include "handover_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,7 @@ void baton_handover_dir(const char *case_id, char *out, size_t n)
     snprintf(out, n, "%s/handovers", dir);
 }
 
-static void handover_path(const char *case_id, int number, char *out, size_t n)
+void baton_handover_path(const char *case_id, int number, char *out, size_t n)
 {
     char dir[128];
     baton_handover_dir(case_id, dir, sizeof dir);
@@ -125,7 +126,7 @@ static int collect(const char *name, int is_dir, void *vctx)
     return 0;
 }
 
-static int read_all(baton_store *store, const char *rev, const char *case_id, json_t **out)
+int baton_handover_read_all(baton_store *store, const char *rev, const char *case_id, json_t **out)
 {
     char dir[128];
     baton_handover_dir(case_id, dir, sizeof dir);
@@ -151,7 +152,7 @@ int baton_handover_list(baton_store *store, const char *rev, const char *case_id
     if (rc)
         return rc;
     json_decref(doc);
-    if ((rc = read_all(store, rev, case_id, &list)))
+    if ((rc = baton_handover_read_all(store, rev, case_id, &list)))
         return rc;
     if ((rc = baton_journal_list(store, rev, case_id, &journal))) {
         json_decref(list);
@@ -212,18 +213,7 @@ int baton_handover_get(baton_store *store, const char *rev, const char *case_id,
 
 /* ---- writing ---- */
 
-/* One case's part of a handover commit. */
-typedef struct {
-    char id[40];
-    json_t *old, *doc;       /* the case as read, and as it will be */
-    baton_oid_hex version;   /* of case.json as read */
-    baton_oid_hex dir_id;    /* of the handovers directory as read ("" if none) */
-    json_t *record;          /* the handover */
-    char case_path[128], dir[128], path[160], label[64];
-    char *case_data, *data;
-} part;
-
-static void part_clear(part *p)
+void baton_part_clear(baton_part *p)
 {
     json_decref(p->old);
     json_decref(p->doc);
@@ -233,7 +223,7 @@ static void part_clear(part *p)
     memset(p, 0, sizeof *p);
 }
 
-static void now_stamp(char out[21])
+void baton_now_stamp(char out[21])
 {
     char today[11];
     baton_datetime_format(out, time(NULL));
@@ -245,8 +235,8 @@ static void now_stamp(char out[21])
 
 /* Reads case id at head into p and starts its handover record (number, case, kind, made, by,
  * revision). Refuses cases that are not active. */
-static int part_open(baton_store *store, const baton_identity *as, const char *head, const char *id, const char *kind,
-                     part *p)
+int baton_part_open(baton_store *store, const baton_identity *as, const char *head, const char *id, const char *kind,
+                     baton_part *p)
 {
     int rc;
     json_t *existing;
@@ -263,7 +253,7 @@ static int part_open(baton_store *store, const baton_identity *as, const char *h
         p->dir_id[0] = '\0';
     else if (rc)
         return rc;
-    if ((rc = read_all(store, head, id, &existing)))
+    if ((rc = baton_handover_read_all(store, head, id, &existing)))
         return rc;
     json_int_t next = 1;
     size_t i;
@@ -272,18 +262,18 @@ static int part_open(baton_store *store, const baton_identity *as, const char *h
         json_integer_value(json_object_get(x, "number")) + 1;
     json_decref(existing);
     char made[21];
-    now_stamp(made);
+    baton_now_stamp(made);
     p->doc = json_deep_copy(p->old);
     p->record = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "number", next, "case", id, "kind", kind, "made", made,
                           "by", as->id, "revision", head);
-    handover_path(id, (int)next, p->path, sizeof p->path);
+    baton_handover_path(id, (int)next, p->path, sizeof p->path);
     baton_case_path(id, p->case_path, sizeof p->case_path);
     snprintf(p->label, sizeof p->label, "case %s", id);
     return p->record ? 0 : baton_error_set(BATON_ERROR, "out of memory");
 }
 
 /* Validates the new case state and the handover record, and serialises both. */
-static int part_close(baton_store *store, const baton_identity *as, part *p, const char *reason)
+int baton_part_close(baton_store *store, const baton_identity *as, baton_part *p, const char *reason)
 {
     int rc;
     if ((rc = baton_case_check(store, p->old, p->doc)))
@@ -308,7 +298,7 @@ static int part_close(baton_store *store, const baton_identity *as, part *p, con
     return p->data ? 0 : baton_error_set(BATON_ERROR, "out of memory");
 }
 
-static int commit_parts(baton_store *store, const baton_identity *as, part *parts, size_t n, const char *message,
+int baton_parts_commit(baton_store *store, const baton_identity *as, baton_part *parts, size_t n, const char *message,
                         baton_oid_hex commit)
 {
     baton_change *ch = calloc(n * 3, sizeof *ch);
@@ -316,7 +306,7 @@ static int commit_parts(baton_store *store, const baton_identity *as, part *part
     if (!ch)
         return baton_error_set(BATON_ERROR, "out of memory");
     for (size_t i = 0; i < n; i++) {
-        part *p = &parts[i];
+        baton_part *p = &parts[i];
         if (p->case_data)
             ch[k++] = (baton_change){p->case_path, p->case_data, strlen(p->case_data), p->version, p->label, 0};
         ch[k++] = (baton_change){p->path, p->data, strlen(p->data), "", p->label, 0};
@@ -328,7 +318,7 @@ static int commit_parts(baton_store *store, const baton_identity *as, part *part
     return rc;
 }
 
-static int check_receiver(baton_store *store, const char *to, const char *what)
+int baton_staff_check_active(baton_store *store, const char *to, const char *what)
 {
     json_t *rec;
     int rc = baton_staff_get(store, NULL, to, &rec);
@@ -362,10 +352,10 @@ int baton_handover_staff(baton_store *store, const baton_identity *as, const bat
                 return baton_error_set(BATON_EINVALID, "case %s is named twice", pairs[i].case_id);
         if (!pairs[i].to || !*pairs[i].to)
             return baton_error_set(BATON_EINVALID, "--to: required: who takes over case %s", pairs[i].case_id);
-        if ((rc = check_receiver(store, pairs[i].to, "--to")))
+        if ((rc = baton_staff_check_active(store, pairs[i].to, "--to")))
             return rc;
     }
-    part *parts = calloc(n, sizeof *parts);
+    baton_part *parts = calloc(n, sizeof *parts);
     if (!parts)
         return baton_error_set(BATON_ERROR, "out of memory");
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -373,8 +363,8 @@ int baton_handover_staff(baton_store *store, const baton_identity *as, const bat
         if ((rc = baton_store_head(store, head)))
             break;
         for (size_t i = 0; i < n && rc == 0; i++) {
-            part *p = &parts[i];
-            if ((rc = part_open(store, as, head, pairs[i].case_id, "staff", p)))
+            baton_part *p = &parts[i];
+            if ((rc = baton_part_open(store, as, head, pairs[i].case_id, "staff", p)))
                 break;
             const char *from = str(json_object_get(p->old, "contact"), "staff");
             if (from && strcmp(from, pairs[i].to) == 0) {
@@ -385,7 +375,7 @@ int baton_handover_staff(baton_store *store, const baton_identity *as, const bat
             json_object_set_new(p->record, "from", json_pack("{s:s}", "staff", from));
             json_object_set_new(p->record, "to", json_pack("{s:s}", "staff", pairs[i].to));
             set_contact(p->doc, pairs[i].to);
-            rc = part_close(store, as, p, reason);
+            rc = baton_part_close(store, as, p, reason);
         }
         char subject[200];
         if (n == 1)
@@ -397,7 +387,7 @@ int baton_handover_staff(baton_store *store, const baton_identity *as, const bat
         if (rc == 0 && !msg)
             rc = baton_error_set(BATON_ERROR, "out of memory");
         if (rc == 0)
-            rc = commit_parts(store, as, parts, n, msg, commit);
+            rc = baton_parts_commit(store, as, parts, n, msg, commit);
         free(msg);
         if (rc == 0 && made) {
             *made = json_array();
@@ -406,7 +396,7 @@ int baton_handover_staff(baton_store *store, const baton_identity *as, const bat
                                                        json_object_get(parts[i].record, "number")));
         }
         for (size_t i = 0; i < n; i++)
-            part_clear(&parts[i]);
+            baton_part_clear(&parts[i]);
         if (rc != BATON_ECONFLICT)
             break;
         /* another save moved one of the cases, or took the next handover number: read again */
@@ -519,7 +509,7 @@ int baton_handover_context(baton_store *store, const baton_identity *as, const b
         json_decref(to_ctx);
         return rc;
     }
-    if (o->to_staff && (rc = check_receiver(store, o->to_staff, "--to"))) {
+    if (o->to_staff && (rc = baton_staff_check_active(store, o->to_staff, "--to"))) {
         json_decref(to_ctx);
         return rc;
     }
@@ -529,11 +519,11 @@ int baton_handover_context(baton_store *store, const baton_identity *as, const b
         return baton_error_set(BATON_EINVALID, "--basis: required: sharing with a receiver outside the organisation "
                                                "needs the parents' consent or a statutory duty");
     }
-    part p = {0};
+    baton_part p = {0};
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         baton_oid_hex head;
         json_t *basis = NULL;
-        if ((rc = baton_store_head(store, head)) || (rc = part_open(store, as, head, o->case_id, "context", &p)))
+        if ((rc = baton_store_head(store, head)) || (rc = baton_part_open(store, as, head, o->case_id, "context", &p)))
             goto next;
         if (o->basis && (rc = make_basis(p.old, o, &basis)))
             goto next;
@@ -555,18 +545,18 @@ int baton_handover_context(baton_store *store, const baton_identity *as, const b
         }
         if (basis)
             json_object_set_new(p.record, "basis", basis);
-        if ((rc = part_close(store, as, &p, reason)))
+        if ((rc = baton_part_close(store, as, &p, reason)))
             goto next;
         char subject[200];
         snprintf(subject, sizeof subject, "case %s: handover %lld (context%s)", p.id,
                  (long long)json_integer_value(json_object_get(p.record, "number")), receiver ? ", leaves" : "");
         char *msg = baton_commit_message(subject, reason, p.id, as->id);
-        rc = msg ? commit_parts(store, as, &p, 1, msg, commit) : baton_error_set(BATON_ERROR, "out of memory");
+        rc = msg ? baton_parts_commit(store, as, &p, 1, msg, commit) : baton_error_set(BATON_ERROR, "out of memory");
         free(msg);
         if (rc == 0 && number)
             *number = (int)json_integer_value(json_object_get(p.record, "number"));
     next:
-        part_clear(&p);
+        baton_part_clear(&p);
         if (rc != BATON_ECONFLICT)
             break;
     }
@@ -579,7 +569,7 @@ int baton_handover_context(baton_store *store, const baton_identity *as, const b
 static int load_for_update(baton_store *store, const char *case_id, int number, json_t **out, baton_oid_hex version)
 {
     json_t *list, *h = NULL;
-    int rc = read_all(store, NULL, case_id, &list);
+    int rc = baton_handover_read_all(store, NULL, case_id, &list);
     *out = NULL;
     if (rc)
         return rc;
@@ -615,7 +605,7 @@ static int update(baton_store *store, const baton_identity *as, const char *case
         return rc;
     char path[160], subject[200], label[80];
     int number = (int)json_integer_value(json_object_get(h, "number"));
-    handover_path(case_id, number, path, sizeof path);
+    baton_handover_path(case_id, number, path, sizeof path);
     snprintf(subject, sizeof subject, "case %s: handover %d: %s", case_id, number, what);
     snprintf(label, sizeof label, "handover %d of case %s", number, case_id);
     char *data = baton_record_dump(h), *msg = baton_commit_message(subject, reason, case_id, as->id);
@@ -718,7 +708,7 @@ int baton_contact_history(baton_store *store, const char *case_id, json_t **out)
     *out = NULL;
     if (rc)
         return rc;
-    if ((rc = read_all(store, NULL, case_id, &list))) {
+    if ((rc = baton_handover_read_all(store, NULL, case_id, &list))) {
         json_decref(doc);
         return rc;
     }

@@ -12,6 +12,7 @@
 #include "baton/journal.h"
 #include "baton/record.h"
 #include "baton/staff.h"
+#include "render_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,8 +66,7 @@ const char *baton_packet_section_of(const char *path)
     return NULL;
 }
 
-/* "Name (id)" from the staff directory, or the id alone. */
-static json_t *person(baton_store *store, const char *id)
+json_t *baton_person_json(baton_store *store, const char *id)
 {
     json_t *rec;
     if (!id)
@@ -89,7 +89,7 @@ static json_t *party(baton_store *store, const json_t *p)
 {
     json_t *out = json_object();
     if (str(p, "staff"))
-        json_object_set_new(out, "staff", person(store, str(p, "staff")));
+        json_object_set_new(out, "staff", baton_person_json(store, str(p, "staff")));
     copy_if(out, p, "receiver");
     copy_if(out, p, "context");
     return out;
@@ -158,7 +158,7 @@ int baton_packet_model(baton_store *store, const char *case_id, int number, json
     json_t *sections = json_object_get(model, "sections");
     if (h) {
         json_t *ho = json_pack("{s:O, s:O, s:s, s:o, s:o, s:o}", "number", json_object_get(h, "number"), "kind",
-                               json_object_get(h, "kind"), "made", made, "by", person(store, str(h, "by")), "from",
+                               json_object_get(h, "kind"), "made", made, "by", baton_person_json(store, str(h, "by")), "from",
                                party(store, json_object_get(h, "from")), "to", party(store, json_object_get(h, "to")));
         copy_if(ho, h, "reason");
         copy_if(ho, h, "basis");
@@ -197,7 +197,7 @@ int baton_packet_model(baton_store *store, const char *case_id, int number, json
             if (!st || (strcmp(st, "active") != 0 && strcmp(st, "planned") != 0))
                 continue;
             json_t *m = json_deep_copy(x);
-            json_object_set_new(m, "responsible", person(store, str(x, "responsible")));
+            json_object_set_new(m, "responsible", baton_person_json(store, str(x, "responsible")));
             json_array_append_new(list, m);
         }
         json_object_set_new(s, "measures", list);
@@ -221,20 +221,20 @@ int baton_packet_model(baton_store *store, const char *case_id, int number, json
         const char *to = h ? str(json_object_get(h, "to"), "staff") : NULL;
         if (to && h && strcmp(str(h, "kind"), "onboarding") != 0)
             contact = to;
-        json_object_set_new(s, "contact", person(store, contact));
+        json_object_set_new(s, "contact", baton_person_json(store, contact));
         json_array_foreach(json_object_get(doc, "team"), i, x) {
             json_t *m = json_deep_copy(x);
-            json_object_set_new(m, "staff", person(store, str(x, "staff")));
+            json_object_set_new(m, "staff", baton_person_json(store, str(x, "staff")));
             json_array_append_new(list, m);
             if (json_is_true(json_object_get(x, "follows_up")))
-                json_array_append_new(follows, person(store, str(x, "staff")));
+                json_array_append_new(follows, baton_person_json(store, str(x, "staff")));
             if (json_is_true(json_object_get(x, "hands_over")))
-                json_array_append_new(hands, person(store, str(x, "staff")));
+                json_array_append_new(hands, baton_person_json(store, str(x, "staff")));
         }
         if (!json_array_size(follows))
-            json_array_append_new(follows, person(store, contact));
+            json_array_append_new(follows, baton_person_json(store, contact));
         if (!json_array_size(hands))
-            json_array_append_new(hands, person(store, contact));
+            json_array_append_new(hands, baton_person_json(store, contact));
         json_object_set_new(s, "members", list);
         json_object_set_new(s, "follows_up", follows);
         json_object_set_new(s, "hands_over", hands);
@@ -247,7 +247,7 @@ int baton_packet_model(baton_store *store, const char *case_id, int number, json
             if (!fu || json_object_get(x, "closed_by") || json_array_size(json_object_get(x, "corrected_by")))
                 continue;
             json_array_append_new(list, json_pack("{s:O, s:O, s:o, s:O}", "entry", json_object_get(x, "id"), "date",
-                                                  json_object_get(fu, "date"), "owner", person(store, str(fu, "owner")),
+                                                  json_object_get(fu, "date"), "owner", baton_person_json(store, str(fu, "owner")),
                                                   "text", json_object_get(x, "text")));
         }
         json_object_set_new(s, "follow_ups", list);
@@ -262,7 +262,7 @@ int baton_packet_model(baton_store *store, const char *case_id, int number, json
             json_t *e = json_deep_copy(x);
             json_object_del(e, "recorded");
             json_object_del(e, "case");
-            json_object_set_new(e, "by", person(store, str(x, "by")));
+            json_object_set_new(e, "by", baton_person_json(store, str(x, "by")));
             /* guardians by name, first, then anyone else who took part */
             json_t *with = json_array(), *g;
             size_t k, gi;

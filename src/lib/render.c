@@ -148,7 +148,9 @@ static const char css[] =
     "h1{font-size:17pt;margin:0 0 4pt}h2{font-size:13pt;border-bottom:1px solid #888;margin:14pt 0 6pt}"
     "h3{font-size:11pt;margin:8pt 0 2pt}p{margin:2pt 0 6pt}"
     "header p{margin:1pt 0}.prominent{border:2px solid #000;padding:4pt 8pt;background:#f3f3f3}"
-    ".entry{margin:4pt 0 8pt 10pt}.note{font-style:italic;color:#444}"
+    ".entry{margin:4pt 0 8pt 10pt}"
+    "table{border-collapse:collapse;width:100%;margin:6pt 0}th,td{border:1px solid #999;padding:2pt 5pt;"
+    "text-align:left;vertical-align:top;font-size:10pt}th{background:#eee}.note{font-style:italic;color:#444}"
     ".page{break-before:page}section,.entry{break-inside:avoid-page}"
     "footer{margin-top:18pt;font-size:8.5pt;color:#333;border-top:1px solid #888}"
     "footer p{margin:1pt 0;word-break:break-all}";
@@ -352,6 +354,102 @@ void baton_doc_entry_end(baton_out *o)
         baton_out_str(o, "</div>\n");
     else if (o->format == BATON_FORMAT_MARKDOWN)
         baton_out_str(o, "\n");
+}
+
+void baton_doc_subheading(baton_out *o, const char *title)
+{
+    switch (o->format) {
+    case BATON_FORMAT_HTML:
+        baton_out_str(o, "<h3>");
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, "</h3>\n");
+        break;
+    case BATON_FORMAT_MARKDOWN:
+        baton_out_str(o, "### ");
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, "\n\n");
+        break;
+    default:
+        baton_out_str(o, "\n");
+        baton_out_esc(o, title, NULL);
+        baton_out_str(o, ":\n");
+    }
+}
+
+/* Pads s to width characters (not bytes: names have æ, ø, å). */
+static void padded(baton_out *o, const char *s, size_t width)
+{
+    baton_out_esc(o, s, NULL);
+    for (size_t n = baton_utf8_length(s); n < width; n++)
+        baton_out_str(o, " ");
+}
+
+void baton_doc_table(baton_out *o, const char *const *headers, size_t ncols, const json_t *rows)
+{
+    size_t width[16] = {0}, i, k;
+    json_t *row;
+    ncols = ncols > 16 ? 16 : ncols;
+    for (k = 0; k < ncols; k++)
+        width[k] = baton_utf8_length(headers[k]);
+    json_array_foreach(rows, i, row) for (k = 0; k < ncols; k++) {
+        const char *v = json_string_value(json_array_get(row, k));
+        size_t n = v ? baton_utf8_length(v) : 0;
+        if (n > width[k])
+            width[k] = n;
+    }
+    switch (o->format) {
+    case BATON_FORMAT_HTML:
+        baton_out_str(o, "<table>\n<tr>");
+        for (k = 0; k < ncols; k++) {
+            baton_out_str(o, "<th>");
+            baton_out_esc(o, headers[k], NULL);
+            baton_out_str(o, "</th>");
+        }
+        baton_out_str(o, "</tr>\n");
+        json_array_foreach(rows, i, row) {
+            baton_out_str(o, "<tr>");
+            for (k = 0; k < ncols; k++) {
+                baton_out_str(o, "<td>");
+                baton_out_esc(o, json_string_value(json_array_get(row, k)), NULL);
+                baton_out_str(o, "</td>");
+            }
+            baton_out_str(o, "</tr>\n");
+        }
+        baton_out_str(o, "</table>\n");
+        break;
+    case BATON_FORMAT_MARKDOWN:
+        for (k = 0; k < ncols; k++) {
+            baton_out_str(o, "| ");
+            baton_out_esc(o, headers[k], NULL);
+            baton_out_str(o, " ");
+        }
+        baton_out_str(o, "|\n");
+        for (k = 0; k < ncols; k++)
+            baton_out_str(o, "| --- ");
+        baton_out_str(o, "|\n");
+        json_array_foreach(rows, i, row) {
+            for (k = 0; k < ncols; k++) {
+                baton_out_str(o, "| ");
+                baton_out_esc(o, json_string_value(json_array_get(row, k)), NULL);
+                baton_out_str(o, " ");
+            }
+            baton_out_str(o, "|\n");
+        }
+        baton_out_str(o, "\n");
+        break;
+    default:
+        for (k = 0; k < ncols; k++) {
+            padded(o, headers[k], k + 1 < ncols ? width[k] + 2 : 0);
+        }
+        baton_out_str(o, "\n");
+        json_array_foreach(rows, i, row) {
+            for (k = 0; k < ncols; k++) {
+                const char *v = json_string_value(json_array_get(row, k));
+                padded(o, v ? v : "", k + 1 < ncols ? width[k] + 2 : 0);
+            }
+            baton_out_str(o, "\n");
+        }
+    }
 }
 
 /* The closing provenance lines and the sha256 of everything before the hash line. */

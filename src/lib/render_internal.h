@@ -5,6 +5,8 @@
 
 #include "baton/packet.h"
 
+#include <jansson.h>
+
 #include <stddef.h>
 
 typedef struct {
@@ -31,6 +33,14 @@ void baton_doc_entry_field(baton_out *o, const char *label, const char *value);
 void baton_doc_entry_end(baton_out *o);
 /* lines: label, value pairs; then the sha256 line */
 void baton_doc_end(baton_out *o, const char *const *lines, size_t nlines);
+
+/* A staff member as documents show them: {id, name} from the directory ({id} if unknown). */
+json_t *baton_person_json(baton_store *store, const char *id);
+
+/* A simple table: a header row, then rows of cells (values, escaped). */
+void baton_doc_table(baton_out *o, const char *const *headers, size_t ncols, const json_t *rows);
+/* A heading inside a section (h3). */
+void baton_doc_subheading(baton_out *o, const char *title);
 
 /* Switches gettext to lang for the rendering of one document (process-wide: LANGUAGE and, under
  * the C locale, LC_MESSAGES), and back. */
