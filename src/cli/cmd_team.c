@@ -92,8 +92,8 @@ static int show(int argc, char **argv)
             json_array_append_new(follows, json_string(contact_id));
         if (!json_array_size(hands))
             json_array_append_new(hands, json_string(contact_id));
-        json_t *out = json_pack("{s:O, s:O, s:o, s:o}", "contact", contact, "team", members ? members : json_array(),
-                                "follows_up", follows, "hands_over", hands);
+        json_t *out = json_pack("{s:O, s:o, s:o, s:o}", "contact", contact, "team",
+                                members ? json_incref(members) : json_array(), "follows_up", follows, "hands_over", hands);
         cli_print_json(out);
         json_decref(out);
     } else {
