@@ -24,6 +24,10 @@ int baton_datetime_valid(const char *s);
 /* date + n days, and date + n calendar months (the day clamped to the month's last), into out. */
 int baton_date_add_days(const char *date, int64_t n, char out[11]);
 int baton_date_add_months(const char *date, int n, char out[11]);
+/* Now, from the store's clock: time(NULL), unless baton_clock_set (or BATON_NOW) fixed it, so
+ * that a fixture generator makes the same commits every time. 0 unfixes it. */
+time_t baton_now(void);
+void baton_clock_set(time_t t);
 /* a - b in days, for two valid dates. */
 int baton_date_diff(const char *a, const char *b, int64_t *out);
 

@@ -16,6 +16,7 @@ typedef char baton_oid_hex[41];
 typedef struct {
     const char *language;     /* da, sv, nb or en; default da */
     const char *organisation; /* default "Unnamed organisation" */
+    const char *store_id;     /* default: random; fixtures give one, so the same seed gives the same commits */
 } baton_init_options;
 
 /* Creates a new store at path (created if missing, must not already hold a store). */
@@ -96,6 +97,13 @@ int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps,
 typedef int (*baton_chain_tail)(void *ctx, const char *parent, baton_commit_step *out);
 int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *steps, size_t n, baton_chain_tail tail,
                                   void *tail_ctx, baton_oid_hex out);
+
+/* Bulk writes (fixtures, large imports): between begin and end, commits are made by the normal
+ * write path but their objects are kept in memory and written as packfiles (flush writes one now;
+ * end writes the rest and makes the head durable). No other process should write meanwhile. */
+int baton_store_bulk_begin(baton_store *store);
+int baton_store_bulk_flush(baton_store *store);
+int baton_store_bulk_end(baton_store *store);
 
 /* Commit metadata, for logs. */
 typedef struct {

@@ -327,7 +327,7 @@ int baton_briefing_ack(baton_store *store, const baton_identity *as, const baton
         return rc;
     if ((rc = cases_at(store, NULL, c, &cases)))
         return rc;
-    baton_datetime_format(at, time(NULL));
+    baton_datetime_format(at, baton_now());
     change_set set;
     if ((rc = change_set_init(&set, json_array_size(cases) * 4 + 4))) {
         json_decref(cases);

@@ -79,7 +79,7 @@ void baton_date_today(char out[11])
         memcpy(out, fixed, 11);
         return;
     }
-    baton_date_from_time(out, time(NULL));
+    baton_date_from_time(out, baton_now());
 }
 
 int baton_datetime_parse(const char *s, time_t *out, int *date_only)
@@ -178,4 +178,22 @@ int baton_date_diff(const char *a, const char *b, int64_t *out)
         return BATON_EINVALID;
     *out = x - y;
     return 0;
+}
+
+/* The clock every stored time comes from. A fixture generator (or a test) sets it, so that the same
+ * inputs give the same commits; BATON_NOW (seconds since 1970) sets it for a whole process. */
+static _Thread_local time_t clock_fixed;
+static _Thread_local int clock_read_env;
+
+void baton_clock_set(time_t t) { clock_fixed = t; clock_read_env = 1; }
+
+time_t baton_now(void)
+{
+    if (!clock_read_env) {
+        const char *env = getenv("BATON_NOW");
+        clock_read_env = 1;
+        if (env && *env)
+            clock_fixed = (time_t)strtoll(env, NULL, 10);
+    }
+    return clock_fixed ? clock_fixed : time(NULL);
 }

@@ -226,7 +226,7 @@ void baton_part_clear(baton_part *p)
 void baton_now_stamp(char out[21])
 {
     char today[11];
-    baton_datetime_format(out, time(NULL));
+    baton_datetime_format(out, baton_now());
     baton_date_today(today);
     /* a pinned today (BATON_TODAY, for demos and tests) wins over the clock */
     if (strncmp(out, today, 10) != 0)
@@ -693,7 +693,7 @@ int baton_handover_ack(baton_store *store, const baton_identity *as, const char 
                              case_id, str(ack, "by"), str(ack, "at"));
     if (rc == 0) {
         char at[21];
-        baton_datetime_format(at, time(NULL));
+        baton_datetime_format(at, baton_now());
         json_object_set_new(h, "acknowledged", json_pack("{s:s, s:s}", "by", as->id, "at", at));
         rc = update(store, as, case_id, h, version, "acknowledged", reason, commit);
     }

@@ -768,7 +768,7 @@ int baton_index_verify(baton_store *store)
     git_oid oid;
     size_t objects = 0;
     int rc = 0;
-    if (git_reference_name_to_id(&oid, repo, "refs/heads/main") < 0)
+    if (baton_store_head_oid(store, &oid) < 0)
         return baton_error_set(BATON_ERROR, "git: refs/heads/main is missing");
     json_t *seen = json_object();
     git_revwalk *walk;

@@ -166,7 +166,7 @@ static int normalise_at(const char *at, char out[21])
     char today[11];
     baton_date_today(today);
     if (!at) {
-        baton_datetime_format(out, time(NULL));
+        baton_datetime_format(out, baton_now());
         /* a pinned today (BATON_TODAY) wins over the clock, so that demos and tests agree */
         if (strncmp(out, today, 10) != 0)
             snprintf(out, 21, "%s", today);
@@ -420,7 +420,7 @@ static int append(baton_store *store, const baton_identity *as, const char *case
         json_t *x;
         json_array_foreach(journal, i, x) if (entry_number(x) >= next) next = entry_number(x) + 1;
         char id[16], recorded[21], stamp[20];
-        time_t now = time(NULL);
+        time_t now = baton_now();
         snprintf(id, sizeof id, "j%ld", next % 10000000);
         baton_datetime_format(recorded, now);
         struct tm tm;

@@ -90,8 +90,10 @@ int baton_store_init(const char *path, const baton_init_options *opts)
         return baton_error_set(BATON_EEXISTS, "%s: already holds a store", path);
 
     /* Validate the metadata before anything touches the disk. */
-    char store_id[17], today[11];
-    if ((rc = baton_random_id(store_id, 16)))
+    char store_id[65], today[11];
+    if (opts && opts->store_id)
+        snprintf(store_id, sizeof store_id, "%s", opts->store_id);
+    else if ((rc = baton_random_id(store_id, 16)))
         return rc;
     baton_date_today(today);
     json_t *meta = json_pack("{s:i, s:s, s:s, s:s, s:s, s:{s:i, s:i}}", "format", BATON_STORE_FORMAT, "store_id",
@@ -207,6 +209,7 @@ void baton_store_free(baton_store *store)
         return;
     git_repository_free(store->repo);
     json_decref(store->meta);
+    free(store->bulk_oids);
     free(store->path);
     free(store->repo_path);
     free(store->lock_path);
@@ -234,10 +237,21 @@ long baton_store_config_int(const baton_store *store, const char *key, long dflt
     return json_is_integer(v) ? (long)json_integer_value(v) : dflt;
 }
 
+int baton_store_head_oid(baton_store *store, git_oid *out)
+{
+    if (store->mempack) {
+        if (!store->bulk_have_head)
+            return -1;
+        git_oid_cpy(out, &store->bulk_head);
+        return 0;
+    }
+    return git_reference_name_to_id(out, store->repo, "refs/heads/main") < 0 ? -1 : 0;
+}
+
 int baton_store_head(baton_store *store, baton_oid_hex out)
 {
     git_oid oid;
-    if (git_reference_name_to_id(&oid, store->repo, "refs/heads/main") < 0)
+    if (baton_store_head_oid(store, &oid) < 0)
         return baton_error_set(BATON_ENOTFOUND, "the store has no commits");
     git_oid_tostr(out, 41, &oid);
     return 0;
@@ -247,7 +261,7 @@ int baton_store_lookup_commit(baton_store *store, const char *rev, git_commit **
 {
     git_oid oid;
     if (!rev) {
-        if (git_reference_name_to_id(&oid, store->repo, "refs/heads/main") < 0)
+        if (baton_store_head_oid(store, &oid) < 0)
             return baton_error_set(BATON_ENOTFOUND, "the store has no commits");
     } else if (git_oid_fromstr(&oid, rev) < 0) {
         return baton_error_set(BATON_EINVALID, "'%s' is not a full commit id", rev);

@@ -13,7 +13,19 @@ struct baton_store {
     char *lock_path;
     git_repository *repo;
     json_t *meta;
+    git_odb_backend *mempack; /* during a bulk write: where new objects go */
+    git_oid *bulk_oids;       /* ... and the objects each commit added, to pack them one by one */
+    size_t bulk_n, bulk_cap;
+    git_oid bulk_head;        /* ... and the head, written to refs/heads/main when the bulk write ends */
+    int bulk_have_head;
 };
+
+/* The id of refs/heads/main (during a bulk write, the head kept in memory). GIT_ENOTFOUND-like:
+ * returns -1 when there is no head yet. */
+int baton_store_head_oid(baton_store *store, git_oid *out);
+
+/* During a bulk write: notes an object a commit added (bulk.c packs exactly these). */
+void baton_bulk_note(baton_store *store, const git_oid *id);
 
 /* Sets the last error from libgit2's, prefixed with what we were doing. */
 int baton_git_error(const char *doing);

@@ -17,6 +17,7 @@
 #include "baton/packet.h"
 #include "baton/record.h"
 #include "case_internal.h"
+#include "handover_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -174,7 +175,7 @@ static int build_payload(baton_store *store, const char *case_id, const json_t *
         char hh[65], th[65], created[21];
         baton_sha256_hex(html, hlen, hh);
         baton_sha256_hex(text, tlen, th);
-        datetime(created, time(NULL));
+        datetime(created, baton_now());
         json_t *ho = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "number", json_object_get(h, "number"), "kind",
                                json_object_get(h, "kind"), "made", json_object_get(h, "made"), "from",
                                json_object_get(h, "from"), "to", json_object_get(h, "to"), "revision",
@@ -751,9 +752,7 @@ static int import_tail(void *vctx, const char *parent, baton_commit_step *out)
     const json_t *h = json_object_get(t->manifest, "handover");
     char today[11], made[21];
     baton_date_today(today);
-    baton_datetime_format(made, time(NULL));
-    if (strncmp(made, today, 10) != 0)
-        snprintf(made, sizeof made, "%sT12:00:00Z", today);
+    baton_now_stamp(made);
     json_object_set_new(doc, "status", json_string("active"));
     const char *prev_contact = str(json_object_get(doc, "contact"), "staff");
     json_t *from = json_pack("{s:s?}", "staff", prev_contact);
