@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-typedef struct {
+typedef struct baton_case_version {
     baton_oid_hex commit;
     baton_oid_hex version; /* blob id of case.json in this commit */
     time_t when;
@@ -19,9 +19,12 @@ typedef struct {
     json_t *fields;  /* changed field paths (array of strings) */
 } baton_case_version;
 
-/* Versions of case id, newest first, as of rev (NULL: head). */
+/* Versions of case id, newest first, as of rev (NULL: head): from the search index's version map,
+ * caught up first, so a case's log costs the same in a store of ten versions or a million. */
 int baton_case_log(baton_store *store, const char *rev, const char *id, baton_case_version **out, size_t *n);
 void baton_case_log_free(baton_case_version *versions, size_t n);
+/* The same, by walking the first-parent history in git (no index). */
+int baton_case_walk_log(baton_store *store, const char *rev, const char *id, baton_case_version **out, size_t *n);
 
 /* Splits a Baton commit message into subject, reason and the Baton-Staff trailer. */
 void baton_message_parse(const char *message, char **subject, char **reason, char staff[40]);

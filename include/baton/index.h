@@ -32,6 +32,12 @@ typedef struct {
 
 int baton_index_stats_get(baton_index *idx, baton_index_stats *out);
 
+/* The versions of case id as of rev (NULL: head), newest first, from the index's version map:
+ * no walk of the history. (baton_case_log in history.h uses this.) */
+struct baton_case_version;
+int baton_index_case_log(baton_index *idx, const char *id, const char *rev, struct baton_case_version **out,
+                         size_t *n);
+
 /* Compares the index with one built afresh from git (and checks that every object reachable
  * from the head reads back intact). Returns 0, or BATON_ERROR describing the first difference. */
 int baton_index_verify(baton_store *store);

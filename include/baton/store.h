@@ -105,6 +105,19 @@ int baton_store_bulk_begin(baton_store *store);
 int baton_store_bulk_flush(baton_store *store);
 int baton_store_bulk_end(baton_store *store);
 
+/* Packing. Every save adds a handful of loose object files; gc packs them. Incremental (full = 0)
+ * packs the loose objects; full packs everything reachable into one pack and drops the old packs
+ * it covers. Normal writes run an incremental gc past BATON_GC_LOOSE_THRESHOLD loose objects, and
+ * a full one past BATON_GC_PACK_THRESHOLD packs (BATON_NO_AUTO_GC=1 turns that off). */
+#define BATON_GC_LOOSE_THRESHOLD 1024
+#define BATON_GC_PACK_THRESHOLD 24
+typedef struct {
+    size_t loose_before, loose_removed, packs_before, packs_after, packs_removed, objects_packed;
+} baton_gc_stats;
+int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats);
+/* Loose objects, estimated from one fan-out directory. */
+size_t baton_store_loose_estimate(baton_store *store);
+
 /* Commit metadata, for logs. */
 typedef struct {
     baton_oid_hex id;

@@ -25,7 +25,7 @@
 
 /* Holding <store>/lock means no other Baton writer is between steps 2 and 3, so a ref lock
  * file left behind by a writer that was killed there is stale and may go. */
-static int take_lock(baton_store *store, int *fd_out)
+int baton_store_lock(baton_store *store, int *fd_out)
 {
     int fd = open(store->lock_path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0)
@@ -44,8 +44,10 @@ static int take_lock(baton_store *store, int *fd_out)
     return 0;
 }
 
-static void drop_lock(int fd)
+void baton_store_unlock(int fd)
 {
+    if (fd < 0)
+        return;
     flock(fd, LOCK_UN);
     close(fd);
 }
@@ -233,7 +235,7 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
         rc = prepare(store, &steps[i], &prep[i]);
     /* a bulk write has the store to itself and keeps its head in memory */
     if (rc == 0 && !store->mempack)
-        rc = take_lock(store, &lockfd);
+        rc = baton_store_lock(store, &lockfd);
 
     for (int attempt = 0; rc == 0 && attempt < MAX_ATTEMPTS; attempt++) {
         git_oid head_oid, last;
@@ -294,7 +296,9 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
         rc = baton_error_set(BATON_ECONFLICT, "the store kept changing under this save; nothing was written, try again");
 out:
     if (lockfd >= 0)
-        drop_lock(lockfd);
+        baton_store_unlock(lockfd);
+    if (rc == 0 && lockfd >= 0)
+        baton_store_gc_auto(store);
     for (size_t i = 0; i < n; i++) {
         git_signature_free(prep[i].author);
         free(prep[i].updates);

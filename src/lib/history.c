@@ -1,12 +1,14 @@
 /* Case history from git. libgit2 has no path-limited log, so we follow the first-parent chain
  * and compare the tree entry id of the case's record with the parent's: a cheap id comparison,
  * no blob is read unless the record changed. The walk stops at the commit that created the case.
- * (The search index will keep this version map so logs need not walk at all.) */
+ * The search index keeps this version map, so logs need not walk at all: the walk is the fallback
+ * (and what tests hold the index to). */
 #include "baton/history.h"
 
 #include "baton/case.h"
 #include "baton/diff.h"
 #include "baton/error.h"
+#include "baton/index.h"
 #include "baton/record.h"
 #include "store_internal.h"
 
@@ -76,6 +78,19 @@ void baton_case_log_free(baton_case_version *v, size_t n)
 }
 
 int baton_case_log(baton_store *store, const char *rev, const char *id, baton_case_version **out, size_t *count)
+{
+    baton_index *idx;
+    /* the index keeps the version map; the walk below is for when it cannot be opened */
+    if (baton_index_open(&idx, store, NULL, NULL) == 0) {
+        int rc = baton_index_case_log(idx, id, rev, out, count);
+        baton_index_free(idx);
+        if (rc != BATON_ENOTFOUND || !rev)
+            return rc;
+    }
+    return baton_case_walk_log(store, rev, id, out, count);
+}
+
+int baton_case_walk_log(baton_store *store, const char *rev, const char *id, baton_case_version **out, size_t *count)
 {
     char path[128];
     git_commit *c;

@@ -12,6 +12,7 @@
 #include "baton/index.h"
 
 #include "baton/case.h"
+#include "baton/diff.h"
 #include "baton/error.h"
 #include "baton/history.h"
 #include "baton/record.h"
@@ -25,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_FORMAT "3" /* 2: journal entries; 3: handovers */
+#define INDEX_FORMAT "4" /* 2: journal entries; 3: handovers; 4: the full version map (case log) */
 
 #include "index_internal.h"
 
@@ -58,7 +59,9 @@ static int create_schema(sqlite3 *db, const char *lang)
              "CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, path TEXT NOT NULL UNIQUE,"
              " kind TEXT NOT NULL);"
              "CREATE TABLE IF NOT EXISTS versions(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, commit_id TEXT NOT NULL,"
-             " blob TEXT NOT NULL, time INTEGER NOT NULL, author TEXT NOT NULL, staff TEXT NOT NULL, subject TEXT NOT NULL);"
+             " blob TEXT NOT NULL, time INTEGER NOT NULL, author TEXT NOT NULL, staff TEXT NOT NULL, subject TEXT NOT NULL,"
+             " email TEXT NOT NULL, reason TEXT, fields TEXT, seq INTEGER NOT NULL);"
+             "CREATE TABLE IF NOT EXISTS commits(seq INTEGER PRIMARY KEY, commit_id TEXT NOT NULL UNIQUE);"
              "CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_id, id);"
              "CREATE TABLE IF NOT EXISTS spans(text_id INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
              " first_version INTEGER NOT NULL, last_version INTEGER);"
@@ -243,7 +246,10 @@ static int64_t text_hash(const char *field, const char *body)
 typedef struct {
     sqlite3 *db;
     sqlite3_stmt *find_text, *add_text, *add_fts, *find_doc, *add_doc, *add_version, *open_spans, *close_span,
-        *add_span, *prev_version, *upsert_case;
+        *add_span, *prev_version, *upsert_case, *add_commit, *prev_blob;
+    sqlite3_int64 seq;   /* the commit being indexed, counted along the first-parent chain */
+    json_t *last_case;   /* path -> the case record as last indexed, for the fields a version changed */
+    git_repository *repo;
 } writer;
 
 static void writer_free(writer *w)
@@ -259,12 +265,17 @@ static void writer_free(writer *w)
     sqlite3_finalize(w->add_span);
     sqlite3_finalize(w->prev_version);
     sqlite3_finalize(w->upsert_case);
+    sqlite3_finalize(w->add_commit);
+    sqlite3_finalize(w->prev_blob);
+    json_decref(w->last_case);
 }
 
-static int writer_init(writer *w, sqlite3 *db)
+static int writer_init(writer *w, sqlite3 *db, git_repository *repo)
 {
     memset(w, 0, sizeof *w);
     w->db = db;
+    w->repo = repo;
+    w->last_case = json_object();
     struct {
         sqlite3_stmt **st;
         const char *sql;
@@ -274,8 +285,11 @@ static int writer_init(writer *w, sqlite3 *db)
         {&w->add_fts, "INSERT INTO fts(rowid, body) VALUES(?, ?)"},
         {&w->find_doc, "SELECT id FROM docs WHERE path = ?"},
         {&w->add_doc, "INSERT INTO docs(case_id, path, kind) VALUES(?, ?, ?)"},
-        {&w->add_version, "INSERT INTO versions(doc_id, commit_id, blob, time, author, staff, subject)"
-                          " VALUES(?, ?, ?, ?, ?, ?, ?)"},
+        {&w->add_version, "INSERT INTO versions(doc_id, commit_id, blob, time, author, staff, subject, email, reason,"
+                          " fields, seq) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+        {&w->add_commit, "INSERT OR IGNORE INTO commits(seq, commit_id) VALUES(?, ?)"},
+        {&w->prev_blob, "SELECT v.blob FROM versions v JOIN docs d ON d.id = v.doc_id WHERE d.path = ?"
+                        " ORDER BY v.id DESC LIMIT 1"},
         {&w->open_spans, "SELECT rowid, text_id FROM spans WHERE doc_id = ? AND last_version IS NULL"},
         {&w->close_span, "UPDATE spans SET last_version = ? WHERE rowid = ?"},
         {&w->add_span, "INSERT INTO spans(text_id, doc_id, first_version, last_version) VALUES(?, ?, ?, NULL)"},
@@ -341,6 +355,25 @@ static int doc_id(writer *w, const char *case_id, const char *path, const char *
     return rc;
 }
 
+/* The case record as its last indexed version held it (an index caught up by an earlier run). */
+static json_t *previous_case(writer *w, const char *path)
+{
+    json_t *doc = NULL;
+    git_oid id;
+    sqlite3_bind_text(w->prev_blob, 1, path, -1, SQLITE_STATIC);
+    if (sqlite3_step(w->prev_blob) == SQLITE_ROW &&
+        git_oid_fromstr(&id, (const char *)sqlite3_column_text(w->prev_blob, 0)) == 0) {
+        git_blob *b;
+        if (git_blob_lookup(&b, w->repo, &id) == 0) {
+            baton_record_parse(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path, &doc);
+            git_blob_free(b);
+        }
+    }
+    sqlite3_reset(w->prev_blob);
+    baton_error_clear();
+    return doc;
+}
+
 /* One new version of a record: its texts, the spans they open, and the spans that end. */
 static int index_version(writer *w, git_commit *c, const char *case_id, const char *path, const char *kind,
                          const git_oid *blob_id, const json_t *doc, baton_record_kind rkind)
@@ -352,18 +385,45 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
         return rc;
     git_oid_tostr(commit_hex, sizeof commit_hex, git_commit_id(c));
     git_oid_tostr(blob_hex, sizeof blob_hex, blob_id);
-    char *subject, *reason, staff[40];
+    char *subject, *reason, staff[40], *fields = NULL;
     baton_message_parse(git_commit_message(c), &subject, &reason, staff);
+    if (rkind == BATON_RECORD_CASE) {
+        /* which fields this version changed, against the version before it */
+        json_t *before = json_incref(json_object_get(w->last_case, path));
+        if (!before)
+            before = previous_case(w, path);
+        baton_diff d;
+        if (doc && baton_diff_records(before, doc, BATON_RECORD_CASE, &d) == 0) {
+            json_t *list = baton_diff_fields(&d);
+            fields = json_dumps(list, JSON_COMPACT);
+            json_decref(list);
+            baton_diff_free(&d);
+        }
+        json_decref(before);
+        if (doc)
+            json_object_set(w->last_case, path, (json_t *)doc);
+    }
+    const char *subj = subject ? subject : "";
+    /* "case <id>: set x" is stored as "set x": the log shows the case once */
+    char lead[64];
+    size_t plen = (size_t)snprintf(lead, sizeof lead, "case %s: ", case_id);
+    if (strncmp(subj, lead, plen) == 0)
+        subj += plen;
     sqlite3_bind_int64(w->add_version, 1, did);
     sqlite3_bind_text(w->add_version, 2, commit_hex, -1, SQLITE_STATIC);
     sqlite3_bind_text(w->add_version, 3, blob_hex, -1, SQLITE_STATIC);
     sqlite3_bind_int64(w->add_version, 4, (sqlite3_int64)git_commit_author(c)->when.time);
     sqlite3_bind_text(w->add_version, 5, git_commit_author(c)->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(w->add_version, 6, staff, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->add_version, 7, subject ? subject : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_version, 7, subj, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_version, 8, git_commit_author(c)->email, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_version, 9, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_version, 10, fields, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(w->add_version, 11, w->seq);
     rc = step_done(w, w->add_version, "add version");
     free(subject);
     free(reason);
+    free(fields);
     if (rc)
         return rc;
     vid = sqlite3_last_insert_rowid(w->db);
@@ -557,7 +617,7 @@ out:
 
 static int clear_all(sqlite3 *db)
 {
-    return exec(db, "DELETE FROM spans; DELETE FROM versions; DELETE FROM docs; DELETE FROM cases;"
+    return exec(db, "DELETE FROM spans; DELETE FROM versions; DELETE FROM docs; DELETE FROM cases; DELETE FROM commits;"
                     "DELETE FROM texts; INSERT INTO fts(fts) VALUES('delete-all'); DELETE FROM meta WHERE key='last_commit';");
 }
 
@@ -609,9 +669,23 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
     if (have_stop && !found && (rc = clear_all(idx->db)))
         goto free_chain;
     writer w;
-    if ((rc = writer_init(&w, idx->db)))
+    if ((rc = writer_init(&w, idx->db, repo)))
         goto free_chain;
+    {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(idx->db, "SELECT coalesce(max(seq), 0) FROM commits", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            w.seq = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
     for (size_t i = n; i-- > 0 && rc == 0;) {
+        char hex[41];
+        git_oid_tostr(hex, sizeof hex, &chain[i]);
+        w.seq++;
+        sqlite3_bind_int64(w.add_commit, 1, w.seq);
+        sqlite3_bind_text(w.add_commit, 2, hex, -1, SQLITE_TRANSIENT);
+        if ((rc = step_done(&w, w.add_commit, "add commit")))
+            break;
         git_commit *cur = NULL, *parent = NULL;
         if (git_commit_lookup(&cur, repo, &chain[i]) < 0) {
             rc = baton_git_error("index: read commit");
@@ -811,7 +885,8 @@ int baton_index_verify(baton_store *store)
         const char *what, *sql;
     } checks[] = {
         {"texts", "SELECT field, body FROM texts ORDER BY field, body"},
-        {"versions", "SELECT d.path, v.commit_id, v.blob, v.time, v.author, v.staff, v.subject FROM versions v"
+        {"versions", "SELECT d.path, v.commit_id, v.blob, v.time, v.author, v.staff, v.subject, v.email, v.reason,"
+                     " v.fields FROM versions v"
                      " JOIN docs d ON d.id = v.doc_id ORDER BY d.path, v.commit_id"},
         {"spans", "SELECT d.path, t.field, t.body, f.commit_id, l.commit_id FROM spans s JOIN docs d ON d.id = s.doc_id"
                   " JOIN texts t ON t.id = s.text_id JOIN versions f ON f.id = s.first_version"

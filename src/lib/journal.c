@@ -361,6 +361,17 @@ static int check_entry(baton_store *store, json_t *entry, const json_t *case_doc
     return 0;
 }
 
+/* <recorded>-<n>.json: one past the highest n */
+static int max_number(const char *name, int is_dir, void *ctx)
+{
+    long *next = ctx;
+    const char *dash = strrchr(name, '-');
+    long n = dash && !is_dir ? strtol(dash + 1, NULL, 10) : 0;
+    if (n >= *next)
+        *next = n + 1;
+    return 0;
+}
+
 static int append(baton_store *store, const baton_identity *as, const char *case_id, const baton_journal_new *e,
                   const char *closes_arg, const char *reason, char id_out[16], baton_oid_hex commit)
 {
@@ -387,8 +398,15 @@ static int append(baton_store *store, const baton_identity *as, const char *case
             dir_id[0] = '\0';
             rc = 0;
         }
+        /* the entries themselves are read only when this one refers to another; the next
+         * number comes from the file names alone */
+        long next = 1;
         if (rc == 0)
+            rc = baton_store_list(store, head, dir, max_number, &next);
+        if (rc == 0 && (closes_arg || e->corrects))
             rc = load_entries(store, head, case_id, &journal);
+        else if (rc == 0)
+            journal = json_array();
         if (rc == 0 && closes_arg) {
             if ((rc = baton_journal_id_parse(closes_arg, "ENTRY", closes)) == 0) {
                 json_t *target = find_entry(journal, closes);
@@ -415,10 +433,7 @@ static int append(baton_store *store, const baton_identity *as, const char *case
         }
         if (rc == 0)
             rc = build_entry(store, case_doc, journal, as, e, closes_arg ? closes : NULL, &entry);
-        long next = 1;
-        size_t i;
-        json_t *x;
-        json_array_foreach(journal, i, x) if (entry_number(x) >= next) next = entry_number(x) + 1;
+
         char id[16], recorded[21], stamp[20];
         time_t now = baton_now();
         snprintf(id, sizeof id, "j%ld", next % 10000000);

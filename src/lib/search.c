@@ -2,7 +2,9 @@
  * hit and from which version to which, so `--history` can tell when a text first and last
  * appeared without scanning versions. bm25 ranks (FTS5's rank); snippets mark matches with
  * \001 and \002 so each front end can highlight its own way. */
+#include "baton/case.h"
 #include "baton/error.h"
+#include "baton/history.h"
 #include "baton/index.h"
 #include "index_internal.h"
 
@@ -95,6 +97,76 @@ int baton_search(baton_index *idx, const char *query, const baton_search_options
     }
     sqlite3_finalize(st);
     *hits = h;
+    *count = n;
+    return 0;
+}
+
+/* ---- the version map ---- */
+
+int baton_index_case_log(baton_index *idx, const char *id, const char *rev, baton_case_version **out, size_t *count)
+{
+    char path[128];
+    sqlite3_stmt *st;
+    sqlite3_int64 upto = -1;
+    *out = NULL;
+    *count = 0;
+    baton_case_path(id, path, sizeof path);
+    if (rev) {
+        if (sqlite3_prepare_v2(idx->db, "SELECT seq FROM commits WHERE commit_id = ?", -1, &st, NULL) != SQLITE_OK)
+            return baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
+        sqlite3_bind_text(st, 1, rev, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            upto = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (upto < 0)
+            return baton_error_set(BATON_ENOTFOUND, "no such revision in the first-parent history: %.12s", rev);
+    }
+    if (sqlite3_prepare_v2(idx->db,
+                           "SELECT v.commit_id, v.blob, v.time, v.author, v.email, v.staff, v.subject, v.reason, v.fields"
+                           "  FROM versions v JOIN docs d ON d.id = v.doc_id"
+                           " WHERE d.path = ?1 AND (?2 < 0 OR v.seq <= ?2) ORDER BY v.id DESC",
+                           -1, &st, NULL) != SQLITE_OK)
+        return baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, upto);
+    size_t n = 0, cap = 0;
+    baton_case_version *v = NULL;
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        /* a deletion (plain git) ends the history seen from here */
+        if (strcmp((const char *)sqlite3_column_text(st, 1), "0000000000000000000000000000000000000000") == 0) {
+            if (n == 0)
+                continue;
+            break;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            baton_case_version *more = realloc(v, cap * sizeof *more);
+            if (!more)
+                break;
+            v = more;
+        }
+        baton_case_version *x = &v[n++];
+        memset(x, 0, sizeof *x);
+        copy_col(st, 0, x->commit, sizeof x->commit);
+        copy_col(st, 1, x->version, sizeof x->version);
+        x->when = (time_t)sqlite3_column_int64(st, 2);
+        copy_col(st, 3, x->author_name, sizeof x->author_name);
+        copy_col(st, 4, x->author_email, sizeof x->author_email);
+        copy_col(st, 5, x->staff, sizeof x->staff);
+        x->subject = strdup(sqlite3_column_text(st, 6) ? (const char *)sqlite3_column_text(st, 6) : "");
+        x->reason = sqlite3_column_text(st, 7) ? strdup((const char *)sqlite3_column_text(st, 7)) : NULL;
+        const char *f = (const char *)sqlite3_column_text(st, 8);
+        x->fields = f ? json_loads(f, 0, NULL) : NULL;
+        if (!x->fields)
+            x->fields = json_array();
+    }
+    sqlite3_finalize(st);
+    if (n == 0) {
+        free(v);
+        return baton_error_set(BATON_ENOTFOUND, "no case with id '%s'", id);
+    }
+    *out = v;
     *count = n;
     return 0;
 }

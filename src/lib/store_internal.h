@@ -24,6 +24,13 @@ struct baton_store {
  * returns -1 when there is no head yet. */
 int baton_store_head_oid(baton_store *store, git_oid *out);
 
+/* The writers' lock (<store>/lock, flock): held by a commit between reading the head and moving
+ * it, and by gc. */
+int baton_store_lock(baton_store *store, int *fd);
+void baton_store_unlock(int fd);
+/* After a commit: an incremental (or full) gc when loose objects or packs have piled up. */
+void baton_store_gc_auto(baton_store *store);
+
 /* During a bulk write: notes an object a commit added (bulk.c packs exactly these). */
 void baton_bulk_note(baton_store *store, const git_oid *id);
 

@@ -1,0 +1,241 @@
+/* Garbage collection: libgit2 writes one loose file per object and has no gc, so a store in daily
+ * use would slow down file by file. Packing is safe by construction: a loose object is removed only
+ * once the same object is in a pack that has been written and fsynced, and an old pack only once
+ * every object in it is in the new one. Writers are held off by the store lock meanwhile; a writer
+ * that wrote loose blobs before taking the lock keeps them, as they are in no pack. */
+#include "store_internal.h"
+
+#include "baton/error.h"
+
+#include <dirent.h>
+#include <git2/sys/odb_backend.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Loose objects, estimated the way git does: one fan-out directory, times 256. */
+size_t baton_store_loose_estimate(baton_store *store)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/objects/17", store->repo_path);
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    if (!d)
+        return 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strlen(e->d_name) == 38;
+    closedir(d);
+    return n * 256;
+}
+
+static size_t count_packs(baton_store *store)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/objects/pack", store->repo_path);
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    if (!d)
+        return 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        n += len > 5 && strcmp(e->d_name + len - 5, ".pack") == 0;
+    }
+    closedir(d);
+    return n;
+}
+
+typedef struct {
+    git_oid *ids;
+    size_t n, cap;
+} oid_list;
+
+static void oid_add(oid_list *l, const git_oid *id)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 1024;
+        git_oid *more = realloc(l->ids, cap * sizeof *more);
+        if (!more)
+            return;
+        l->ids = more;
+        l->cap = cap;
+    }
+    git_oid_cpy(&l->ids[l->n++], id);
+}
+
+static void list_loose(baton_store *store, oid_list *out)
+{
+    char dir[4200], hex[41];
+    for (int i = 0; i < 256; i++) {
+        snprintf(dir, sizeof dir, "%s/objects/%02x", store->repo_path, i);
+        DIR *d = opendir(dir);
+        if (!d)
+            continue;
+        for (struct dirent *e; (e = readdir(d));) {
+            git_oid id;
+            if (strlen(e->d_name) != 38)
+                continue;
+            snprintf(hex, sizeof hex, "%02x%s", i, e->d_name);
+            if (git_oid_fromstr(&id, hex) == 0)
+                oid_add(out, &id);
+        }
+        closedir(d);
+    }
+}
+
+/* An object database holding just the pack named by its hash. */
+static int one_pack(baton_store *store, const char *name, git_odb **out)
+{
+    char idx[4300];
+    git_odb_backend *b;
+    snprintf(idx, sizeof idx, "%s/objects/pack/pack-%s.idx", store->repo_path, name);
+    if (git_odb_new(out) < 0)
+        return -1;
+    if (git_odb_backend_one_pack(&b, idx) < 0 || git_odb_add_backend(*out, b, 1) < 0) {
+        git_odb_free(*out);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    git_odb *fresh;
+    int all_there;
+} cover_ctx;
+
+static int covered(const git_oid *id, void *vctx)
+{
+    cover_ctx *c = vctx;
+    if (!git_odb_exists(c->fresh, id)) {
+        c->all_there = 0;
+        return 1; /* stop: this old pack must stay */
+    }
+    return 0;
+}
+
+/* Removes the old packs whose every object is in the new one. */
+static void drop_old_packs(baton_store *store, const char *keep, git_odb *fresh, size_t *dropped)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/objects/pack", store->repo_path);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char names[256][41];
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) && n < 256;) {
+        const char *s = e->d_name;
+        if (strncmp(s, "pack-", 5) == 0 && strlen(s) == 50 && strcmp(s + 45, ".pack") == 0 && strncmp(s + 5, keep, 40))
+            snprintf(names[n++], 41, "%.40s", s + 5);
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        git_odb *old;
+        if (one_pack(store, names[i], &old) < 0)
+            continue;
+        cover_ctx c = {fresh, 1};
+        git_odb_foreach(old, covered, &c);
+        git_odb_free(old);
+        if (!c.all_there)
+            continue;
+        const char *ext[] = {".idx", ".pack", ".keep", ".rev"};
+        char path[8800];
+        /* the index first: a pack without its index is invisible, the reverse would be an error */
+        for (size_t k = 0; k < 4; k++) {
+            snprintf(path, sizeof path, "%s/pack-%.40s%s", dir, names[i], ext[k]);
+            unlink(path);
+        }
+        (*dropped)++;
+    }
+}
+
+int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats)
+{
+    git_packbuilder *pb = NULL;
+    git_odb *fresh = NULL;
+    oid_list loose = {0};
+    int rc = 0, lockfd = -1;
+    baton_gc_stats st = {0};
+    if (store->mempack)
+        return baton_error_set(BATON_EINVALID, "gc: a bulk write is under way");
+    if ((rc = baton_store_lock(store, &lockfd)))
+        return rc;
+    list_loose(store, &loose);
+    st.loose_before = loose.n;
+    st.packs_before = count_packs(store);
+    if (git_packbuilder_new(&pb, store->repo) < 0) {
+        rc = baton_git_error("gc: pack builder");
+        goto out;
+    }
+    git_packbuilder_set_threads(pb, 0);
+    if (full) {
+        git_revwalk *walk = NULL;
+        git_oid head;
+        if (baton_store_head_oid(store, &head) == 0 &&
+            (git_revwalk_new(&walk, store->repo) < 0 || git_revwalk_push(walk, &head) < 0 ||
+             git_packbuilder_insert_walk(pb, walk) < 0))
+            rc = baton_git_error("gc: walk the history");
+        git_revwalk_free(walk);
+    } else {
+        for (size_t i = 0; i < loose.n && rc == 0; i++)
+            if (git_packbuilder_insert(pb, &loose.ids[i], NULL) < 0)
+                rc = baton_git_error("gc: pack a loose object");
+    }
+    st.objects_packed = git_packbuilder_object_count(pb);
+    if (rc == 0 && st.objects_packed == 0)
+        goto out; /* nothing to do */
+    if (rc == 0 && git_packbuilder_write(pb, NULL, 0, NULL, NULL) < 0)
+        rc = baton_git_error("gc: write the pack");
+    char name[41];
+    if (rc == 0) {
+        git_oid_tostr(name, sizeof name, git_packbuilder_hash(pb));
+        if (one_pack(store, name, &fresh) < 0)
+            rc = baton_git_error("gc: read the new pack");
+    }
+    /* only now, with the pack on disk, may loose copies go */
+    for (size_t i = 0; i < loose.n && rc == 0; i++) {
+        if (!git_odb_exists(fresh, &loose.ids[i]))
+            continue;
+        char hex[41], path[4300];
+        git_oid_tostr(hex, sizeof hex, &loose.ids[i]);
+        snprintf(path, sizeof path, "%s/objects/%.2s/%s", store->repo_path, hex, hex + 2);
+        if (unlink(path) == 0)
+            st.loose_removed++;
+    }
+    if (rc == 0 && full)
+        drop_old_packs(store, name, fresh, &st.packs_removed);
+    git_odb *odb;
+    if (rc == 0 && git_repository_odb(&odb, store->repo) == 0) {
+        git_odb_refresh(odb);
+        git_odb_free(odb);
+    }
+out:
+    st.packs_after = count_packs(store);
+    git_odb_free(fresh);
+    git_packbuilder_free(pb);
+    free(loose.ids);
+    baton_store_unlock(lockfd);
+    if (stats)
+        *stats = st;
+    return rc;
+}
+
+/* After a commit: keep a store in daily use from slowing down on loose objects. */
+void baton_store_gc_auto(baton_store *store)
+{
+    if (store->mempack || getenv("BATON_NO_AUTO_GC"))
+        return;
+    size_t loose = baton_store_loose_estimate(store);
+    if (loose >= BATON_GC_LOOSE_THRESHOLD || count_packs(store) > BATON_GC_PACK_THRESHOLD) {
+        int err_code = baton_error_last_code();
+        char saved[256];
+        snprintf(saved, sizeof saved, "%s", baton_error_last());
+        baton_store_gc(store, count_packs(store) > BATON_GC_PACK_THRESHOLD, NULL);
+        /* the commit succeeded: whatever gc had to say is not this call's error */
+        if (err_code)
+            baton_error_set(err_code, "%s", saved);
+        else
+            baton_error_clear();
+    }
+}
