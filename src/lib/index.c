@@ -249,6 +249,7 @@ typedef struct {
         *add_span, *prev_version, *upsert_case, *add_commit, *prev_blob;
     sqlite3_int64 seq;   /* the commit being indexed, counted along the first-parent chain */
     json_t *last_case;   /* path -> the case record as last indexed, for the fields a version changed */
+    json_t *docs;        /* path -> [doc id, last version id], so catching up does not ask sqlite each time */
     git_repository *repo;
 } writer;
 
@@ -268,6 +269,7 @@ static void writer_free(writer *w)
     sqlite3_finalize(w->add_commit);
     sqlite3_finalize(w->prev_blob);
     json_decref(w->last_case);
+    json_decref(w->docs);
 }
 
 static int writer_init(writer *w, sqlite3 *db, git_repository *repo)
@@ -276,6 +278,7 @@ static int writer_init(writer *w, sqlite3 *db, git_repository *repo)
     w->db = db;
     w->repo = repo;
     w->last_case = json_object();
+    w->docs = json_object();
     struct {
         sqlite3_stmt **st;
         const char *sql;
@@ -290,7 +293,8 @@ static int writer_init(writer *w, sqlite3 *db, git_repository *repo)
         {&w->add_commit, "INSERT OR IGNORE INTO commits(seq, commit_id) VALUES(?, ?)"},
         {&w->prev_blob, "SELECT v.blob FROM versions v JOIN docs d ON d.id = v.doc_id WHERE d.path = ?"
                         " ORDER BY v.id DESC LIMIT 1"},
-        {&w->open_spans, "SELECT rowid, text_id FROM spans WHERE doc_id = ? AND last_version IS NULL"},
+        {&w->open_spans, "SELECT s.rowid, s.text_id, t.field, t.body FROM spans s JOIN texts t ON t.id = s.text_id"
+                         " WHERE s.doc_id = ? AND s.last_version IS NULL"},
         {&w->close_span, "UPDATE spans SET last_version = ? WHERE rowid = ?"},
         {&w->add_span, "INSERT INTO spans(text_id, doc_id, first_version, last_version) VALUES(?, ?, ?, NULL)"},
         {&w->prev_version, "SELECT max(id) FROM versions WHERE doc_id = ? AND id < ?"},
@@ -340,6 +344,11 @@ static int text_id(writer *w, const char *field, const char *body, sqlite3_int64
 
 static int doc_id(writer *w, const char *case_id, const char *path, const char *kind, sqlite3_int64 *out)
 {
+    json_t *known = json_object_get(w->docs, path);
+    if (known) {
+        *out = json_integer_value(json_array_get(known, 0));
+        return 0;
+    }
     sqlite3_bind_text(w->find_doc, 1, path, -1, SQLITE_STATIC);
     int r = sqlite3_step(w->find_doc);
     if (r == SQLITE_ROW)
@@ -353,6 +362,18 @@ static int doc_id(writer *w, const char *case_id, const char *path, const char *
     int rc = step_done(w, w->add_doc, "add record");
     *out = sqlite3_last_insert_rowid(w->db);
     return rc;
+}
+
+/* The cases table holds status, contact and child: rewrite the row only when one of them moved. */
+static int case_row_changed(const json_t *before, const json_t *doc)
+{
+    if (!before)
+        return 1;
+    return !json_equal(json_object_get(before, "status"), json_object_get(doc, "status")) ||
+           !json_equal(json_object_get(json_object_get(before, "contact"), "staff"),
+                       json_object_get(json_object_get(doc, "contact"), "staff")) ||
+           !json_equal(json_object_get(json_object_get(before, "child"), "name"),
+                       json_object_get(json_object_get(doc, "child"), "name"));
 }
 
 /* The case record as its last indexed version held it (an index caught up by an earlier run). */
@@ -387,11 +408,13 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
     git_oid_tostr(blob_hex, sizeof blob_hex, blob_id);
     char *subject, *reason, staff[40], *fields = NULL;
     baton_message_parse(git_commit_message(c), &subject, &reason, staff);
+    json_t *before_case = NULL;
     if (rkind == BATON_RECORD_CASE) {
         /* which fields this version changed, against the version before it */
         json_t *before = json_incref(json_object_get(w->last_case, path));
         if (!before)
             before = previous_case(w, path);
+        before_case = json_incref(before);
         baton_diff d;
         if (doc && baton_diff_records(before, doc, BATON_RECORD_CASE, &d) == 0) {
             json_t *list = baton_diff_fields(&d);
@@ -427,11 +450,17 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
     if (rc)
         return rc;
     vid = sqlite3_last_insert_rowid(w->db);
-    sqlite3_bind_int64(w->prev_version, 1, did);
-    sqlite3_bind_int64(w->prev_version, 2, vid);
-    if (sqlite3_step(w->prev_version) == SQLITE_ROW)
-        prev = sqlite3_column_int64(w->prev_version, 0);
-    sqlite3_reset(w->prev_version);
+    json_t *known = json_object_get(w->docs, path);
+    if (known) {
+        prev = json_integer_value(json_array_get(known, 1));
+    } else {
+        sqlite3_bind_int64(w->prev_version, 1, did);
+        sqlite3_bind_int64(w->prev_version, 2, vid);
+        if (sqlite3_step(w->prev_version) == SQLITE_ROW)
+            prev = sqlite3_column_int64(w->prev_version, 0);
+        sqlite3_reset(w->prev_version);
+    }
+    json_object_set_new(w->docs, path, json_pack("[I, I]", (json_int_t)did, (json_int_t)vid));
 
     text_list t = {0};
     /* journal texts are named by their entry, "journal[j3].text", so hits say which entry */
@@ -442,43 +471,39 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
         snprintf(prefix, sizeof prefix, "handover[%lld]", (long long)json_integer_value(json_object_get(doc, "number")));
     if (doc)
         extract(&t, doc, baton_record_spec(rkind), prefix);
-    sqlite3_int64 *ids = calloc(t.n ? t.n : 1, sizeof *ids);
-    for (size_t i = 0; i < t.n && rc == 0; i++)
-        rc = text_id(w, t.fields[i], t.bodies[i], &ids[i]);
-    /* close the spans of texts this version no longer holds */
+    /* Most versions change one field: the texts the record already holds (its open spans) are
+     * matched by content, and only the others are looked up or added. */
+    char *kept = calloc(t.n + 1, 1); /* texts of this version found among the open spans */
     sqlite3_bind_int64(w->open_spans, 1, did);
-    sqlite3_int64 *still = calloc(t.n + 1, sizeof *still); /* open spans whose text stays */
-    size_t nstill = 0;
     while (rc == 0 && sqlite3_step(w->open_spans) == SQLITE_ROW) {
-        sqlite3_int64 span = sqlite3_column_int64(w->open_spans, 0), tid = sqlite3_column_int64(w->open_spans, 1);
+        sqlite3_int64 span = sqlite3_column_int64(w->open_spans, 0);
+        const char *field = (const char *)sqlite3_column_text(w->open_spans, 2);
+        const char *body = (const char *)sqlite3_column_text(w->open_spans, 3);
         size_t i = 0;
-        while (i < t.n && ids[i] != tid)
+        while (i < t.n && (kept[i] || strcmp(t.fields[i], field) != 0 || strcmp(t.bodies[i], body) != 0))
             i++;
         if (i < t.n) {
-            still[nstill++] = tid;
+            kept[i] = 1;
             continue;
         }
+        /* the record no longer holds this text: its span ends with the version before */
         sqlite3_bind_int64(w->close_span, 1, prev);
         sqlite3_bind_int64(w->close_span, 2, span);
         rc = step_done(w, w->close_span, "close span");
     }
     sqlite3_reset(w->open_spans);
-    /* open spans for texts that are new to this record */
     for (size_t i = 0; i < t.n && rc == 0; i++) {
-        size_t k = 0;
-        while (k < nstill && still[k] != ids[i])
-            k++;
-        if (k < nstill)
+        sqlite3_int64 tid;
+        if (kept[i] || (rc = text_id(w, t.fields[i], t.bodies[i], &tid)))
             continue;
-        sqlite3_bind_int64(w->add_span, 1, ids[i]);
+        sqlite3_bind_int64(w->add_span, 1, tid);
         sqlite3_bind_int64(w->add_span, 2, did);
         sqlite3_bind_int64(w->add_span, 3, vid);
         rc = step_done(w, w->add_span, "open span");
     }
-    free(ids);
-    free(still);
+    free(kept);
     texts_free(&t);
-    if (rc == 0 && doc && rkind == BATON_RECORD_CASE) {
+    if (rc == 0 && doc && rkind == BATON_RECORD_CASE && case_row_changed(before_case, doc)) {
         const json_t *contact = json_object_get(doc, "contact"), *child = json_object_get(doc, "child");
         sqlite3_bind_text(w->upsert_case, 1, case_id, -1, SQLITE_STATIC);
         sqlite3_bind_text(w->upsert_case, 2, json_string_value(json_object_get(doc, "status")), -1, SQLITE_STATIC);
@@ -486,6 +511,7 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
         sqlite3_bind_text(w->upsert_case, 4, json_string_value(json_object_get(child, "name")), -1, SQLITE_STATIC);
         rc = step_done(w, w->upsert_case, "update case");
     }
+    json_decref(before_case);
     return rc;
 }
 
@@ -671,6 +697,9 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
     writer w;
     if ((rc = writer_init(&w, idx->db, repo)))
         goto free_chain;
+    /* the index is derived and 'baton fsck' checks every object's hash: reading for the index
+     * need not hash each object again */
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     {
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(idx->db, "SELECT coalesce(max(seq), 0) FROM commits", -1, &st, NULL) == SQLITE_OK &&
@@ -701,6 +730,7 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
             progress(n - i, n, pctx);
     }
     writer_free(&w);
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
     if (rc == 0)
         rc = meta_set(idx->db, "last_commit", head);
 free_chain:

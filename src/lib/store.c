@@ -27,8 +27,11 @@ int baton_git_error(const char *doing)
 void baton_git_acquire(void)
 {
     /* An acknowledged write must survive power loss: libgit2 leaves fsync off by default. */
-    if (git_libgit2_init() == 1)
+    if (git_libgit2_init() == 1) {
         git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+        /* the cases/ tree has 256 entries (about 8 KiB): keep such trees in libgit2's cache */
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 * 1024);
+    }
 }
 
 void baton_git_release(void) { git_libgit2_shutdown(); }
