@@ -29,7 +29,7 @@ endef
 
 .PHONY: all deps check check-plain check-asan unit e2e demo install clean
 
-all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture
+all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench
 
 deps:
 	@tools/install-deps
@@ -67,6 +67,10 @@ $(BUILD)/gen-fixture: $(BUILD)/tools/gen-fixture.o $(BUILD)/libbaton.a
 	@echo "  LINK    $@"
 	@$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
+$(BUILD)/baton-bench: $(BUILD)/tools/bench.o $(BUILD)/libbaton.a
+	@echo "  LINK    $@"
+	@$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # ---- tests ----
 # The sanitizer build is the same tree built into build/asan with the sanitizers on.
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 UBSAN_OPTIONS=print_stacktrace=1:exitcode=87
@@ -98,7 +102,7 @@ e2e: $(BUILD)/baton
 demo: $(BUILD)/baton
 	@BATON=$(abspath $(BUILD)/baton) tools/demo
 
-install: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture
+install: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/baton $(DESTDIR)$(PREFIX)/lib
 	install -m 0755 $(BUILD)/baton $(DESTDIR)$(PREFIX)/bin/baton
 	install -m 0644 include/baton/*.h $(DESTDIR)$(PREFIX)/include/baton/

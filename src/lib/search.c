@@ -12,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The MATCH runs alone, best first, with a LIMIT (?10): FTS5 can then stop early instead of
+ * ranking and snippeting every matching text. Spans and filters are joined outside it; when the
+ * filters leave fewer hits than asked for, baton_search asks the inner query for more. */
 static const char search_sql[] =
     "SELECT d.case_id, c.child, d.kind, t.field, m.snip, m.rank, fv.commit_id, fv.time, fv.author,"
     "       lv.commit_id, lv.time"
     "  FROM (SELECT rowid AS tid, rank, snippet(fts, 0, char(1), char(2), '…', 24) AS snip"
-    "          FROM fts WHERE fts MATCH ?1) m"
+    "          FROM fts WHERE fts MATCH ?1 ORDER BY rank LIMIT ?10) m"
     "  JOIN texts t ON t.id = m.tid"
     "  JOIN spans s ON s.text_id = m.tid"
     "  JOIN docs d ON d.id = s.doc_id"
@@ -32,6 +35,20 @@ static const char search_sql[] =
     "   AND (?8 = 0 OR fv.time <= ?8)"
     " ORDER BY m.rank, d.case_id, t.field, fv.id"
     " LIMIT ?9";
+
+/* How many texts match at all: the ceiling for the inner LIMIT. */
+static sqlite3_int64 match_count(sqlite3 *db, const char *query)
+{
+    sqlite3_stmt *st;
+    sqlite3_int64 n = -1;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM fts WHERE fts MATCH ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return n;
+}
 
 void baton_search_hits_free(baton_search_hit *hits, size_t n)
 {
@@ -69,20 +86,35 @@ int baton_search(baton_index *idx, const char *query, const baton_search_options
     sqlite3_bind_int(st, 9, limit);
     baton_search_hit *h = calloc((size_t)limit, sizeof *h);
     size_t n = 0;
-    int r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW && n < (size_t)limit) {
-        baton_search_hit *x = &h[n++];
-        copy_col(st, 0, x->case_id, sizeof x->case_id);
-        copy_col(st, 1, x->child, sizeof x->child);
-        copy_col(st, 2, x->kind, sizeof x->kind);
-        copy_col(st, 3, x->field, sizeof x->field);
-        x->snippet = strdup(sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "");
-        x->rank = sqlite3_column_double(st, 5);
-        copy_col(st, 6, x->first_commit, sizeof x->first_commit);
-        x->first_time = (time_t)sqlite3_column_int64(st, 7);
-        copy_col(st, 8, x->first_author, sizeof x->first_author);
-        copy_col(st, 9, x->last_commit, sizeof x->last_commit);
-        x->last_time = (time_t)sqlite3_column_int64(st, 10);
+    int r = SQLITE_DONE;
+    /* texts first: 4 candidates a hit to begin with, more while filters leave the list short */
+    sqlite3_int64 inner = (sqlite3_int64)limit * 4, ceiling = -1;
+    for (;;) {
+        sqlite3_bind_int64(st, 10, inner);
+        n = 0;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW && n < (size_t)limit) {
+            baton_search_hit *x = &h[n++];
+            free(x->snippet);
+            copy_col(st, 0, x->case_id, sizeof x->case_id);
+            copy_col(st, 1, x->child, sizeof x->child);
+            copy_col(st, 2, x->kind, sizeof x->kind);
+            copy_col(st, 3, x->field, sizeof x->field);
+            x->snippet = strdup(sqlite3_column_text(st, 4) ? (const char *)sqlite3_column_text(st, 4) : "");
+            x->rank = sqlite3_column_double(st, 5);
+            copy_col(st, 6, x->first_commit, sizeof x->first_commit);
+            x->first_time = (time_t)sqlite3_column_int64(st, 7);
+            copy_col(st, 8, x->first_author, sizeof x->first_author);
+            copy_col(st, 9, x->last_commit, sizeof x->last_commit);
+            x->last_time = (time_t)sqlite3_column_int64(st, 10);
+        }
+        if ((r != SQLITE_ROW && r != SQLITE_DONE) || n >= (size_t)limit)
+            break;
+        if (ceiling < 0)
+            ceiling = match_count(idx->db, query);
+        if (inner >= ceiling)
+            break;
+        inner *= 8;
+        sqlite3_reset(st);
     }
     if (r != SQLITE_ROW && r != SQLITE_DONE) {
         const char *msg = sqlite3_errmsg(idx->db);
@@ -92,8 +124,12 @@ int baton_search(baton_index *idx, const char *query, const baton_search_options
         int rc = baton_error_set(user ? BATON_EUSAGE : BATON_ERROR, "search: %s: %s",
                                  user ? "malformed query" : "index error", msg);
         sqlite3_finalize(st);
-        baton_search_hits_free(h, n);
+        baton_search_hits_free(h, limit);
         return rc;
+    }
+    for (size_t k = n; k < (size_t)limit; k++) { /* left from a shorter retry */
+        free(h[k].snippet);
+        h[k].snippet = NULL;
     }
     sqlite3_finalize(st);
     *hits = h;
