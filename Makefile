@@ -27,7 +27,7 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all deps check check-plain check-asan unit e2e demo install clean
+.PHONY: all deps check check-plain check-asan unit e2e demo install clean bench
 
 all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench
 
@@ -101,6 +101,11 @@ e2e: $(BUILD)/baton
 
 demo: $(BUILD)/baton
 	@BATON=$(abspath $(BUILD)/baton) tools/demo
+
+# Fixtures are cached in bench/ (ignored by git); results go to bench/results.json.
+bench: all
+	@tools/install-deps bench
+	@tools/bench
 
 install: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/baton $(DESTDIR)$(PREFIX)/lib

@@ -269,7 +269,7 @@ typedef struct {
 
 int main(int argc, char **argv)
 {
-    int cases = 5000, bulk = 0, journal_mean = 10, versions_mean = 20;
+    int cases = 5000, bulk = 0, journal_mean = 10, versions_mean = 20, longest = 300;
     unsigned long long seed = 42;
     const char *lang = "da";
     static const struct option opts[] = {{"cases", required_argument, NULL, 'c'},
@@ -278,6 +278,7 @@ int main(int argc, char **argv)
                                          {"bulk", no_argument, NULL, 'b'},
                                          {"versions", required_argument, NULL, 'v'},
                                          {"journal", required_argument, NULL, 'j'},
+                                         {"longest", required_argument, NULL, 'L'},
                                          {NULL, 0, NULL, 0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -288,13 +289,14 @@ int main(int argc, char **argv)
         case 'b': bulk = 1; break;
         case 'v': versions_mean = atoi(optarg); break;
         case 'j': journal_mean = atoi(optarg); break;
+        case 'L': longest = atoi(optarg); break;
         default:
             fprintf(stderr, "usage: gen-fixture STORE [--cases N] [--seed S] [--language da|sv] [--bulk] "
-                            "[--versions MEAN] [--journal MEAN]\n");
+                            "[--versions MEAN] [--journal MEAN] [--longest N]\n");
             return 2;
         }
     }
-    if (optind + 1 != argc || cases < 1 || versions_mean < 1 || journal_mean < 0) {
+    if (optind + 1 != argc || cases < 1 || versions_mean < 1 || journal_mean < 0 || longest < 1) {
         fprintf(stderr, "usage: gen-fixture STORE [--cases N] [--seed S] [--language da|sv] [--bulk] "
                         "[--versions MEAN] [--journal MEAN]\n");
         return 2;
@@ -327,8 +329,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < cases; i++) {
         double u = unit();
         int v = pick(50) == 0 ? 100 + (int)pick(201) : 1 + (int)(-(versions_mean * 0.85) * log(1.0 - u));
-        versions[i] = i == 0 ? 300 : (v > 300 ? 300 : v);
-        entries[i] = i == 0 ? 100 : (int)(-(double)journal_mean * log(1.0 - unit()));
+        /* the first case is the long one the benchmarks read: 300 versions, 100 journal entries */
+        versions[i] = i == 0 ? longest : (v > 300 ? 300 : v);
+        entries[i] = i == 0 ? longest / 3 : (int)(-(double)journal_mean * log(1.0 - unit()));
         nevents += (size_t)versions[i] - 1 + (size_t)entries[i] + 1;
     }
     event *ev = calloc(nevents + 1, sizeof *ev);

@@ -1,0 +1,57 @@
+# The benchmark fixture generator: the bulk path (in-memory objects, packfiles) makes exactly the
+# commits the normal write path makes; its stores pass git fsck and the schemas; and gc keeps a
+# store in daily use free of piles of loose objects.
+. "$(dirname "$0")/lib.sh"
+
+GEN=$(dirname "$BATON")/gen-fixture
+"$GEN" "$T/normal" --cases 12 --seed 5 --longest 12 --versions 4 --journal 2 >"$T/normal.json" 2>"$ERR"
+assert "gen-fixture, normal path" test $? -eq 0
+"$GEN" "$T/bulk" --cases 12 --seed 5 --longest 12 --versions 4 --journal 2 --bulk >"$T/bulk.json" 2>"$ERR"
+assert "gen-fixture, bulk path" test $? -eq 0
+assert "both paths give the same head commit" \
+    test "$(git --git-dir "$T/normal/repo.git" rev-parse main)" = "$(git --git-dir "$T/bulk/repo.git" rev-parse main)"
+assert "and the same tree" \
+    test "$(git --git-dir "$T/normal/repo.git" rev-parse 'main^{tree}')" = "$(git --git-dir "$T/bulk/repo.git" rev-parse 'main^{tree}')"
+assert "the bulk store wrote its records into packs (only the store's first commit is loose)" \
+    test "$(find "$T/bulk/repo.git/objects" -path '*/pack' -prune -o -type f -print | wc -l)" -le 3
+assert "the normal store does" test -n "$(find "$T/normal/repo.git/objects" -path '*/pack' -prune -o -type f -print)"
+"$GEN" "$T/bulk2" --cases 12 --seed 5 --longest 12 --versions 4 --journal 2 --bulk >/dev/null 2>&1
+assert "the same seed gives the same commits" \
+    test "$(git --git-dir "$T/bulk/repo.git" rev-parse main)" = "$(git --git-dir "$T/bulk2/repo.git" rev-parse main)"
+"$GEN" "$T/other" --cases 12 --seed 6 --longest 12 --versions 4 --journal 2 --bulk >/dev/null 2>&1
+assert "another seed gives another store" \
+    test "$(git --git-dir "$T/bulk/repo.git" rev-parse main)" != "$(git --git-dir "$T/other/repo.git" rev-parse main)"
+run --store "$T/bulk" fsck
+expect_rc 0 "baton fsck on the bulk store"
+run --store "$T/bulk" search --history "overgang"
+expect_out "journal|plan" "the fixture's texts are searchable (overgang meets its inflections)"
+run --store "$T/bulk" case log c0000000 --json
+python3 - "$OUT" <<'PY'
+import json, sys
+sys.exit(len(json.load(open(sys.argv[1]))) < 12)
+PY
+assert "the longest case has its versions" test $? -eq 0
+rm -rf "$T/bulk2" "$T/other"
+
+# gc: saves pack loose objects by themselves past a threshold; baton gc packs everything
+S=$T/store
+new_store "$S" || { not_ok "store setup"; finish; exit 1; }
+export BATON_STORE=$S BATON_USER=koord
+ID=$(new_case "$S")
+for i in $(seq 1 200); do "$BATON" case set "$ID" plan.strengths "Styrke nummer $i" >/dev/null 2>&1; done
+loose=$(find "$S/repo.git/objects" -path '*/pack' -prune -o -type f -print | wc -l)
+assert "200 saves leave fewer than 1024+50 loose objects (auto gc ran: $loose loose)" test "$loose" -lt 1074
+assert "auto gc wrote a pack" test -n "$(ls "$S/repo.git/objects/pack/" 2>/dev/null | grep '\.pack$')"
+run gc --json
+expect_rc 0 "baton gc"
+expect_out '"loose_removed"' "gc reports what it removed"
+assert "after gc no loose object is left" \
+    test -z "$(find "$S/repo.git/objects" -path '*/pack' -prune -o -type f -print)"
+assert "and one pack" test "$(ls "$S/repo.git/objects/pack/" | grep -c '\.pack$')" -eq 1
+run case log "$ID" --json
+python3 -c 'import json,sys; sys.exit(len(json.load(open(sys.argv[1]))) != 201)' "$OUT"
+assert "every version is still there after gc" test $? -eq 0
+run fsck
+expect_rc 0 "baton fsck after gc"
+
+finish
