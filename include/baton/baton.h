@@ -3,6 +3,7 @@
 #ifndef BATON_BATON_H
 #define BATON_BATON_H
 
+#include "baton/audit.h"
 #include "baton/case.h"
 #include "baton/class.h"
 #include "baton/config.h"

@@ -15,6 +15,7 @@ int cli_common_option(cli_common *c, int opt, const char *arg)
     case OPT_JSON: c->json = 1; return 1;
     case OPT_REASON: c->reason = arg; return 1;
     case OPT_HELP: c->help = 1; return 1;
+    case OPT_PURPOSE: c->purpose = arg; return 1;
     default: return 0;
     }
 }
@@ -100,6 +101,21 @@ int cli_identity(baton_store *store, const cli_common *c, baton_identity *out)
 {
     const char *as = c->as ? c->as : getenv("BATON_USER");
     return baton_identity_load(store, as, out);
+}
+
+int cli_read_access(const cli_common *c, baton_store *store, const char *action, const char *case_id,
+                    const char *query)
+{
+    baton_identity as;
+    int rc = cli_identity(store, c, &as);
+    if (rc)
+        return baton_error_set(rc, "reading a child's data needs a known, active staff identity: %s",
+                               baton_error_last());
+    const char *purpose = c->purpose ? c->purpose : getenv("BATON_PURPOSE");
+    if (purpose && (!baton_utf8_valid(purpose, strlen(purpose)) || strlen(purpose) > 500))
+        return baton_error_set(BATON_EINVALID, "--purpose: not valid UTF-8 or longer than 500 bytes");
+    baton_audit_entry e = {as.id, action, case_id, query, purpose && *purpose ? purpose : NULL};
+    return baton_audit_append(store, &e);
 }
 
 int cli_base_version(baton_store *store, const char *case_id, const char *rev, baton_oid_hex version)

@@ -15,17 +15,18 @@
 enum { EXIT_OK = 0, EXIT_ERR = 1, EXIT_USAGE = 2, EXIT_CONFLICT = 3, EXIT_NOTFOUND = 4 };
 
 /* Options common to every command; their short codes live above the printable range. */
-enum { OPT_STORE = 1000, OPT_AS, OPT_JSON, OPT_REASON, OPT_HELP, OPT_BASE };
+enum { OPT_STORE = 1000, OPT_AS, OPT_JSON, OPT_REASON, OPT_HELP, OPT_BASE, OPT_PURPOSE };
 
 #define CLI_COMMON_OPTIONS                                                                                    \
     {"store", required_argument, NULL, OPT_STORE}, {"as", required_argument, NULL, OPT_AS},                   \
         {"json", no_argument, NULL, OPT_JSON}, {"reason", required_argument, NULL, OPT_REASON},               \
-        {"help", no_argument, NULL, OPT_HELP}
+        {"help", no_argument, NULL, OPT_HELP}, {"purpose", required_argument, NULL, OPT_PURPOSE}
 
 typedef struct {
     const char *store; /* --store, else BATON_STORE, else discovered */
     const char *as;    /* --as, else BATON_USER */
     const char *reason;
+    const char *purpose; /* --purpose, else BATON_PURPOSE: why the data is read (the access log keeps it) */
     int json;
     int help;
 } cli_common;
@@ -55,6 +56,12 @@ int cli_bad_option(const char *usage, char **argv);
 
 int cli_open_store(const cli_common *c, baton_store **out);
 int cli_identity(baton_store *store, const cli_common *c, baton_identity *out);
+
+/* Before a command shows a child's data: a known, active identity is required, and the read goes
+ * into the access log (action read|search|export|..., the case or the search terms, the purpose).
+ * Nothing is shown if either fails. */
+int cli_read_access(const cli_common *c, baton_store *store, const char *action, const char *case_id,
+                    const char *query);
 
 /* Resolves `--base REV` to the version (blob id) of the case at that revision. */
 int cli_base_version(baton_store *store, const char *case_id, const char *rev, baton_oid_hex version);
@@ -113,6 +120,7 @@ int cmd_key(int argc, char **argv);
 int cmd_transfer(int argc, char **argv);
 int cmd_briefing(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* Rewrites a library error that starts with a field name ("follow_up.owner: ...") to name the
  * option the user typed ("--owner: ..."). map holds field, option pairs, NULL-ended. */

@@ -115,6 +115,7 @@ int cmd_case_list(int argc, char **argv)
     int rc = cli_open_store(&c, &store);
     if (rc)
         return cli_fail(rc);
+    rc = cli_read_access(&c, store, "read", NULL, "case list");
     if (contact && rc == 0) {
         json_t *s;
         if ((rc = baton_staff_get(store, NULL, contact, &s)) == 0)
@@ -187,7 +188,8 @@ int cmd_case_show(int argc, char **argv)
     int rc = cli_open_store(&c, &store);
     if (rc)
         return cli_fail(rc);
-    if (at && (rc = baton_store_resolve(store, at, rev)))
+    rc = cli_read_access(&c, store, "read", argv[optind], NULL);
+    if (rc == 0 && at && (rc = baton_store_resolve(store, at, rev)))
         baton_error_prefix(rc, "--at: ");
     if (rc == 0)
         rc = baton_case_load(store, at ? rev : NULL, argv[optind], &doc, version);

@@ -93,7 +93,9 @@ int cmd_due(int argc, char **argv)
     json_t *items;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    rc = baton_due_list(store, &o, &items);
+    rc = cli_read_access(&c, store, "read", NULL, "due");
+    if (rc == 0)
+        rc = baton_due_list(store, &o, &items);
     baton_store_free(store);
     if (rc)
         return cli_fail(rc == BATON_ENOTFOUND && o.staff ? baton_error_prefix(rc, "--staff: ") : rc);

@@ -90,7 +90,9 @@ int cmd_packet(int argc, char **argv)
     size_t len = 0;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    rc = baton_packet(store, argv[optind], number, format, &data, &len);
+    rc = cli_read_access(&c, store, "read", argv[optind], "packet");
+    if (rc == 0)
+        rc = baton_packet(store, argv[optind], number, format, &data, &len);
     baton_store_free(store);
     if (rc == 0 && output)
         rc = cli_write_file(output, data, len);

@@ -29,6 +29,7 @@ static const cli_command commands[] = {
     {"search", cmd_search, "full-text search of the plans, now or across every version"},
     {"reindex", cmd_reindex, "rebuild the search index from git"},
     {"gc", cmd_gc, "pack the store's git objects"},
+    {"audit", cmd_audit, "the access log: list, verify, export, purge"},
     {"fsck", cmd_fsck, "check git objects and that the index agrees with git"},
     {"validate", cmd_validate, "check record files against Baton's rules"},
     {"config", cmd_config, "show or change the store's settings"},

@@ -10,7 +10,9 @@
 #include "store_internal.h"
 
 #include "baton/date.h"
+#include "baton/audit.h"
 #include "baton/error.h"
+#include "baton/history.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -122,6 +124,28 @@ static int check_expectations(baton_store *store, git_commit *head, git_tree *tr
                                label, ch->expect, exists ? now : "(deleted)", changed_in);
     }
     return 0;
+}
+
+/* Every change goes into the access log, whichever front end made it: the staff member and the
+ * case come from the commit's trailers. The commit stands whatever the log says. */
+static void audit_change(baton_store *store, const baton_commit_step *last, const char *action)
+{
+    char *subject = NULL, *reason = NULL, staff[40], case_id[40] = "";
+    if (!last || !last->opts.message)
+        return;
+    baton_message_parse(last->opts.message, &subject, &reason, staff);
+    const char *c = strstr(last->opts.message, "Baton-Case: ");
+    if (c)
+        snprintf(case_id, sizeof case_id, "%.*s", (int)strcspn(c + 12, "\n"), c + 12);
+    if (staff[0]) {
+        int code = baton_error_last_code();
+        baton_audit_entry e = {staff, action, case_id[0] ? case_id : NULL, NULL, NULL};
+        baton_audit_append(store, &e);
+        if (!code)
+            baton_error_clear();
+    }
+    free(subject);
+    free(reason);
 }
 
 /* One step of a chain, prepared before the lock is taken: blobs written, author made. */
@@ -297,8 +321,10 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
 out:
     if (lockfd >= 0)
         baton_store_unlock(lockfd);
-    if (rc == 0 && lockfd >= 0)
+    if (rc == 0 && lockfd >= 0) {
+        audit_change(store, n ? &steps[n - 1] : NULL, n > 1 ? "import" : "change");
         baton_store_gc_auto(store);
+    }
     for (size_t i = 0; i < n; i++) {
         git_signature_free(prep[i].author);
         free(prep[i].updates);

@@ -23,9 +23,9 @@ assert "another seed gives another store" \
     test "$(git --git-dir "$T/bulk/repo.git" rev-parse main)" != "$(git --git-dir "$T/other/repo.git" rev-parse main)"
 run --store "$T/bulk" fsck
 expect_rc 0 "baton fsck on the bulk store"
-run --store "$T/bulk" search --history "overgang"
+run --store "$T/bulk" --as s0000 search --history "overgang"
 expect_out "journal|plan" "the fixture's texts are searchable (overgang meets its inflections)"
-run --store "$T/bulk" case log c0000000 --json
+run --store "$T/bulk" --as s0000 case log c0000000 --json
 python3 - "$OUT" <<'PY'
 import json, sys
 sys.exit(len(json.load(open(sys.argv[1]))) < 12)

@@ -225,7 +225,7 @@ assert "each replayed version equals its source within scope, with the same auth
 run case log "$ID"
 expect_out "change plan.strengths" "case log here shows the sender's versions"
 # the packet that came along is byte for byte the sender's
-SHA_A=$(BATON_STORE=$A "$BATON" packet "$ID" 2 --format html | sha256sum | cut -d' ' -f1)
+SHA_A=$(BATON_STORE=$A BATON_USER=koord "$BATON" packet "$ID" 2 --format html | sha256sum | cut -d' ' -f1)
 SHA_R=$("$BATON" packet "$ID" 3 --format html | sha256sum | cut -d' ' -f1)
 assert "the received packet's sha256 matches the sender's" test "$SHA_A" = "$SHA_R"
 run fsck

@@ -1,0 +1,186 @@
+/* baton audit: read the access log, check its chain, answer a family's access request, and purge
+ * what is past the retention period (with a checkpoint, so the rest still verifies). */
+#include "cli.h"
+
+#include <string.h>
+
+static const char *s_of(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+static void print_entries(const json_t *list, int with_staff)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e) {
+        printf("%-6lld %s  %-8s", (long long)json_integer_value(json_object_get(e, "seq")), s_of(e, "time"),
+               s_of(e, "action"));
+        if (with_staff && s_of(e, "staff"))
+            printf("  %-12s", s_of(e, "staff"));
+        if (s_of(e, "case"))
+            printf("  %s %s", _("case"), s_of(e, "case"));
+        if (s_of(e, "query"))
+            printf("  \"%s\"", s_of(e, "query"));
+        if (s_of(e, "purpose"))
+            printf("  (%s)", s_of(e, "purpose"));
+        printf("\n");
+    }
+}
+
+static int list(int argc, char **argv)
+{
+    enum { O_CASE = 1, O_STAFF, O_SINCE };
+    static const struct option opts[] = {{"case", required_argument, NULL, O_CASE},
+                                         {"staff", required_argument, NULL, O_STAFF},
+                                         {"since", required_argument, NULL, O_SINCE},
+                                         CLI_COMMON_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    static const char usage[] = "baton audit list [--case ID] [--staff S] [--since DATE] [--json]";
+    cli_common c = {0};
+    const char *case_id = NULL, *staff = NULL, *since = NULL;
+    int opt, rc;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (cli_common_option(&c, opt, optarg))
+            continue;
+        if (opt == O_CASE)
+            case_id = optarg;
+        else if (opt == O_STAFF)
+            staff = optarg;
+        else if (opt == O_SINCE)
+            since = optarg;
+        else
+            return cli_bad_option(usage, argv);
+    }
+    if (c.help)
+        return cli_help("usage: baton audit list [--case ID] [--staff S] [--since DATE] [--json]\n\n"
+                        "The access log: every read, search, change, export and import, oldest first,\n"
+                        "with the time, the staff member, the case (or the search terms) and the purpose.\n"
+                        "Reading the log is itself logged.\n");
+    if (optind != argc)
+        return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
+    baton_store *store;
+    json_t *out = NULL;
+    if ((rc = cli_open_store(&c, &store)))
+        return cli_fail(rc);
+    if ((rc = cli_read_access(&c, store, "audit", case_id, NULL)) == 0)
+        rc = baton_audit_list(store, case_id, staff, since, &out);
+    baton_store_free(store);
+    if (rc)
+        return cli_fail(rc);
+    if (c.json)
+        cli_print_json(out);
+    else
+        print_entries(out, 1);
+    json_decref(out);
+    return EXIT_OK;
+}
+
+static int verify(int argc, char **argv)
+{
+    cli_common c = {0};
+    int rc = cli_parse_common(argc, argv, "baton audit verify",
+                              "usage: baton audit verify\n\n"
+                              "Checks the access log's hash chain: an entry removed, changed or put out of\n"
+                              "order is reported, and the exit code is 1.\n",
+                              0, &c);
+    if (rc >= 0)
+        return rc;
+    baton_store *store;
+    json_t *report = NULL;
+    if ((rc = cli_open_store(&c, &store)))
+        return cli_fail(rc);
+    rc = baton_audit_verify(store, &report);
+    baton_store_free(store);
+    if (rc == 0)
+        printf("ok: %lld entries, the chain is whole\n", (long long)json_integer_value(json_object_get(report, "entries")));
+    json_decref(report);
+    return rc ? cli_fail(rc) : EXIT_OK;
+}
+
+static int export_(int argc, char **argv)
+{
+    enum { O_CASE = 1, O_WITH };
+    static const struct option opts[] = {{"case", required_argument, NULL, O_CASE},
+                                         {"with-staff", no_argument, NULL, O_WITH},
+                                         CLI_COMMON_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    static const char usage[] = "baton audit export --case ID [--with-staff] [--json]";
+    cli_common c = {0};
+    const char *case_id = NULL;
+    int with = 0, opt, rc;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (cli_common_option(&c, opt, optarg))
+            continue;
+        if (opt == O_CASE)
+            case_id = optarg;
+        else if (opt == O_WITH)
+            with = 1;
+        else
+            return cli_bad_option(usage, argv);
+    }
+    if (c.help)
+        return cli_help("usage: baton audit export --case ID [--with-staff] [--json]\n\n"
+                        "For a family's access request: when the child's data was read, searched,\n"
+                        "changed or exported, and why. Staff are left out unless --with-staff.\n");
+    if (!case_id)
+        return cli_usage_error(usage, "--case: required");
+    if (optind != argc)
+        return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
+    baton_store *store;
+    json_t *out = NULL, *doc;
+    if ((rc = cli_open_store(&c, &store)))
+        return cli_fail(rc);
+    if ((rc = baton_case_load(store, NULL, case_id, &doc, NULL)) == 0)
+        json_decref(doc);
+    if (rc == 0 && (rc = cli_read_access(&c, store, "export", case_id, "audit export")) == 0)
+        rc = baton_audit_export(store, case_id, with, &out);
+    baton_store_free(store);
+    if (rc)
+        return cli_fail(rc);
+    if (c.json)
+        cli_print_json(out);
+    else
+        print_entries(out, with);
+    json_decref(out);
+    return EXIT_OK;
+}
+
+static int purge(int argc, char **argv)
+{
+    cli_common c = {0};
+    int rc = cli_parse_common(argc, argv, "baton audit purge",
+                              "usage: baton audit purge\n\n"
+                              "Removes the entries older than the retention period (baton config\n"
+                              "audit_retention_days, default 180) and records a checkpoint, so the rest of the\n"
+                              "chain still verifies. Refused if the log does not verify.\n",
+                              0, &c);
+    if (rc >= 0)
+        return rc;
+    baton_store *store;
+    baton_identity as;
+    json_t *report = NULL;
+    if ((rc = cli_open_store(&c, &store)))
+        return cli_fail(rc);
+    if ((rc = cli_identity(store, &c, &as)) == 0)
+        rc = baton_audit_purge(store, as.id, &report);
+    baton_store_free(store);
+    if (rc)
+        return cli_fail(rc);
+    printf("%lld entries older than %s removed (retention %lld days)\n",
+           (long long)json_integer_value(json_object_get(report, "removed")), s_of(report, "before"),
+           (long long)json_integer_value(json_object_get(report, "retention_days")));
+    json_decref(report);
+    return EXIT_OK;
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    static const cli_command subs[] = {
+        {"list", list, "the access log: baton audit list [--case ID] [--staff S] [--since DATE]"},
+        {"verify", verify, "check the log's hash chain"},
+        {"export", export_, "a family's access request: baton audit export --case ID"},
+        {"purge", purge, "remove entries past the retention period, keeping the chain whole"},
+        {NULL, NULL, NULL},
+    };
+    return cli_dispatch("audit", subs, argc, argv);
+}
