@@ -8,6 +8,8 @@
 
 #include "baton/store.h"
 
+#include <jansson.h>
+
 #include <stddef.h>
 #include <time.h>
 
@@ -37,6 +39,10 @@ int baton_index_stats_get(baton_index *idx, baton_index_stats *out);
 struct baton_case_version;
 int baton_index_case_log(baton_index *idx, const char *id, const char *rev, struct baton_case_version **out,
                          size_t *n);
+
+/* The ids of the active cases whose context is institution (and group, unless "" or NULL), by
+ * the child's name: a class, without reading every case. */
+int baton_index_class_cases(baton_index *idx, const char *institution, const char *group, json_t **ids);
 
 /* Compares the index with one built afresh from git (and checks that every object reachable
  * from the head reads back intact). Returns 0, or BATON_ERROR describing the first difference. */

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_FORMAT "4" /* 2: journal entries; 3: handovers; 4: the full version map (case log) */
+#define INDEX_FORMAT "5" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes */
 
 #include "index_internal.h"
 
@@ -68,7 +68,8 @@ static int create_schema(sqlite3 *db, const char *lang)
              "CREATE INDEX IF NOT EXISTS spans_text ON spans(text_id);"
              "CREATE INDEX IF NOT EXISTS spans_open ON spans(doc_id) WHERE last_version IS NULL;"
              "CREATE TABLE IF NOT EXISTS cases(case_id TEXT PRIMARY KEY, status TEXT NOT NULL, contact TEXT NOT NULL,"
-             " child TEXT NOT NULL);"
+             " child TEXT NOT NULL, institution TEXT NOT NULL DEFAULT '', grp TEXT NOT NULL DEFAULT '');"
+             "CREATE INDEX IF NOT EXISTS cases_class ON cases(institution, grp);"
              "INSERT OR IGNORE INTO meta VALUES('format', '" INDEX_FORMAT "');"
              "INSERT OR IGNORE INTO meta VALUES('language', '%s');",
              lang, lang);
@@ -298,7 +299,8 @@ static int writer_init(writer *w, sqlite3 *db, git_repository *repo)
         {&w->close_span, "UPDATE spans SET last_version = ? WHERE rowid = ?"},
         {&w->add_span, "INSERT INTO spans(text_id, doc_id, first_version, last_version) VALUES(?, ?, ?, NULL)"},
         {&w->prev_version, "SELECT max(id) FROM versions WHERE doc_id = ? AND id < ?"},
-        {&w->upsert_case, "INSERT OR REPLACE INTO cases(case_id, status, contact, child) VALUES(?, ?, ?, ?)"},
+        {&w->upsert_case, "INSERT OR REPLACE INTO cases(case_id, status, contact, child, institution, grp)"
+                          " VALUES(?, ?, ?, ?, ?, ?)"},
     };
     for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
         if (sqlite3_prepare_v2(db, q[i].sql, -1, q[i].st, NULL) != SQLITE_OK) {
@@ -373,7 +375,8 @@ static int case_row_changed(const json_t *before, const json_t *doc)
            !json_equal(json_object_get(json_object_get(before, "contact"), "staff"),
                        json_object_get(json_object_get(doc, "contact"), "staff")) ||
            !json_equal(json_object_get(json_object_get(before, "child"), "name"),
-                       json_object_get(json_object_get(doc, "child"), "name"));
+                       json_object_get(json_object_get(doc, "child"), "name")) ||
+           !json_equal(json_object_get(before, "context"), json_object_get(doc, "context"));
 }
 
 /* The case record as its last indexed version held it (an index caught up by an earlier run). */
@@ -509,6 +512,10 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
         sqlite3_bind_text(w->upsert_case, 2, json_string_value(json_object_get(doc, "status")), -1, SQLITE_STATIC);
         sqlite3_bind_text(w->upsert_case, 3, json_string_value(json_object_get(contact, "staff")), -1, SQLITE_STATIC);
         sqlite3_bind_text(w->upsert_case, 4, json_string_value(json_object_get(child, "name")), -1, SQLITE_STATIC);
+        const json_t *ctx = json_object_get(doc, "context");
+        const char *inst = json_string_value(json_object_get(ctx, "institution")), *grp = json_string_value(json_object_get(ctx, "group"));
+        sqlite3_bind_text(w->upsert_case, 5, inst ? inst : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(w->upsert_case, 6, grp ? grp : "", -1, SQLITE_STATIC);
         rc = step_done(w, w->upsert_case, "update case");
     }
     json_decref(before_case);
@@ -921,7 +928,7 @@ int baton_index_verify(baton_store *store)
         {"spans", "SELECT d.path, t.field, t.body, f.commit_id, l.commit_id FROM spans s JOIN docs d ON d.id = s.doc_id"
                   " JOIN texts t ON t.id = s.text_id JOIN versions f ON f.id = s.first_version"
                   " LEFT JOIN versions l ON l.id = s.last_version ORDER BY 1, 2, 3, 4"},
-        {"cases", "SELECT case_id, status, contact, child FROM cases ORDER BY case_id"},
+        {"cases", "SELECT case_id, status, contact, child, institution, grp FROM cases ORDER BY case_id"},
         {"full-text index", "SELECT t.field, t.body FROM fts JOIN texts t ON t.id = fts.rowid"
                             " WHERE fts MATCH 'a* OR e* OR i* OR o* OR s* OR t*' ORDER BY 1, 2"},
     };

@@ -206,3 +206,22 @@ int baton_index_case_log(baton_index *idx, const char *id, const char *rev, bato
     *count = n;
     return 0;
 }
+
+int baton_index_class_cases(baton_index *idx, const char *institution, const char *group, json_t **ids)
+{
+    sqlite3_stmt *st;
+    *ids = NULL;
+    if (sqlite3_prepare_v2(idx->db,
+                           "SELECT case_id FROM cases WHERE status = 'active' AND institution = ?1"
+                           " AND (?2 = '' OR grp = ?2) ORDER BY child, case_id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
+    sqlite3_bind_text(st, 1, institution, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, group ? group : "", -1, SQLITE_STATIC);
+    json_t *list = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(list, json_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    *ids = list;
+    return 0;
+}
