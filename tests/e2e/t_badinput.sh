@@ -1,0 +1,48 @@
+# The bad-input corpus (tests/bad-input/): malformed arguments, dates, UTF-8, records, queries and
+# transfer files. Each must be refused with a clear message and a non-zero exit, and the store's
+# head must not move.
+. "$(dirname "$0")/lib.sh"
+
+CORPUS=$(cd "$(dirname "$0")/../bad-input" && pwd)
+RECORDS=$(cd "$(dirname "$0")/../records/bad" && pwd)
+S=$T/store
+export BATON_TODAY=2026-11-02
+new_store "$S" || { not_ok "store setup"; finish; exit 1; }
+export BATON_STORE=$S BATON_USER=koord
+ID=$(new_case "$S")
+python3 - "$T" <<'PY'
+import os, random, sys
+d = sys.argv[1]
+random.seed(3)
+open(d + "/random", "wb").write(bytes(random.getrandbits(8) for _ in range(4096)))
+open(d + "/truncated", "wb").write(b"BATONTX1" + bytes(random.getrandbits(8) for _ in range(100)))
+open(d + "/empty", "wb").write(b"BATONTX1")
+PY
+tried=0
+while IFS= read -r line; do
+    case "$line" in '#'* | '') continue ;; esac
+    code=$(printf '%s' "$line" | cut -f1)
+    pattern=$(printf '%s' "$line" | cut -f2)
+    args=()
+    rest=$(printf '%s' "$line" | cut -f3-)
+    IFS=$'\t' read -r -a raw <<<"$rest"
+    for a in "${raw[@]}"; do
+        a=${a//ID/$ID}
+        case "$a" in FILE:*) a="$T/${a#FILE:}" ;; esac
+        args+=("$(printf '%b' "$a")")
+    done
+    # an empty last argument (a required value left empty) is kept as such
+    case "$rest" in *$'\t') args+=("") ;; esac
+    tried=$((tried + 1))
+    expect_refused "$S" "$code" "$pattern" "bad input: ${raw[*]}" "${args[@]}"
+done <"$CORPUS/commands.tsv"
+
+# malformed records, given whole to case edit: refused, head unchanged
+for f in "$RECORDS"/*.json; do
+    tried=$((tried + 1))
+    expect_refused "$S" 1 "." "bad record: $(basename "$f")" case edit "$ID" --file "$f"
+done
+assert "at least 60 bad inputs were tried ($tried)" test "$tried" -ge 60
+echo "bad input: $tried tried" >&2
+
+finish
