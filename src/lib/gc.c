@@ -15,19 +15,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Loose objects, estimated the way git does: one fan-out directory, times 256. */
+/* Loose objects, estimated the way git does, from a sample of the fan-out directories (8 of 256:
+ * one is too noisy for a threshold of a thousand). */
 size_t baton_store_loose_estimate(baton_store *store)
 {
-    char dir[4200];
-    snprintf(dir, sizeof dir, "%s/objects/17", store->repo_path);
-    DIR *d = opendir(dir);
+    static const char *const sample[] = {"07", "2c", "4f", "71", "96", "b8", "d3", "f5"};
     size_t n = 0;
-    if (!d)
-        return 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strlen(e->d_name) == 38;
-    closedir(d);
-    return n * 256;
+    for (size_t i = 0; i < sizeof sample / sizeof *sample; i++) {
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s/objects/%s", store->repo_path, sample[i]);
+        DIR *d = opendir(dir);
+        if (!d)
+            continue;
+        for (struct dirent *e; (e = readdir(d));)
+            n += strlen(e->d_name) == 38;
+        closedir(d);
+    }
+    return n * 32;
 }
 
 static size_t count_packs(baton_store *store)
@@ -76,7 +80,7 @@ static void list_loose(baton_store *store, oid_list *out)
             git_oid id;
             if (strlen(e->d_name) != 38)
                 continue;
-            snprintf(hex, sizeof hex, "%02x%s", i, e->d_name);
+            snprintf(hex, sizeof hex, "%02x%.38s", i, e->d_name);
             if (git_oid_fromstr(&id, hex) == 0)
                 oid_add(out, &id);
         }
@@ -224,9 +228,17 @@ out:
 /* After a commit: keep a store in daily use from slowing down on loose objects. */
 void baton_store_gc_auto(baton_store *store)
 {
-    if (store->mempack || getenv("BATON_NO_AUTO_GC"))
+    const char *off = getenv("BATON_NO_AUTO_GC");
+    if (store->mempack || (off && *off && strcmp(off, "0") != 0))
         return;
     size_t loose = baton_store_loose_estimate(store);
+    /* the sample is cheap but noisy: near the threshold, count exactly */
+    if (loose >= BATON_GC_LOOSE_THRESHOLD / 2) {
+        oid_list all = {0};
+        list_loose(store, &all);
+        loose = all.n;
+        free(all.ids);
+    }
     if (loose >= BATON_GC_LOOSE_THRESHOLD || count_packs(store) > BATON_GC_PACK_THRESHOLD) {
         int err_code = baton_error_last_code();
         char saved[256];

@@ -12,6 +12,8 @@ ID=$(new_case "$S")
 CASEPATH=$(git --git-dir "$S/repo.git" ls-tree -r --name-only main | grep "$ID/case.json")
 KILLS=${BATON_CRASH_KILLS:-200}
 [ -n "${BATON_SANITIZED:-}" ] && KILLS=${BATON_CRASH_KILLS:-40}
+WINDOW=76
+[ -n "${BATON_SANITIZED:-}" ] && WINDOW=600
 ACKS=$T/acks
 : >"$ACKS"
 
@@ -32,8 +34,9 @@ survived=0
 for k in $(seq 1 "$KILLS"); do
     setsid bash -c "$(declare -f writer); BATON='$BATON' ID='$ID' ACKS='$ACKS' T='$T' writer $n" &
     pid=$!
-    # a random moment: 5 to 80 ms into the writer's life, often in the middle of a save
-    sleep "0.$(printf '%03d' $((5 + RANDOM % 76)))"
+    # a random moment into the writer's life, often in the middle of a save (the sanitizers make
+    # every process start several times slower)
+    sleep "0.$(printf '%03d' $((5 + RANDOM % WINDOW)))"
     kill -KILL -- "-$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     survived=$((survived + 1))

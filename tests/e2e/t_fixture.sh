@@ -40,7 +40,8 @@ export BATON_STORE=$S BATON_USER=koord
 ID=$(new_case "$S")
 for i in $(seq 1 200); do "$BATON" case set "$ID" plan.strengths "Styrke nummer $i" >/dev/null 2>&1; done
 loose=$(find "$S/repo.git/objects" -path '*/pack' -prune -o -type f -print | wc -l)
-assert "200 saves leave fewer than 1024+50 loose objects (auto gc ran: $loose loose)" test "$loose" -lt 1074
+assert "200 saves (about 1,200 objects) did not leave them all loose: auto gc packed them ($loose loose)" \
+    test "$loose" -lt 1000
 assert "auto gc wrote a pack" test -n "$(ls "$S/repo.git/objects/pack/" 2>/dev/null | grep '\.pack$')"
 run gc --json
 expect_rc 0 "baton gc"
