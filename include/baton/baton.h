@@ -11,6 +11,7 @@
 #include "baton/diff.h"
 #include "baton/due.h"
 #include "baton/error.h"
+#include "baton/file.h"
 #include "baton/handover.h"
 #include "baton/history.h"
 #include "baton/index.h"

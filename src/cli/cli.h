@@ -80,9 +80,6 @@ void cli_print_json(const json_t *v);
 /* 1 when stdout is a terminal (for colour). */
 int cli_tty(void);
 
-/* Writes a whole file durably (temporary file, fsync, rename). */
-int cli_write_file(const char *path, const char *data, size_t len);
-
 /* Reads a whole file (or "-" for stdin). */
 int cli_read_file(const char *path, char **buf, size_t *len);
 

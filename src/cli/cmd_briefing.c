@@ -110,7 +110,7 @@ int cmd_briefing(int argc, char **argv)
     baton_store_free(store);
     json_decref(model);
     if (rc == 0 && output)
-        rc = cli_write_file(output, data, len);
+        rc = baton_file_write(output, data, len);
     else if (rc == 0)
         fwrite(data, 1, len, stdout);
     free(data);

@@ -2,43 +2,10 @@
  * or JSON, to stdout or a file. Written to a file, it is written whole or not at all. */
 #include "cli.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char usage[] = "baton packet ID [N] [--format text|markdown|html|json] [-o FILE]";
-
-/* Writes data to path through a temporary file and a rename, so a reader never sees half a packet. */
-int cli_write_file(const char *path, const char *data, size_t len)
-{
-    char tmp[4200];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp-%d", path, (int)getpid()) >= (int)sizeof tmp)
-        return baton_error_set(BATON_EINVALID, "-o: path too long");
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return baton_error_set(BATON_ERROR, "-o: %s: %s", path, strerror(errno));
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            return baton_error_set(BATON_ERROR, "-o: %s: %s", path, strerror(e));
-        }
-        done += (size_t)w;
-    }
-    if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return baton_error_set(BATON_ERROR, "-o: %s: %s", path, strerror(e));
-    }
-    return 0;
-}
 
 int cmd_packet(int argc, char **argv)
 {
@@ -95,7 +62,7 @@ int cmd_packet(int argc, char **argv)
         rc = baton_packet(store, argv[optind], number, format, &data, &len);
     baton_store_free(store);
     if (rc == 0 && output)
-        rc = cli_write_file(output, data, len);
+        rc = baton_file_write(output, data, len);
     else if (rc == 0)
         fwrite(data, 1, len, stdout);
     free(data);

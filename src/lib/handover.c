@@ -12,6 +12,7 @@
 #include "baton/record.h"
 #include "case_internal.h"
 #include "handover_internal.h"
+#include "store_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,49 +96,12 @@ int baton_scope_parse(const char *spec, const char *what, json_t **out)
 
 /* ---- reading ---- */
 
-typedef struct {
-    baton_store *store;
-    const char *rev;
-    const char *dir;
-    json_t *list;
-} read_ctx;
-
-static int collect(const char *name, int is_dir, void *vctx)
-{
-    read_ctx *ctx = vctx;
-    size_t n = strlen(name);
-    if (is_dir || n < 6 || strcmp(name + n - 5, ".json") != 0)
-        return 0;
-    char path[512], *buf;
-    size_t len;
-    baton_oid_hex blob;
-    snprintf(path, sizeof path, "%s/%s", ctx->dir, name);
-    int rc = baton_store_read(ctx->store, ctx->rev, path, &buf, &len, blob);
-    if (rc)
-        return rc;
-    json_t *doc;
-    rc = baton_record_parse(buf, len, path, &doc);
-    free(buf);
-    if (rc)
-        return rc;
-    /* the version this was read at travels with it, for the compare-and-swap of a later update */
-    json_object_set_new(doc, "_version", json_string(blob));
-    json_array_append_new(ctx->list, doc); /* file names are zero-padded: tree order is number order */
-    return 0;
-}
-
 int baton_handover_read_all(baton_store *store, const char *rev, const char *case_id, json_t **out)
 {
     char dir[128];
     baton_handover_dir(case_id, dir, sizeof dir);
-    read_ctx ctx = {store, rev, dir, json_array()};
-    int rc = baton_store_list(store, rev, dir, collect, &ctx);
-    if (rc) {
-        json_decref(ctx.list);
-        return rc;
-    }
-    *out = ctx.list;
-    return 0;
+    /* file names are zero-padded: tree order is number order */
+    return baton_store_read_records(store, rev, dir, "_version", out);
 }
 
 static int pending(const json_t *h)

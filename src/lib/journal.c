@@ -9,6 +9,7 @@
 #include "baton/error.h"
 #include "baton/handover.h"
 #include "baton/record.h"
+#include "store_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,47 +55,12 @@ static int by_time(const void *a, const void *b)
     return nx < ny ? -1 : nx > ny;
 }
 
-typedef struct {
-    baton_store *store;
-    const char *rev;
-    const char *dir;
-    json_t *list;
-} list_ctx;
-
-static int collect_entry(const char *name, int is_dir, void *vctx)
-{
-    list_ctx *ctx = vctx;
-    size_t n = strlen(name);
-    if (is_dir || n < 6 || strcmp(name + n - 5, ".json") != 0)
-        return 0;
-    char path[512], *buf;
-    size_t len;
-    snprintf(path, sizeof path, "%s/%s", ctx->dir, name);
-    int rc = baton_store_read(ctx->store, ctx->rev, path, &buf, &len, NULL);
-    if (rc)
-        return rc;
-    json_t *doc;
-    rc = baton_record_parse(buf, len, path, &doc);
-    free(buf);
-    if (rc)
-        return rc;
-    json_array_append_new(ctx->list, doc);
-    return 0;
-}
-
 /* The stored entries, unsorted and without derived members. */
 static int load_entries(baton_store *store, const char *rev, const char *case_id, json_t **out)
 {
     char dir[128];
     baton_journal_dir(case_id, dir, sizeof dir);
-    list_ctx ctx = {store, rev, dir, json_array()};
-    int rc = baton_store_list(store, rev, dir, collect_entry, &ctx);
-    if (rc) {
-        json_decref(ctx.list);
-        return rc;
-    }
-    *out = ctx.list;
-    return 0;
+    return baton_store_read_records(store, rev, dir, NULL, out);
 }
 
 static json_t *find_entry(const json_t *list, const char *id)

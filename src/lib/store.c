@@ -434,3 +434,46 @@ void baton_commit_info_clear(baton_commit_info *info)
     free(info->message);
     info->message = NULL;
 }
+
+typedef struct {
+    baton_store *store;
+    const char *rev, *dir, *version_key;
+    json_t *list;
+} records_ctx;
+
+static int collect_record(const char *name, int is_dir, void *vctx)
+{
+    records_ctx *ctx = vctx;
+    size_t n = strlen(name);
+    if (is_dir || n < 6 || strcmp(name + n - 5, ".json") != 0)
+        return 0;
+    char path[512], *buf;
+    size_t len;
+    baton_oid_hex blob;
+    snprintf(path, sizeof path, "%s/%s", ctx->dir, name);
+    int rc = baton_store_read(ctx->store, ctx->rev, path, &buf, &len, blob);
+    if (rc)
+        return rc;
+    json_t *doc;
+    rc = baton_record_parse(buf, len, path, &doc);
+    free(buf);
+    if (rc)
+        return rc;
+    if (ctx->version_key)
+        json_object_set_new(doc, ctx->version_key, json_string(blob));
+    json_array_append_new(ctx->list, doc);
+    return 0;
+}
+
+int baton_store_read_records(baton_store *store, const char *rev, const char *dir, const char *version_key,
+                             json_t **out)
+{
+    records_ctx ctx = {store, rev, dir, version_key, json_array()};
+    int rc = baton_store_list(store, rev, dir, collect_record, &ctx);
+    if (rc) {
+        json_decref(ctx.list);
+        return rc;
+    }
+    *out = ctx.list;
+    return 0;
+}

@@ -24,6 +24,11 @@ struct baton_store {
  * returns -1 when there is no head yet. */
 int baton_store_head_oid(baton_store *store, git_oid *out);
 
+/* Every *.json record in a directory at rev, parsed, in tree (name) order; with version_key, each
+ * carries its blob id under that member (for the compare-and-swap of a later update). */
+int baton_store_read_records(baton_store *store, const char *rev, const char *dir, const char *version_key,
+                             json_t **out);
+
 /* The writers' lock (<store>/lock, flock): held by a commit between reading the head and moving
  * it, and by gc. */
 int baton_store_lock(baton_store *store, int *fd);

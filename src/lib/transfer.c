@@ -10,6 +10,7 @@
 #include "baton/date.h"
 #include "baton/diff.h"
 #include "baton/error.h"
+#include "baton/file.h"
 #include "baton/handover.h"
 #include "baton/history.h"
 #include "baton/journal.h"
@@ -257,31 +258,6 @@ static int seal(baton_store *store, const char *payload, size_t plen, unsigned c
     return 0;
 }
 
-static int write_durably(const char *path, const unsigned char *data, size_t len, char *tmp, size_t tmpn)
-{
-    snprintf(tmp, tmpn, "%s.tmp-%d", path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return baton_error_set(BATON_ERROR, "-o: %s: %s", path, strerror(errno));
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    int ok = done == len && fsync(fd) == 0;
-    int e = errno;
-    close(fd);
-    if (!ok) {
-        unlink(tmp);
-        return baton_error_set(BATON_ERROR, "-o: %s: %s", path, strerror(e));
-    }
-    return 0;
-}
-
 int baton_transfer_export(baton_store *store, const baton_identity *as, const char *case_id, int number,
                           const char *path, json_t **summary, baton_oid_hex commit)
 {
@@ -315,7 +291,7 @@ int baton_transfer_export(baton_store *store, const baton_identity *as, const ch
         rc = baton_error_set(BATON_EINVALID, "export: the transfer file would pass the 64 MiB limit");
         goto out;
     }
-    if ((rc = write_durably(path, file, flen, tmp, sizeof tmp)))
+    if ((rc = baton_file_stage(path, file, flen, tmp, sizeof tmp)))
         goto out;
     /* the export is recorded on the case before the file takes its name */
     if ((rc = baton_case_load(store, NULL, case_id, &old, version)) == 0) {
@@ -348,14 +324,14 @@ int baton_transfer_export(baton_store *store, const baton_identity *as, const ch
         }
         json_decref(doc);
     }
-    if (rc == 0 && rename(tmp, path) < 0)
-        rc = baton_error_set(BATON_ERROR, "-o: %s: %s", path, strerror(errno));
+    if (rc == 0)
+        rc = baton_file_finish(tmp, path, 1);
     if (rc == 0 && summary)
         *summary = json_pack("{s:O, s:s, s:I}", "manifest", json_object_get(payload, "manifest"), "sha256", sha,
                              "bytes", (json_int_t)flen);
 out:
-    if (rc && tmp[0])
-        unlink(tmp);
+    if (rc)
+        baton_file_finish(tmp, path, 0);
     free(file);
     free(text);
     json_decref(payload);
