@@ -79,7 +79,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-plain
 	@$(MAKE) --no-print-directory check-asan
 
-check-plain: $(BUILD)/baton $(BUILD)/check_baton
+check-plain: $(BUILD)/baton $(BUILD)/check_baton $(BUILD)/gen-fixture
 	@echo "== e2e tests (plain build) =="
 	@BATON=$(abspath $(BUILD)/baton) tests/e2e/run.sh
 	@echo "== unit tests (plain build) =="
@@ -87,7 +87,7 @@ check-plain: $(BUILD)/baton $(BUILD)/check_baton
 
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 EXTRA_CFLAGS="$(SAN_FLAGS)" \
-		EXTRA_LDFLAGS="$(SAN_FLAGS)" build/asan/baton build/asan/check_baton
+		EXTRA_LDFLAGS="$(SAN_FLAGS)" build/asan/baton build/asan/check_baton build/asan/gen-fixture
 	@echo "== e2e tests (AddressSanitizer + UndefinedBehaviorSanitizer) =="
 	@$(ASAN_ENV) BATON_SANITIZED=1 BATON=$(abspath build/asan/baton) tests/e2e/run.sh
 	@echo "== unit tests (AddressSanitizer + UndefinedBehaviorSanitizer) =="
@@ -96,7 +96,7 @@ check-asan:
 unit: $(BUILD)/check_baton
 	$(BUILD)/check_baton
 
-e2e: $(BUILD)/baton
+e2e: $(BUILD)/baton $(BUILD)/gen-fixture
 	BATON=$(abspath $(BUILD)/baton) tests/e2e/run.sh
 
 demo: $(BUILD)/baton

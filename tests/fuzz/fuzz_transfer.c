@@ -1,0 +1,54 @@
+/* libFuzzer target: transfer-file verify and import against a receiving store made once. Every
+ * input must be refused or accepted cleanly; a refused import must leave the head where it was. */
+#include <baton/baton.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static baton_store *store;
+static baton_identity as;
+static char file[512];
+
+static void setup(void)
+{
+    char tmpl[] = "/tmp/baton-fuzz.XXXXXX", path[512];
+    char *dir = mkdtemp(tmpl);
+    if (!dir)
+        abort();
+    snprintf(path, sizeof path, "%s/s", dir);
+    snprintf(file, sizeof file, "%s/in.btx", dir);
+    baton_init_options o = {"da", "Fuzzkommune", "fuzzstore"};
+    json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", "f", "name", "F", "email", "f@fuzz.example", "role", "coordinator");
+    baton_oid_hex commit;
+    if (baton_store_init(path, &o) || baton_store_open(&store, path) || baton_staff_add(store, NULL, rec, NULL, commit) ||
+        baton_identity_load(store, "f", &as))
+        abort();
+    json_decref(rec);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!store)
+        setup();
+    FILE *f = fopen(file, "wb");
+    if (!f)
+        return 0;
+    fwrite(data, 1, size, f);
+    fclose(f);
+    json_t *report = NULL;
+    baton_transfer_verify(store, file, &report);
+    json_decref(report);
+    report = NULL;
+    baton_oid_hex before, after, commit;
+    baton_store_head(store, before);
+    if (baton_transfer_import(store, &as, file, NULL, 0, &report, commit) != 0) {
+        baton_store_head(store, after);
+        if (strcmp(before, after) != 0)
+            abort(); /* a refused import wrote something */
+    }
+    json_decref(report);
+    return 0;
+}
