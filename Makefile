@@ -27,7 +27,7 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all deps check check-plain check-asan unit e2e demo install clean bench
+.PHONY: all deps check check-plain check-asan unit e2e demo install clean bench fuzz fuzz-smoke
 
 all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench
 
@@ -78,6 +78,8 @@ ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86 UBSAN_OPTION
 check: deps
 	@$(MAKE) --no-print-directory check-plain
 	@$(MAKE) --no-print-directory check-asan
+	@echo "== fuzz smoke runs (libFuzzer, ASan + UBSan) =="
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 check-plain: $(BUILD)/baton $(BUILD)/check_baton $(BUILD)/gen-fixture
 	@echo "== e2e tests (plain build) =="
@@ -101,6 +103,39 @@ e2e: $(BUILD)/baton $(BUILD)/gen-fixture
 
 demo: $(BUILD)/baton
 	@BATON=$(abspath $(BUILD)/baton) tools/demo
+
+# ---- fuzzing (libFuzzer, clang) ----
+# make fuzz runs each target for FUZZ_SECONDS; make check runs a short smoke run of each. Seeds
+# live in tests/fuzz/<target>/; new inputs go to build/fuzz/corpus-<target>/, crashes to build/fuzz/.
+FUZZ_TARGETS = record transfer query
+FUZZ_SECONDS ?= 300
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c | deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT=-O1 \
+		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" build/fuzz/libbaton.a
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
+		build/fuzz/libbaton.a $(PKG_LIBS)
+
+fuzz: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
+	@for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus-$$t; \
+		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$t- \
+			build/fuzz/corpus-$$t tests/fuzz/$$t || exit 1; done
+
+# the smoke run is reproducible (a fixed seed and a fixed number of runs, about 20 s each): what
+# passes here passes in CI
+FUZZ_RUNS_record = 600000
+FUZZ_RUNS_transfer = 60000
+FUZZ_RUNS_query = 150000
+fuzz-smoke: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
+	@for t in $(FUZZ_TARGETS); do \
+		case $$t in record) n=$(FUZZ_RUNS_record);; transfer) n=$(FUZZ_RUNS_transfer);; *) n=$(FUZZ_RUNS_query);; esac; \
+		build/fuzz/fuzz_$$t -seed=1 -runs=$$n -artifact_prefix=build/fuzz/$$t- tests/fuzz/$$t \
+			>build/fuzz/$$t.log 2>&1; rc=$$?; \
+		echo "  fuzz $$t: $$(grep -E '^Done' build/fuzz/$$t.log)"; \
+		if [ $$rc -ne 0 ]; then tail -40 build/fuzz/$$t.log; exit 1; fi; done
 
 # Fixtures are cached in bench/ (ignored by git); results go to bench/results.json.
 bench: all

@@ -10,12 +10,26 @@
 static baton_store *store;
 static baton_index *idx;
 
+static char dir_path[64];
+
+static void cleanup(void)
+{
+    char cmd[128];
+    baton_index_free(idx);
+    baton_store_free(store);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir_path);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir_path);
+}
+
 static void setup(void)
 {
     char tmpl[] = "/tmp/baton-fuzz.XXXXXX", path[512];
     char *dir = mkdtemp(tmpl);
     if (!dir)
         abort();
+    snprintf(dir_path, sizeof dir_path, "%s", dir);
+    atexit(cleanup);
     snprintf(path, sizeof path, "%s/s", dir);
     baton_init_options o = {"da", "Fuzzkommune", "fuzzstore"};
     json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", "f", "name", "F", "email", "f@fuzz.example", "role", "coordinator");
