@@ -27,7 +27,7 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all deps check check-plain check-asan unit e2e demo install clean bench fuzz fuzz-smoke
+.PHONY: all deps check check-plain check-asan unit e2e demo install clean bench fuzz fuzz-smoke check-valgrind
 
 all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench
 
@@ -103,6 +103,18 @@ e2e: $(BUILD)/baton $(BUILD)/gen-fixture
 
 demo: $(BUILD)/baton
 	@BATON=$(abspath $(BUILD)/baton) tools/demo
+
+# ---- valgrind: the end-to-end suite with every baton run under memcheck (slow: about an hour) ----
+# VALGRIND_TESTS="t_case t_journal" runs a subset.
+check-valgrind: $(BUILD)/baton $(BUILD)/gen-fixture
+	@command -v valgrind >/dev/null || { echo "check-valgrind: valgrind is not installed" >&2; exit 1; }
+	@mkdir -p build/valgrind
+	@cp $(BUILD)/baton build/valgrind/baton.real
+	@cp tools/valgrind-baton build/valgrind/baton
+	@cp $(BUILD)/gen-fixture build/valgrind/gen-fixture
+	@cp -r $(BUILD)/locale build/valgrind/ 2>/dev/null || true
+	@BATON=$(abspath build/valgrind/baton) BATON_LOCALEDIR=$(abspath $(BUILD)/locale) BATON_SANITIZED=1 \
+		tests/e2e/run.sh $(VALGRIND_TESTS)
 
 # ---- fuzzing (libFuzzer, clang) ----
 # make fuzz runs each target for FUZZ_SECONDS; make check runs a short smoke run of each. Seeds

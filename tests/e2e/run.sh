@@ -1,5 +1,6 @@
 #!/bin/sh
-# Runs every end-to-end test (tests/e2e/t_*.sh) against $BATON and prints one summary line.
+# Runs every end-to-end test (tests/e2e/t_*.sh), or those named as arguments (t_case t_journal),
+# against $BATON and prints one summary line.
 set -u
 : "${BATON:?set BATON to the baton binary}"
 export BATON
@@ -8,8 +9,12 @@ pass=0
 fail=0
 failed=""
 res=$(mktemp)
+only=" $* "
 for t in "$dir"/t_*.sh; do
     name=$(basename "$t" .sh)
+    if [ "$only" != "  " ] && [ "${only#* $name }" = "$only" ]; then
+        continue
+    fi
     : >"$res"
     RESULT_FILE=$res bash "$t"
     rc=$?
