@@ -119,7 +119,7 @@ check-valgrind: $(BUILD)/baton $(BUILD)/gen-fixture
 # ---- fuzzing (libFuzzer, clang) ----
 # make fuzz runs each target for FUZZ_SECONDS; make check runs a short smoke run of each. Seeds
 # live in tests/fuzz/<target>/; new inputs go to build/fuzz/corpus-<target>/, crashes to build/fuzz/.
-FUZZ_TARGETS = record transfer query
+FUZZ_TARGETS = record transfer query args
 FUZZ_SECONDS ?= 300
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
@@ -129,6 +129,14 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c | deps
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
 		build/fuzz/libbaton.a $(PKG_LIBS)
+
+# the command line, whole: its main() becomes baton_cli_main for the fuzzer to call
+build/fuzz/fuzz_args: tests/fuzz/fuzz_args.c $(CLI_SRC) src/cli/cli.h | deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT=-O1 \
+		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" build/fuzz/libbaton.a
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) -Dmain=baton_cli_main -fsanitize=fuzzer $(FUZZ_SAN) \
+		-o $@ tests/fuzz/fuzz_args.c $(CLI_SRC) build/fuzz/libbaton.a $(PKG_LIBS)
 
 fuzz: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 	@for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus-$$t; \
@@ -141,9 +149,11 @@ fuzz: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 FUZZ_RUNS_record = 600000
 FUZZ_RUNS_transfer = 60000
 FUZZ_RUNS_query = 150000
+FUZZ_RUNS_args = 20000
 fuzz-smoke: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 	@for t in $(FUZZ_TARGETS); do \
-		case $$t in record) n=$(FUZZ_RUNS_record);; transfer) n=$(FUZZ_RUNS_transfer);; *) n=$(FUZZ_RUNS_query);; esac; \
+		case $$t in record) n=$(FUZZ_RUNS_record);; transfer) n=$(FUZZ_RUNS_transfer);; \
+			args) n=$(FUZZ_RUNS_args);; *) n=$(FUZZ_RUNS_query);; esac; \
 		build/fuzz/fuzz_$$t -seed=1 -runs=$$n -artifact_prefix=build/fuzz/$$t- tests/fuzz/$$t \
 			>build/fuzz/$$t.log 2>&1; rc=$$?; \
 		echo "  fuzz $$t: $$(grep -E '^Done' build/fuzz/$$t.log)"; \
