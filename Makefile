@@ -144,8 +144,8 @@ fuzz: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$t- \
 			build/fuzz/corpus-$$t tests/fuzz/$$t || exit 1; done
 
-# the smoke run is reproducible (a fixed seed and a fixed number of runs, about 20 s each): what
-# passes here passes in CI
+# the smoke run is reproducible (a fixed seed, a fixed number of runs, about 20 s each, and new
+# inputs in a scratch directory, never in the seed corpus): what passes here passes in CI
 FUZZ_RUNS_record = 600000
 FUZZ_RUNS_transfer = 60000
 FUZZ_RUNS_query = 150000
@@ -154,7 +154,8 @@ fuzz-smoke: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 	@for t in $(FUZZ_TARGETS); do \
 		case $$t in record) n=$(FUZZ_RUNS_record);; transfer) n=$(FUZZ_RUNS_transfer);; \
 			args) n=$(FUZZ_RUNS_args);; *) n=$(FUZZ_RUNS_query);; esac; \
-		build/fuzz/fuzz_$$t -seed=1 -runs=$$n -artifact_prefix=build/fuzz/$$t- tests/fuzz/$$t \
+		rm -rf build/fuzz/smoke-$$t; mkdir -p build/fuzz/smoke-$$t; \
+		build/fuzz/fuzz_$$t -seed=1 -runs=$$n -artifact_prefix=build/fuzz/$$t- build/fuzz/smoke-$$t tests/fuzz/$$t \
 			>build/fuzz/$$t.log 2>&1; rc=$$?; \
 		echo "  fuzz $$t: $$(grep -E '^Done' build/fuzz/$$t.log)"; \
 		if [ $$rc -ne 0 ]; then tail -40 build/fuzz/$$t.log; exit 1; fi; done
