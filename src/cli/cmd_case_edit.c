@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -234,8 +235,8 @@ int cmd_case_edit(int argc, char **argv)
         if ((rc = cli_read_file(file, &text, &len)))
             goto out;
         baton_errors errs = {0};
-        char what[64];
-        snprintf(what, sizeof what, "--file %.40s", file);
+        char what[PATH_MAX + 16];
+        snprintf(what, sizeof what, "--file %s", file);
         rc = try_save(store, &as, old, skip_comments(text), version, c.reason, what, &errs, commit);
         free(text);
         /* every problem, in record order; the last one goes out through cli_fail */

@@ -33,10 +33,18 @@ int baton_record_parse(const char *buf, size_t len, const char *what, json_t **o
     *out = NULL;
     if (!baton_utf8_valid(buf, len))
         return baton_error_set(BATON_EINVALID, "%s: not valid UTF-8", what);
+    /* editors on Windows save UTF-8 with a byte-order mark; it carries no content */
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+        buf += 3;
+        len -= 3;
+    }
     json_t *doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
-    if (!doc)
+    if (!doc) {
+        /* jansson names its own flag here; say what is wrong with the text instead */
+        const char *text = strstr(err.text, "JSON_ALLOW_NUL") ? "\\u0000 (a NUL character) is not allowed" : err.text;
         return baton_error_set(BATON_EINVALID, "%s: malformed JSON at line %d, column %d: %s", what, err.line,
-                               err.column, err.text);
+                               err.column, text);
+    }
     *out = doc;
     return 0;
 }

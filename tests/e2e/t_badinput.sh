@@ -17,6 +17,8 @@ random.seed(3)
 open(d + "/random", "wb").write(bytes(random.getrandbits(8) for _ in range(4096)))
 open(d + "/truncated", "wb").write(b"BATONTX1" + bytes(random.getrandbits(8) for _ in range(100)))
 open(d + "/empty", "wb").write(b"BATONTX1")
+open(d + "/short", "wb").write(b"BAT")
+open(d + "/version2", "wb").write(b"BATONTX2" + bytes(random.getrandbits(8) for _ in range(100)))
 PY
 tried=0
 while IFS= read -r line; do
@@ -37,11 +39,17 @@ while IFS= read -r line; do
     expect_refused "$S" "$code" "$pattern" "bad input: ${raw[*]}" "${args[@]}"
 done <"$CORPUS/commands.tsv"
 
-# malformed records, given whole to case edit: refused, head unchanged
-for f in "$RECORDS"/*.json; do
+# malformed records, given whole to case edit: refused with the message listed, head unchanged
+listed=0
+while IFS=$'\t' read -r file pattern; do
+    case "$file" in '#'* | '') continue ;; esac
+    case "$file" in records/*) f=$CORPUS/$file ;; *) f=$RECORDS/$file ;; esac
     tried=$((tried + 1))
-    expect_refused "$S" 1 "." "bad record: $(basename "$f")" case edit "$ID" --file "$f"
-done
+    listed=$((listed + 1))
+    expect_refused "$S" 1 "$pattern" "bad record: $file" case edit "$ID" --file "$f"
+done <"$CORPUS/records.tsv"
+n_files=$(find "$RECORDS" "$CORPUS/records" -name '*.json' | wc -l)
+assert "every bad record file is listed with its message ($listed of $n_files)" test "$listed" -eq "$n_files"
 assert "at least 60 bad inputs were tried ($tried)" test "$tried" -ge 60
 echo "bad input: $tried tried" >&2
 
