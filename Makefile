@@ -114,7 +114,7 @@ check-valgrind: $(BUILD)/baton $(BUILD)/gen-fixture
 	@cp $(BUILD)/gen-fixture build/valgrind/gen-fixture
 	@cp -r $(BUILD)/locale build/valgrind/ 2>/dev/null || true
 	@BATON=$(abspath build/valgrind/baton) BATON_LOCALEDIR=$(abspath $(BUILD)/locale) BATON_SANITIZED=1 \
-		tests/e2e/run.sh $(VALGRIND_TESTS)
+		BATON_VALGRIND=1 tests/e2e/run.sh $(VALGRIND_TESTS)
 
 # ---- fuzzing (libFuzzer, clang) ----
 # make fuzz runs each target for FUZZ_SECONDS; make check runs a short smoke run of each. Seeds

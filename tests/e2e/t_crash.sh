@@ -2,7 +2,8 @@
 # kills it with SIGKILL at random moments. After every kill the next writer is not blocked, and no
 # acknowledged save is missing; every 25 kills (and at the end) git fsck is clean and the index,
 # caught up, equals a fresh reindex. BATON_CRASH_KILLS asks for more kills (default 200; 40 under
-# the sanitizers, where each save is several times slower).
+# the sanitizers, where each save is several times slower, and 15 under valgrind, where a save
+# takes seconds).
 . "$(dirname "$0")/lib.sh"
 
 S=$T/store
@@ -14,6 +15,10 @@ KILLS=${BATON_CRASH_KILLS:-200}
 [ -n "${BATON_SANITIZED:-}" ] && KILLS=${BATON_CRASH_KILLS:-40}
 WINDOW=76
 [ -n "${BATON_SANITIZED:-}" ] && WINDOW=600
+if [ -n "${BATON_VALGRIND:-}" ]; then
+    KILLS=${BATON_CRASH_KILLS:-15}
+    WINDOW=8000
+fi
 ACKS=$T/acks
 : >"$ACKS"
 
@@ -36,7 +41,8 @@ for k in $(seq 1 "$KILLS"); do
     pid=$!
     # a random moment into the writer's life, often in the middle of a save (the sanitizers make
     # every process start several times slower)
-    sleep "0.$(printf '%03d' $((5 + RANDOM % WINDOW)))"
+    ms=$((5 + RANDOM % WINDOW))
+    sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
     kill -KILL -- "-$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     survived=$((survived + 1))

@@ -1,8 +1,8 @@
 # Concurrency stress: 8 writer processes make 100 edits each on 20 cases (25 each under the
-# sanitizers), while readers search and show in parallel. Every edit is committed or refused with
-# the conflict exit code; no acknowledged edit is missing; each case's history holds exactly the
-# acknowledged edits, and its current state is the last of them; the store and the access log
-# are whole.
+# sanitizers, 10 under valgrind), while readers search and show in parallel. Every edit is
+# committed or refused with the conflict exit code; no acknowledged edit is missing; each case's
+# history holds exactly the acknowledged edits, and its current state is the last of them; the
+# store and the access log are whole.
 . "$(dirname "$0")/lib.sh"
 
 S=$T/store
@@ -10,6 +10,7 @@ new_store "$S" || { not_ok "store setup"; finish; exit 1; }
 export BATON_STORE=$S BATON_USER=koord
 EDITS=100
 [ -n "${BATON_SANITIZED:-}" ] && EDITS=25
+[ -n "${BATON_VALGRIND:-}" ] && EDITS=10
 CASES=""
 for i in $(seq 1 20); do CASES="$CASES $(new_case "$S" "Barn Stress$i")"; done
 set -- $CASES
