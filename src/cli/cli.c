@@ -227,21 +227,26 @@ out:
     return rc;
 }
 
+int cli_rename_field(const char *msg, const char *field, const char *prefix, const char *name)
+{
+    size_t n = strlen(field);
+    if (strncmp(msg, field, n) != 0)
+        return 0;
+    const char *rest = msg + n;
+    if (*rest == '[' && strchr(rest, ']')) /* with[2]: one option stands for the list */
+        rest = strchr(rest, ']') + 1;
+    if (*rest != ':')
+        return 0;
+    char copy[1400];
+    snprintf(copy, sizeof copy, "%s%s%s", prefix, name, rest);
+    baton_error_set(baton_error_last_code(), "%s", copy);
+    return 1;
+}
+
 int cli_rename_fields(int rc, const char *const *map)
 {
-    const char *msg = baton_error_last();
-    for (const char *const *m = map; *m; m += 2) {
-        size_t n = strlen(m[0]);
-        if (strncmp(msg, m[0], n) != 0)
-            continue;
-        const char *rest = msg + n;
-        if (*rest == '[' && strchr(rest, ']')) /* with[2]: one option stands for the list */
-            rest = strchr(rest, ']') + 1;
-        if (*rest != ':')
-            continue;
-        char copy[1400];
-        snprintf(copy, sizeof copy, "%s%s", m[1], rest);
-        return baton_error_set(rc, "%s", copy);
-    }
+    for (const char *const *m = map; *m; m += 2)
+        if (cli_rename_field(baton_error_last(), m[0], "", m[1]))
+            break;
     return rc;
 }

@@ -122,6 +122,9 @@ int cmd_audit(int argc, char **argv);
 /* Rewrites a library error that starts with a field name ("follow_up.owner: ...") to name the
  * option the user typed ("--owner: ..."). map holds field, option pairs, NULL-ended. */
 int cli_rename_fields(int rc, const char *const *map);
+/* The one rewrite behind it: when msg is "<field>[i]: ..." or "<field>: ...", the last error
+ * becomes "<prefix><name>: ..." and 1 is returned. msg may point into the last error. */
+int cli_rename_field(const char *msg, const char *field, const char *prefix, const char *name);
 
 /* Readable, sectioned view of a case (render_case.c). */
 void cli_render_case(FILE *out, const json_t *doc, int show_secret);

@@ -31,18 +31,9 @@ static int rename_error(int rc, const entry_ctx *e)
         rest = msg + strlen(by_key);
     if (!rest)
         return rc;
-    for (const cli_entry_field *f = e->kind->fields; f->option; f++) {
-        size_t n = strlen(f->field);
-        if (strncmp(rest, f->field, n) == 0 && (rest[n] == ':' || rest[n] == '[')) {
-            /* one option stands for the whole list: drop the item index */
-            const char *tail = rest + n;
-            if (*tail == '[' && strchr(tail, ']'))
-                tail = strchr(tail, ']') + 1;
-            char copy[1200];
-            snprintf(copy, sizeof copy, "--%s%s", f->option, tail);
-            return baton_error_set(rc, "%s", copy);
-        }
-    }
+    for (const cli_entry_field *f = e->kind->fields; f->option; f++)
+        if (cli_rename_field(rest, f->field, "--", f->option))
+            break;
     return rc;
 }
 
