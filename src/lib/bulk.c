@@ -43,6 +43,7 @@ int baton_store_bulk_begin(baton_store *store)
         return baton_git_error("bulk: in-memory object store");
     }
     store->bulk_have_head = git_reference_name_to_id(&store->bulk_head, store->repo, "refs/heads/main") == 0;
+    store->bulk_exclusive = 1;
     /* objects are hashed as they are written; reading them back need not hash them again */
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     return 0;
@@ -83,7 +84,9 @@ int baton_store_bulk_flush(baton_store *store)
         git_mempack_reset(store->mempack);
         store->bulk_n = 0;
     }
-    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
+    /* a bulk write runs with fsync off between its packs; a packed chain never turns it off */
+    if (store->bulk_exclusive)
+        git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
     return rc;
 }
 
@@ -96,6 +99,7 @@ int baton_store_bulk_end(baton_store *store)
     int have_head = store->bulk_have_head;
     git_oid_cpy(&head, &store->bulk_head);
     store->bulk_have_head = 0;
+    store->bulk_exclusive = 0;
     /* the odb owns the mempack backend: a fresh handle lets go of it, with fsync back on */
     store->mempack = NULL;
     free(store->bulk_oids);
@@ -111,4 +115,46 @@ int baton_store_bulk_end(baton_store *store)
         rc = baton_git_error("bulk: write refs/heads/main");
     git_reference_free(ref);
     return rc;
+}
+
+int baton_store_pack_begin(baton_store *store)
+{
+    git_repository *tmp;
+    git_odb *odb;
+    git_odb_backend *mem = NULL;
+    if (store->mempack)
+        return baton_error_set(BATON_EINVALID, "a bulk write is already under way");
+    /* a handle of its own: the caller may hold objects of the store's handle across the commit */
+    if (git_repository_open_bare(&tmp, store->repo_path) < 0)
+        return baton_git_error("pack: open repository");
+    int r = git_repository_odb(&odb, tmp);
+    if (r == 0) {
+        r = git_mempack_new(&mem);
+        if (r == 0 && (r = git_odb_add_backend(odb, mem, 1000)) < 0)
+            mem->free(mem);
+        git_odb_free(odb);
+    }
+    if (r < 0) {
+        git_repository_free(tmp);
+        return baton_git_error("pack: in-memory object store");
+    }
+    store->pack_saved = store->repo;
+    store->repo = tmp;
+    store->mempack = mem;
+    return 0;
+}
+
+void baton_store_pack_end(baton_store *store)
+{
+    if (!store->pack_saved)
+        return;
+    /* the odb owns the mempack backend: freeing the handle frees both, and anything left in
+     * memory (a chain that was not written) with them */
+    git_repository_free(store->repo);
+    store->repo = store->pack_saved;
+    store->pack_saved = NULL;
+    store->mempack = NULL;
+    free(store->bulk_oids);
+    store->bulk_oids = NULL;
+    store->bulk_n = store->bulk_cap = 0;
 }

@@ -255,10 +255,14 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
         free(prep);
         return baton_error_set(BATON_EINVALID, "nothing to commit");
     }
+    /* a long chain (an import) goes to disk as one pack, not as one fsynced file per object */
+    int packed = !store->mempack && n + (tail ? 1 : 0) >= BATON_PACK_CHAIN_MIN;
+    if (packed && (rc = baton_store_pack_begin(store)))
+        packed = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = prepare(store, &steps[i], &prep[i]);
     /* a bulk write has the store to itself and keeps its head in memory */
-    if (rc == 0 && !store->mempack)
+    if (rc == 0 && !store->bulk_exclusive)
         rc = baton_store_lock(store, &lockfd);
 
     for (int attempt = 0; rc == 0 && attempt < MAX_ATTEMPTS; attempt++) {
@@ -292,7 +296,10 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
         }
         if (rc)
             break;
-        if (store->mempack) {
+        /* the pack is on disk (fsynced) before the ref may point into it */
+        if (packed && (rc = baton_store_bulk_flush(store)))
+            break;
+        if (store->bulk_exclusive) {
             git_oid_cpy(&store->bulk_head, &last);
             store->bulk_have_head = 1;
             git_oid_tostr(out, 41, &last);
@@ -321,6 +328,8 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
 out:
     if (lockfd >= 0)
         baton_store_unlock(lockfd);
+    if (packed)
+        baton_store_pack_end(store);
     if (rc == 0 && lockfd >= 0) {
         audit_change(store, n ? &steps[n - 1] : NULL, n > 1 ? "import" : "change");
         baton_store_gc_auto(store);

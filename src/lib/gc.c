@@ -229,7 +229,7 @@ out:
 void baton_store_gc_auto(baton_store *store)
 {
     const char *off = getenv("BATON_NO_AUTO_GC");
-    if (store->mempack || (off && *off && strcmp(off, "0") != 0))
+    if (store->bulk_exclusive || (off && *off && strcmp(off, "0") != 0))
         return;
     size_t loose = baton_store_loose_estimate(store);
     /* the sample is cheap but noisy: near the threshold, count exactly */

@@ -242,7 +242,7 @@ long baton_store_config_int(const baton_store *store, const char *key, long dflt
 
 int baton_store_head_oid(baton_store *store, git_oid *out)
 {
-    if (store->mempack) {
+    if (store->bulk_exclusive) {
         if (!store->bulk_have_head)
             return -1;
         git_oid_cpy(out, &store->bulk_head);

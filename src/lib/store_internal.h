@@ -18,6 +18,8 @@ struct baton_store {
     size_t bulk_n, bulk_cap;
     git_oid bulk_head;        /* ... and the head, written to refs/heads/main when the bulk write ends */
     int bulk_have_head;
+    int bulk_exclusive;       /* a bulk write (baton_store_bulk_begin): lock-free, head in memory */
+    git_repository *pack_saved; /* a packed chain (baton_store_pack_begin): the store's own handle */
 };
 
 /* The id of refs/heads/main (during a bulk write, the head kept in memory). GIT_ENOTFOUND-like:
@@ -38,6 +40,14 @@ void baton_store_gc_auto(baton_store *store);
 
 /* During a bulk write: notes an object a commit added (bulk.c packs exactly these). */
 void baton_bulk_note(baton_store *store, const git_oid *id);
+
+/* A long chain of commits (an import) made through the normal write path, lock and
+ * compare-and-swap included, whose new objects go to memory and then to disk as one pack (one
+ * fsync instead of one per object): begin swaps in a repository handle with an in-memory object
+ * store, baton_store_bulk_flush writes the pack, end gives the store its own handle back. */
+#define BATON_PACK_CHAIN_MIN 4
+int baton_store_pack_begin(baton_store *store);
+void baton_store_pack_end(baton_store *store);
 
 /* Sets the last error from libgit2's, prefixed with what we were doing. */
 int baton_git_error(const char *doing);

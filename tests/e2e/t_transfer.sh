@@ -168,10 +168,18 @@ assert "nothing was written before the trust was given, either" test "$(git --gi
 run transfer import "$T/case.btx" --contact ghost
 expect_rc 4 "import to an unknown contact person"
 assert "a refused import writes nothing" test "$(head_of "$R")" = "$HEAD1"
+loose() { find "$R/repo.git/objects" -path '*/pack' -prune -o -type f -print | wc -l; }
+packs() { find "$R/repo.git/objects/pack" -name '*.pack' | wc -l; }
+LOOSE1=$(loose)
+PACKS1=$(packs)
 run transfer import "$T/case.btx"
 expect_rc 0 "transfer import"
 expect_out "^$ID$" "import prints the case id"
 HEAD2=$(head_of "$R")
+steps=$(git --git-dir "$R/repo.git" rev-list --count "$HEAD1..$HEAD2")
+assert "the import replayed a chain long enough to be packed ($steps commits)" test "$steps" -ge 4
+assert "its objects went to disk as one pack, not as loose files ($LOOSE1 -> $(loose) loose)" \
+    test "$(loose)" -eq "$LOOSE1" -a "$(packs)" -eq $((PACKS1 + 1))
 run transfer import "$T/case.btx"
 expect_rc 0 "importing the same file again"
 expect_err "already imported from this file; nothing changed" "the second import says so"
