@@ -3,6 +3,7 @@
  * wrong follow-up is withdrawn by correcting the entry without one). A logged contact or
  * meeting with a guardian restarts that guardian's clock. */
 #include "baton/due.h"
+#include "handover_internal.h"
 
 #include "baton/case.h"
 #include "baton/date.h"
@@ -81,10 +82,14 @@ static const char *last_contact(const json_t *journal, const char *gid, char out
 
 /* Handovers owe an acknowledgement from their receiver (from the day they were made), and the
  * guardians must hear of a new contact person or context within 5 working days. */
-static int handover_items(due_ctx *ctx, baton_store *store, const char *rev, const json_t *c)
+/* journal: the case's, already read (NULL: read it here) */
+static int handover_items(due_ctx *ctx, baton_store *store, const char *rev, const json_t *c, const json_t *journal)
 {
-    json_t *list;
-    int rc = baton_handover_list(store, rev, str(c, "id"), &list);
+    json_t *list, *own = NULL;
+    int rc = journal ? 0 : baton_journal_list(store, rev, str(c, "id"), &own);
+    if (rc == 0)
+        rc = baton_handover_list_journal(store, rev, str(c, "id"), journal ? journal : own, &list);
+    json_decref(own);
     if (rc)
         return rc;
     size_t i;
@@ -146,7 +151,7 @@ static int case_items(due_ctx *ctx, baton_store *store, const char *rev, const j
         if (fu && live(x) && !json_object_get(x, "closed_by"))
             add_item(ctx, c, "follow_up", str(x, "id"), str(fu, "owner"), str(fu, "date"), str(x, "text"));
     }
-    if ((rc = handover_items(ctx, store, rev, c)))
+    if ((rc = handover_items(ctx, store, rev, c, journal)))
         goto out;
     json_array_foreach(json_object_get(c, "guardians"), i, x) {
         const json_t *ag = json_object_get(x, "agreement");
@@ -222,7 +227,7 @@ int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **o
         if (strcmp(status, "active") == 0)
             rc = case_items(&ctx, store, head, x, staff, months);
         else if (strcmp(status, "transferred") == 0)
-            rc = handover_items(&ctx, store, head, x);
+            rc = handover_items(&ctx, store, head, x, NULL);
         if (rc)
             goto out;
     }

@@ -111,17 +111,25 @@ static int pending(const json_t *h)
 
 int baton_handover_list(baton_store *store, const char *rev, const char *case_id, json_t **out)
 {
-    json_t *doc, *list, *journal;
+    json_t *doc, *journal;
     int rc = baton_case_load(store, rev, case_id, &doc, NULL);
     if (rc)
         return rc;
     json_decref(doc);
-    if ((rc = baton_handover_read_all(store, rev, case_id, &list)))
+    if ((rc = baton_journal_list(store, rev, case_id, &journal)))
         return rc;
-    if ((rc = baton_journal_list(store, rev, case_id, &journal))) {
-        json_decref(list);
+    rc = baton_handover_list_journal(store, rev, case_id, journal, out);
+    json_decref(journal);
+    return rc;
+}
+
+int baton_handover_list_journal(baton_store *store, const char *rev, const char *case_id, const json_t *journal,
+                                json_t **out)
+{
+    json_t *list;
+    int rc = baton_handover_read_all(store, rev, case_id, &list);
+    if (rc)
         return rc;
-    }
     size_t i, j;
     json_t *h, *e;
     json_array_foreach(list, i, h) {
@@ -141,7 +149,6 @@ int baton_handover_list(baton_store *store, const char *rev, const char *case_id
             json_object_set_new(h, "guardians_informed", info);
         }
     }
-    json_decref(journal);
     *out = list;
     return 0;
 }

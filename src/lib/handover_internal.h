@@ -28,6 +28,10 @@ int baton_part_close(baton_store *store, const baton_identity *as, baton_part *p
 /* All parts as one commit: each case (if changed), its handover file, and a guard on its handovers/. */
 int baton_parts_commit(baton_store *store, const baton_identity *as, baton_part *parts, size_t n, const char *message,
                        baton_oid_hex commit);
+/* baton_handover_list for a case known to exist, with its journal at rev already read (due reads
+ * it anyway, once per case). */
+int baton_handover_list_journal(baton_store *store, const char *rev, const char *case_id, const json_t *journal,
+                                json_t **out);
 /* Every handover file of a case at rev, each with "_version" (its blob id). */
 int baton_handover_read_all(baton_store *store, const char *rev, const char *case_id, json_t **out);
 void baton_handover_path(const char *case_id, int number, char *out, size_t n);
