@@ -32,6 +32,12 @@
 int baton_transfer_export(baton_store *store, const baton_identity *as, const char *case_id, int number,
                           const char *path, json_t **summary, baton_oid_hex commit);
 
+/* The bytes of a transfer file carrying payload (the JSON document export builds): signed with
+ * the store's key, compressed, and checksummed; sha receives the payload's sha256. Export seals
+ * with it, and the fuzzer, so that made-up payloads reach the checks behind the signature. */
+int baton_transfer_seal(baton_store *store, const char *payload, size_t len, unsigned char **out, size_t *outlen,
+                        char sha[65]);
+
 /* Reads and checks a transfer file: container, size bounds, integrity, signature, format,
  * structure, and whether the signer is trusted here. report (always set when the file could be
  * read at all) says: signer (fingerprint), public_key, trusted, trusted_as, organisation,

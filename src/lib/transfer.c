@@ -213,7 +213,8 @@ static int build_payload(baton_store *store, const char *case_id, const json_t *
 }
 
 /* The file's bytes: magic, then zlib of the integrity line and the payload. */
-static int seal(baton_store *store, const char *payload, size_t plen, unsigned char **out, size_t *outlen, char sha[65])
+int baton_transfer_seal(baton_store *store, const char *payload, size_t plen, unsigned char **out, size_t *outlen,
+                        char sha[65])
 {
     unsigned char sig[64];
     char pk[BATON_PUBLIC_KEY_B64], sig64[sodium_base64_ENCODED_LEN(64, sodium_base64_VARIANT_ORIGINAL)];
@@ -285,7 +286,7 @@ int baton_transfer_export(baton_store *store, const baton_identity *as, const ch
         rc = baton_error_set(BATON_ERROR, "out of memory");
         goto out;
     }
-    if ((rc = seal(store, text, strlen(text), &file, &flen, sha)))
+    if ((rc = baton_transfer_seal(store, text, strlen(text), &file, &flen, sha)))
         goto out;
     if (flen > BATON_TRANSFER_MAX_BYTES) {
         rc = baton_error_set(BATON_EINVALID, "export: the transfer file would pass the 64 MiB limit");
@@ -833,10 +834,12 @@ int baton_transfer_import(baton_store *store, const baton_identity *as, const ch
             json_decref(rm.authors);
             return 0;
         }
+        /* case_id lives in the loaded file: say so before letting it go */
+        rc = baton_error_set(BATON_EEXISTS, "case %s already exists in this store; nothing was imported", case_id);
         loaded_free(&l);
         json_decref(rm.map);
         json_decref(rm.authors);
-        return baton_error_set(BATON_EEXISTS, "case %s already exists in this store; nothing was imported", case_id);
+        return rc;
     }
     if ((rc = baton_staff_get(store, NULL, who, &rec)) == 0) {
         if (!json_is_true(json_object_get(rec, "active")))

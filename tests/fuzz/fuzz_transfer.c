@@ -1,5 +1,8 @@
 /* libFuzzer target: transfer-file verify and import against a receiving store made once. Every
- * input must be refused or accepted cleanly; a refused import must leave the head where it was. */
+ * input must be refused or accepted cleanly; a refused import must leave the head where it was.
+ * An input that starts with '{' is a payload: the harness seals it with the store's own (trusted)
+ * key, so that mutations reach the structure, bounds, validation and import behind the checksum
+ * and signature; any other input is taken as the file's bytes. */
 #include <baton/baton.h>
 
 #include <stdint.h>
@@ -34,10 +37,12 @@ static void setup(void)
     snprintf(path, sizeof path, "%s/s", dir);
     snprintf(file, sizeof file, "%s/in.btx", dir);
     baton_init_options o = {"da", "Fuzzkommune", "fuzzstore"};
+    char pk[BATON_PUBLIC_KEY_B64], fp[BATON_FINGERPRINT_HEX];
     json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", "f", "name", "F", "email", "f@fuzz.example", "role", "coordinator");
     baton_oid_hex commit;
     if (baton_store_init(path, &o) || baton_store_open(&store, path) || baton_staff_add(store, NULL, rec, NULL, commit) ||
-        baton_identity_load(store, "f", &as))
+        baton_identity_load(store, "f", &as) || baton_key_generate(store, &as, NULL, commit) ||
+        baton_key_public(store, pk, fp) || baton_key_trust(store, &as, pk, "Fuzzkommune", commit))
         abort();
     json_decref(rec);
 }
@@ -46,11 +51,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!store)
         setup();
+    unsigned char *sealed = NULL;
+    size_t len = size;
+    char sha[65];
+    if (size > 0 && data[0] == '{') {
+        if (baton_transfer_seal(store, (const char *)data, size, &sealed, &len, sha))
+            abort(); /* sealing any bytes must work */
+    }
     FILE *f = fopen(file, "wb");
-    if (!f)
+    if (!f) {
+        free(sealed);
         return 0;
-    fwrite(data, 1, size, f);
+    }
+    fwrite(sealed ? sealed : data, 1, len, f);
     fclose(f);
+    free(sealed);
     json_t *report = NULL;
     baton_transfer_verify(store, file, &report);
     json_decref(report);
