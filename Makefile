@@ -149,7 +149,7 @@ fuzz: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 # the smoke run is reproducible (a fixed seed, a fixed number of runs, about 20 s each, and new
 # inputs in a scratch directory, never in the seed corpus): what passes here passes in CI
 FUZZ_RUNS_record = 600000
-FUZZ_RUNS_transfer = 8000
+FUZZ_RUNS_transfer = 20000
 FUZZ_RUNS_query = 150000
 FUZZ_RUNS_args = 20000
 fuzz-smoke: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
