@@ -71,6 +71,10 @@ int baton_search(baton_index *idx, const char *query, const baton_search_options
     *count = 0;
     if (!query || !*query)
         return baton_error_set(BATON_EUSAGE, "search: the query is empty");
+    /* FTS5 reads a leading '*' as one of its own diagnostic queries ("*reads"), not as a search */
+    if (query[strspn(query, " \t\n")] == '*')
+        return baton_error_set(BATON_EUSAGE, "search: malformed query: it cannot begin with '*' (a prefix search puts "
+                                             "it after the word: skol*)");
     if (sqlite3_prepare_v2(idx->db, search_sql, -1, &st, NULL) != SQLITE_OK)
         return baton_error_set(BATON_ERROR, "search: %s", sqlite3_errmsg(idx->db));
     int limit = opts->limit > 0 ? opts->limit : 20;
@@ -120,7 +124,7 @@ int baton_search(baton_index *idx, const char *query, const baton_search_options
         const char *msg = sqlite3_errmsg(idx->db);
         /* the query language is FTS5's: its syntax errors are the user's, not ours */
         int user = strncmp(msg, "fts5:", 5) == 0 || strstr(msg, "no such column") || strstr(msg, "unterminated") ||
-                   strstr(msg, "syntax error");
+                   strstr(msg, "syntax error") || strstr(msg, "special query");
         int rc = baton_error_set(user ? BATON_EUSAGE : BATON_ERROR, "search: %s: %s",
                                  user ? "malformed query" : "index error", msg);
         sqlite3_finalize(st);

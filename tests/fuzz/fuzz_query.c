@@ -67,8 +67,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         baton_search_hit *hits;
         size_t n;
         o.history = size % 2;
-        if (baton_search(idx, q, &o, &hits, &n) == 0)
+        int rc = baton_search(idx, q, &o, &hits, &n);
+        if (rc == 0)
             baton_search_hits_free(hits, n);
+        else if (rc != BATON_EUSAGE) {
+            /* a query is the user's text: refusing it is a usage error, never an index error */
+            fprintf(stderr, "query refused as %d: %s\n", rc, baton_error_last());
+            abort();
+        }
     }
     free(q);
     return 0;
