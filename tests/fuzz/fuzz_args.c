@@ -1,7 +1,8 @@
 /* libFuzzer target: command-line argument parsing of the baton command, the whole dispatch table
  * down to each command's options and values (the richest: journal add, handover context, search),
  * against a small store made once. The input is split into arguments at NUL bytes. Output goes to
- * /dev/null; stdin is /dev/null; $EDITOR is `true`, so nothing waits. */
+ * /dev/null; stdin is /dev/null; $EDITOR is `true`, so nothing waits. Every exit code must be
+ * one the README documents (0-4). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(buf);
         return 0;
     }
-    baton_cli_main(argc, argv);
+    int rc = baton_cli_main(argc, argv);
     free(buf);
+    /* the exit codes the README documents, and no other */
+    if (rc < 0 || rc > 4)
+        abort();
     return 0;
 }
