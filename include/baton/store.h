@@ -106,8 +106,9 @@ int baton_store_bulk_flush(baton_store *store);
 int baton_store_bulk_end(baton_store *store);
 
 /* Packing. Every save adds a handful of loose object files; gc packs them. Incremental (full = 0)
- * packs the loose objects; full packs everything reachable into one pack and drops the old packs
- * it covers. Normal writes run an incremental gc past BATON_GC_LOOSE_THRESHOLD loose objects, and
+ * packs the loose objects; full packs every object the store holds (the history first; objects
+ * no commit reaches are kept, never pruned) into one pack and drops the old packs it covers. Both
+ * remove temporary files of killed writers once they are an hour old. Normal writes run an incremental gc past BATON_GC_LOOSE_THRESHOLD loose objects, and
  * a full one past BATON_GC_PACK_THRESHOLD packs (BATON_NO_AUTO_GC=1 turns that off). */
 #define BATON_GC_LOOSE_THRESHOLD 1024
 #define BATON_GC_PACK_THRESHOLD 24

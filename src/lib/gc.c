@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Loose objects, estimated the way git does, from a sample of the fan-out directories (8 of 256:
@@ -154,6 +155,37 @@ static void drop_old_packs(baton_store *store, const char *keep, git_odb *fresh,
     }
 }
 
+static int insert_one(const git_oid *id, void *pb)
+{
+    return git_packbuilder_insert(pb, id, NULL) < 0 ? -1 : 0;
+}
+
+/* Temporary files a killed writer or gc left behind (libgit2 names them tmp_object_git2_* and
+ * pack_git2_*). One younger than an hour may belong to a writer at work right now: blobs are
+ * written before the store lock is taken. */
+static void drop_stale_temporaries(baton_store *store)
+{
+    static const char *const dirs[] = {"objects", "objects/pack"};
+    time_t now = time(NULL);
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s/%s", store->repo_path, dirs[i]);
+        DIR *d = opendir(dir);
+        if (!d)
+            continue;
+        for (struct dirent *e; (e = readdir(d));) {
+            struct stat st;
+            char path[8400];
+            if (strncmp(e->d_name, "tmp_object_git2_", 16) != 0 && strncmp(e->d_name, "pack_git2_", 10) != 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime > 3600)
+                unlink(path);
+        }
+        closedir(d);
+    }
+}
+
 int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats)
 {
     git_packbuilder *pb = NULL;
@@ -165,6 +197,7 @@ int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats)
         return baton_error_set(BATON_EINVALID, "gc: a bulk write is under way");
     if ((rc = baton_store_lock(store, &lockfd)))
         return rc;
+    drop_stale_temporaries(store);
     list_loose(store, &loose);
     st.loose_before = loose.n;
     st.packs_before = count_packs(store);
@@ -176,11 +209,19 @@ int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats)
     if (full) {
         git_revwalk *walk = NULL;
         git_oid head;
+        git_odb *odb = NULL;
+        /* the history first, for the pack's order; then every other object the store holds. Objects
+         * no commit reaches (a save refused as a conflict, a writer killed mid-save, blobs a writer
+         * made before taking the lock) are kept, not pruned: otherwise no old pack holding one
+         * would ever be covered, and every save past the pack threshold would repack in vain. */
         if (baton_store_head_oid(store, &head) == 0 &&
             (git_revwalk_new(&walk, store->repo) < 0 || git_revwalk_push(walk, &head) < 0 ||
              git_packbuilder_insert_walk(pb, walk) < 0))
             rc = baton_git_error("gc: walk the history");
         git_revwalk_free(walk);
+        if (rc == 0 && (git_repository_odb(&odb, store->repo) < 0 || git_odb_foreach(odb, insert_one, pb) < 0))
+            rc = baton_git_error("gc: pack every object");
+        git_odb_free(odb);
     } else {
         for (size_t i = 0; i < loose.n && rc == 0; i++)
             if (git_packbuilder_insert(pb, &loose.ids[i], NULL) < 0)

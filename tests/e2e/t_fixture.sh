@@ -55,4 +55,32 @@ assert "every version is still there after gc" test $? -eq 0
 run fsck
 expect_rc 0 "baton fsck after gc"
 
+# Objects no commit reaches (a save refused as a conflict, a writer killed mid-save) end up in
+# packs by quick gcs. A full gc must still take those packs in, or past 24 packs every save would
+# repack in vain and never get below the threshold again (the crash test's store did exactly that).
+packs() { ls "$S/repo.git/objects/pack/" | grep -c '\.pack$'; }
+orphans=""
+for i in $(seq 1 25); do
+    orphans="$orphans $(printf 'en blob uden commit %s' "$i" | git --git-dir "$S/repo.git" hash-object -w --stdin)"
+    "$BATON" gc --quick >/dev/null 2>&1
+done
+assert "25 quick gcs of orphan objects left 26 packs ($(packs))" test "$(packs)" -eq 26
+run case set "$ID" plan.works_well "efter oprydning"
+expect_rc 0 "a save past the pack threshold"
+assert "its automatic full gc took every old pack in: one pack left ($(packs))" test "$(packs)" -eq 1
+kept=0
+for o in $orphans; do git --git-dir "$S/repo.git" cat-file -e "$o" && kept=$((kept + 1)); done
+assert "and nothing was pruned: all 25 orphan objects are still there ($kept)" test "$kept" -eq 25
+# temporary files of a killed writer go once they are an hour old, not before
+P=$S/repo.git/objects
+touch -d '2 hours ago' "$P/tmp_object_git2_gammel" "$P/pack/pack_git2_gammel"
+touch "$P/tmp_object_git2_ny"
+run gc
+expect_rc 0 "baton gc with temporary files about"
+assert "temporary files older than an hour are removed" test ! -e "$P/tmp_object_git2_gammel" -a ! -e "$P/pack/pack_git2_gammel"
+assert "a fresh one (a writer at work) is kept" test -e "$P/tmp_object_git2_ny"
+rm -f "$P/tmp_object_git2_ny"
+run fsck
+expect_rc 0 "baton fsck after all that"
+
 finish
