@@ -16,22 +16,35 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Calls fn for every entry of a directory under the repository (objects/07, objects/pack). */
+static void each_entry(baton_store *store, const char *sub, void (*fn)(const char *dir, const char *name, void *ctx),
+                       void *ctx)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/%s", store->repo_path, sub);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));)
+        fn(dir, e->d_name, ctx);
+    closedir(d);
+}
+
+static void count_loose(const char *dir, const char *name, void *n)
+{
+    (void)dir;
+    *(size_t *)n += strlen(name) == 38;
+}
+
 /* Loose objects, estimated the way git does, from a sample of the fan-out directories (8 of 256:
  * one is too noisy for a threshold of a thousand). */
 size_t baton_store_loose_estimate(baton_store *store)
 {
-    static const char *const sample[] = {"07", "2c", "4f", "71", "96", "b8", "d3", "f5"};
+    static const char *const sample[] = {"objects/07", "objects/2c", "objects/4f", "objects/71",
+                                         "objects/96", "objects/b8", "objects/d3", "objects/f5"};
     size_t n = 0;
-    for (size_t i = 0; i < sizeof sample / sizeof *sample; i++) {
-        char dir[4200];
-        snprintf(dir, sizeof dir, "%s/objects/%s", store->repo_path, sample[i]);
-        DIR *d = opendir(dir);
-        if (!d)
-            continue;
-        for (struct dirent *e; (e = readdir(d));)
-            n += strlen(e->d_name) == 38;
-        closedir(d);
-    }
+    for (size_t i = 0; i < sizeof sample / sizeof *sample; i++)
+        each_entry(store, sample[i], count_loose, &n);
     return n * 32;
 }
 
@@ -160,30 +173,25 @@ static int insert_one(const git_oid *id, void *pb)
     return git_packbuilder_insert(pb, id, NULL) < 0 ? -1 : 0;
 }
 
+static void drop_if_stale(const char *dir, const char *name, void *now)
+{
+    struct stat st;
+    char path[4600];
+    if (strncmp(name, "tmp_object_git2_", 16) != 0 && strncmp(name, "pack_git2_", 10) != 0)
+        return;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && *(time_t *)now - st.st_mtime > 3600)
+        unlink(path);
+}
+
 /* Temporary files a killed writer or gc left behind (libgit2 names them tmp_object_git2_* and
  * pack_git2_*). One younger than an hour may belong to a writer at work right now: blobs are
  * written before the store lock is taken. */
 static void drop_stale_temporaries(baton_store *store)
 {
-    static const char *const dirs[] = {"objects", "objects/pack"};
     time_t now = time(NULL);
-    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
-        char dir[4200];
-        snprintf(dir, sizeof dir, "%s/%s", store->repo_path, dirs[i]);
-        DIR *d = opendir(dir);
-        if (!d)
-            continue;
-        for (struct dirent *e; (e = readdir(d));) {
-            struct stat st;
-            char path[8400];
-            if (strncmp(e->d_name, "tmp_object_git2_", 16) != 0 && strncmp(e->d_name, "pack_git2_", 10) != 0)
-                continue;
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && now - st.st_mtime > 3600)
-                unlink(path);
-        }
-        closedir(d);
-    }
+    each_entry(store, "objects", drop_if_stale, &now);
+    each_entry(store, "objects/pack", drop_if_stale, &now);
 }
 
 int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats)
