@@ -143,24 +143,28 @@ build/fuzz/fuzz_args: tests/fuzz/fuzz_args.c $(CLI_SRC) src/cli/cli.h $(FUZZ_LIB
 fuzz: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 	@for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus-$$t; \
 		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
-		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=build/fuzz/$$t- \
-			build/fuzz/corpus-$$t tests/fuzz/$$t || exit 1; done
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(CURDIR)/build/fuzz/$$t- \
+			$(CURDIR)/build/fuzz/corpus-$$t $(CURDIR)/tests/fuzz/$$t || exit 1; done
 
 # the smoke run is reproducible (a fixed seed, a fixed number of runs, about 20 s each, and new
-# inputs in a scratch directory, never in the seed corpus): what passes here passes in CI
+# inputs in a scratch directory, never in the seed corpus): what passes here passes in CI. Paths
+# are absolute: fuzz_args works from a scratch directory of its own.
 FUZZ_RUNS_record = 600000
 FUZZ_RUNS_transfer = 20000
 FUZZ_RUNS_query = 150000
 FUZZ_RUNS_args = 20000
 fuzz-smoke: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
+	@ls -A >build/fuzz/root-before
 	@for t in $(FUZZ_TARGETS); do \
 		case $$t in record) n=$(FUZZ_RUNS_record);; transfer) n=$(FUZZ_RUNS_transfer);; \
 			args) n=$(FUZZ_RUNS_args);; *) n=$(FUZZ_RUNS_query);; esac; \
 		rm -rf build/fuzz/smoke-$$t; mkdir -p build/fuzz/smoke-$$t; \
-		build/fuzz/fuzz_$$t -seed=1 -runs=$$n -artifact_prefix=build/fuzz/$$t- build/fuzz/smoke-$$t tests/fuzz/$$t \
+		build/fuzz/fuzz_$$t -seed=1 -runs=$$n -artifact_prefix=$(CURDIR)/build/fuzz/$$t- \
+			$(CURDIR)/build/fuzz/smoke-$$t $(CURDIR)/tests/fuzz/$$t \
 			>build/fuzz/$$t.log 2>&1; rc=$$?; \
 		echo "  fuzz $$t: $$(grep -E '^Done' build/fuzz/$$t.log)"; \
 		if [ $$rc -ne 0 ]; then tail -40 build/fuzz/$$t.log; exit 1; fi; done
+	@ls -A | diff build/fuzz/root-before - >/dev/null || { echo "fuzz-smoke: a fuzz target wrote into $(CURDIR)" >&2; exit 1; }
 
 # Fixtures are cached in bench/ (ignored by git); results go to bench/results.json.
 bench: all

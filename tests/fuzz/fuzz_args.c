@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int baton_cli_main(int argc, char **argv);
 
@@ -28,6 +29,10 @@ static void setup(void)
         abort();
     snprintf(dir_path, sizeof dir_path, "%s", dir);
     atexit(cleanup);
+    /* made-up arguments name made-up paths (--store, -o, key files): relative ones must land in
+     * the scratch directory, never in the directory the fuzzer was started from */
+    if (chdir(dir) != 0)
+        abort();
     snprintf(store, sizeof store, "%s/s", dir);
     setenv("BATON_STORE", store, 1);
     setenv("EDITOR", "true", 1);
