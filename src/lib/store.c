@@ -374,11 +374,12 @@ int baton_store_read(baton_store *store, const char *rev, const char *path, char
     return 0;
 }
 
-int baton_store_list(baton_store *store, const char *rev, const char *path,
-                     int (*cb)(const char *name, int is_dir, void *ctx), void *ctx)
+/* The tree at path in rev (the root for "" or NULL); *out is NULL when there is no such directory. */
+static int dir_tree(baton_store *store, const char *rev, const char *path, git_tree **out)
 {
     git_commit *c;
-    git_tree *root, *tree = NULL;
+    git_tree *root;
+    *out = NULL;
     int rc = baton_store_lookup_commit(store, rev, &c);
     if (rc)
         return rc;
@@ -387,22 +388,26 @@ int baton_store_list(baton_store *store, const char *rev, const char *path,
         return baton_git_error("cannot read tree");
     }
     git_commit_free(c);
-    if (path && *path) {
-        git_tree_entry *e;
-        if (git_tree_entry_bypath(&e, root, path) < 0) {
-            git_tree_free(root);
-            return 0;
-        }
-        int ok = git_tree_entry_type(e) == GIT_OBJECT_TREE && git_tree_lookup(&tree, store->repo, git_tree_entry_id(e)) == 0;
-        git_tree_entry_free(e);
-        git_tree_free(root);
-        if (!ok)
-            return 0;
-    } else {
-        tree = root;
+    if (!path || !*path) {
+        *out = root;
+        return 0;
     }
-    size_t n = git_tree_entrycount(tree);
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    git_tree_entry *e;
+    if (git_tree_entry_bypath(&e, root, path) == 0) {
+        if (git_tree_entry_type(e) == GIT_OBJECT_TREE && git_tree_lookup(out, store->repo, git_tree_entry_id(e)) < 0)
+            *out = NULL;
+        git_tree_entry_free(e);
+    }
+    git_tree_free(root);
+    return 0;
+}
+
+int baton_store_list(baton_store *store, const char *rev, const char *path,
+                     int (*cb)(const char *name, int is_dir, void *ctx), void *ctx)
+{
+    git_tree *tree;
+    int rc = dir_tree(store, rev, path, &tree);
+    for (size_t i = 0; tree && i < git_tree_entrycount(tree) && rc == 0; i++) {
         const git_tree_entry *e = git_tree_entry_byindex(tree, i);
         rc = cb(git_tree_entry_name(e), git_tree_entry_type(e) == GIT_OBJECT_TREE, ctx);
     }
@@ -435,45 +440,44 @@ void baton_commit_info_clear(baton_commit_info *info)
     info->message = NULL;
 }
 
-typedef struct {
-    baton_store *store;
-    const char *rev, *dir, *version_key;
-    json_t *list;
-} records_ctx;
-
-static int collect_record(const char *name, int is_dir, void *vctx)
-{
-    records_ctx *ctx = vctx;
-    size_t n = strlen(name);
-    if (is_dir || n < 6 || strcmp(name + n - 5, ".json") != 0)
-        return 0;
-    char path[512], *buf;
-    size_t len;
-    baton_oid_hex blob;
-    snprintf(path, sizeof path, "%s/%s", ctx->dir, name);
-    int rc = baton_store_read(ctx->store, ctx->rev, path, &buf, &len, blob);
-    if (rc)
-        return rc;
-    json_t *doc;
-    rc = baton_record_parse(buf, len, path, &doc);
-    free(buf);
-    if (rc)
-        return rc;
-    if (ctx->version_key)
-        json_object_set_new(doc, ctx->version_key, json_string(blob));
-    json_array_append_new(ctx->list, doc);
-    return 0;
-}
-
 int baton_store_read_records(baton_store *store, const char *rev, const char *dir, const char *version_key,
                              json_t **out)
 {
-    records_ctx ctx = {store, rev, dir, version_key, json_array()};
-    int rc = baton_store_list(store, rev, dir, collect_record, &ctx);
+    git_tree *tree;
+    *out = NULL;
+    int rc = dir_tree(store, rev, dir, &tree);
+    json_t *list = json_array();
+    /* the blobs are read by the ids the directory lists: no path is looked up again per record */
+    for (size_t i = 0; tree && i < git_tree_entrycount(tree) && rc == 0; i++) {
+        const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+        const char *name = git_tree_entry_name(e);
+        size_t n = strlen(name);
+        if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || n < 6 || strcmp(name + n - 5, ".json") != 0)
+            continue;
+        char path[512];
+        git_blob *blob;
+        json_t *doc;
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        if (git_blob_lookup(&blob, store->repo, git_tree_entry_id(e)) < 0) {
+            rc = baton_git_error(path);
+            break;
+        }
+        rc = baton_record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), path, &doc);
+        git_blob_free(blob);
+        if (rc)
+            break;
+        if (version_key) {
+            char blob_hex[41];
+            git_oid_tostr(blob_hex, sizeof blob_hex, git_tree_entry_id(e));
+            json_object_set_new(doc, version_key, json_string(blob_hex));
+        }
+        json_array_append_new(list, doc);
+    }
+    git_tree_free(tree);
     if (rc) {
-        json_decref(ctx.list);
+        json_decref(list);
         return rc;
     }
-    *out = ctx.list;
+    *out = list;
     return 0;
 }
