@@ -28,5 +28,7 @@ int baton_case_walk_log(baton_store *store, const char *rev, const char *id, bat
 
 /* Splits a Baton commit message into subject, reason and the Baton-Staff trailer. */
 void baton_message_parse(const char *message, char **subject, char **reason, char staff[40]);
+/* The value of one trailer ("Baton-Case") of a Baton commit message into out; 0 when absent. */
+int baton_message_trailer(const char *message, const char *key, char *out, size_t n);
 
 #endif

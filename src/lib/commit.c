@@ -130,22 +130,16 @@ static int check_expectations(baton_store *store, git_commit *head, git_tree *tr
  * case come from the commit's trailers. The commit stands whatever the log says. */
 static void audit_change(baton_store *store, const baton_commit_step *last, const char *action)
 {
-    char *subject = NULL, *reason = NULL, staff[40], case_id[40] = "";
-    if (!last || !last->opts.message)
+    char staff[40], case_id[40];
+    if (!last || !last->opts.message || !baton_message_trailer(last->opts.message, "Baton-Staff", staff, sizeof staff) ||
+        !staff[0])
         return;
-    baton_message_parse(last->opts.message, &subject, &reason, staff);
-    const char *c = strstr(last->opts.message, "Baton-Case: ");
-    if (c)
-        snprintf(case_id, sizeof case_id, "%.*s", (int)strcspn(c + 12, "\n"), c + 12);
-    if (staff[0]) {
-        int code = baton_error_last_code();
-        baton_audit_entry e = {staff, action, case_id[0] ? case_id : NULL, NULL, NULL};
-        baton_audit_append(store, &e);
-        if (!code)
-            baton_error_clear();
-    }
-    free(subject);
-    free(reason);
+    baton_message_trailer(last->opts.message, "Baton-Case", case_id, sizeof case_id);
+    int code = baton_error_last_code();
+    baton_audit_entry e = {staff, action, case_id[0] ? case_id : NULL, NULL, NULL};
+    baton_audit_append(store, &e);
+    if (!code)
+        baton_error_clear();
 }
 
 /* One step of a chain, prepared before the lock is taken: blobs written, author made. */

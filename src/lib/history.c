@@ -16,29 +16,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-void baton_message_parse(const char *message, char **subject, char **reason, char staff[40])
+/* The body after the subject line, and where its trailers begin (the last paragraph, lines of
+ * "Baton-Key: value"), or NULL. */
+static const char *message_body(const char *message, const char **trailers)
 {
-    size_t n = strcspn(message, "\n");
-    *subject = strndup(message, n);
-    *reason = NULL;
-    staff[0] = '\0';
-    const char *body = message + n;
+    const char *body = message + strcspn(message, "\n");
     while (*body == '\n')
         body++;
-    /* trailers are the last paragraph, lines of "Baton-Key: value" */
-    const char *trailers = strstr(body, "Baton-");
-    while (trailers && trailers != body && trailers[-1] != '\n')
-        trailers = strstr(trailers + 1, "Baton-");
+    const char *t = strstr(body, "Baton-");
+    while (t && t != body && t[-1] != '\n')
+        t = strstr(t + 1, "Baton-");
+    *trailers = t;
+    return body;
+}
+
+static int trailer_value(const char *trailers, const char *key, char *out, size_t n)
+{
+    size_t klen = strlen(key);
+    out[0] = '\0';
+    for (const char *t = trailers; t && (t = strstr(t, key)); t += klen)
+        if ((t == trailers || t[-1] == '\n') && strncmp(t + klen, ": ", 2) == 0) {
+            t += klen + 2;
+            snprintf(out, n, "%.*s", (int)strcspn(t, "\n"), t);
+            return 1;
+        }
+    return 0;
+}
+
+int baton_message_trailer(const char *message, const char *key, char *out, size_t n)
+{
+    const char *trailers;
+    message_body(message, &trailers);
+    return trailer_value(trailers, key, out, n);
+}
+
+void baton_message_parse(const char *message, char **subject, char **reason, char staff[40])
+{
+    const char *trailers;
+    const char *body = message_body(message, &trailers);
+    *subject = strndup(message, strcspn(message, "\n"));
+    *reason = NULL;
     const char *end = trailers ? trailers : body + strlen(body);
     while (end > body && end[-1] == '\n')
         end--;
     if (end > body)
         *reason = strndup(body, (size_t)(end - body));
-    const char *st = trailers ? strstr(trailers, "Baton-Staff: ") : NULL;
-    if (st) {
-        st += strlen("Baton-Staff: ");
-        snprintf(staff, 40, "%.*s", (int)strcspn(st, "\n"), st);
-    }
+    trailer_value(trailers, "Baton-Staff", staff, 40);
 }
 
 static int entry_at(git_commit *c, const char *path, git_oid *out)
