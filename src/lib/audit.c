@@ -70,24 +70,47 @@ static void entry_hash(sqlite3_int64 seq, const char *time, const char *staff, c
     free(buf);
 }
 
+/* The last checkpoint: the hash the entry after it chains to, and the last seq it removed.
+ * Without one: the genesis, and 0. */
+static void last_checkpoint(sqlite3 *db, char hash[65], sqlite3_int64 *upto)
+{
+    sqlite3_stmt *st;
+    snprintf(hash, 65, "%s", GENESIS);
+    *upto = 0;
+    if (sqlite3_prepare_v2(db, "SELECT hash, upto FROM checkpoints ORDER BY id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+        *upto = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+}
+
 /* The hash the next entry chains to: the last entry's, or the last checkpoint's, or the genesis. */
 static void chain_head(sqlite3 *db, char out[65], sqlite3_int64 *last_seq)
 {
     sqlite3_stmt *st;
-    snprintf(out, 65, "%s", GENESIS);
-    *last_seq = 0;
-    if (sqlite3_prepare_v2(db, "SELECT hash, upto FROM checkpoints ORDER BY id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(out, 65, "%s", (const char *)sqlite3_column_text(st, 0));
-        *last_seq = sqlite3_column_int64(st, 1);
-    }
-    sqlite3_finalize(st);
+    last_checkpoint(db, out, last_seq);
     if (sqlite3_prepare_v2(db, "SELECT hash, seq FROM entries ORDER BY seq DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         snprintf(out, 65, "%s", (const char *)sqlite3_column_text(st, 0));
         *last_seq = sqlite3_column_int64(st, 1);
     }
     sqlite3_finalize(st);
+}
+
+/* Writes run in an IMMEDIATE transaction: begin, and end it (commit, or roll back on rc). */
+static int begin(sqlite3 *db)
+{
+    return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : db_fail(db, "begin");
+}
+
+static int end(sqlite3 *db, int rc)
+{
+    if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = db_fail(db, "commit");
+    if (rc)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }
 
 int baton_audit_append(baton_store *store, const baton_audit_entry *e)
@@ -99,8 +122,7 @@ int baton_audit_append(baton_store *store, const baton_audit_entry *e)
     char now[21], prev[65], hash[65];
     sqlite3_int64 last;
     baton_datetime_format(now, baton_now());
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = db_fail(db, "begin");
+    if ((rc = begin(db))) {
         sqlite3_close(db);
         return rc;
     }
@@ -123,10 +145,7 @@ int baton_audit_append(baton_store *store, const baton_audit_entry *e)
             rc = db_fail(db, "append");
         sqlite3_finalize(st);
     }
-    if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        rc = db_fail(db, "commit");
-    if (rc)
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    rc = end(db, rc);
     sqlite3_close(db);
     return rc;
 }
@@ -200,14 +219,10 @@ int baton_audit_verify(baton_store *store, json_t **report)
         *report = NULL;
     if (rc)
         return rc;
-    char prev[65] = GENESIS;
-    sqlite3_int64 expect = 1, checked = 0;
-    if (sqlite3_prepare_v2(db, "SELECT hash, upto FROM checkpoints ORDER BY id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(st, 0));
-        expect = sqlite3_column_int64(st, 1) + 1;
-    }
-    sqlite3_finalize(st);
+    char prev[65];
+    sqlite3_int64 expect, checked = 0;
+    last_checkpoint(db, prev, &expect);
+    expect++;
     if (sqlite3_prepare_v2(db, "SELECT seq, time, staff, action, case_id, query, purpose, prev, hash FROM entries"
                                " ORDER BY seq",
                            -1, &st, NULL) != SQLITE_OK) {
@@ -259,8 +274,7 @@ int baton_audit_purge(baton_store *store, const char *by, json_t **report)
         return baton_error_prefix(rc, "refusing to purge a log that does not verify: ");
     if ((rc = open_log(store, &db)))
         return rc;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = db_fail(db, "begin");
+    if ((rc = begin(db))) {
         sqlite3_close(db);
         return rc;
     }
@@ -293,7 +307,9 @@ int baton_audit_purge(baton_store *store, const char *by, json_t **report)
                 rc = db_fail(db, "checkpoint");
             sqlite3_finalize(st);
         }
-        if (rc == 0 && sqlite3_prepare_v2(db, "DELETE FROM entries WHERE seq <= ?", -1, &st, NULL) == SQLITE_OK) {
+        if (rc == 0 && sqlite3_prepare_v2(db, "DELETE FROM entries WHERE seq <= ?", -1, &st, NULL) != SQLITE_OK)
+            rc = db_fail(db, "purge");
+        else if (rc == 0) {
             sqlite3_bind_int64(st, 1, upto);
             if (sqlite3_step(st) != SQLITE_DONE)
                 rc = db_fail(db, "purge");
@@ -301,10 +317,7 @@ int baton_audit_purge(baton_store *store, const char *by, json_t **report)
             sqlite3_finalize(st);
         }
     }
-    if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        rc = db_fail(db, "commit");
-    if (rc)
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    rc = end(db, rc);
     sqlite3_close(db);
     if (rc == 0) {
         char q[64];
