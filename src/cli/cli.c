@@ -103,18 +103,18 @@ int cli_identity(baton_store *store, const cli_common *c, baton_identity *out)
     return baton_identity_load(store, as, out);
 }
 
-int cli_read_access(const cli_common *c, baton_store *store, const char *action, const char *case_id,
-                    const char *query)
+int cli_read_access(const cli_common *c, baton_store *store, baton_identity *who, const char *action,
+                    const char *case_id, const char *query)
 {
-    baton_identity as;
-    int rc = cli_identity(store, c, &as);
+    baton_identity mine, *as = who ? who : &mine;
+    int rc = cli_identity(store, c, as);
     if (rc)
         return baton_error_set(rc, "reading a child's data needs a known, active staff identity: %s",
                                baton_error_last());
     const char *purpose = c->purpose ? c->purpose : getenv("BATON_PURPOSE");
     if (purpose && (!baton_utf8_valid(purpose, strlen(purpose)) || strlen(purpose) > 500))
         return baton_error_set(BATON_EINVALID, "--purpose: not valid UTF-8 or longer than 500 bytes");
-    baton_audit_entry e = {as.id, action, case_id, query, purpose && *purpose ? purpose : NULL};
+    baton_audit_entry e = {as->id, action, case_id, query, purpose && *purpose ? purpose : NULL};
     return baton_audit_append(store, &e);
 }
 

@@ -59,9 +59,10 @@ int cli_identity(baton_store *store, const cli_common *c, baton_identity *out);
 
 /* Before a command shows a child's data: a known, active identity is required, and the read goes
  * into the access log (action read|search|export|..., the case or the search terms, the purpose).
- * Nothing is shown if either fails. */
-int cli_read_access(const cli_common *c, baton_store *store, const char *action, const char *case_id,
-                    const char *query);
+ * Nothing is shown if either fails. who (optional) receives the identity, for a command that
+ * also writes. */
+int cli_read_access(const cli_common *c, baton_store *store, baton_identity *who, const char *action,
+                    const char *case_id, const char *query);
 
 /* Resolves `--base REV` to the version (blob id) of the case at that revision. */
 int cli_base_version(baton_store *store, const char *case_id, const char *rev, baton_oid_hex version);

@@ -61,7 +61,7 @@ static int list(int argc, char **argv)
     json_t *out = NULL;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    if ((rc = cli_read_access(&c, store, "audit", case_id, NULL)) == 0)
+    if ((rc = cli_read_access(&c, store, NULL, "audit", case_id, NULL)) == 0)
         rc = baton_audit_list(store, case_id, staff, since, &out);
     baton_store_free(store);
     if (rc)
@@ -132,7 +132,7 @@ static int export_(int argc, char **argv)
         return cli_fail(rc);
     if ((rc = baton_case_load(store, NULL, case_id, &doc, NULL)) == 0)
         json_decref(doc);
-    if (rc == 0 && (rc = cli_read_access(&c, store, "export", case_id, "audit export")) == 0)
+    if (rc == 0 && (rc = cli_read_access(&c, store, NULL, "export", case_id, "audit export")) == 0)
         rc = baton_audit_export(store, case_id, with, &out);
     baton_store_free(store);
     if (rc)

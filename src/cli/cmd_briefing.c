@@ -104,7 +104,7 @@ int cmd_briefing(int argc, char **argv)
     size_t len = 0;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, "read", NULL, context);
+    rc = cli_read_access(&c, store, NULL, "read", NULL, context);
     if (rc == 0 && (rc = baton_briefing_model(store, &cls, for_staff, &model)) == 0)
         rc = baton_briefing_render(model, format, baton_store_language(store), &data, &len);
     baton_store_free(store);

@@ -115,7 +115,7 @@ int cmd_case_list(int argc, char **argv)
     int rc = cli_open_store(&c, &store);
     if (rc)
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, "read", NULL, "case list");
+    rc = cli_read_access(&c, store, NULL, "read", NULL, "case list");
     if (contact && rc == 0) {
         json_t *s;
         if ((rc = baton_staff_get(store, NULL, contact, &s)) == 0)
@@ -188,7 +188,7 @@ int cmd_case_show(int argc, char **argv)
     int rc = cli_open_store(&c, &store);
     if (rc)
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, "read", argv[optind], NULL);
+    rc = cli_read_access(&c, store, NULL, "read", argv[optind], NULL);
     if (rc == 0 && at && (rc = baton_store_resolve(store, at, rev)))
         baton_error_prefix(rc, "--at: ");
     if (rc == 0)

@@ -31,11 +31,9 @@ int cmd_case_log(int argc, char **argv)
     int rc = cli_open_store(&c, &store);
     if (rc)
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, "read", argv[optind], NULL);
+    rc = cli_read_access(&c, store, NULL, "read", argv[optind], NULL);
     if (rc == 0)
         rc = baton_case_log(store, NULL, argv[optind], &v, &n);
-    else
-        v = NULL, n = 0;
     baton_store_free(store);
     if (rc)
         return cli_fail(rc);
@@ -139,7 +137,7 @@ int cmd_case_diff(int argc, char **argv)
     int rc = cli_open_store(&c, &store);
     if (rc)
         return cli_fail(rc);
-    if ((rc = cli_read_access(&c, store, "read", argv[optind], NULL)))
+    if ((rc = cli_read_access(&c, store, NULL, "read", argv[optind], NULL)))
         goto out;
     if (nargs == 1) {
         baton_case_version *v;

@@ -16,7 +16,7 @@ int cmd_contact(int argc, char **argv)
     json_t *periods;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, "read", argv[optind], "contact");
+    rc = cli_read_access(&c, store, NULL, "read", argv[optind], "contact");
     if (rc == 0)
         rc = baton_contact_history(store, argv[optind], &periods);
     baton_store_free(store);

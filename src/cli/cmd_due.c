@@ -93,7 +93,7 @@ int cmd_due(int argc, char **argv)
     json_t *items;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, "read", NULL, "due");
+    rc = cli_read_access(&c, store, NULL, "read", NULL, "due");
     if (rc == 0)
         rc = baton_due_list(store, &o, &items);
     baton_store_free(store);

@@ -403,7 +403,7 @@ static int list(int argc, char **argv)
         json_decref(out);
         return cli_fail(rc);
     }
-    rc = cli_read_access(&c, store, "read", case_id, "handover list");
+    rc = cli_read_access(&c, store, NULL, "read", case_id, "handover list");
     if (rc == 0 && to) {
         json_t *rec;
         if ((rc = baton_staff_get(store, NULL, to, &rec)) == 0)
@@ -474,7 +474,7 @@ static int show(int argc, char **argv)
     json_t *h;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, "read", argv[optind], "handover");
+    rc = cli_read_access(&c, store, NULL, "read", argv[optind], "handover");
     if (rc == 0)
         rc = baton_handover_get(store, NULL, argv[optind], number, &h);
     baton_store_free(store);

@@ -245,7 +245,7 @@ static int list(int argc, char **argv)
     json_t *all = NULL, *case_doc = NULL;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, "read", argv[optind], "journal");
+    rc = cli_read_access(&c, store, NULL, "read", argv[optind], "journal");
     if (rc == 0)
         rc = baton_case_load(store, NULL, argv[optind], &case_doc, NULL);
     if (rc == 0)

@@ -57,7 +57,7 @@ int cmd_packet(int argc, char **argv)
     size_t len = 0;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, "read", argv[optind], "packet");
+    rc = cli_read_access(&c, store, NULL, "read", argv[optind], "packet");
     if (rc == 0)
         rc = baton_packet(store, argv[optind], number, format, &data, &len);
     baton_store_free(store);

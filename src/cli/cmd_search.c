@@ -115,7 +115,7 @@ int cmd_search(int argc, char **argv)
     size_t n = 0;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, "search", so.case_id, query);
+    rc = cli_read_access(&c, store, NULL, "search", so.case_id, query);
     if (rc == 0 && so.contact) {
         json_t *s;
         if ((rc = baton_staff_get(store, NULL, so.contact, &s)) == 0)

@@ -72,7 +72,7 @@ static int show(int argc, char **argv)
     int rc = cli_open_store(&c, &store);
     if (rc)
         return cli_fail(rc);
-    if ((rc = cli_read_access(&c, store, "read", argv[optind], "team")) ||
+    if ((rc = cli_read_access(&c, store, NULL, "read", argv[optind], "team")) ||
         (rc = baton_case_load(store, NULL, argv[optind], &doc, NULL))) {
         baton_store_free(store);
         return cli_fail(rc);

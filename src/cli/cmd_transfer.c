@@ -50,8 +50,7 @@ static int export_(int argc, char **argv)
     json_t *summary = NULL;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);
-    if ((rc = cli_read_access(&c, store, "export", argv[optind], output)) == 0 &&
-        (rc = cli_identity(store, &c, &as)) == 0)
+    if ((rc = cli_read_access(&c, store, &as, "export", argv[optind], output)) == 0)
         rc = baton_transfer_export(store, &as, argv[optind], (int)n, output, &summary, commit);
     baton_store_free(store);
     if (rc)
