@@ -124,7 +124,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 # the library's sources are prerequisites too: a fixed bug must reach the fuzzer binaries
-FUZZ_LIB_DEPS = $(LIB_SRC) $(wildcard src/lib/*.h include/baton/*.h)
+FUZZ_LIB_DEPS = $(LIB_SRC) $(wildcard src/lib/*.h include/baton/*.h) tests/fuzz/fuzz_scratch.h
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_DEPS) | deps
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT=-O1 \
 		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" build/fuzz/libbaton.a

@@ -3,32 +3,16 @@
  * against a small store made once. The input is split into arguments at NUL bytes. Output goes to
  * /dev/null; stdin is /dev/null; $EDITOR is `true`, so nothing waits. Every exit code must be
  * one the README documents (0-4). */
+#include "fuzz_scratch.h"
+
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 int baton_cli_main(int argc, char **argv);
 
-static char dir_path[64];
-
-static void cleanup(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir_path);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir_path);
-}
-
 static void setup(void)
 {
-    char tmpl[] = "/tmp/baton-fuzz.XXXXXX", store[128];
-    char *dir = mkdtemp(tmpl);
-    if (!dir)
-        abort();
-    snprintf(dir_path, sizeof dir_path, "%s", dir);
-    atexit(cleanup);
+    char store[128];
+    const char *dir = fuzz_scratch();
     /* made-up arguments name made-up paths (--store, -o, key files): relative ones must land in
      * the scratch directory, never in the directory the fuzzer was started from */
     if (chdir(dir) != 0)
@@ -52,7 +36,7 @@ static void setup(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!dir_path[0])
+    if (!fuzz_dir[0])
         setup();
     if (size > 4096)
         return 0;

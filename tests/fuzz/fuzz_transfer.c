@@ -3,49 +3,27 @@
  * An input that starts with '{' is a payload: the harness seals it with the store's own (trusted)
  * key, so that mutations reach the structure, bounds, validation and import behind the checksum
  * and signature; any other input is taken as the file's bytes. */
-#include <baton/baton.h>
-#include <git2.h>
+#include "fuzz_scratch.h"
 
+#include <git2.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 static baton_store *store;
 static baton_identity as;
 static char file[512];
 
-static char dir_path[64];
-
-static void cleanup(void)
-{
-    char cmd[128];
-    baton_store_free(store);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir_path);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir_path);
-}
+static void cleanup(void) { baton_store_free(store); }
 
 static void setup(void)
 {
-    char tmpl[] = "/tmp/baton-fuzz.XXXXXX", path[512];
-    char *dir = mkdtemp(tmpl);
-    if (!dir)
-        abort();
-    snprintf(dir_path, sizeof dir_path, "%s", dir);
-    atexit(cleanup);
-    snprintf(path, sizeof path, "%s/s", dir);
-    snprintf(file, sizeof file, "%s/in.btx", dir);
-    baton_init_options o = {"da", "Fuzzkommune", "fuzzstore"};
     char pk[BATON_PUBLIC_KEY_B64], fp[BATON_FINGERPRINT_HEX];
-    json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", "f", "name", "F", "email", "f@fuzz.example", "role", "coordinator");
     baton_oid_hex commit;
-    if (baton_store_init(path, &o) || baton_store_open(&store, path) || baton_staff_add(store, NULL, rec, NULL, commit) ||
-        baton_identity_load(store, "f", &as) || baton_key_generate(store, &as, NULL, commit) ||
-        baton_key_public(store, pk, fp) || baton_key_trust(store, &as, pk, "Fuzzkommune", commit))
+    store = fuzz_store(&as);
+    atexit(cleanup);
+    snprintf(file, sizeof file, "%s/in.btx", fuzz_scratch());
+    if (baton_key_generate(store, &as, NULL, commit) || baton_key_public(store, pk, fp) ||
+        baton_key_trust(store, &as, pk, "Fuzzkommune", commit))
         abort();
-    json_decref(rec);
     /* a throwaway store: imports that land need not wait for the disk */
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
 }
