@@ -269,6 +269,8 @@ typedef struct {
 
 int main(int argc, char **argv)
 {
+    static const char usage[] = "usage: gen-fixture STORE [--cases N] [--seed S] [--language da|sv] [--bulk] "
+                                "[--versions MEAN] [--journal MEAN] [--longest N]\n";
     int cases = 5000, bulk = 0, journal_mean = 10, versions_mean = 20, longest = 300;
     unsigned long long seed = 42;
     const char *lang = "da";
@@ -291,14 +293,12 @@ int main(int argc, char **argv)
         case 'j': journal_mean = atoi(optarg); break;
         case 'L': longest = atoi(optarg); break;
         default:
-            fprintf(stderr, "usage: gen-fixture STORE [--cases N] [--seed S] [--language da|sv] [--bulk] "
-                            "[--versions MEAN] [--journal MEAN] [--longest N]\n");
+            fputs(usage, stderr);
             return 2;
         }
     }
     if (optind + 1 != argc || cases < 1 || versions_mean < 1 || journal_mean < 0 || longest < 1) {
-        fprintf(stderr, "usage: gen-fixture STORE [--cases N] [--seed S] [--language da|sv] [--bulk] "
-                        "[--versions MEAN] [--journal MEAN]\n");
+        fputs(usage, stderr);
         return 2;
     }
     rng_state = seed;
