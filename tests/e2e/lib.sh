@@ -13,6 +13,60 @@ unset BATON_STORE BATON_USER VISUAL EDITOR
 export NO_COLOR=1
 
 ok() { PASS=$((PASS + 1)); }
+
+# ---- background work with deadlines ----
+# Every child a test starts in the background runs in a session and process group of its own
+# (setsid), and spawn returns only once that group exists, so a kill of the group can never miss.
+# Children are waited for with a deadline, and whatever is still running when the test ends is
+# killed with its whole group: a test can neither hang nor leave a writer behind.
+GROUPS_STARTED=""
+# spawn CMD...: runs CMD (a program, or a shell function: its variables must be exported) in the
+# background in a new process group; its pid (= pgid) goes to $SPAWNED.
+spawn() {
+    if [ "$(type -t "$1")" = function ]; then
+        setsid bash -c "$(declare -f "$1"); \"\$@\"" spawn "$@" &
+    else
+        setsid "$@" &
+    fi
+    SPAWNED=$!
+    GROUPS_STARTED="$GROUPS_STARTED $SPAWNED"
+    local stat rest i=0
+    # field 5 of /proc/PID/stat is the process group: equal to PID once setsid has run
+    while read -r stat 2>/dev/null <"/proc/$SPAWNED/stat"; do
+        rest=${stat##*) }
+        set -- $rest
+        [ "$3" = "$SPAWNED" ] && break
+        i=$((i + 1))
+        [ $i -gt 20000 ] && break
+    done
+}
+# kill_group PID: SIGKILL to the whole group (the job and whatever it is running now).
+kill_group() { kill -KILL -- "-$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null || true; }
+# wait_deadline SECONDS PID...: waits for each; a job past the deadline is killed with its group
+# and the test fails. WAITED_RC holds the exit code of the last job waited for.
+wait_deadline() {
+    local secs=$1 p end
+    shift
+    end=$(($(date +%s) + secs))
+    for p in "$@"; do
+        while kill -0 "$p" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
+        if kill -0 "$p" 2>/dev/null; then
+            not_ok "background job $p still running after ${secs}s: killed"
+            kill_group "$p"
+        fi
+        wait "$p" 2>/dev/null
+        WAITED_RC=$?
+        # a finished group's id may be reused: it is no longer ours to kill
+        GROUPS_STARTED=$(echo " $GROUPS_STARTED " | sed "s/ $p / /")
+    done
+    return 0
+}
+cleanup_groups() {
+    local p
+    for p in $GROUPS_STARTED $(jobs -p 2>/dev/null); do kill_group "$p"; done
+}
+trap 'cleanup_groups; rm -rf "$T"' EXIT
+trap 'exit 143' TERM INT
 not_ok() {
     FAIL=$((FAIL + 1))
     echo "not ok - $1" >&2

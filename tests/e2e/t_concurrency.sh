@@ -11,16 +11,20 @@ export BATON_STORE=$S BATON_USER=koord
 IDS=""
 for i in 1 2 3 4 5 6 7 8; do IDS="$IDS $(new_case "$S" "Barn Nummer$i")"; done
 BEFORE=$(git --git-dir "$S/repo.git" rev-list --count main)
+five_saves() {
+    for n in 1 2 3 4 5; do
+        "$BATON" case set "$2" plan.strengths "styrke $1 runde $n" >/dev/null 2>"$T/err.$1.$n" || echo "$1 $n $?" >>"$T/failures"
+    done
+}
+export BATON T BATON_STORE BATON_USER
 i=0
+pids=""
 for id in $IDS; do
     i=$((i + 1))
-    (
-        for n in 1 2 3 4 5; do
-            "$BATON" case set "$id" plan.strengths "styrke $i runde $n" >/dev/null 2>"$T/err.$i.$n" || echo "$i $n $?" >>"$T/failures"
-        done
-    ) &
+    spawn five_saves "$i" "$id"
+    pids="$pids $SPAWNED"
 done
-wait
+wait_deadline 300 $pids
 assert "every save of a different case succeeded" test ! -s "$T/failures"
 AFTER=$(git --git-dir "$S/repo.git" rev-list --count main)
 assert "40 saves made 40 commits" test $((AFTER - BEFORE)) -eq 40
@@ -38,14 +42,14 @@ cat "$T"/err.* 2>/dev/null | grep -E 'Sanitizer|runtime error' >&2 && not_ok "sa
 ID=$(echo $IDS | cut -d' ' -f1)
 for round in 1 2 3 4 5; do
     BASE=$(head_of "$S")
-    "$BATON" case set "$ID" plan.works_well "A$round" --base "$BASE" >/dev/null 2>"$T/a.err" &
-    pa=$!
-    "$BATON" case set "$ID" plan.works_well "B$round" --base "$BASE" >/dev/null 2>"$T/b.err" &
-    pb=$!
-    wait $pa
-    ra=$?
-    wait $pb
-    rb=$?
+    spawn sh -c '"$BATON" case set "$1" plan.works_well "$2" --base "$3" >/dev/null 2>"$4"' _ "$ID" "A$round" "$BASE" "$T/a.err"
+    pa=$SPAWNED
+    spawn sh -c '"$BATON" case set "$1" plan.works_well "$2" --base "$3" >/dev/null 2>"$4"' _ "$ID" "B$round" "$BASE" "$T/b.err"
+    pb=$SPAWNED
+    wait_deadline 60 "$pa"
+    ra=$WAITED_RC
+    wait_deadline 60 "$pb"
+    rb=$WAITED_RC
     codes=$(printf '%s\n%s\n' "$ra" "$rb" | sort | tr '\n' ' ')
     assert "round $round: exactly one success and one conflict (got $codes)" test "$codes" = "0 3 "
     if [ "$ra" -eq 0 ]; then won=A$round; lost=$T/b.err; else won=B$round; lost=$T/a.err; fi
@@ -57,10 +61,11 @@ done
 # Many unbased saves of one case at once: each either commits or is refused as a conflict, and
 # every acknowledged one is in the history.
 : >"$T/acks"
-for n in 1 2 3 4 5 6; do
-    ( "$BATON" case set "$ID" plan.child_perspective "P$n" >/dev/null 2>&1; echo "$n $?" >>"$T/acks" ) &
-done
-wait
+racer() { "$BATON" case set "$ID" plan.child_perspective "P$1" >/dev/null 2>&1; echo "$1 $?" >>"$T/acks"; }
+export ID
+pids=""
+for n in 1 2 3 4 5 6; do spawn racer "$n"; pids="$pids $SPAWNED"; done
+wait_deadline 120 $pids
 assert "every racing save either committed or got a conflict" sh -c "! grep -vE ' (0|3)$' '$T/acks'"
 run case log "$ID" --json
 for n in $(awk '$2 == 0 {print $1}' "$T/acks"); do

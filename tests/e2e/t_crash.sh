@@ -21,6 +21,7 @@ if [ -n "${BATON_VALGRIND:-}" ]; then
 fi
 ACKS=$T/acks
 : >"$ACKS"
+export BATON ID ACKS T
 
 writer() { # saves value N, N+1, ...; prints "N" once save N is acknowledged (exit 0)
     n=$1
@@ -37,14 +38,16 @@ missing=0
 blocked=0
 survived=0
 for k in $(seq 1 "$KILLS"); do
-    setsid bash -c "$(declare -f writer); BATON='$BATON' ID='$ID' ACKS='$ACKS' T='$T' writer $n" &
-    pid=$!
+    spawn writer "$n"
+    pid=$SPAWNED
     # a random moment into the writer's life, often in the middle of a save (the sanitizers make
     # every process start several times slower)
     ms=$((5 + RANDOM % WINDOW))
     sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
-    kill -KILL -- "-$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    # the writer leads its own process group from the moment spawn returns: the kill reaches it
+    # and the baton it is running, and the wait has a deadline all the same
+    kill_group "$pid"
+    wait_deadline 20 "$pid"
     survived=$((survived + 1))
     n=$((n + 1000))
     # the next writer is not blocked by anything the killed one left behind

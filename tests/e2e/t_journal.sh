@@ -119,10 +119,11 @@ git --git-dir "$S/repo.git" log -1 --format=%s main >"$OUT"
 expect_out "^case $ID: journal j5 \(follow_up_done\)$" "the commit subject names the case by id and the entry"
 
 # ---- concurrent appends to one journal all land, each with its own number ----
-for i in 1 2 3 4 5 6; do
-    "$BATON" journal add "$ID" --kind observation --text "Samtidig observation $i" >"$T/par.$i" 2>&1 &
-done
-wait
+append() { "$BATON" journal add "$ID" --kind observation --text "Samtidig observation $1" >"$T/par.$1" 2>&1; }
+export BATON ID T BATON_STORE BATON_USER
+pids=""
+for i in 1 2 3 4 5 6; do spawn append "$i"; pids="$pids $SPAWNED"; done
+wait_deadline 120 $pids
 cat "$T/par."* | grep -c '^j[0-9]*$' >"$OUT"
 expect_out "^6$" "six concurrent appends all succeed"
 cat "$T/par."* | grep '^j[0-9]*$' | sort -u | wc -l >"$OUT"

@@ -30,15 +30,16 @@ reader() {
         "$BATON" case show "$1" --json >/dev/null 2>>"$T/r.err" || echo "show $?" >>"$T/reader.fail"
     done
 }
-reader "$1" &
-r1=$!
-reader "$2" &
-r2=$!
-for w in 1 2 3 4 5 6 7 8; do writer "$w" $CASES & done
-wait_writers() { for p in $(jobs -p); do [ "$p" = "$r1" ] || [ "$p" = "$r2" ] || wait "$p"; done; }
-wait_writers
+export BATON T EDITS BATON_STORE BATON_USER
+spawn reader "$1"
+r1=$SPAWNED
+spawn reader "$2"
+r2=$SPAWNED
+writers=""
+for w in 1 2 3 4 5 6 7 8; do spawn writer "$w" $CASES; writers="$writers $SPAWNED"; done
+wait_deadline 400 $writers
 touch "$T/stop"
-wait "$r1" "$r2"
+wait_deadline 60 "$r1" "$r2"
 
 cat "$T"/results.* >"$T/results"
 total=$(wc -l <"$T/results")
