@@ -41,24 +41,28 @@ spawn() {
     done
 }
 # kill_group PID: SIGKILL to the whole group (the job and whatever it is running now).
-kill_group() { kill -KILL -- "-$1" 2>/dev/null || kill -KILL "$1" 2>/dev/null || true; }
+kill_group() { { kill -KILL -- "-$1" || kill -KILL "$1" || true; } 2>/dev/null; }
 # wait_deadline SECONDS PID...: waits for each; a job past the deadline is killed with its group
 # and the test fails. WAITED_RC holds the exit code of the last job waited for.
 wait_deadline() {
-    local secs=$1 p end
+    local secs=$1 p end late=""
     shift
-    end=$(($(date +%s) + secs))
-    for p in "$@"; do
-        while kill -0 "$p" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
-        if kill -0 "$p" 2>/dev/null; then
-            not_ok "background job $p still running after ${secs}s: killed"
-            kill_group "$p"
-        fi
-        wait "$p" 2>/dev/null
-        WAITED_RC=$?
-        # a finished group's id may be reused: it is no longer ours to kill
-        GROUPS_STARTED=$(echo " $GROUPS_STARTED " | sed "s/ $p / /")
-    done
+    # (bash's own "Killed" notice for a job the test killed on purpose is not worth a line)
+    {
+        end=$(($(date +%s) + secs))
+        for p in "$@"; do
+            while kill -0 "$p" && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
+            if kill -0 "$p"; then
+                late="$late $p"
+                kill_group "$p"
+            fi
+            wait "$p"
+            WAITED_RC=$?
+            # a finished group's id may be reused: it is no longer ours to kill
+            GROUPS_STARTED=$(echo " $GROUPS_STARTED " | sed "s/ $p / /")
+        done
+    } 2>/dev/null
+    for p in $late; do not_ok "background job $p still running after ${secs}s: killed"; done
     return 0
 }
 cleanup_groups() {
