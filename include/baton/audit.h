@@ -16,6 +16,7 @@ typedef struct {
     const char *case_id; /* the case, or NULL */
     const char *query;   /* the search terms of a search, or NULL */
     const char *purpose; /* why, if given */
+    const char *commit;  /* a change: the commit that made it (fsck finds entries whose commit is gone) */
 } baton_audit_entry;
 
 /* Appends one entry (durably: synchronous=FULL) and chains it to the last. */
@@ -31,6 +32,10 @@ int baton_audit_verify(baton_store *store, json_t **report);
 /* For a family's access request: the entries about one case, with dates, actions and purposes;
  * staff ids only when with_staff. */
 int baton_audit_export(baton_store *store, const char *case_id, int with_staff, json_t **out);
+
+/* The commits the log's change entries name, each once with the first entry naming it:
+ * [{commit, seq}, ...]. (fsck checks that each is still in the history.) */
+int baton_audit_commits(baton_store *store, json_t **out);
 
 /* Removes entries older than the retention period (config audit_retention_days, default 180) as of
  * today, and records a checkpoint so the rest still verifies; the purge is itself logged by `by`. */

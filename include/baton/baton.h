@@ -12,6 +12,7 @@
 #include "baton/due.h"
 #include "baton/error.h"
 #include "baton/file.h"
+#include "baton/fsck.h"
 #include "baton/handover.h"
 #include "baton/history.h"
 #include "baton/index.h"

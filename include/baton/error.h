@@ -16,7 +16,9 @@ typedef enum {
     BATON_ECONFLICT = -4, /* the record changed since the version an edit was based on */
     BATON_EEXISTS = -5,   /* something that must be new already exists */
     BATON_EUSAGE = -6,    /* a command was called the wrong way */
-    BATON_EDENIED = -7    /* the identity may not do this (unknown or inactive staff) */
+    BATON_EDENIED = -7,   /* the identity may not do this (unknown or inactive staff) */
+    BATON_ERECORD = -8    /* a record in git breaks Baton's rules (written outside Baton): the message
+                             names its path and the revision it was read at */
 } baton_error_code;
 
 /* The message of the last error raised on this thread ("" if none). */

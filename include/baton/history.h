@@ -17,6 +17,7 @@ typedef struct baton_case_version {
     char *subject;   /* "create case", "set plan.strengths" */
     char *reason;    /* the why, or NULL */
     json_t *fields;  /* changed field paths (array of strings) */
+    char *problem;   /* NULL, or why this version breaks Baton's rules (committed outside Baton) */
 } baton_case_version;
 
 /* Versions of case id, newest first, as of rev (NULL: head): from the search index's version map,
@@ -28,7 +29,11 @@ int baton_case_walk_log(baton_store *store, const char *rev, const char *id, bat
 
 /* Splits a Baton commit message into subject, reason and the Baton-Staff trailer. */
 void baton_message_parse(const char *message, char **subject, char **reason, char staff[40]);
-/* The value of one trailer ("Baton-Case") of a Baton commit message into out; 0 when absent. */
+/* The value of one trailer ("Baton-Case") of a Baton commit message into out; 0 when absent.
+ * Trailers are the lines of the message's last paragraph, each "Baton-Key: value"; a paragraph
+ * with any other line holds none, so no text in a reason can pass for a trailer. */
 int baton_message_trailer(const char *message, const char *key, char *out, size_t n);
+/* Every trailer of the message in order, as [key, value] pairs; NULL when it has none. */
+json_t *baton_message_trailers(const char *message);
 
 #endif

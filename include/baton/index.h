@@ -44,8 +44,8 @@ int baton_index_case_log(baton_index *idx, const char *id, const char *rev, stru
  * the child's name: a class, without reading every case. */
 int baton_index_class_cases(baton_index *idx, const char *institution, const char *group, json_t **ids);
 
-/* Compares the index with one built afresh from git (and checks that every object reachable
- * from the head reads back intact). Returns 0, or BATON_ERROR describing the first difference. */
+/* Compares the index with one built afresh from git. Returns 0, or BATON_ERROR describing the
+ * first difference. (baton_fsck in fsck.h checks the objects and the rules.) */
 int baton_index_verify(baton_store *store);
 
 typedef struct {

@@ -52,13 +52,18 @@ typedef struct baton_field {
     unsigned flags;
     const char *const *values;        /* ENUM: NULL-terminated allowed values */
     const struct baton_field *fields; /* OBJECT: members, ended by {NULL}; ARRAY: the item */
-    size_t max;                       /* strings: max characters; arrays: max items */
+    size_t max;                       /* strings: max characters; arrays: max items; INT: the largest value */
     const char *key;                  /* ARRAY of objects: member naming each element */
+    long long min;                    /* INT: the smallest value */
 } baton_field;
 
 /* Limits stated in the README and the schemas. */
 #define BATON_SHORT_MAX 200
 #define BATON_TEXT_MAX 10000
+/* Handover numbers name files (handovers/0001.json): 1 to 9999. */
+#define BATON_HANDOVER_MAX 9999
+/* The store format this library reads and writes (baton.json "format"). */
+#define BATON_STORE_FORMAT 1
 
 typedef struct {
     char **items;
@@ -77,6 +82,11 @@ const char *baton_record_kind_name(baton_record_kind kind);
 /* Checks doc against the table. Returns 0, or BATON_EINVALID with the first error as the last
  * error message; when errs is given, every error ("path: problem") is appended to it. */
 int baton_record_validate(const json_t *doc, baton_record_kind kind, baton_errors *errs);
+
+/* Calls fn for every staff id the record names (its staff fields), with the field's path
+ * (plan.measures[0].responsible). */
+typedef void (*baton_staff_ref_fn)(const char *path, const char *staff_id, void *ctx);
+void baton_record_staff_refs(const json_t *doc, baton_record_kind kind, baton_staff_ref_fn fn, void *ctx);
 
 /* Checks one value against one field of a table, naming problems from path. */
 int baton_field_validate(const json_t *v, const baton_field *f, const char *path);

@@ -35,6 +35,14 @@ const char *baton_store_id(const baton_store *store);
 /* An integer setting of baton.json's config (agreement_review_months, ...), or dflt if unset. */
 long baton_store_config_int(const baton_store *store, const char *key, long dflt);
 
+/* Problems met while reading that did not stop the command: a record that breaks Baton's rules
+ * (committed by plain git or another tool) is skipped, and a warning names its path and the
+ * revision. Each distinct warning is kept once; the handler (optional) hears each as it comes. */
+typedef void (*baton_warning_fn)(const char *message, void *ctx);
+void baton_store_on_warning(baton_store *store, baton_warning_fn fn, void *ctx);
+size_t baton_store_warning_count(const baton_store *store);
+const char *baton_store_warning(const baton_store *store, size_t i);
+
 /* The current head of refs/heads/main. */
 int baton_store_head(baton_store *store, baton_oid_hex out);
 /* Resolves a revision (commit id, prefix, or any git revspec) or a date (YYYY-MM-DD, meaning

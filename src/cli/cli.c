@@ -81,19 +81,30 @@ int cli_bad_option(const char *usage, char **argv)
     return cli_usage_error(usage, "unknown option or missing argument: %s", opt ? opt : "?");
 }
 
+/* What reading skipped (a record committed outside Baton that breaks its rules) goes to stderr
+ * as it is met, beside whatever the command prints. */
+static void print_warning(const char *message, void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "baton: warning: %s\n", message);
+}
+
 int cli_open_store(const cli_common *c, baton_store **out)
 {
     const char *path = c->store ? c->store : getenv("BATON_STORE");
     int rc;
-    if (path && *path)
-        return baton_store_open(out, path);
     char *found = NULL, cwd[4096];
-    if (!getcwd(cwd, sizeof cwd))
-        return baton_error_set(BATON_ERROR, "cannot read the current directory: %s", strerror(errno));
-    if ((rc = baton_store_discover(&found, cwd)))
-        return rc;
-    rc = baton_store_open(out, found);
+    if (!path || !*path) {
+        if (!getcwd(cwd, sizeof cwd))
+            return baton_error_set(BATON_ERROR, "cannot read the current directory: %s", strerror(errno));
+        if ((rc = baton_store_discover(&found, cwd)))
+            return rc;
+        path = found;
+    }
+    rc = baton_store_open(out, path);
     free(found);
+    if (rc == 0)
+        baton_store_on_warning(*out, print_warning, NULL);
     return rc;
 }
 
@@ -114,7 +125,7 @@ int cli_read_access(const cli_common *c, baton_store *store, baton_identity *who
     const char *purpose = c->purpose ? c->purpose : getenv("BATON_PURPOSE");
     if (purpose && (!baton_utf8_valid(purpose, strlen(purpose)) || strlen(purpose) > 500))
         return baton_error_set(BATON_EINVALID, "--purpose: not valid UTF-8 or longer than 500 bytes");
-    baton_audit_entry e = {as->id, action, case_id, query, purpose && *purpose ? purpose : NULL};
+    baton_audit_entry e = {as->id, action, case_id, query, purpose && *purpose ? purpose : NULL, NULL};
     return baton_audit_append(store, &e);
 }
 

@@ -10,9 +10,9 @@ static json_t *version_json(const baton_case_version *v)
 {
     char when[21];
     baton_datetime_format(when, v->when);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:O}", "revision", v->commit, "version", v->version,
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:O, s:s?}", "revision", v->commit, "version", v->version,
                      "date", when, "author", v->author_name, "staff", v->staff, "change", v->subject, "reason",
-                     v->reason, "fields", v->fields);
+                     v->reason, "fields", v->fields, "invalid", v->problem);
 }
 
 int cmd_case_log(int argc, char **argv)
@@ -50,6 +50,10 @@ int cmd_case_log(int argc, char **argv)
             printf("%.12s  %.16s  %s (%s)  %s\n", v[i].commit, when, v[i].author_name, v[i].staff, v[i].subject);
             if (v[i].reason)
                 printf("    %s: %s\n", _("why"), v[i].reason);
+            if (v[i].problem) {
+                printf("    %s: %s\n", _("invalid record, not written by Baton"), v[i].problem);
+                continue;
+            }
             size_t j;
             json_t *f;
             if (json_array_size(v[i].fields) == 0) {

@@ -26,6 +26,9 @@ static int open_log(baton_store *store, sqlite3 **out)
     char path[4200];
     sqlite3 *db = NULL;
     snprintf(path, sizeof path, "%s/audit.db", store->path);
+    int prc = baton_file_private(path);
+    if (prc)
+        return prc;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         int rc = db_fail(db, path);
         sqlite3_close(db);
@@ -46,26 +49,41 @@ static int open_log(baton_store *store, sqlite3 **out)
         sqlite3_close(db);
         return rc;
     }
+    /* logs written before changes named their commit get the column (older entries keep NULL,
+     * which their hashes never covered) */
+    sqlite3_stmt *st;
+    int have_commit = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('entries') WHERE name = 'commit_id'", -1, &st, NULL) ==
+        SQLITE_OK)
+        have_commit = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (!have_commit && sqlite3_exec(db, "ALTER TABLE entries ADD COLUMN commit_id TEXT", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = db_fail(db, "upgrade");
+        sqlite3_close(db);
+        return rc;
+    }
     *out = db;
     return 0;
 }
 
 static const char *text(const char *s) { return s ? s : ""; }
 
-/* sha256 over the entry: seq, fields, and the hash of the entry before. */
+/* sha256 over the entry: seq, fields, and the hash of the entry before (and the commit, for the
+ * entries that name one). */
 static void entry_hash(sqlite3_int64 seq, const char *time, const char *staff, const char *action, const char *case_id,
-                       const char *query, const char *purpose, const char *prev, char out[65])
+                       const char *query, const char *purpose, const char *prev, const char *commit, char out[65])
 {
     size_t n = strlen(text(time)) + strlen(text(staff)) + strlen(text(action)) + strlen(text(case_id)) +
-               strlen(text(query)) + strlen(text(purpose)) + strlen(text(prev)) + 64;
+               strlen(text(query)) + strlen(text(purpose)) + strlen(text(prev)) + strlen(text(commit)) + 64;
     char *buf = malloc(n);
     if (!buf) {
         memset(out, '0', 64);
         out[64] = '\0';
         return;
     }
-    int len = snprintf(buf, n, "%lld\n%s\n%s\n%s\n%s\n%s\n%s\n%s", (long long)seq, text(time), text(staff),
-                       text(action), text(case_id), text(query), text(purpose), text(prev));
+    int len = snprintf(buf, n, "%lld\n%s\n%s\n%s\n%s\n%s\n%s\n%s%s%s", (long long)seq, text(time), text(staff),
+                       text(action), text(case_id), text(query), text(purpose), text(prev), commit ? "\n" : "",
+                       text(commit));
     baton_sha256_hex(buf, (size_t)len, out);
     free(buf);
 }
@@ -127,9 +145,12 @@ int baton_audit_append(baton_store *store, const baton_audit_entry *e)
         return rc;
     }
     chain_head(db, prev, &last);
-    entry_hash(last + 1, now, e->staff, e->action, e->case_id, e->query, e->purpose, prev, hash);
+    entry_hash(last + 1, now, e->staff, e->action, e->case_id, e->query, e->purpose, prev, e->commit, hash);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "INSERT INTO entries VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO entries(seq, time, staff, action, case_id, query, purpose, prev, hash, commit_id)"
+                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &st, NULL) != SQLITE_OK) {
         rc = db_fail(db, "prepare");
     } else {
         sqlite3_bind_int64(st, 1, last + 1);
@@ -141,6 +162,7 @@ int baton_audit_append(baton_store *store, const baton_audit_entry *e)
         sqlite3_bind_text(st, 7, e->purpose, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 8, prev, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 9, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, e->commit, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = db_fail(db, "append");
         sqlite3_finalize(st);
@@ -223,8 +245,8 @@ int baton_audit_verify(baton_store *store, json_t **report)
     sqlite3_int64 expect, checked = 0;
     last_checkpoint(db, prev, &expect);
     expect++;
-    if (sqlite3_prepare_v2(db, "SELECT seq, time, staff, action, case_id, query, purpose, prev, hash FROM entries"
-                               " ORDER BY seq",
+    if (sqlite3_prepare_v2(db, "SELECT seq, time, staff, action, case_id, query, purpose, prev, hash, commit_id"
+                               " FROM entries ORDER BY seq",
                            -1, &st, NULL) != SQLITE_OK) {
         rc = db_fail(db, "verify");
         sqlite3_close(db);
@@ -237,7 +259,8 @@ int baton_audit_verify(baton_store *store, json_t **report)
         char hash[65];
         entry_hash(seq, (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
                    (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
-                   (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6), stored_prev, hash);
+                   (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6), stored_prev,
+                   (const char *)sqlite3_column_text(st, 9), hash);
         if (seq != expect)
             rc = baton_error_set(BATON_EINVALID, "audit log: entry %lld is missing (the next entry is %lld)",
                                  (long long)expect, (long long)seq);
@@ -322,11 +345,36 @@ int baton_audit_purge(baton_store *store, const char *by, json_t **report)
     if (rc == 0) {
         char q[64];
         snprintf(q, sizeof q, "before %s: %lld entries", before, (long long)removed);
-        baton_audit_entry e = {by, "purge", NULL, q, NULL};
+        baton_audit_entry e = {by, "purge", NULL, q, NULL, NULL};
         rc = baton_audit_append(store, &e);
     }
     if (rc == 0 && report)
         *report = json_pack("{s:I, s:s, s:I}", "removed", (json_int_t)removed, "before", before, "retention_days",
                             (json_int_t)days);
     return rc;
+}
+
+int baton_audit_commits(baton_store *store, json_t **out)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    *out = NULL;
+    int rc = open_log(store, &db);
+    if (rc)
+        return rc;
+    if (sqlite3_prepare_v2(db, "SELECT commit_id, min(seq) FROM entries WHERE commit_id IS NOT NULL GROUP BY commit_id"
+                               " ORDER BY 2",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = db_fail(db, "read");
+        sqlite3_close(db);
+        return rc;
+    }
+    json_t *list = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(list, json_pack("{s:s, s:I}", "commit", (const char *)sqlite3_column_text(st, 0), "seq",
+                                              (json_int_t)sqlite3_column_int64(st, 1)));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    *out = list;
+    return 0;
 }

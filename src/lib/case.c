@@ -7,6 +7,7 @@
 #include "baton/date.h"
 #include "baton/error.h"
 #include "baton/record.h"
+#include "store_internal.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -136,63 +137,26 @@ typedef struct {
     int rc;
 } refs_ctx;
 
-static void check_refs(refs_ctx *ctx, const json_t *v, const baton_field *f, const char *path)
+static void check_ref(const char *path, const char *id, void *vctx)
 {
-    char sub[512];
-    if (ctx->rc || !v)
+    refs_ctx *ctx = vctx;
+    json_t *rec;
+    if (ctx->rc || json_object_get(ctx->seen, id))
         return;
-    if (f->kind == BATON_FIELD_OBJECT) {
-        for (const baton_field *m = f->fields; m->name; m++) {
-            snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", m->name);
-            check_refs(ctx, json_object_get(v, m->name), m, sub);
-        }
-    } else if (f->kind == BATON_FIELD_ARRAY) {
-        size_t i;
-        json_t *item;
-        json_array_foreach(v, i, item) {
-            snprintf(sub, sizeof sub, "%s[%zu]", path, i);
-            check_refs(ctx, item, f->fields, sub);
-        }
-    } else if (f->kind == BATON_FIELD_STAFF) {
-        const char *id = json_string_value(v);
-        if (json_object_get(ctx->seen, id))
-            return;
-        json_t *rec;
-        if (baton_staff_get(ctx->store, NULL, id, &rec)) {
-            ctx->rc = baton_error_set(BATON_ENOTFOUND, "%s: unknown staff member '%s' (see 'baton staff list')", path, id);
-            return;
-        }
-        json_object_set_new(ctx->seen, id, json_boolean(json_is_true(json_object_get(rec, "active"))));
-        json_decref(rec);
+    int rc = baton_staff_get(ctx->store, NULL, id, &rec);
+    if (rc) {
+        ctx->rc = rc == BATON_ENOTFOUND
+                      ? baton_error_set(rc, "%s: unknown staff member '%s' (see 'baton staff list')", path, id)
+                      : rc;
+        return;
     }
-}
-
-/* A consent is given by the case's own guardians. */
-static int check_consents(const json_t *doc)
-{
-    size_t i, j;
-    json_t *c, *g;
-    json_array_foreach(json_object_get(doc, "consents"), i, c) {
-        json_array_foreach(json_object_get(c, "given_by"), j, g) {
-            const char *gid = json_string_value(g);
-            size_t k;
-            json_t *x;
-            int found = 0;
-            json_array_foreach(json_object_get(doc, "guardians"), k, x) found |=
-                gid && json_equal(json_object_get(x, "id"), g);
-            if (!found)
-                return baton_error_set(BATON_EINVALID, "consents[%zu].given_by: '%s' is not a guardian of this case",
-                                       i, gid ? gid : "?");
-        }
-    }
-    return 0;
+    json_object_set_new(ctx->seen, id, json_boolean(json_is_true(json_object_get(rec, "active"))));
+    json_decref(rec);
 }
 
 int baton_case_check(baton_store *store, const json_t *old, json_t *doc)
 {
     int rc = baton_record_validate(doc, BATON_RECORD_CASE, NULL);
-    if (rc == 0)
-        rc = check_consents(doc);
     if (rc)
         return rc;
     const baton_field *root = baton_record_spec(BATON_RECORD_CASE);
@@ -204,7 +168,7 @@ int baton_case_check(baton_store *store, const json_t *old, json_t *doc)
         }
     }
     refs_ctx ctx = {store, json_object(), 0};
-    check_refs(&ctx, doc, root, "");
+    baton_record_staff_refs(doc, BATON_RECORD_CASE, check_ref, &ctx);
     if (ctx.rc == 0) {
         const char *contact = json_string_value(json_object_get(json_object_get(doc, "contact"), "staff"));
         const char *was = old ? json_string_value(json_object_get(json_object_get(old, "contact"), "staff")) : NULL;
@@ -327,7 +291,7 @@ int baton_case_load(baton_store *store, const char *rev, const char *id, json_t 
                                id, rev ? rev : "");
     if (rc)
         return rc;
-    rc = baton_record_parse(buf, len, path, out);
+    rc = baton_record_from_git(store, rev, path, BATON_RECORD_CASE, buf, len, out);
     free(buf);
     return rc;
 }
@@ -381,7 +345,7 @@ static int collect_case(const char *name, int is_dir, void *vctx)
     if (rc == BATON_ENOTFOUND)
         return 0;
     if (rc)
-        return rc;
+        return baton_store_skip(ctx->store, rc);
     const char *contact = json_string_value(json_object_get(json_object_get(doc, "contact"), "staff"));
     const char *status = json_string_value(json_object_get(doc, "status"));
     if ((ctx->contact && (!contact || strcmp(contact, ctx->contact))) ||

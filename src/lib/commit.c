@@ -128,7 +128,7 @@ static int check_expectations(baton_store *store, git_commit *head, git_tree *tr
 
 /* Every change goes into the access log, whichever front end made it: the staff member and the
  * case come from the commit's trailers. The commit stands whatever the log says. */
-static void audit_change(baton_store *store, const baton_commit_step *last, const char *action)
+static void audit_change(baton_store *store, const baton_commit_step *last, const char *action, const char *commit)
 {
     char staff[40], case_id[40];
     if (!last || !last->opts.message || !baton_message_trailer(last->opts.message, "Baton-Staff", staff, sizeof staff) ||
@@ -136,7 +136,7 @@ static void audit_change(baton_store *store, const baton_commit_step *last, cons
         return;
     baton_message_trailer(last->opts.message, "Baton-Case", case_id, sizeof case_id);
     int code = baton_error_last_code();
-    baton_audit_entry e = {staff, action, case_id[0] ? case_id : NULL, NULL, NULL};
+    baton_audit_entry e = {staff, action, case_id[0] ? case_id : NULL, NULL, NULL, commit};
     baton_audit_append(store, &e);
     if (!code)
         baton_error_clear();
@@ -325,7 +325,7 @@ out:
     if (packed)
         baton_store_pack_end(store);
     if (rc == 0 && lockfd >= 0) {
-        audit_change(store, n ? &steps[n - 1] : NULL, n > 1 ? "import" : "change");
+        audit_change(store, n ? &steps[n - 1] : NULL, n > 1 ? "import" : "change", out);
         baton_store_gc_auto(store);
     }
     for (size_t i = 0; i < n; i++) {

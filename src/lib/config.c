@@ -28,7 +28,7 @@ int baton_config_set(baton_store *store, const baton_identity *as, const char *k
     int rc = baton_store_read(store, NULL, "baton.json", &buf, &len, version);
     if (rc)
         return rc;
-    rc = baton_record_parse(buf, len, "baton.json", &meta);
+    rc = baton_record_from_git(store, NULL, "baton.json", BATON_RECORD_STORE, buf, len, &meta);
     free(buf);
     if (rc)
         return rc;

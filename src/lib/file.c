@@ -63,3 +63,15 @@ int baton_file_write(const char *path, const void *data, size_t len)
     int rc = baton_file_stage(path, data, len, tmp, sizeof tmp);
     return rc ? rc : baton_file_finish(tmp, path, 1);
 }
+
+/* SQLite creates a database with mode 0644 (less the umask), and its WAL and shared-memory files
+ * with the database's mode: a store's databases are created empty with 0600 first, so that
+ * nothing about a child is ever readable by other users of the machine. */
+int baton_file_private(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return baton_error_set(BATON_ERROR, "%s: %s", path, strerror(errno));
+    close(fd);
+    return 0;
+}

@@ -101,7 +101,7 @@ int baton_handover_read_all(baton_store *store, const char *rev, const char *cas
     char dir[128];
     baton_handover_dir(case_id, dir, sizeof dir);
     /* file names are zero-padded: tree order is number order */
-    return baton_store_read_records(store, rev, dir, "_version", out);
+    return baton_store_read_records(store, rev, dir, BATON_RECORD_HANDOVER, "_version", out);
 }
 
 static int pending(const json_t *h)

@@ -16,17 +16,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The body after the subject line, and where its trailers begin (the last paragraph, lines of
- * "Baton-Key: value"), or NULL. */
+/* A Baton commit message is a subject line, a body (the reason) and a last paragraph of
+ * trailers, every line of it "Baton-Key: value". Only that last paragraph can hold trailers, so
+ * no text in a reason can add or replace one. Returns the body; *trailers is where the trailer
+ * paragraph begins, or NULL when the message has none. */
 static const char *message_body(const char *message, const char **trailers)
 {
     const char *body = message + strcspn(message, "\n");
     while (*body == '\n')
         body++;
-    const char *t = strstr(body, "Baton-");
-    while (t && t != body && t[-1] != '\n')
-        t = strstr(t + 1, "Baton-");
-    *trailers = t;
+    const char *end = body + strlen(body);
+    while (end > body && end[-1] == '\n')
+        end--;
+    const char *p = end;
+    while (p > body && !(p[-1] == '\n' && p - 1 > body && p[-2] == '\n'))
+        p--;
+    *trailers = NULL;
+    if (p == end)
+        return body;
+    for (const char *line = p; line < end;) {
+        size_t n = strcspn(line, "\n");
+        const char *colon = memchr(line, ':', n);
+        if (strncmp(line, "Baton-", 6) != 0 || !colon || colon + 1 >= line + n || colon[1] != ' ')
+            return body;
+        line += n + 1;
+    }
+    *trailers = p;
     return body;
 }
 
@@ -34,12 +49,13 @@ static int trailer_value(const char *trailers, const char *key, char *out, size_
 {
     size_t klen = strlen(key);
     out[0] = '\0';
-    for (const char *t = trailers; t && (t = strstr(t, key)); t += klen)
-        if ((t == trailers || t[-1] == '\n') && strncmp(t + klen, ": ", 2) == 0) {
-            t += klen + 2;
-            snprintf(out, n, "%.*s", (int)strcspn(t, "\n"), t);
+    for (const char *line = trailers; line && *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] ? 1 : 0)) {
+        if (strncmp(line, key, klen) == 0 && strncmp(line + klen, ": ", 2) == 0) {
+            line += klen + 2;
+            snprintf(out, n, "%.*s", (int)strcspn(line, "\n"), line);
             return 1;
         }
+    }
     return 0;
 }
 
@@ -48,6 +64,33 @@ int baton_message_trailer(const char *message, const char *key, char *out, size_
     const char *trailers;
     message_body(message, &trailers);
     return trailer_value(trailers, key, out, n);
+}
+
+json_t *baton_message_trailers(const char *message)
+{
+    const char *trailers;
+    message_body(message, &trailers);
+    if (!trailers)
+        return NULL;
+    json_t *list = json_array();
+    for (const char *line = trailers; *line;) {
+        size_t n = strcspn(line, "\n");
+        const char *colon = memchr(line, ':', n);
+        if (colon) {
+            json_t *key = json_stringn(line, (size_t)(colon - line)),
+                   *value = json_stringn(colon + 2, (size_t)(line + n - colon - 2));
+            if (key && value)
+                json_array_append_new(list, json_pack("[o, o]", key, value));
+            else {
+                json_decref(key);
+                json_decref(value);
+            }
+        }
+        line += n;
+        while (*line == '\n')
+            line++;
+    }
+    return list;
 }
 
 void baton_message_parse(const char *message, char **subject, char **reason, char staff[40])
@@ -79,13 +122,18 @@ static int entry_at(git_commit *c, const char *path, git_oid *out)
     return 1;
 }
 
-static json_t *load_blob(baton_store *store, const git_oid *id)
+/* The case record in blob id, held to the rules of a read; NULL (and *problem, if asked) when it
+ * breaks them. */
+static json_t *load_blob(baton_store *store, const git_oid *id, const char *path, char **problem)
 {
     git_blob *b;
     json_t *doc = NULL;
     if (git_blob_lookup(&b, store->repo, id) < 0)
         return NULL;
-    baton_record_parse(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), "case.json", &doc);
+    if (baton_record_check_stored(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path, BATON_RECORD_CASE, &doc) &&
+        problem)
+        *problem = strdup(baton_error_last());
+    baton_error_clear();
     git_blob_free(b);
     return doc;
 }
@@ -95,6 +143,7 @@ void baton_case_log_free(baton_case_version *v, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(v[i].subject);
         free(v[i].reason);
+        free(v[i].problem);
         json_decref(v[i].fields);
     }
     free(v);
@@ -161,9 +210,10 @@ int baton_case_walk_log(baton_store *store, const char *rev, const char *id, bat
             size_t plen = (size_t)snprintf(prefix, sizeof prefix, "case %s: ", id);
             if (x->subject && strncmp(x->subject, prefix, plen) == 0)
                 memmove(x->subject, x->subject + plen, strlen(x->subject + plen) + 1);
-            json_t *newer = load_blob(store, &cur), *older = had > 0 ? load_blob(store, &prev) : NULL;
+            json_t *newer = load_blob(store, &cur, path, &x->problem),
+                   *older = had > 0 ? load_blob(store, &prev, path, NULL) : NULL;
             baton_diff d;
-            if (!older) {
+            if (!older || !newer) {
                 x->fields = json_array(); /* the first version: everything is new */
             } else if (baton_diff_records(older, newer, BATON_RECORD_CASE, &d) == 0) {
                 x->fields = baton_diff_fields(&d);

@@ -26,7 +26,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_FORMAT "5" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes */
+#define INDEX_FORMAT "6" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
+                             6: invalid versions (versions.problem) */
 
 #include "index_internal.h"
 
@@ -60,7 +61,7 @@ static int create_schema(sqlite3 *db, const char *lang)
              " kind TEXT NOT NULL);"
              "CREATE TABLE IF NOT EXISTS versions(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, commit_id TEXT NOT NULL,"
              " blob TEXT NOT NULL, time INTEGER NOT NULL, author TEXT NOT NULL, staff TEXT NOT NULL, subject TEXT NOT NULL,"
-             " email TEXT NOT NULL, reason TEXT, fields TEXT, seq INTEGER NOT NULL);"
+             " email TEXT NOT NULL, reason TEXT, fields TEXT, seq INTEGER NOT NULL, problem TEXT);"
              "CREATE TABLE IF NOT EXISTS commits(seq INTEGER PRIMARY KEY, commit_id TEXT NOT NULL UNIQUE);"
              "CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_id, id);"
              "CREATE TABLE IF NOT EXISTS spans(text_id INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
@@ -115,6 +116,9 @@ static int open_db(const char *path, const char *lang, sqlite3 **out)
 {
     sqlite3 *db = NULL;
     *out = NULL;
+    int prc = baton_file_private(path);
+    if (prc)
+        return prc;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         int rc = db_error(db, path);
         sqlite3_close(db);
@@ -252,6 +256,8 @@ typedef struct {
     json_t *last_case;   /* path -> the case record as last indexed, for the fields a version changed */
     json_t *docs;        /* path -> [doc id, last version id], so catching up does not ask sqlite each time */
     git_repository *repo;
+    baton_store *store;
+    int quiet;           /* no warnings for invalid records (fsck's fresh index reports them itself) */
 } writer;
 
 static void writer_free(writer *w)
@@ -273,11 +279,12 @@ static void writer_free(writer *w)
     json_decref(w->docs);
 }
 
-static int writer_init(writer *w, sqlite3 *db, git_repository *repo)
+static int writer_init(writer *w, sqlite3 *db, baton_store *store)
 {
     memset(w, 0, sizeof *w);
     w->db = db;
-    w->repo = repo;
+    w->store = store;
+    w->repo = store->repo;
     w->last_case = json_object();
     w->docs = json_object();
     struct {
@@ -290,10 +297,10 @@ static int writer_init(writer *w, sqlite3 *db, git_repository *repo)
         {&w->find_doc, "SELECT id FROM docs WHERE path = ?"},
         {&w->add_doc, "INSERT INTO docs(case_id, path, kind) VALUES(?, ?, ?)"},
         {&w->add_version, "INSERT INTO versions(doc_id, commit_id, blob, time, author, staff, subject, email, reason,"
-                          " fields, seq) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+                          " fields, seq, problem) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
         {&w->add_commit, "INSERT OR IGNORE INTO commits(seq, commit_id) VALUES(?, ?)"},
         {&w->prev_blob, "SELECT v.blob FROM versions v JOIN docs d ON d.id = v.doc_id WHERE d.path = ?"
-                        " ORDER BY v.id DESC LIMIT 1"},
+                        " AND v.problem IS NULL ORDER BY v.id DESC LIMIT 1"},
         {&w->open_spans, "SELECT s.rowid, s.text_id, t.field, t.body FROM spans s JOIN texts t ON t.id = s.text_id"
                          " WHERE s.doc_id = ? AND s.last_version IS NULL"},
         {&w->close_span, "UPDATE spans SET last_version = ? WHERE rowid = ?"},
@@ -398,9 +405,11 @@ static json_t *previous_case(writer *w, const char *path)
     return doc;
 }
 
-/* One new version of a record: its texts, the spans they open, and the spans that end. */
+/* One new version of a record: its texts, the spans they open, and the spans that end. A version
+ * that breaks the rules (problem) is kept in the version map with its problem, and holds no text:
+ * its record's spans end there, and the other records are indexed as ever. */
 static int index_version(writer *w, git_commit *c, const char *case_id, const char *path, const char *kind,
-                         const git_oid *blob_id, const json_t *doc, baton_record_kind rkind)
+                         const git_oid *blob_id, const json_t *doc, baton_record_kind rkind, const char *problem)
 {
     sqlite3_int64 did, vid, prev = 0;
     char commit_hex[41], blob_hex[41];
@@ -446,6 +455,7 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
     sqlite3_bind_text(w->add_version, 9, reason, -1, SQLITE_STATIC);
     sqlite3_bind_text(w->add_version, 10, fields, -1, SQLITE_STATIC);
     sqlite3_bind_int64(w->add_version, 11, w->seq);
+    sqlite3_bind_text(w->add_version, 12, problem, -1, SQLITE_STATIC);
     rc = step_done(w, w->add_version, "add version");
     free(subject);
     free(reason);
@@ -544,12 +554,24 @@ static int index_blob(writer *w, git_repository *repo, git_commit *c, const char
 {
     git_blob *blob;
     json_t *doc = NULL;
+    char *problem = NULL;
     if (git_blob_lookup(&blob, repo, id) < 0)
         return baton_git_error("index: read record");
-    baton_record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), path, &doc);
+    /* held to the same rules as a read: a record that breaks them is skipped, not indexed */
+    if (baton_record_check_stored(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), path, rkind, &doc)) {
+        problem = strdup(baton_error_last());
+        if (!w->quiet) {
+            char hex[41];
+            git_oid_tostr(hex, sizeof hex, git_commit_id(c));
+            baton_store_warn(w->store, "skipped %s: this record is invalid at %.12s: %s (see 'baton fsck')", path, hex,
+                             problem);
+        }
+        baton_error_clear();
+    }
     git_blob_free(blob);
-    int rc = index_version(w, c, case_id, path, kind, id, doc, rkind);
+    int rc = index_version(w, c, case_id, path, kind, id, doc, rkind, problem);
     json_decref(doc);
+    free(problem);
     return rc;
 }
 
@@ -581,7 +603,7 @@ static int index_subdir(writer *w, git_repository *repo, git_commit *c, const ch
         git_oid gone;
         memset(&gone, 0, sizeof gone);
         snprintf(path, sizeof path, "cases/%s/%s/%s/%s", fan, case_id, sub, name);
-        rc = index_version(w, c, case_id, path, kind, &gone, NULL, rkind);
+        rc = index_version(w, c, case_id, path, kind, &gone, NULL, rkind, NULL);
     }
     git_tree_free(jt);
     git_tree_free(pjt);
@@ -702,8 +724,9 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
     if (have_stop && !found && (rc = clear_all(idx->db)))
         goto free_chain;
     writer w;
-    if ((rc = writer_init(&w, idx->db, repo)))
+    if ((rc = writer_init(&w, idx->db, idx->store)))
         goto free_chain;
+    w.quiet = idx->quiet;
     /* the index is derived and 'baton fsck' checks every object's hash: reading for the index
      * need not hash each object again */
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
@@ -834,76 +857,9 @@ static int digest(sqlite3 *db, const char *sql, uint64_t *out)
     return 0;
 }
 
-/* Reads every object reachable from the head once: libgit2 checks each object's hash as it
- * reads it, so a missing or damaged object is an error here. */
-static int check_tree(git_repository *repo, const git_oid *id, json_t *seen, size_t *objects)
-{
-    char hex[41];
-    git_oid_tostr(hex, sizeof hex, id);
-    if (json_object_get(seen, hex))
-        return 0;
-    json_object_set_new(seen, hex, json_true());
-    git_tree *t;
-    if (git_tree_lookup(&t, repo, id) < 0)
-        return baton_error_set(BATON_ERROR, "git: tree %s is missing or damaged", hex);
-    (*objects)++;
-    int rc = 0;
-    for (size_t i = 0; i < git_tree_entrycount(t) && rc == 0; i++) {
-        const git_tree_entry *e = git_tree_entry_byindex(t, i);
-        if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
-            rc = check_tree(repo, git_tree_entry_id(e), seen, objects);
-            continue;
-        }
-        git_oid_tostr(hex, sizeof hex, git_tree_entry_id(e));
-        if (json_object_get(seen, hex))
-            continue;
-        json_object_set_new(seen, hex, json_true());
-        git_odb *odb;
-        git_odb_object *obj;
-        if (git_repository_odb(&odb, repo) < 0)
-            return baton_git_error("git");
-        if (git_odb_read(&obj, odb, git_tree_entry_id(e)) < 0)
-            rc = baton_error_set(BATON_ERROR, "git: object %s (%s) is missing or damaged", hex, git_tree_entry_name(e));
-        else
-            git_odb_object_free(obj);
-        git_odb_free(odb);
-        (*objects)++;
-    }
-    git_tree_free(t);
-    return rc;
-}
-
 int baton_index_verify(baton_store *store)
 {
-    git_repository *repo = store->repo;
-    git_oid oid;
-    size_t objects = 0;
-    int rc = 0;
-    if (baton_store_head_oid(store, &oid) < 0)
-        return baton_error_set(BATON_ERROR, "git: refs/heads/main is missing");
-    json_t *seen = json_object();
-    git_revwalk *walk;
-    if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, &oid) < 0) {
-        json_decref(seen);
-        return baton_git_error("git: walk history");
-    }
-    while (rc == 0 && git_revwalk_next(&oid, walk) == 0) {
-        git_commit *c;
-        if (git_commit_lookup(&c, repo, &oid) < 0) {
-            char hex[41];
-            git_oid_tostr(hex, sizeof hex, &oid);
-            rc = baton_error_set(BATON_ERROR, "git: commit %s is missing or damaged", hex);
-            break;
-        }
-        objects++;
-        rc = check_tree(repo, git_commit_tree_id(c), seen, &objects);
-        git_commit_free(c);
-    }
-    git_revwalk_free(walk);
-    json_decref(seen);
-    if (rc)
-        return rc;
-
+    int rc;
     /* the index as it is, caught up, against one built afresh from git */
     baton_index *idx;
     if ((rc = baton_index_open(&idx, store, NULL, NULL)))
@@ -916,14 +872,14 @@ int baton_index_verify(baton_store *store)
         baton_index_free(idx);
         return rc;
     }
-    baton_index tmp = {store, fresh};
+    baton_index tmp = {store, fresh, 1};
     rc = catch_up(&tmp, NULL, NULL);
     static const struct {
         const char *what, *sql;
     } checks[] = {
         {"texts", "SELECT field, body FROM texts ORDER BY field, body"},
         {"versions", "SELECT d.path, v.commit_id, v.blob, v.time, v.author, v.staff, v.subject, v.email, v.reason,"
-                     " v.fields FROM versions v"
+                     " v.fields, v.problem FROM versions v"
                      " JOIN docs d ON d.id = v.doc_id ORDER BY d.path, v.commit_id"},
         {"spans", "SELECT d.path, t.field, t.body, f.commit_id, l.commit_id FROM spans s JOIN docs d ON d.id = s.doc_id"
                   " JOIN texts t ON t.id = s.text_id JOIN versions f ON f.id = s.first_version"

@@ -9,6 +9,7 @@
 struct baton_index {
     baton_store *store;
     sqlite3 *db;
+    int quiet; /* catching up without warnings (a fresh index built to compare with) */
 };
 
 #endif

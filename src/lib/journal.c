@@ -60,7 +60,7 @@ static int load_entries(baton_store *store, const char *rev, const char *case_id
 {
     char dir[128];
     baton_journal_dir(case_id, dir, sizeof dir);
-    return baton_store_read_records(store, rev, dir, NULL, out);
+    return baton_store_read_records(store, rev, dir, BATON_RECORD_JOURNAL, NULL, out);
 }
 
 static json_t *find_entry(const json_t *list, const char *id)

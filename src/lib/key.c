@@ -191,7 +191,7 @@ int baton_key_trusted(baton_store *store, const char *fingerprint, json_t **out)
         return baton_error_set(rc, "no trusted sender with fingerprint %s", fingerprint);
     if (rc)
         return rc;
-    rc = baton_record_parse(buf, len, path, out);
+    rc = baton_record_from_git(store, NULL, path, BATON_RECORD_TRUST, buf, len, out);
     free(buf);
     return rc;
 }
@@ -254,7 +254,7 @@ static int collect(const char *name, int is_dir, void *vctx)
     json_t *rec;
     int rc = baton_key_trusted(ctx->store, fp, &rec);
     if (rc)
-        return rc;
+        return baton_store_skip(ctx->store, rc);
     json_array_append_new(ctx->list, rec);
     return 0;
 }

@@ -8,13 +8,13 @@
 #define REQ BATON_FIELD_REQUIRED
 #define RO BATON_FIELD_READONLY
 #define SECRET BATON_FIELD_SECRET
-#define END {NULL, 0, 0, NULL, NULL, 0, NULL}
+#define END {NULL, 0, 0, NULL, NULL, 0, NULL, 0}
 
 #define F_STR(n, fl) {n, BATON_FIELD_STRING, fl, NULL, NULL, BATON_SHORT_MAX, NULL}
 #define F_TEXT(n, fl) {n, BATON_FIELD_TEXT, fl, NULL, NULL, BATON_TEXT_MAX, NULL}
 #define F_DATE(n, fl) {n, BATON_FIELD_DATE, fl, NULL, NULL, 0, NULL}
 #define F_BOOL(n, fl) {n, BATON_FIELD_BOOL, fl, NULL, NULL, 0, NULL}
-#define F_INT(n, fl) {n, BATON_FIELD_INT, fl, NULL, NULL, 0, NULL}
+#define F_INT(n, fl, lo, hi) {n, BATON_FIELD_INT, fl, NULL, NULL, hi, NULL, lo}
 #define F_ENUM(n, fl, v) {n, BATON_FIELD_ENUM, fl, v, NULL, 0, NULL}
 #define F_STAFF(n, fl) {n, BATON_FIELD_STAFF, fl, NULL, NULL, 0, NULL}
 #define F_OBJ(n, fl, f) {n, BATON_FIELD_OBJECT, fl, NULL, f, 0, NULL}
@@ -142,7 +142,7 @@ static const baton_field consent = F_OBJ("", 0, consent_fields);
 
 /* A transfer file that left with a handover: what, when, to whom, and its hash. */
 static const baton_field export_fields[] = {
-    F_INT("handover", REQ),
+    F_INT("handover", REQ, 1, BATON_HANDOVER_MAX),
     {"created", BATON_FIELD_DATETIME, REQ, NULL, NULL, 0, NULL},
     F_STR("to", REQ),
     {"sha256", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
@@ -202,7 +202,7 @@ static const baton_field journal_fields[] = {
     F_OBJ("follow_up", 0, follow_up_fields),
     {"corrects", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL},
     {"closes", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL},
-    F_INT("handover", 0), /* a contact telling the guardians about handover N */
+    F_INT("handover", 0, 1, BATON_HANDOVER_MAX), /* a contact telling the guardians about handover N */
     END};
 
 /* ---- handover (cases/<xx>/<id>/handovers/<nnnn>.json) ---- */
@@ -246,7 +246,7 @@ static const baton_field source_fields[] = {
     F_STR("organisation", REQ),
     {"store_id", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
     {"case", BATON_FIELD_ID, REQ, NULL, NULL, 0, NULL},
-    F_INT("handover", REQ),
+    F_INT("handover", REQ, 1, BATON_HANDOVER_MAX),
     {"created", BATON_FIELD_DATETIME, REQ, NULL, NULL, 0, NULL},
     {"sha256", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
     {"signer", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
@@ -255,7 +255,7 @@ static const baton_field source_fields[] = {
     END};
 
 static const baton_field handover_fields[] = {
-    {"number", BATON_FIELD_INT, REQ | RO, NULL, NULL, 0, NULL},
+    F_INT("number", REQ | RO, 1, BATON_HANDOVER_MAX),
     {"case", BATON_FIELD_ID, REQ | RO, NULL, NULL, 0, NULL},
     F_ENUM("kind", REQ | RO, handover_kinds),
     {"made", BATON_FIELD_DATETIME, REQ | RO, NULL, NULL, 0, NULL},
@@ -295,13 +295,13 @@ static const baton_field staff_fields[] = {
 /* ---- store metadata (baton.json) ---- */
 
 static const baton_field store_config_fields[] = {
-    F_INT("agreement_review_months", 0),
-    F_INT("audit_retention_days", 0),
+    F_INT("agreement_review_months", 0, 0, 120), /* 0: agreements are never due for review */
+    F_INT("audit_retention_days", 0, 1, 36500),
     F_STR("signing_key", 0), /* the private key file, relative to the store directory */
     END};
 
 static const baton_field store_fields[] = {
-    F_INT("format", REQ | RO),
+    F_INT("format", REQ | RO, 1, BATON_STORE_FORMAT),
     {"store_id", BATON_FIELD_STRING, REQ | RO, NULL, NULL, 64, NULL},
     F_ENUM("language", REQ, languages),
     F_STR("organisation", REQ),

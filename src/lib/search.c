@@ -162,7 +162,7 @@ int baton_index_case_log(baton_index *idx, const char *id, const char *rev, bato
             return baton_error_set(BATON_ENOTFOUND, "no such revision in the first-parent history: %.12s", rev);
     }
     if (sqlite3_prepare_v2(idx->db,
-                           "SELECT v.commit_id, v.blob, v.time, v.author, v.email, v.staff, v.subject, v.reason, v.fields"
+                           "SELECT v.commit_id, v.blob, v.time, v.author, v.email, v.staff, v.subject, v.reason, v.fields, v.problem"
                            "  FROM versions v JOIN docs d ON d.id = v.doc_id"
                            " WHERE d.path = ?1 AND (?2 < 0 OR v.seq <= ?2) ORDER BY v.id DESC",
                            -1, &st, NULL) != SQLITE_OK)
@@ -200,6 +200,7 @@ int baton_index_case_log(baton_index *idx, const char *id, const char *rev, bato
         x->fields = f ? json_loads(f, 0, NULL) : NULL;
         if (!x->fields)
             x->fields = json_array();
+        x->problem = sqlite3_column_text(st, 9) ? strdup((const char *)sqlite3_column_text(st, 9)) : NULL;
     }
     sqlite3_finalize(st);
     if (n == 0) {

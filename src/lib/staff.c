@@ -5,6 +5,7 @@
 #include "baton/error.h"
 #include "baton/record.h"
 #include "baton/staff.h"
+#include "store_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@ int baton_staff_get(baton_store *store, const char *rev, const char *id, json_t 
         return baton_error_set(BATON_ENOTFOUND, "unknown staff member '%s' (see 'baton staff list')", id);
     if (rc)
         return rc;
-    rc = baton_record_parse(buf, len, path, out);
+    rc = baton_record_from_git(store, rev, path, BATON_RECORD_STAFF, buf, len, out);
     free(buf);
     return rc;
 }
@@ -68,7 +69,7 @@ static int collect_staff(const char *name, int is_dir, void *vctx)
     json_t *rec;
     int rc = baton_staff_get(ctx->store, NULL, id, &rec);
     if (rc)
-        return rc;
+        return baton_store_skip(ctx->store, rc);
     json_array_append_new(ctx->list, rec);
     return 0;
 }

@@ -16,8 +16,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BATON_STORE_FORMAT 1
-
 int baton_git_error(const char *doing)
 {
     const git_error *e = git_error_last();
@@ -122,6 +120,11 @@ int baton_store_init(const char *path, const baton_init_options *opts)
         rc = baton_error_set(BATON_ERROR, "%s: cannot create directory: %s", path, strerror(errno));
         goto out;
     }
+    /* children's data: nobody but the store's owner may look in, whatever the directory was */
+    if (chmod(path, 0700)) {
+        rc = baton_error_set(BATON_ERROR, "%s: cannot make the directory private: %s", path, strerror(errno));
+        goto out;
+    }
     repo_path = join(path, "repo.git");
     lock_path = join(path, "lock");
     git_repository_init_options io = GIT_REPOSITORY_INIT_OPTIONS_INIT;
@@ -132,6 +135,7 @@ int baton_store_init(const char *path, const baton_init_options *opts)
         rc = baton_git_error("cannot create repository");
         goto out;
     }
+    chmod(repo_path, 0700);
     int fd = open(lock_path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) {
         rc = baton_error_set(BATON_ERROR, "%s: %s", lock_path, strerror(errno));
@@ -174,7 +178,9 @@ int baton_store_open(baton_store **out, const char *path)
     char *buf;
     size_t len;
     if (baton_store_read(s, NULL, "baton.json", &buf, &len, NULL) == 0) {
-        baton_record_parse(buf, len, "baton.json", &s->meta);
+        /* a broken baton.json leaves the defaults (and says so): the cases can still be read */
+        if (baton_record_from_git(s, NULL, "baton.json", BATON_RECORD_STORE, buf, len, &s->meta))
+            baton_store_warn(s, "store settings ignored: %s", baton_error_last());
         free(buf);
     }
     baton_error_clear();
@@ -212,6 +218,7 @@ void baton_store_free(baton_store *store)
         return;
     git_repository_free(store->repo);
     json_decref(store->meta);
+    json_decref(store->warnings);
     free(store->bulk_oids);
     free(store->path);
     free(store->repo_path);
@@ -440,8 +447,8 @@ void baton_commit_info_clear(baton_commit_info *info)
     info->message = NULL;
 }
 
-int baton_store_read_records(baton_store *store, const char *rev, const char *dir, const char *version_key,
-                             json_t **out)
+int baton_store_read_records(baton_store *store, const char *rev, const char *dir, baton_record_kind kind,
+                             const char *version_key, json_t **out)
 {
     git_tree *tree;
     *out = NULL;
@@ -462,8 +469,14 @@ int baton_store_read_records(baton_store *store, const char *rev, const char *di
             rc = baton_git_error(path);
             break;
         }
-        rc = baton_record_parse(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), path, &doc);
+        rc = baton_record_from_git(store, rev, path, kind, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+                                   &doc);
         git_blob_free(blob);
+        /* a record that breaks the rules is left out, with a warning: the others still count */
+        if (rc == BATON_ERECORD) {
+            rc = baton_store_skip(store, rc);
+            continue;
+        }
         if (rc)
             break;
         if (version_key) {

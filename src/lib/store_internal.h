@@ -2,6 +2,7 @@
 #ifndef BATON_STORE_INTERNAL_H
 #define BATON_STORE_INTERNAL_H
 
+#include "baton/record.h"
 #include "baton/store.h"
 
 #include <git2.h>
@@ -20,16 +21,38 @@ struct baton_store {
     int bulk_have_head;
     int bulk_exclusive;       /* a bulk write (baton_store_bulk_begin): lock-free, head in memory */
     git_repository *pack_saved; /* a packed chain (baton_store_pack_begin): the store's own handle */
+    json_t *warnings;         /* what reading met and skipped (stored.c), each once */
+    baton_warning_fn on_warning;
+    void *on_warning_ctx;
 };
+
+/* ---- records read from git (stored.c) ---- */
+
+/* The record kind a path of the tree holds (baton_record_kind), or -1 for any other path. */
+int baton_record_kind_of(const char *path);
+/* 0 when doc sits where its own ids say (a case's id and its directory, an entry's number and
+ * its file name, ...); else BATON_EINVALID naming the field. */
+int baton_record_place_check(const json_t *doc, baton_record_kind kind, const char *path);
+/* Parses and checks a record's bytes as read from path: JSON, the rules of kind, its place.
+ * BATON_EINVALID with the problem alone as the message (no path). */
+int baton_record_check_stored(const char *data, size_t len, const char *path, baton_record_kind kind, json_t **out);
+/* The same for a read at rev (NULL: head): BATON_ERECORD "<path>: this record is invalid at <rev>: ...". */
+int baton_record_from_git(baton_store *store, const char *rev, const char *path, baton_record_kind kind,
+                          const char *data, size_t len, json_t **out);
+/* Keeps a warning (each distinct one once) and tells the store's handler. */
+void baton_store_warn(baton_store *store, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* For listings: BATON_ERECORD becomes a warning ("skipped ...") and 0; other codes pass through. */
+int baton_store_skip(baton_store *store, int rc);
 
 /* The id of refs/heads/main (during a bulk write, the head kept in memory). GIT_ENOTFOUND-like:
  * returns -1 when there is no head yet. */
 int baton_store_head_oid(baton_store *store, git_oid *out);
 
-/* Every *.json record in a directory at rev, parsed, in tree (name) order; with version_key, each
- * carries its blob id under that member (for the compare-and-swap of a later update). */
-int baton_store_read_records(baton_store *store, const char *rev, const char *dir, const char *version_key,
-                             json_t **out);
+/* Every *.json record of kind in a directory at rev, parsed and checked, in tree (name) order; one
+ * that breaks the rules is skipped with a warning. With version_key, each carries its blob id
+ * under that member (for the compare-and-swap of a later update). */
+int baton_store_read_records(baton_store *store, const char *rev, const char *dir, baton_record_kind kind,
+                             const char *version_key, json_t **out);
 
 /* The writers' lock (<store>/lock, flock): held by a commit between reading the head and moving
  * it, and by gc. */
@@ -48,6 +71,9 @@ void baton_bulk_note(baton_store *store, const git_oid *id);
 #define BATON_PACK_CHAIN_MIN 4
 int baton_store_pack_begin(baton_store *store);
 void baton_store_pack_end(baton_store *store);
+
+/* Creates path empty with mode 0600 unless it exists (file.c): the store's SQLite files. */
+int baton_file_private(const char *path);
 
 /* Sets the last error from libgit2's, prefixed with what we were doing. */
 int baton_git_error(const char *doing);

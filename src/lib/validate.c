@@ -313,20 +313,49 @@ static void check_value(vstate *st, const json_t *v, const baton_field *f, const
     case BATON_FIELD_OBJECT: ok = json_is_object(v); break;
     case BATON_FIELD_ARRAY: ok = json_is_array(v); break;
     case BATON_FIELD_BOOL: ok = json_is_boolean(v); break;
-    case BATON_FIELD_INT: ok = json_is_integer(v) && json_integer_value(v) >= 0; break;
+    case BATON_FIELD_INT: ok = json_is_integer(v); break;
     default: ok = json_is_string(v); break;
     }
     if (!ok) {
-        fail(st, path, "must be %s", f->kind == BATON_FIELD_INT ? "a whole number, 0 or more" : kind_noun(f->kind));
+        fail(st, path, "must be %s", kind_noun(f->kind));
         return;
     }
     switch (f->kind) {
     case BATON_FIELD_OBJECT: check_object(st, v, f->fields, path); break;
     case BATON_FIELD_ARRAY: check_array(st, v, f, path); break;
-    case BATON_FIELD_BOOL:
-    case BATON_FIELD_INT: break;
+    case BATON_FIELD_INT: {
+        json_int_t n = json_integer_value(v);
+        if (n < f->min || (f->max && (unsigned long long)n > f->max))
+            fail(st, path, "%lld is out of range (%lld to %zu)", (long long)n, f->min, f->max);
+        break;
+    }
+    case BATON_FIELD_BOOL: break;
     default: check_string(st, v, f, path); break;
     }
+}
+
+/* What a field table cannot say about a case: consents are given by the case's own guardians,
+ * and a child is not born in the future. (The JSON Schema cannot say either; the README and the
+ * schema's description do.) */
+static void check_case(vstate *st, const json_t *doc)
+{
+    size_t i, j, k;
+    json_t *c, *g, *x;
+    char path[64], today[11];
+    json_array_foreach(json_object_get(doc, "consents"), i, c) {
+        json_array_foreach(json_object_get(c, "given_by"), j, g) {
+            int found = 0;
+            json_array_foreach(json_object_get(doc, "guardians"), k, x) found |=
+                json_is_string(g) && json_equal(json_object_get(x, "id"), g);
+            snprintf(path, sizeof path, "consents[%zu].given_by[%zu]", i, j);
+            if (!found && json_is_string(g))
+                fail(st, path, "'%.40s' is not a guardian of this case", json_string_value(g));
+        }
+    }
+    const char *born = json_string_value(json_object_get(json_object_get(doc, "child"), "born"));
+    baton_date_today(today);
+    if (born && baton_date_valid(born) && strcmp(born, today) > 0)
+        fail(st, "child.born", "%s is in the future (today is %s)", born, today);
 }
 
 int baton_record_validate(const json_t *doc, baton_record_kind kind, baton_errors *errs)
@@ -338,6 +367,8 @@ int baton_record_validate(const json_t *doc, baton_record_kind kind, baton_error
         return BATON_EINVALID;
     }
     check_object(&st, doc, root->fields, "");
+    if (kind == BATON_RECORD_CASE)
+        check_case(&st, doc);
     /* what a field table cannot say: a journal entry closing a follow-up names the entry it
      * closes, and every other entry has a text (the JSON Schema says it with if/then/else) */
     if (kind == BATON_RECORD_JOURNAL) {
@@ -355,4 +386,33 @@ int baton_field_validate(const json_t *v, const baton_field *f, const char *path
     vstate st = {NULL, 0};
     check_value(&st, v, f, path);
     return st.failed ? BATON_EINVALID : 0;
+}
+
+/* ---- staff references ---- */
+
+static void staff_refs(const json_t *v, const baton_field *f, const char *path, baton_staff_ref_fn fn, void *ctx)
+{
+    char sub[512];
+    if (!v)
+        return;
+    if (f->kind == BATON_FIELD_OBJECT && json_is_object(v)) {
+        for (const baton_field *m = f->fields; m->name; m++) {
+            snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", m->name);
+            staff_refs(json_object_get(v, m->name), m, sub, fn, ctx);
+        }
+    } else if (f->kind == BATON_FIELD_ARRAY && json_is_array(v)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) {
+            snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+            staff_refs(item, f->fields, sub, fn, ctx);
+        }
+    } else if (f->kind == BATON_FIELD_STAFF && json_is_string(v)) {
+        fn(path, json_string_value(v), ctx);
+    }
+}
+
+void baton_record_staff_refs(const json_t *doc, baton_record_kind kind, baton_staff_ref_fn fn, void *ctx)
+{
+    staff_refs(doc, baton_record_spec(kind), "", fn, ctx);
 }

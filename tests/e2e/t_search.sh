@@ -145,7 +145,10 @@ d = json.load(open(p, encoding="utf-8"))
 d["plan"]["child_perspective"] = "Vil gerne sidde ved siden af sin ven ved frokost"
 open(p, "w", encoding="utf-8").write(json.dumps(d, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 PY
-(cd "$W" && git -c user.name="Kirsten Koordinator" -c user.email=koord@skole.example commit -qam "case $B: set plan.child_perspective" \
+(cd "$W" && git -c user.name="Kirsten Koordinator" -c user.email=koord@skole.example commit -qam "case $B: set plan.child_perspective
+
+Baton-Case: $B
+Baton-Staff: koord" \
     && git push -q origin HEAD:main) 2>/dev/null
 run search frokost
 expect_out "^$B .*plan.child_perspective" "a commit made by plain git is found"
@@ -201,7 +204,7 @@ expect_out "index agrees with git" "fsck: message"
 /usr/bin/python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE cases SET status='closed'\"); c.commit()" "$S/index.db"
 run fsck
 expect_rc 1 "fsck notices an index that disagrees with git"
-expect_err "index: cases differ from git; run 'baton reindex'" "fsck: names what differs"
+expect_out "^index: index.db: cases differ from git; run 'baton reindex'" "fsck: names what differs"
 run reindex
 run fsck
 expect_rc 0 "reindex repairs it"
