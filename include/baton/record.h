@@ -37,7 +37,9 @@ typedef enum {
     BATON_FIELD_LOCALID,/* element id inside a case: m1, f2, g1 */
     BATON_FIELD_EMAIL,
     BATON_FIELD_PHONE,
-    BATON_FIELD_OID     /* a git object id: 40 lowercase hex digits (the revision a handover was made at) */
+    BATON_FIELD_OID,    /* a git object id: 40 lowercase hex digits (the revision a handover was made at) */
+    BATON_FIELD_HEX,    /* lowercase hex digits, exactly `max` of them (sha256: 64, a key fingerprint: 32) */
+    BATON_FIELD_PUBKEY  /* an Ed25519 public key in base64 (43 characters and '=') */
 } baton_field_kind;
 
 enum {

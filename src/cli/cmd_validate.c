@@ -6,7 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "baton validate [--kind case|staff|store|journal] FILE...";
+static const char usage[] = "baton validate [--kind case|staff|store|journal|handover|trust] FILE...";
+
+static const struct {
+    const char *name;
+    baton_record_kind kind;
+} kinds[] = {{"case", BATON_RECORD_CASE},         {"staff", BATON_RECORD_STAFF},
+             {"store", BATON_RECORD_STORE},       {"journal", BATON_RECORD_JOURNAL},
+             {"handover", BATON_RECORD_HANDOVER}, {"trust", BATON_RECORD_TRUST}};
 
 int cmd_validate(int argc, char **argv)
 {
@@ -22,21 +29,19 @@ int cmd_validate(int argc, char **argv)
             continue;
         if (opt != O_KIND)
             return cli_bad_option(usage, argv);
-        if (strcmp(optarg, "case") == 0)
-            kind = BATON_RECORD_CASE;
-        else if (strcmp(optarg, "staff") == 0)
-            kind = BATON_RECORD_STAFF;
-        else if (strcmp(optarg, "store") == 0)
-            kind = BATON_RECORD_STORE;
-        else if (strcmp(optarg, "journal") == 0)
-            kind = BATON_RECORD_JOURNAL;
-        else
-            return cli_usage_error(usage, "--kind: '%s' is not one of case|staff|store|journal", optarg);
+        size_t k = 0;
+        while (k < sizeof kinds / sizeof *kinds && strcmp(kinds[k].name, optarg) != 0)
+            k++;
+        if (k == sizeof kinds / sizeof *kinds)
+            return cli_usage_error(usage, "--kind: '%.40s' is not one of case|staff|store|journal|handover|trust", optarg);
+        kind = kinds[k].kind;
     }
     if (c.help)
-        return cli_help("usage: baton validate [--kind case|staff|store|journal] FILE...\n\n"
-                        "Checks record files (default: case records) and prints every problem as\n"
-                        "FILE: field.path: problem. Exit 0 when all are valid, 1 otherwise.\n");
+        return cli_help("usage: baton validate [--kind case|staff|store|journal|handover|trust] FILE...\n\n"
+                        "Checks record files (default: case records) against the rules Baton holds every\n"
+                        "record to, the same as a save and as every read from a store, and prints every\n"
+                        "problem as FILE: field.path: problem. Exit 0 when all are valid, 1 otherwise.\n"
+                        "The schemas in schemas/ state the same rules for other tools.\n");
     if (optind == argc)
         return cli_usage_error(usage, "expected at least one FILE");
     int bad = 0;

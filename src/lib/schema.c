@@ -19,6 +19,8 @@
 #define F_STAFF(n, fl) {n, BATON_FIELD_STAFF, fl, NULL, NULL, 0, NULL}
 #define F_OBJ(n, fl, f) {n, BATON_FIELD_OBJECT, fl, NULL, f, 0, NULL}
 #define F_ARR(n, fl, item, maxn, k) {n, BATON_FIELD_ARRAY, fl, NULL, item, maxn, k}
+#define F_HEX(n, fl, len) {n, BATON_FIELD_HEX, fl, NULL, NULL, len, NULL}
+#define F_DATETIME(n, fl) {n, BATON_FIELD_DATETIME, fl, NULL, NULL, 0, NULL}
 
 static const char *const case_status[] = {"active", "closed", "transferred", NULL};
 static const char *const context_kinds[] = {"daycare", "school", "leisure", "special_school", "other", NULL};
@@ -143,9 +145,9 @@ static const baton_field consent = F_OBJ("", 0, consent_fields);
 /* A transfer file that left with a handover: what, when, to whom, and its hash. */
 static const baton_field export_fields[] = {
     F_INT("handover", REQ, 1, BATON_HANDOVER_MAX),
-    {"created", BATON_FIELD_DATETIME, REQ, NULL, NULL, 0, NULL},
+    F_DATETIME("created", REQ),
     F_STR("to", REQ),
-    {"sha256", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
+    F_HEX("sha256", REQ, 64),
     F_ARR("scope", REQ, &section_item, 12, NULL),
     END};
 static const baton_field export_item = F_OBJ("", 0, export_fields);
@@ -247,11 +249,11 @@ static const baton_field source_fields[] = {
     {"store_id", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
     {"case", BATON_FIELD_ID, REQ, NULL, NULL, 0, NULL},
     F_INT("handover", REQ, 1, BATON_HANDOVER_MAX),
-    {"created", BATON_FIELD_DATETIME, REQ, NULL, NULL, 0, NULL},
-    {"sha256", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
-    {"signer", BATON_FIELD_STRING, REQ, NULL, NULL, 64, NULL},
+    F_DATETIME("created", REQ),
+    F_HEX("sha256", REQ, 64),
+    F_HEX("signer", REQ, 32), /* the signing key's fingerprint */
     F_BOOL("trusted", REQ),
-    {"packet_sha256", BATON_FIELD_STRING, 0, NULL, NULL, 64, NULL},
+    F_HEX("packet_sha256", 0, 64),
     END};
 
 static const baton_field handover_fields[] = {
@@ -273,8 +275,8 @@ static const baton_field handover_fields[] = {
 /* ---- trusted sender (trust/<fingerprint>.json) ---- */
 
 static const baton_field trust_fields[] = {
-    {"fingerprint", BATON_FIELD_STRING, REQ | RO, NULL, NULL, 64, NULL},
-    {"public_key", BATON_FIELD_STRING, REQ | RO, NULL, NULL, 64, NULL},
+    F_HEX("fingerprint", REQ | RO, 32),
+    {"public_key", BATON_FIELD_PUBKEY, REQ | RO, NULL, NULL, 0, NULL},
     F_STR("organisation", REQ),
     F_DATE("added", REQ),
     F_STAFF("by", REQ),

@@ -282,6 +282,15 @@ static void check_string(vstate *st, const json_t *v, const baton_field *f, cons
         if (strlen(s) != 40 || strspn(s, "0123456789abcdef") != 40)
             fail(st, path, "'%.44s' is not a revision (40 hex digits)", s);
         break;
+    case BATON_FIELD_HEX:
+        if (strlen(s) != f->max || strspn(s, "0123456789abcdef") != f->max)
+            fail(st, path, "'%.70s' is not %zu lowercase hex digits", s, f->max);
+        break;
+    case BATON_FIELD_PUBKEY:
+        if (strlen(s) != 44 || s[43] != '=' ||
+            strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") != 43)
+            fail(st, path, "'%.50s' is not an Ed25519 public key in base64", s);
+        break;
     case BATON_FIELD_EMAIL:
         if (!valid_email(s))
             fail(st, path, "'%.60s' is not an e-mail address", s);

@@ -13,6 +13,7 @@ Suite *tokenize_suite(void);
 Suite *journal_suite(void);
 Suite *handover_suite(void);
 Suite *transfer_suite(void);
+Suite *schema_suite(void);
 
 /* A fresh temporary directory (removed by unit_rmdir). */
 char *unit_tmpdir(void);
