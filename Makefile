@@ -7,7 +7,7 @@ BUILD ?= build
 
 # Recursive (=) so pkg-config runs after `deps` has installed the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags libgit2 jansson sqlite3 libsodium zlib)
-PKG_LIBS = $(shell pkg-config --libs libgit2 jansson sqlite3 libsodium zlib) -lstemmer
+PKG_LIBS = $(shell pkg-config --libs libgit2 jansson sqlite3 libsodium zlib) -lstemmer -lunistring
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 

@@ -103,8 +103,8 @@ static int diff_name(git_repository *repo, git_tree *a, git_tree *b, const char 
                      changes *out)
 {
     char path[1024];
-    const git_oid *ba, *bb;
-    git_tree *ta, *tb;
+    const git_oid *ba = NULL, *bb = NULL;
+    git_tree *ta = NULL, *tb = NULL;
     snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "/" : "", name);
     int rc = side(repo, a, name, &ba, &ta);
     if (rc == 0)

@@ -12,4 +12,9 @@ struct baton_index {
     int quiet; /* catching up without warnings (a fresh index built to compare with) */
 };
 
+/* A query as people type it, as FTS5 syntax (query.c): each word or phrase a quoted string, so
+ * '-', ':', '.' and '/' separate words; AND, OR, NOT, parentheses and a final '*' kept. A query
+ * that cannot be read is BATON_EUSAGE saying what is wrong. *out is freed by the caller. */
+int baton_query_fts5(const char *query, char **out);
+
 #endif

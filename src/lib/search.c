@@ -71,15 +71,17 @@ int baton_search(baton_index *idx, const char *query, const baton_search_options
     *count = 0;
     if (!query || !*query)
         return baton_error_set(BATON_EUSAGE, "search: the query is empty");
-    /* FTS5 reads a leading '*' as one of its own diagnostic queries ("*reads"), not as a search */
-    if (query[strspn(query, " \t\n")] == '*')
-        return baton_error_set(BATON_EUSAGE, "search: malformed query: it cannot begin with '*' (a prefix search puts "
-                                             "it after the word: skol*)");
-    if (sqlite3_prepare_v2(idx->db, search_sql, -1, &st, NULL) != SQLITE_OK)
+    char *fts;
+    int qrc = baton_query_fts5(query, &fts);
+    if (qrc)
+        return qrc;
+    if (sqlite3_prepare_v2(idx->db, search_sql, -1, &st, NULL) != SQLITE_OK) {
+        free(fts);
         return baton_error_set(BATON_ERROR, "search: %s", sqlite3_errmsg(idx->db));
+    }
     int limit = opts->limit > 0 ? opts->limit : 20;
     const char *status = opts->status ? opts->status : (opts->history ? NULL : "active");
-    sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, opts->history ? 1 : 0);
     sqlite3_bind_text(st, 3, opts->case_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, opts->field, -1, SQLITE_STATIC);
@@ -114,21 +116,20 @@ int baton_search(baton_index *idx, const char *query, const baton_search_options
         if ((r != SQLITE_ROW && r != SQLITE_DONE) || n >= (size_t)limit)
             break;
         if (ceiling < 0)
-            ceiling = match_count(idx->db, query);
+            ceiling = match_count(idx->db, fts);
         if (inner >= ceiling)
             break;
         inner *= 8;
         sqlite3_reset(st);
     }
     if (r != SQLITE_ROW && r != SQLITE_DONE) {
-        const char *msg = sqlite3_errmsg(idx->db);
-        /* the query language is FTS5's: its syntax errors are the user's, not ours */
-        int user = strncmp(msg, "fts5:", 5) == 0 || strstr(msg, "no such column") || strstr(msg, "unterminated") ||
-                   strstr(msg, "syntax error") || strstr(msg, "special query");
-        int rc = baton_error_set(user ? BATON_EUSAGE : BATON_ERROR, "search: %s: %s",
-                                 user ? "malformed query" : "index error", msg);
+        /* baton_query_fts5 wrote the FTS5 syntax, so an error here is the index's, not the query's */
+        int rc = baton_error_set(BATON_ERROR, "search: the search index could not answer (%s); 'baton reindex' "
+                                              "rebuilds it",
+                                 sqlite3_errmsg(idx->db));
         sqlite3_finalize(st);
         baton_search_hits_free(h, limit);
+        free(fts);
         return rc;
     }
     for (size_t k = n; k < (size_t)limit; k++) { /* left from a shorter retry */
@@ -136,6 +137,7 @@ int baton_search(baton_index *idx, const char *query, const baton_search_options
         h[k].snippet = NULL;
     }
     sqlite3_finalize(st);
+    free(fts);
     *hits = h;
     *count = n;
     return 0;

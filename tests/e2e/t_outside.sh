@@ -13,11 +13,11 @@ B=$(BATON_STORE=$TEMPLATE new_case "$TEMPLATE" "Bo Indefra")
 BATON_STORE=$TEMPLATE "$BATON" case set "$A" plan.strengths "Synger i koret" >/dev/null
 BATON_STORE=$TEMPLATE "$BATON" case set "$B" plan.strengths "Bygger flotte vindmøller af pap" >/dev/null
 BATON_STORE=$TEMPLATE "$BATON" journal add "$A" --kind contact --text "Telefonsamtale om morgenrutinen" \
-    --follow-up 2026-12-01 --owner laerer1 >/dev/null
+    --follow-up 2026-12-01 --owner laerer1 >/dev/null 2>&1
 BATON_STORE=$TEMPLATE "$BATON" measure add "$A" --setting school --description "Fast plads" --goal "Ro" \
-    --responsible laerer1 --review-by 2027-01-10 >/dev/null
+    --responsible laerer1 --review-by 2027-01-10 >/dev/null 2>&1
 BATON_STORE=$TEMPLATE "$BATON" measure add "$B" --setting school --description "Pauser i grupperum" --goal "Ro" \
-    --responsible laerer1 --review-by 2027-01-10 >/dev/null
+    --responsible laerer1 --review-by 2027-01-10 >/dev/null 2>&1
 run --store "$TEMPLATE" fsck
 expect_rc 0 "the store Baton wrote passes its own fsck"
 CASE_A=$(git --git-dir "$TEMPLATE/repo.git" ls-tree -r --name-only main | grep "/$A/case.json")

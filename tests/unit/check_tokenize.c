@@ -62,6 +62,53 @@ START_TEST(swedish)
 }
 END_TEST
 
+/* "å" as a + U+030A COMBINING RING ABOVE, "ø" as o + U+0338: what macOS and PDFs paste */
+#define NFD_PAA "pa\xcc\x8a"
+#define NFD_SKOLEVAEGRING "skolev\xc3\xa6gring"
+
+START_TEST(decomposed_text_meets_composed_queries)
+{
+    static const char *const texts[] = {"Hun glæder sig til turen " NFD_PAA " fredag", "Turen på lørdag", NULL};
+    sqlite3 *db = db_with("da", texts);
+    ck_assert_int_eq(hits(db, "på"), 2);         /* typed composed: finds both */
+    ck_assert_int_eq(hits(db, NFD_PAA), 2);      /* pasted decomposed: finds both */
+    ck_assert_int_eq(hits(db, "\"" NFD_PAA " fredag\""), 1);
+    /* highlighting marks the original bytes: the decomposed word stays as it was stored */
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH 'fredag'", -1, &st,
+                                        NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "Hun glæder sig til turen " NFD_PAA " [fredag]");
+    sqlite3_finalize(st);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH 'på' AND t MATCH 'glæder'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "Hun [glæder] sig til turen [" NFD_PAA "] fredag");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(prefix_longer_than_the_stem)
+{
+    static const char *const texts[] = {"Bruger høretelefoner i timerne", "Høretelefonerne hjælper",
+                                        "Flere overgange i løbet af dagen", "Skolevægringen er aftaget",
+                                        "Tegner meget", NULL};
+    sqlite3 *db = db_with("da", texts);
+    ck_assert_int_eq(hits(db, "høretelefoner"), 2);
+    ck_assert_int_eq(hits(db, "høretelefoner*"), 2); /* longer than the stem høretelefon */
+    ck_assert_int_eq(hits(db, "høretele*"), 2);
+    ck_assert_int_eq(hits(db, "overgange*"), 1);
+    ck_assert_int_eq(hits(db, "skolevægringen*"), 1);
+    ck_assert_int_eq(hits(db, NFD_SKOLEVAEGRING "*"), 1);
+    ck_assert_int_eq(hits(db, "\"bruger høre\" *"), 1); /* the words before the prefix are stemmed too */
+    ck_assert_int_eq(hits(db, "tegnerbog*"), 0);         /* a prefix is still a prefix */
+    sqlite3_close(db);
+}
+END_TEST
+
 START_TEST(unknown_language_is_refused)
 {
     sqlite3 *db;
@@ -80,6 +127,8 @@ Suite *tokenize_suite(void)
     tcase_add_test(tc, danish);
     tcase_add_test(tc, swedish);
     tcase_add_test(tc, unknown_language_is_refused);
+    tcase_add_test(tc, decomposed_text_meets_composed_queries);
+    tcase_add_test(tc, prefix_longer_than_the_stem);
     suite_add_tcase(s, tc);
     return s;
 }
