@@ -63,7 +63,9 @@ static int staff_add(int argc, char **argv)
     baton_identity as;
     const baton_identity *who = NULL;
     const char *as_id = c.as ? c.as : getenv("BATON_USER");
-    if (as_id && *as_id) { /* without it, the library allows only the very first member */
+    /* the very first member adds themselves: a BATON_USER left over from another store does not
+     * count; after that every addition is made as someone from the directory */
+    if (as_id && *as_id && !baton_staff_empty(store)) {
         if ((rc = cli_identity(store, &c, &as)))
             goto out;
         who = &as;

@@ -35,10 +35,11 @@ expect_rc 0 "the store is found from a subdirectory"
 BATON_STORE=$S run staff list
 expect_rc 0 "BATON_STORE finds the store"
 
-# bootstrap: the first staff member needs no --as
+# bootstrap: the first staff member needs no --as, and a BATON_USER left over from another
+# store does not stand in the way
 export BATON_STORE=$S
-run staff add anna.k --name "Anna Kvist" --email anna@skola.example --role coordinator
-expect_rc 0 "first staff member without --as"
+BATON_USER=someone.elsewhere run staff add anna.k --name "Anna Kvist" --email anna@skola.example --role coordinator
+expect_rc 0 "first staff member without --as (a BATON_USER from another store is ignored)"
 assert "first staff member authored their own commit" \
     test "$(git --git-dir "$S/repo.git" log -1 --format=%an)" = "Anna Kvist"
 expect_refused "$S" 1 "--as: required" "second staff member without --as" \
