@@ -27,7 +27,7 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all deps check check-plain check-asan unit e2e demo install clean bench fuzz fuzz-smoke check-valgrind
+.PHONY: all deps check check-plain check-asan check-long unit e2e demo install clean bench fuzz fuzz-smoke check-valgrind
 
 all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench
 
@@ -94,6 +94,13 @@ check-asan:
 	@$(ASAN_ENV) BATON_SANITIZED=1 BATON=$(abspath build/asan/baton) tests/e2e/run.sh
 	@echo "== unit tests (AddressSanitizer + UndefinedBehaviorSanitizer) =="
 	@$(ASAN_ENV) CK_FORK=no build/asan/check_baton
+
+# The long runs that make check keeps short (about 15 minutes): 2,000 kills of a saving writer,
+# 8 writers x 500 edits with readers, and each fuzz target for FUZZ_SECONDS (default 60 here).
+check-long: $(BUILD)/baton $(BUILD)/gen-fixture
+	@BATON=$(abspath $(BUILD)/baton) BATON_CRASH_KILLS=2000 BATON_STRESS_EDITS=500 BATON_TEST_TIMEOUT=3600 \
+		tests/e2e/run.sh t_crash t_stress
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(LONG_FUZZ_SECONDS),60)
 
 unit: $(BUILD)/check_baton
 	$(BUILD)/check_baton

@@ -11,6 +11,7 @@ export BATON_STORE=$S BATON_USER=koord
 EDITS=100
 [ -n "${BATON_SANITIZED:-}" ] && EDITS=25
 [ -n "${BATON_VALGRIND:-}" ] && EDITS=10
+EDITS=${BATON_STRESS_EDITS:-$EDITS}
 CASES=""
 for i in $(seq 1 20); do CASES="$CASES $(new_case "$S" "Barn Stress$i")"; done
 set -- $CASES
