@@ -14,7 +14,8 @@ assert "the README has a walk-through of at least 40 lines" test "$(wc -l <"$T/w
 
 BIN=$T/bin
 mkdir -p "$BIN"
-ln -s "$BATON" "$BIN/baton"
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$BATON" >"$BIN/baton"
+chmod +x "$BIN/baton"
 (cd "$W" && env -u BATON_STORE -u BATON_USER PATH="$BIN:$PATH" \
     bash -eu -o pipefail -c 'trap '\''echo "walk-through failed at line $LINENO: $(sed -n "${LINENO}p" "$0")" >&2'\'' ERR; . "$0"' \
     "$T/walk.sh") >"$OUT" 2>"$ERR"
