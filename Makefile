@@ -38,7 +38,7 @@ deps:
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	@$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+	@$(CC) $(BASE_CFLAGS) $(OPT) $(DEFS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libbaton.a: $(call objs,$(BUILD),$(LIB_SRC))
 	@echo "  AR      $@"
@@ -81,46 +81,57 @@ check: deps
 	@echo "== fuzz smoke runs (libFuzzer, ASan + UBSan) =="
 	@$(MAKE) --no-print-directory fuzz-smoke
 
-check-plain: $(BUILD)/baton $(BUILD)/check_baton $(BUILD)/gen-fixture
+# Tests run a test build (build/test): the same sources with the test hooks compiled in
+# (BATON_TODAY, BATON_NOW: -DBATON_TEST_HOOKS). The installed binary, build/baton, has none;
+# BATON_RELEASE tells the tests where it is, so they can check that it ignores them.
+TEST_HOOKS = -DBATON_TEST_HOOKS
+check-plain: $(BUILD)/baton
+	@$(MAKE) --no-print-directory BUILD=build/test DEFS="$(TEST_HOOKS)" \
+		build/test/baton build/test/check_baton build/test/gen-fixture
 	@echo "== e2e tests (plain build) =="
-	@BATON=$(abspath $(BUILD)/baton) tests/e2e/run.sh
+	@BATON=$(abspath build/test/baton) BATON_RELEASE=$(abspath $(BUILD)/baton) tests/e2e/run.sh
 	@echo "== unit tests (plain build) =="
-	@$(BUILD)/check_baton
+	@build/test/check_baton
 
-check-asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 EXTRA_CFLAGS="$(SAN_FLAGS)" \
+check-asan: $(BUILD)/baton
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 DEFS="$(TEST_HOOKS)" EXTRA_CFLAGS="$(SAN_FLAGS)" \
 		EXTRA_LDFLAGS="$(SAN_FLAGS)" build/asan/baton build/asan/check_baton build/asan/gen-fixture
 	@echo "== e2e tests (AddressSanitizer + UndefinedBehaviorSanitizer) =="
-	@$(ASAN_ENV) BATON_SANITIZED=1 BATON=$(abspath build/asan/baton) tests/e2e/run.sh
+	@$(ASAN_ENV) BATON_SANITIZED=1 BATON=$(abspath build/asan/baton) BATON_RELEASE=$(abspath $(BUILD)/baton) \
+		tests/e2e/run.sh
 	@echo "== unit tests (AddressSanitizer + UndefinedBehaviorSanitizer) =="
 	@$(ASAN_ENV) CK_FORK=no build/asan/check_baton
 
 # The long runs that make check keeps short (about 15 minutes): 2,000 kills of a saving writer,
 # 8 writers x 500 edits with readers, and each fuzz target for FUZZ_SECONDS (default 60 here).
-check-long: $(BUILD)/baton $(BUILD)/gen-fixture
-	@BATON=$(abspath $(BUILD)/baton) BATON_CRASH_KILLS=2000 BATON_STRESS_EDITS=500 BATON_TEST_TIMEOUT=3600 \
+check-long:
+	@$(MAKE) --no-print-directory BUILD=build/test DEFS="$(TEST_HOOKS)" build/test/baton build/test/gen-fixture
+	@BATON=$(abspath build/test/baton) BATON_CRASH_KILLS=2000 BATON_STRESS_EDITS=500 BATON_TEST_TIMEOUT=3600 \
 		tests/e2e/run.sh t_crash t_stress
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(LONG_FUZZ_SECONDS),60)
 
-unit: $(BUILD)/check_baton
-	$(BUILD)/check_baton
+unit:
+	@$(MAKE) --no-print-directory BUILD=build/test DEFS="$(TEST_HOOKS)" build/test/check_baton
+	build/test/check_baton
 
-e2e: $(BUILD)/baton $(BUILD)/gen-fixture
-	BATON=$(abspath $(BUILD)/baton) tests/e2e/run.sh
+e2e: $(BUILD)/baton
+	@$(MAKE) --no-print-directory BUILD=build/test DEFS="$(TEST_HOOKS)" build/test/baton build/test/gen-fixture
+	BATON=$(abspath build/test/baton) BATON_RELEASE=$(abspath $(BUILD)/baton) tests/e2e/run.sh
 
 demo: $(BUILD)/baton
 	@BATON=$(abspath $(BUILD)/baton) tools/demo
 
 # ---- valgrind: the end-to-end suite with every baton run under memcheck (slow: about an hour) ----
 # VALGRIND_TESTS="t_case t_journal" runs a subset.
-check-valgrind: $(BUILD)/baton $(BUILD)/gen-fixture
+check-valgrind: $(BUILD)/baton
 	@command -v valgrind >/dev/null || { echo "check-valgrind: valgrind is not installed" >&2; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=build/test DEFS="$(TEST_HOOKS)" build/test/baton build/test/gen-fixture
 	@mkdir -p build/valgrind
-	@cp $(BUILD)/baton build/valgrind/baton.real
+	@cp build/test/baton build/valgrind/baton.real
 	@cp tools/valgrind-baton build/valgrind/baton
-	@cp $(BUILD)/gen-fixture build/valgrind/gen-fixture
-	@cp -r $(BUILD)/locale build/valgrind/ 2>/dev/null || true
-	@BATON=$(abspath build/valgrind/baton) BATON_LOCALEDIR=$(abspath $(BUILD)/locale) BATON_SANITIZED=1 \
+	@cp build/test/gen-fixture build/valgrind/gen-fixture
+	@cp -r build/test/locale build/valgrind/ 2>/dev/null || true
+	@BATON=$(abspath build/valgrind/baton) BATON_LOCALEDIR=$(abspath build/test/locale) BATON_RELEASE=$(abspath $(BUILD)/baton) BATON_SANITIZED=1 \
 		BATON_VALGRIND=1 tests/e2e/run.sh $(VALGRIND_TESTS)
 
 # ---- fuzzing (libFuzzer, clang) ----

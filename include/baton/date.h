@@ -12,7 +12,8 @@ int baton_date_valid(const char *s);
 int baton_date_to_days(const char *s, int64_t *days);
 /* Writes the UTC calendar date of t as YYYY-MM-DD into out (11 bytes). */
 void baton_date_from_time(char out[11], time_t t);
-/* Today in UTC. BATON_TODAY (YYYY-MM-DD) overrides the clock, for reproducible tests and demos. */
+/* Today in UTC, from baton_now(). In test builds only (BATON_TEST_HOOKS), BATON_TODAY (YYYY-MM-DD)
+ * overrides it, for reproducible tests. */
 void baton_date_today(char out[11]);
 /* Parses YYYY-MM-DD (taken as the end of that UTC day) or YYYY-MM-DDTHH:MM[:SS][Z] into a UTC
  * instant. Returns 0, or BATON_EINVALID. */
@@ -24,8 +25,8 @@ int baton_datetime_valid(const char *s);
 /* date + n days, and date + n calendar months (the day clamped to the month's last), into out. */
 int baton_date_add_days(const char *date, int64_t n, char out[11]);
 int baton_date_add_months(const char *date, int n, char out[11]);
-/* Now, from the store's clock: time(NULL), unless baton_clock_set (or BATON_NOW) fixed it, so
- * that a fixture generator makes the same commits every time. 0 unfixes it. */
+/* Now, from the store's clock: time(NULL), unless baton_clock_set (or, in test builds, BATON_NOW)
+ * fixed it, so that a fixture generator makes the same commits every time. 0 unfixes it. */
 time_t baton_now(void);
 void baton_clock_set(time_t t);
 /* a - b in days, for two valid dates. */

@@ -72,13 +72,18 @@ void baton_date_from_time(char out[11], time_t t)
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* BATON_TODAY and BATON_NOW are test hooks: compiled only into test builds (-DBATON_TEST_HOOKS),
+ * never into the installed binary, where a forged "today" would let anyone purge the access log
+ * early or date a record at will. */
 void baton_date_today(char out[11])
 {
+#ifdef BATON_TEST_HOOKS
     const char *fixed = getenv("BATON_TODAY");
     if (fixed && baton_date_valid(fixed)) {
         memcpy(out, fixed, 11);
         return;
     }
+#endif
     baton_date_from_time(out, baton_now());
 }
 
@@ -181,7 +186,8 @@ int baton_date_diff(const char *a, const char *b, int64_t *out)
 }
 
 /* The clock every stored time comes from. A fixture generator (or a test) sets it, so that the same
- * inputs give the same commits; BATON_NOW (seconds since 1970) sets it for a whole process. */
+ * inputs give the same commits; in test builds, BATON_NOW (seconds since 1970) sets it for a whole
+ * process. */
 static _Thread_local time_t clock_fixed;
 static _Thread_local int clock_read_env;
 
@@ -190,10 +196,12 @@ void baton_clock_set(time_t t) { clock_fixed = t; clock_read_env = 1; }
 time_t baton_now(void)
 {
     if (!clock_read_env) {
-        const char *env = getenv("BATON_NOW");
         clock_read_env = 1;
+#ifdef BATON_TEST_HOOKS
+        const char *env = getenv("BATON_NOW");
         if (env && *env)
             clock_fixed = (time_t)strtoll(env, NULL, 10);
+#endif
     }
     return clock_fixed ? clock_fixed : time(NULL);
 }
