@@ -112,7 +112,9 @@ static void sentence(const bank *b, char *out, size_t n)
 typedef struct {
     baton_store *store;
     baton_identity *staff;
+    baton_session **sessions; /* one per staff member: every write is made by someone allowed to */
     size_t nstaff;
+    size_t *contact;          /* the contact person of each case, by index into staff */
     const bank *b;
     time_t clock;
     long step; /* seconds between events */
@@ -126,7 +128,12 @@ static void tick(gen *g)
     baton_clock_set(g->clock);
 }
 
-static const baton_identity *someone(gen *g) { return &g->staff[pick((unsigned)g->nstaff)]; }
+static size_t someone_index(gen *g) { return pick((unsigned)g->nstaff); }
+static const baton_identity *someone(gen *g) { return &g->staff[someone_index(g)]; }
+
+/* Who writes to case c: mostly its contact person, sometimes the coordinator (s0000, municipality
+ * wide): the people the need-to-know policy lets change a case. */
+static baton_session *author(gen *g, unsigned c) { return g->sessions[pick(4) ? g->contact[c] : 0]; }
 
 static int fail(const char *what)
 {
@@ -138,6 +145,7 @@ static int add_staff(gen *g, size_t n)
 {
     static const char *const roles[] = {"teacher", "teacher", "teacher", "pedagogue", "coordinator", "psychologist"};
     g->staff = calloc(n, sizeof *g->staff);
+    g->sessions = calloc(n, sizeof *g->sessions);
     g->nstaff = n;
     for (size_t i = 0; i < n; i++) {
         char id[40], name[120], email[120];
@@ -148,32 +156,37 @@ static int add_staff(gen *g, size_t n)
         json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "name", name, "email", email, "role",
                                 i == 0 ? "coordinator" : roles[i % N(roles)]);
         tick(g);
-        int rc = baton_staff_add(g->store, i ? &g->staff[0] : NULL, rec, NULL, commit);
+        int rc = i ? baton_staff_add(g->sessions[0], rec, NULL, commit) : baton_staff_add_first(g->store, rec, NULL, commit);
         json_decref(rec);
         if (rc)
             return fail("staff add");
-        if (baton_identity_load(g->store, id, &g->staff[i]))
+        baton_session_options so = {id, NULL, NULL, "gen-fixture"};
+        if (baton_identity_load(g->store, id, &g->staff[i]) || baton_session_open(&g->sessions[i], g->store, &so))
             return fail("identity");
         g->writes++;
     }
     return 0;
 }
 
-/* One change to a case, as a person would make it. */
-static int change_case(gen *g, const char *id, int kind)
+/* One change to a case, as a person would make it (a mutator for baton_case_update). */
+typedef struct {
+    gen *g;
+    int kind;
+    char what[120];
+} change_ctx;
+
+static int mutate(json_t *doc, const baton_identity *as, void *vctx)
 {
-    json_t *old, *doc;
-    baton_oid_hex version, commit;
-    char text[1200], what[120];
-    if (baton_case_load(g->store, NULL, id, &old, version))
-        return fail("case load");
-    doc = json_deep_copy(old);
+    change_ctx *x = vctx;
+    gen *g = x->g;
+    char text[1200];
+    (void)as;
     json_t *plan = json_object_get(doc, "plan");
     static const char *const fields[] = {"strengths", "works_well", "child_perspective", "guardian_perspective",
                                          "transition_notes", "challenges.school", "challenges.leisure",
                                          "challenges.home"};
     json_t *measures = json_object_get(plan, "measures");
-    if (kind == 1 && json_array_size(measures) < 6) {
+    if (x->kind == 1 && json_array_size(measures) < 6) {
         char mid[8];
         snprintf(mid, sizeof mid, "m%zu", json_array_size(measures) + 1);
         sentence(g->b, text, sizeof text);
@@ -187,33 +200,39 @@ static int change_case(gen *g, const char *id, int kind)
         if (!measures)
             json_object_set_new(plan, "measures", measures = json_array());
         json_array_append_new(measures, m);
-        snprintf(what, sizeof what, "add measure %s", mid);
-    } else if (kind == 2 && json_array_size(measures) > 0) {
+        snprintf(x->what, sizeof x->what, "add measure %s", mid);
+    } else if (x->kind == 2 && json_array_size(measures) > 0) {
         json_t *m = json_array_get(measures, pick((unsigned)json_array_size(measures)));
         sentence(g->b, text, sizeof text);
         json_object_set_new(m, "outcome", json_string(text));
         json_object_set_new(m, "status", json_string(pick(3) ? "active" : "completed"));
-        snprintf(what, sizeof what, "set measure %s", json_string_value(json_object_get(m, "id")));
+        snprintf(x->what, sizeof x->what, "set measure %s", json_string_value(json_object_get(m, "id")));
     } else {
         const char *f = fields[pick(N(fields))];
         sentence(g->b, text, sizeof text);
         char path[64];
         snprintf(path, sizeof path, "plan.%s", f);
         if (baton_record_path_set(doc, BATON_RECORD_CASE, path, text))
-            return fail("path set");
-        snprintf(what, sizeof what, "set %s", path);
+            return BATON_EINVALID;
+        snprintf(x->what, sizeof x->what, "set %s", path);
     }
     tick(g);
-    int rc = baton_case_save(g->store, someone(g), old, doc, version, what, NULL, commit);
-    json_decref(old);
-    json_decref(doc);
-    if (rc)
-        return fail("case save");
+    return 0;
+}
+
+static int change_case(gen *g, unsigned c, const char *id, int kind)
+{
+    baton_oid_hex commit;
+    change_ctx x = {g, kind, ""};
+    /* the subject names the change, which the mutator decides: it is filled in before the save */
+    baton_session *s = author(g, c);
+    if (baton_case_update(s, id, NULL, x.what, NULL, mutate, &x, commit))
+        return fail("case update");
     g->writes++;
     return 0;
 }
 
-static int journal(gen *g, const char *id)
+static int journal(gen *g, unsigned c, const char *id)
 {
     static const char *const kinds[] = {"contact", "meeting", "observation", "status_update", "decision"};
     char text[1200], at[11];
@@ -234,7 +253,7 @@ static int journal(gen *g, const char *id)
         e.follow_up = strdup(due);
         e.owner = someone(g)->id;
     }
-    int rc = baton_journal_add(g->store, someone(g), id, &e, NULL, entry, commit);
+    int rc = baton_journal_add(author(g, c), id, &e, NULL, entry, commit);
     free((char *)e.follow_up);
     if (rc)
         return fail("journal add");
@@ -242,23 +261,44 @@ static int journal(gen *g, const char *id)
     return 0;
 }
 
-static int handover(gen *g, const char *id)
+static int handover(gen *g, unsigned c, const char *id)
 {
-    json_t *doc;
     baton_oid_hex commit;
-    if (baton_case_load(g->store, NULL, id, &doc, NULL))
-        return fail("case load");
-    const char *contact = json_string_value(json_object_get(json_object_get(doc, "contact"), "staff"));
-    const baton_identity *to = someone(g);
-    while (strcmp(to->id, contact) == 0)
-        to = someone(g);
-    baton_handover_pair p = {id, to->id};
+    size_t to = someone_index(g);
+    while (to == g->contact[c])
+        to = someone_index(g);
+    baton_handover_pair p = {id, g->staff[to].id};
     tick(g);
-    int rc = baton_handover_staff(g->store, &g->staff[0], &p, 1, NULL, NULL, commit);
-    json_decref(doc);
-    if (rc)
+    /* the coordinator hands cases over */
+    if (baton_handover_staff(g->sessions[0], &p, 1, NULL, NULL, commit))
         return fail("handover");
+    g->contact[c] = to;
     g->writes++;
+    return 0;
+}
+
+/* A new case's guardian and first plan text (a mutator for baton_case_update). */
+typedef struct {
+    gen *g;
+    const bank *b;
+    const char *lang;
+} first_plan;
+
+static int add_guardian(json_t *doc, const baton_identity *as, void *vctx)
+{
+    first_plan *fp = vctx;
+    char gname[120], text[1200];
+    (void)as;
+    snprintf(gname, sizeof gname, "%s %s", fp->b->first[pick((unsigned)fp->b->nfirst)],
+             fp->b->last[pick((unsigned)fp->b->nlast)]);
+    json_object_set_new(doc, "guardians",
+                        json_pack("[{s:s, s:s, s:s, s:{s:s, s:[s], s:s, s:s, s:s}}]", "id", "g1", "name", gname,
+                                  "relation", strcmp(fp->lang, "sv") == 0 ? "mamma" : "mor", "agreement", "frequency",
+                                  pick(2) ? "weekly" : "monthly", "channels", "aula", "topics", "both", "detail",
+                                  "brief", "agreed_on", "2019-12-01"));
+    sentence(fp->b, text, sizeof text);
+    json_object_set_new(json_object_get(doc, "plan"), "strengths", json_string(text));
+    tick(fp->g);
     return 0;
 }
 
@@ -354,6 +394,7 @@ int main(int argc, char **argv)
     if (g.step < 2)
         g.step = 2;
     char (*ids)[33] = calloc((size_t)cases, sizeof *ids);
+    g.contact = calloc((size_t)cases, sizeof *g.contact);
     for (int i = 0; i < cases; i++) {
         char idbuf[16], child[120], context[300];
         baton_oid_hex commit;
@@ -363,39 +404,26 @@ int main(int argc, char **argv)
                  "ABC"[pick(3)], b.municipality);
         char born[11];
         baton_date_from_time(born, 1262304000 + (time_t)pick(3000) * 86400);
-        baton_case_new_options co = {child, born, NULL, context, someone(&g)->id, idbuf};
+        g.contact[i] = someone_index(&g);
+        baton_case_new_options co = {child, born, NULL, context, g.staff[g.contact[i]].id, idbuf};
         tick(&g);
-        if (baton_case_create(g.store, &g.staff[0], &co, NULL, ids[i], commit))
+        /* the coordinator opens the case */
+        if (baton_case_create(g.sessions[0], &co, NULL, ids[i], commit))
             return fail("case create");
         g.writes++;
         /* every case gets a guardian and a first plan text right away */
-        json_t *old, *doc;
-        baton_oid_hex version;
-        baton_case_load(g.store, NULL, ids[i], &old, version);
-        doc = json_deep_copy(old);
-        char gname[120], text[1200];
-        snprintf(gname, sizeof gname, "%s %s", b.first[pick((unsigned)b.nfirst)], b.last[pick((unsigned)b.nlast)]);
-        json_object_set_new(doc, "guardians",
-                            json_pack("[{s:s, s:s, s:s, s:{s:s, s:[s], s:s, s:s, s:s}}]", "id", "g1", "name", gname,
-                                      "relation", strcmp(lang, "sv") == 0 ? "mamma" : "mor", "agreement", "frequency",
-                                      pick(2) ? "weekly" : "monthly", "channels", "aula", "topics", "both", "detail",
-                                      "brief", "agreed_on", "2019-12-01"));
-        sentence(&b, text, sizeof text);
-        json_object_set_new(json_object_get(doc, "plan"), "strengths", json_string(text));
-        tick(&g);
-        if (baton_case_save(g.store, someone(&g), old, doc, version, "add guardian g1", NULL, commit))
-            return fail("case save");
-        json_decref(old);
-        json_decref(doc);
+        first_plan fp = {&g, &b, lang};
+        if (baton_case_update(author(&g, (unsigned)i), ids[i], NULL, "add guardian g1", NULL, add_guardian, &fp, commit))
+            return fail("case update");
         g.writes++;
         if (bulk && g.writes % 20000 == 0 && baton_store_bulk_flush(g.store))
             return fail("bulk flush");
     }
     for (size_t i = 0; i < ne; i++) {
         const char *id = ids[ev[i].c];
-        int rc = ev[i].what == 0 ? change_case(&g, id, pick(10) == 0 ? 1 : pick(12) == 0 ? 2 : 0)
-                 : ev[i].what == 1 ? journal(&g, id)
-                                   : handover(&g, id);
+        int rc = ev[i].what == 0 ? change_case(&g, ev[i].c, id, pick(10) == 0 ? 1 : pick(12) == 0 ? 2 : 0)
+                 : ev[i].what == 1 ? journal(&g, ev[i].c, id)
+                                   : handover(&g, ev[i].c, id);
         if (rc)
             return rc;
         if (bulk && g.writes % 20000 == 0 && baton_store_bulk_flush(g.store))
@@ -408,6 +436,10 @@ int main(int argc, char **argv)
     baton_store_head(g.store, head);
     printf("{\"cases\": %d, \"commits\": %zu, \"staff\": %zu, \"seconds\": %.2f, \"head\": \"%s\"}\n", cases,
            g.writes, nstaff, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, head);
+    for (size_t i = 0; i < g.nstaff; i++)
+        baton_session_free(g.sessions[i]);
+    free(g.sessions);
+    free(g.contact);
     baton_store_free(g.store);
     free(g.staff);
     free(versions);

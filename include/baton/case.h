@@ -4,6 +4,7 @@
 #ifndef BATON_CASE_H
 #define BATON_CASE_H
 
+#include "baton/session.h"
 #include "baton/staff.h"
 #include "baton/store.h"
 
@@ -27,14 +28,17 @@ void baton_case_path(const char *id, char *out, size_t n);
 /* Parses KIND:INSTITUTION[:GROUP[:MUNICIPALITY]] into a context object (validated). */
 int baton_context_parse(const char *spec, json_t **out);
 
-/* Creates a case; its id goes to id_out (33 bytes). */
-int baton_case_create(baton_store *store, const baton_identity *as, const baton_case_new_options *opts,
-                      const char *reason, char *id_out, baton_oid_hex commit);
+/* Creates a case, as the session (a coordinator or leader in the new context's scope); its id
+ * goes to id_out (33 bytes). */
+int baton_case_create(baton_session *s, const baton_case_new_options *opts, const char *reason, char *id_out,
+                      baton_oid_hex commit);
 
-/* The case at rev (NULL: head); version receives the record's blob id. */
-int baton_case_load(baton_store *store, const char *rev, const char *id, json_t **out, baton_oid_hex version);
+/* The case at rev (NULL: head), read by the session (who may read the case as it is now; the read
+ * is logged); version receives the record's blob id. */
+int baton_case_load(baton_session *s, const char *rev, const char *id, json_t **out, baton_oid_hex version);
 
-/* Saves doc as the new state of its case, as one commit.
+/* Saves doc as the new state of its case, as one commit made by the session (who may change the
+ * case as it is now: BATON_EDENIED otherwise).
  * - old:  the record as it was read (for read-only fields and reference checks);
  * - base: the version (blob id) old was read at; if the case has changed since, BATON_ECONFLICT;
  * - what: the subject ("set plan.strengths"), reason: the why, kept in the commit message.
@@ -42,14 +46,23 @@ int baton_case_load(baton_store *store, const char *rev, const char *id, json_t 
  * is written and commit is set to "". The contact person and the transferred status change only
  * through a handover (baton/handover.h): here they are BATON_EINVALID, and so is any save to a
  * transferred case, which is read-only. */
-int baton_case_save(baton_store *store, const baton_identity *as, const json_t *old, json_t *doc,
-                    const char *base, const char *what, const char *reason, baton_oid_hex commit);
+int baton_case_save(baton_session *s, const json_t *old, json_t *doc, const char *base, const char *what,
+                    const char *reason, baton_oid_hex commit);
 
-/* The cases at rev (NULL: head) as a JSON array of records, sorted by id; contact and status
- * (either may be NULL) keep only cases with that contact person and that status. */
-int baton_case_list(baton_store *store, const char *rev, const char *contact, const char *status, json_t **out);
+/* Reads case id at head, lets fn change a copy, and saves it (baton_case_save) as one commit with
+ * `what` as its subject. base_rev (optional): the revision the change was read at, so that a case
+ * changed since is a conflict. commit is "" when fn changed nothing. */
+typedef int (*baton_case_mutator)(json_t *doc, const baton_identity *as, void *ctx);
+int baton_case_update(baton_session *s, const char *id, const char *base_rev, const char *what, const char *reason,
+                      baton_case_mutator fn, void *ctx, baton_oid_hex commit);
 
-/* Checks a commit reason: valid UTF-8, at most 500 characters, and never the child's name. */
+/* The cases at rev (NULL: head) the session may read, as a JSON array of records sorted by id
+ * (each shown case is logged); contact and status (either may be NULL) keep only cases with that
+ * contact person and that status. */
+int baton_case_list(baton_session *s, const char *rev, const char *contact, const char *status, json_t **out);
+
+/* Checks a commit reason: one line (baton_line_check: no line break or control character, no
+ * national id number), at most 500 characters, and never the child's name. */
 int baton_reason_check(const char *reason, const json_t *case_doc);
 
 /* Builds "<subject>\n\n<reason>\n\nBaton-Case: ...\nBaton-Staff: ...\n". Caller frees. */

@@ -4,6 +4,7 @@
 #ifndef BATON_DUE_H
 #define BATON_DUE_H
 
+#include "baton/session.h"
 #include "baton/store.h"
 
 #include <jansson.h>
@@ -30,8 +31,8 @@ typedef struct {
  *                     names (ref: h2; owner: who made it; due: 5 working days after it was made)
  * Items owed by a known staff member carry owner_active (false: they have left, and the item
  * needs a new owner). Only active cases owe anything, but for the guardians of a transferred one. An unknown staff
- * filter is BATON_ENOTFOUND. */
-int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **out);
+ * filter is BATON_ENOTFOUND. Only cases the session may read are in the list, each logged as read. */
+int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out);
 
 /* Days a guardian may go without news under an agreed frequency (weekly 7, fortnightly 14,
  * monthly 31); 0 for on_news, which never runs out, and for anything unknown. */

@@ -4,6 +4,7 @@
 #ifndef BATON_FSCK_H
 #define BATON_FSCK_H
 
+#include "baton/session.h"
 #include "baton/store.h"
 
 #include <jansson.h>
@@ -25,7 +26,8 @@
  *   audit-commit      an access-log entry names a commit that is no longer in the history
  *   index             the search index differs from one built afresh (run 'baton reindex')
  * findings receives a JSON array of {rule, path, commit, message} in history order (path and
- * commit may be null). Returns 0 when the check ran, whatever it found; an error otherwise. */
-int baton_fsck(baton_store *store, json_t **findings);
+ * commit may be null). Returns 0 when the check ran, whatever it found; an error otherwise. For
+ * coordinators and leaders (the session). */
+int baton_fsck(baton_session *s, json_t **findings);
 
 #endif

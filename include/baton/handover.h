@@ -6,6 +6,7 @@
 #ifndef BATON_HANDOVER_H
 #define BATON_HANDOVER_H
 
+#include "baton/session.h"
 #include "baton/staff.h"
 #include "baton/store.h"
 
@@ -19,12 +20,12 @@ typedef struct {
     const char *to; /* the receiving staff member */
 } baton_handover_pair;
 
-/* Hands each case over to its receiver as the new contact person, all in one commit: all or
- * nothing. Every case must be active, every receiver known, active staff and not already the
- * contact person, and no case may appear twice. made (optional) receives a JSON array of
- * {case, number}. */
-int baton_handover_staff(baton_store *store, const baton_identity *as, const baton_handover_pair *pairs, size_t n,
-                         const char *reason, json_t **made, baton_oid_hex commit);
+/* Hands each case over to its receiver as the new contact person, all in one commit made by the
+ * session (who may hand over every one of them): all or nothing. Every case must be active, every
+ * receiver known, active staff and not already the contact person, and no case may appear twice.
+ * made (optional) receives a JSON array of {case, number}. */
+int baton_handover_staff(baton_session *s, const baton_handover_pair *pairs, size_t n, const char *reason,
+                         json_t **made, baton_oid_hex commit);
 
 typedef struct {
     const char *case_id;
@@ -36,18 +37,24 @@ typedef struct {
     const char *scope;      /* comma-separated packet sections; NULL: the consent's scope, or all */
 } baton_handover_context_options;
 
-/* A context transition as one commit. Inside the organisation the context and the contact person
- * move; to a receiver outside it the case becomes transferred and read-only. Errors name the
- * option (--to-context, --basis, --scope, ...). number receives the handover's number. */
-int baton_handover_context(baton_store *store, const baton_identity *as, const baton_handover_context_options *o,
-                           const char *reason, int *number, baton_oid_hex commit);
+/* A context transition as one commit, made by the session (a coordinator or leader in the case's
+ * scope). Inside the organisation the context and the contact person move; to a receiver outside
+ * it the case becomes transferred and read-only. Errors name the option (--to-context, --basis,
+ * --scope, ...). number receives the handover's number. */
+int baton_handover_context(baton_session *s, const baton_handover_context_options *o, const char *reason,
+                           int *number, baton_oid_hex commit);
 
-/* Every handover of a case at rev (NULL: head), by number. Each carries the derived member
- * "guardians_informed" ({date, channel, entry}) when a journal contact entry with a guardian
- * names it, and "pending" (true while a receiver inside the organisation has not acknowledged). */
-int baton_handover_list(baton_store *store, const char *rev, const char *case_id, json_t **out);
+/* Every handover of a case at rev (NULL: head), by number, read by the session (logged). Each
+ * carries the derived member "guardians_informed" ({date, channel, entry}) when a journal contact
+ * entry with a guardian names it, and "pending" (true while a receiver inside the organisation has
+ * not acknowledged). */
+int baton_handover_list(baton_session *s, const char *rev, const char *case_id, json_t **out);
+/* The handovers of every case the session may read (or of case_id alone), by case and number;
+ * to (optional) keeps those handed to that staff member, pending_only those not yet acknowledged.
+ * Each case shown is logged as read. */
+int baton_handover_find(baton_session *s, const char *case_id, const char *to, int pending_only, json_t **out);
 /* One handover (number 0: the latest). BATON_ENOTFOUND names what is missing. */
-int baton_handover_get(baton_store *store, const char *rev, const char *case_id, int number, json_t **out);
+int baton_handover_get(baton_session *s, const char *rev, const char *case_id, int number, json_t **out);
 
 typedef struct {
     const char *meeting_held;   /* dates (YYYY-MM-DD) the items were done; NULL: leave as is */
@@ -58,16 +65,15 @@ typedef struct {
 
 /* Ticks checklist items. "Guardians informed" is not ticked here: it is a journal contact entry
  * that names the handover (journal add --handover N). */
-int baton_handover_checklist(baton_store *store, const baton_identity *as, const char *case_id, int number,
-                             const baton_handover_ticks *ticks, const char *reason, baton_oid_hex commit);
+int baton_handover_checklist(baton_session *s, const char *case_id, int number, const baton_handover_ticks *ticks,
+                             const char *reason, baton_oid_hex commit);
 
-/* Records that the receiver has read the handover; only the receiver may. */
-int baton_handover_ack(baton_store *store, const baton_identity *as, const char *case_id, int number,
-                       const char *reason, baton_oid_hex commit);
+/* Records that the receiver has read the handover; only the receiver (the session) may. */
+int baton_handover_ack(baton_session *s, const char *case_id, int number, const char *reason, baton_oid_hex commit);
 
 /* Every contact person the case has had, oldest first: {staff, from, to (null: now), handover
- * (null for the first)}. */
-int baton_contact_history(baton_store *store, const char *case_id, json_t **out);
+ * (null for the first)}. Read by the session (logged). */
+int baton_contact_history(baton_session *s, const char *case_id, json_t **out);
 
 /* Parses a comma-separated list of packet sections into a JSON array (in packet order);
  * errors name `what`. */

@@ -3,6 +3,8 @@
 #ifndef BATON_HISTORY_H
 #define BATON_HISTORY_H
 
+#include "baton/diff.h"
+#include "baton/session.h"
 #include "baton/store.h"
 
 #include <jansson.h>
@@ -20,10 +22,16 @@ typedef struct baton_case_version {
     char *problem;   /* NULL, or why this version breaks Baton's rules (committed outside Baton) */
 } baton_case_version;
 
-/* Versions of case id, newest first, as of rev (NULL: head): from the search index's version map,
- * caught up first, so a case's log costs the same in a store of ten versions or a million. */
-int baton_case_log(baton_store *store, const char *rev, const char *id, baton_case_version **out, size_t *n);
+/* Versions of case id, newest first, as of rev (NULL: head), read by the session (logged): from the
+ * search index's version map, caught up first, so a case's log costs the same in a store of ten
+ * versions or a million. */
+int baton_case_log(baton_session *s, const char *rev, const char *id, baton_case_version **out, size_t *n);
 void baton_case_log_free(baton_case_version *versions, size_t n);
+/* Field-level differences of case id between revisions from and to (to NULL: head), or, with
+ * from NULL, those of its latest change; one read by the session (logged). The revisions compared
+ * go to from_out ("" when the case was created there) and to_out. */
+int baton_case_diff(baton_session *s, const char *id, const char *from, const char *to, baton_diff *d,
+                    baton_oid_hex from_out, baton_oid_hex to_out);
 /* The same, by walking the first-parent history in git (no index). */
 int baton_case_walk_log(baton_store *store, const char *rev, const char *id, baton_case_version **out, size_t *n);
 

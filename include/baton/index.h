@@ -72,10 +72,13 @@ typedef struct {
     time_t last_time;
 } baton_search_hit;
 
-/* Searches with an FTS5 query (AND, OR, NOT, "phrases", prefix*). A malformed query is
- * BATON_EUSAGE with a message naming the problem. */
-int baton_search(baton_index *idx, const char *query, const baton_search_options *opts, baton_search_hit **hits,
-                 size_t *n);
+/* Searches as the session: words as people type them (query.c: AND, OR, NOT, "phrases",
+ * prefix*). Only texts of cases the session may read come back (and restricted journal entries
+ * only to those who may read them): nothing else is returned, counted or snippeted. The search
+ * and every case it shows are logged. A malformed query is BATON_EUSAGE saying what is wrong. */
+struct baton_session;
+int baton_search(struct baton_session *s, baton_index *idx, const char *query, const baton_search_options *opts,
+                 baton_search_hit **hits, size_t *n);
 void baton_search_hits_free(baton_search_hit *hits, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef BATON_JOURNAL_H
 #define BATON_JOURNAL_H
 
+#include "baton/session.h"
 #include "baton/staff.h"
 #include "baton/store.h"
 
@@ -24,29 +25,33 @@ typedef struct {
     const char *owner;         /* ... and who (required together) */
     const char *corrects;      /* the id of the entry this one corrects */
     int handover;              /* > 0: this contact tells the guardians about handover N */
+    int restricted;            /* readable only by coordinators and psychologists in scope (and its
+                                  author); never in a packet, a transfer or another reader's search */
 } baton_journal_new;
 
 /* "cases/<xx>/<id>/journal". */
 void baton_journal_dir(const char *case_id, char *out, size_t n);
 
-/* Appends an entry to the journal of case_id as one commit, authored by as. Everything is checked
- * first: the case exists and is not transferred, kind, channel, dates, owner (known, active
+/* Appends an entry to the journal of case_id as one commit, made by the session (who may change
+ * the case). Everything is checked first: the case exists and is not transferred, kind, channel, dates, owner (known, active
  * staff), the corrected entry exists. Errors name the field (kind, at, follow_up.owner, ...).
  * The new entry's id (j1, j2, ...) goes to id_out (16 bytes). Concurrent appends to the same
  * journal both land: each claims the next number, and a writer that lost the race takes the
  * number after. */
-int baton_journal_add(baton_store *store, const baton_identity *as, const char *case_id, const baton_journal_new *e,
-                      const char *reason, char id_out[16], baton_oid_hex commit);
+int baton_journal_add(baton_session *s, const char *case_id, const baton_journal_new *e, const char *reason,
+                      char id_out[16], baton_oid_hex commit);
 
 /* Closes the follow-up of entry `entry` with a follow_up_done entry (note optional). Refused when
  * the entry has no follow-up or it is already closed. */
-int baton_followup_close(baton_store *store, const baton_identity *as, const char *case_id, const char *entry,
-                         const char *note, const char *reason, char id_out[16], baton_oid_hex commit);
+int baton_followup_close(baton_session *s, const char *case_id, const char *entry, const char *note,
+                         const char *reason, char id_out[16], baton_oid_hex commit);
 
-/* Every entry of the journal at rev (NULL: head), in the order things happened (at, then id).
- * Each entry gets two derived members that are not stored: "corrected_by" (ids of the entries
- * correcting it) and, for an entry with a follow-up, "closed_by" (the entry closing it). */
-int baton_journal_list(baton_store *store, const char *rev, const char *case_id, json_t **out);
+/* Every entry of the journal at rev (NULL: head), in the order things happened (at, then id), read
+ * by the session (logged). Each entry gets two derived members that are not stored: "corrected_by"
+ * (ids of the entries correcting it) and, for an entry with a follow-up, "closed_by" (the entry
+ * closing it). A restricted entry the session may not read keeps only id, kind, times and author,
+ * with "withheld": true. */
+int baton_journal_list(baton_session *s, const char *rev, const char *case_id, json_t **out);
 
 /* Entry ids are written j<n>; "7" is taken to mean j7. Copies the normal form into out (16 bytes),
  * or returns BATON_EINVALID naming what. */

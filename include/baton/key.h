@@ -5,6 +5,7 @@
 #ifndef BATON_KEY_H
 #define BATON_KEY_H
 
+#include "baton/session.h"
 #include "baton/staff.h"
 #include "baton/store.h"
 
@@ -14,9 +15,9 @@
 #define BATON_FINGERPRINT_HEX 33
 
 /* Creates the signing key (keys/signing.key under the store unless path is given, relative to
- * the store) and records its location in the config, as one commit. Refused if the store
- * already has a key. */
-int baton_key_generate(baton_store *store, const baton_identity *as, const char *path, baton_oid_hex commit);
+ * the store) and records its location in the config, as one commit made by the session (a
+ * coordinator or leader). Refused if the store already has a key. */
+int baton_key_generate(baton_session *s, const char *path, baton_oid_hex commit);
 
 /* The public half of the store's key, in base64, and its fingerprint. BATON_ENOTFOUND without a key. */
 int baton_key_public(baton_store *store, char pk_b64[BATON_PUBLIC_KEY_B64], char fingerprint[BATON_FINGERPRINT_HEX]);
@@ -28,9 +29,9 @@ int baton_key_sign(baton_store *store, const void *data, size_t len, unsigned ch
 /* The fingerprint of a base64 public key: the first 16 bytes of its sha256, in hex. */
 int baton_key_fingerprint(const char *pk_b64, char fingerprint[BATON_FINGERPRINT_HEX]);
 
-/* Trusts a sender's public key (base64, or a file holding it) under an organisation name. */
-int baton_key_trust(baton_store *store, const baton_identity *as, const char *key_or_file, const char *organisation,
-                    baton_oid_hex commit);
+/* Trusts a sender's public key (base64, or a file holding it) under an organisation name, as the
+ * session (a coordinator or leader). */
+int baton_key_trust(baton_session *s, const char *key_or_file, const char *organisation, baton_oid_hex commit);
 /* Every trusted sender (JSON array of trust records, by fingerprint). */
 int baton_key_list(baton_store *store, json_t **out);
 /* The trust record of a fingerprint, or BATON_ENOTFOUND. */

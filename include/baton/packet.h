@@ -5,6 +5,7 @@
 #ifndef BATON_PACKET_H
 #define BATON_PACKET_H
 
+#include "baton/session.h"
 #include "baton/store.h"
 
 #include <jansson.h>
@@ -22,16 +23,18 @@ int baton_format_parse(const char *s, baton_format *out);
  *   strengths, voices, predictability (prominent for context transitions), challenges, measures,
  *   focus, communication, team, follow_ups, journal (since the last handover, or 90 days),
  *   changes (field-level diff since the last handover, limited to fields in scope), checklist
- *   provenance (always): the store, the revision, the handover record's version */
-int baton_packet_model(baton_store *store, const char *case_id, int number, json_t **out);
+ *   provenance (always): the store, the revision, the handover record's version
+ * Restricted journal entries are never in a packet. The session must be allowed to read the case
+ * (the read is logged). */
+int baton_packet_model(baton_session *s, const char *case_id, int number, json_t **out);
 
 /* Renders a model in the store's language (lang: da, sv, nb, en) as bytes (NUL-terminated, freed
  * by the caller). Headings come from the gettext catalogues (po/); values are escaped for the
  * format. */
 int baton_packet_render(const json_t *model, baton_format format, const char *lang, char **out, size_t *len);
 
-/* Renders the packet of a handover in one go, in the store's language. */
-int baton_packet(baton_store *store, const char *case_id, int number, baton_format format, char **out, size_t *len);
+/* Renders the packet of a handover in one go, in the store's language, read by the session. */
+int baton_packet(baton_session *s, const char *case_id, int number, baton_format format, char **out, size_t *len);
 
 /* The packet section a case field path belongs to (plan.measures[m1].goal -> measures), or NULL
  * for the header fields every packet shows (child, context, status, ...). consents -> checklist. */

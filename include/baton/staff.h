@@ -23,15 +23,18 @@ int baton_staff_list(baton_store *store, json_t **out);
 /* 1 when the directory has nobody yet: the first member may be added without an identity. */
 int baton_staff_empty(baton_store *store);
 
-/* Adds a staff record (validated; its id must be new). With as == NULL, only allowed while the
- * directory is empty, and the new member is the author. */
-int baton_staff_add(baton_store *store, const baton_identity *as, json_t *record, const char *reason,
-                    baton_oid_hex commit);
+/* Adds a staff record (validated; its id must be new), as the session: a coordinator or leader. */
+struct baton_session;
+int baton_staff_add(struct baton_session *s, json_t *record, const char *reason, baton_oid_hex commit);
+/* The store's first staff member, who adds themselves (and is the author): only while the directory
+ * is empty. */
+int baton_staff_add_first(baton_store *store, json_t *record, const char *reason, baton_oid_hex commit);
 
-/* Marks id inactive. Refused (BATON_EINVALID) while id is the contact person of any active
- * case; then *blocking receives the ids of those cases (JSON array), so they can be handed over. */
-int baton_staff_leave(baton_store *store, const baton_identity *as, const char *id, const char *reason,
-                      json_t **blocking, baton_oid_hex commit);
+/* Marks id inactive, as the session (a coordinator or leader). Refused (BATON_EINVALID) while id is
+ * the contact person of any active case; then *blocking receives the ids of those cases (JSON
+ * array), so they can be handed over. */
+int baton_staff_leave(struct baton_session *s, const char *id, const char *reason, json_t **blocking,
+                      baton_oid_hex commit);
 
 /* "staff/<id>.json" into out. */
 void baton_staff_path(const char *id, char *out, size_t n);

@@ -11,6 +11,7 @@
 #ifndef BATON_TRANSFER_H
 #define BATON_TRANSFER_H
 
+#include "baton/session.h"
 #include "baton/staff.h"
 #include "baton/store.h"
 
@@ -27,10 +28,12 @@
 #define BATON_TRANSFER_MAX_HANDOVERS 1000
 
 /* Writes the transfer file of handover `number` of case_id to path (whole or not at all), and
- * records the export on the case as one commit (case log shows it). Refused when the handover
- * has no basis for sharing. summary (optional) receives the manifest and the payload's sha256. */
-int baton_transfer_export(baton_store *store, const baton_identity *as, const char *case_id, int number,
-                          const char *path, json_t **summary, baton_oid_hex commit);
+ * records the export on the case as one commit (case log shows it). Made by the session (a
+ * coordinator or leader in the case's scope; the export is logged). Refused when the handover
+ * has no basis for sharing. summary (optional) receives the manifest and the payload's sha256.
+ * Restricted journal entries never travel. */
+int baton_transfer_export(baton_session *s, const char *case_id, int number, const char *path, json_t **summary,
+                          baton_oid_hex commit);
 
 /* The bytes of a transfer file carrying payload (the JSON document export builds): signed with
  * the store's key, compressed, and checksummed; sha receives the payload's sha256. Export seals
@@ -46,13 +49,14 @@ int baton_transfer_seal(baton_store *store, const char *payload, size_t len, uns
  * an untrusted signer. */
 int baton_transfer_verify(baton_store *store, const char *path, json_t **report);
 
-/* Verifies, then creates the case here with its history replayed as commits (original authors
+/* As the session (a coordinator or leader): verifies, then creates the case here with its history
+ * replayed as commits (original authors
  * and dates, a Baton-Source trailer), its journal and handovers, and a handover on this side
  * pending acknowledgement by contact (NULL: as), all in one compare-and-swap of the head. The
  * sender's staff become inactive staff records named x<store>-<id>. An untrusted signer is
  * refused unless allow_untrusted, which is then recorded on the handover. Importing the same
  * file again changes nothing (report.already_imported). On any failure nothing is written. */
-int baton_transfer_import(baton_store *store, const baton_identity *as, const char *path, const char *contact,
-                          int allow_untrusted, json_t **report, baton_oid_hex commit);
+int baton_transfer_import(baton_session *s, const char *path, const char *contact, int allow_untrusted,
+                          json_t **report, baton_oid_hex commit);
 
 #endif

@@ -16,6 +16,7 @@ int cli_common_option(cli_common *c, int opt, const char *arg)
     case OPT_REASON: c->reason = arg; return 1;
     case OPT_HELP: c->help = 1; return 1;
     case OPT_PURPOSE: c->purpose = arg; return 1;
+    case OPT_EMERGENCY: c->emergency = arg; return 1;
     default: return 0;
     }
 }
@@ -108,38 +109,27 @@ int cli_open_store(const cli_common *c, baton_store **out)
     return rc;
 }
 
-int cli_identity(baton_store *store, const cli_common *c, baton_identity *out)
+int cli_session(const cli_common *c, baton_store **store, baton_session **s)
 {
-    const char *as = c->as ? c->as : getenv("BATON_USER");
-    return baton_identity_load(store, as, out);
-}
-
-int cli_read_access(const cli_common *c, baton_store *store, baton_identity *who, const char *action,
-                    const char *case_id, const char *query)
-{
-    baton_identity mine, *as = who ? who : &mine;
-    int rc = cli_identity(store, c, as);
+    *s = NULL;
+    int rc = cli_open_store(c, store);
     if (rc)
-        return baton_error_set(rc, "reading a child's data needs a known, active staff identity: %s",
-                               baton_error_last());
-    const char *purpose = c->purpose ? c->purpose : getenv("BATON_PURPOSE");
-    if (purpose && (!baton_utf8_valid(purpose, strlen(purpose)) || strlen(purpose) > 500))
-        return baton_error_set(BATON_EINVALID, "--purpose: not valid UTF-8 or longer than 500 bytes");
-    baton_audit_entry e = {as->id, action, case_id, query, purpose && *purpose ? purpose : NULL, NULL};
-    return baton_audit_append(store, &e);
-}
-
-int cli_base_version(baton_store *store, const char *case_id, const char *rev, baton_oid_hex version)
-{
-    baton_oid_hex commit;
-    json_t *doc;
-    int rc = baton_store_resolve(store, rev, commit);
-    if (rc)
-        return rc == BATON_ENOTFOUND ? baton_error_set(BATON_ENOTFOUND, "--base: no such revision: %s", rev) : rc;
-    if ((rc = baton_case_load(store, commit, case_id, &doc, version)))
         return rc;
-    json_decref(doc);
-    return 0;
+    baton_session_options o = {c->as ? c->as : getenv("BATON_USER"), c->purpose ? c->purpose : getenv("BATON_PURPOSE"),
+                               c->emergency, "cli"};
+    if ((rc = baton_session_open(s, *store, &o))) {
+        if (rc == BATON_EDENIED)
+            baton_error_prefix(rc, "a known, active staff identity is needed: ");
+        baton_store_free(*store);
+        *store = NULL;
+    }
+    return rc;
+}
+
+void cli_close(baton_store *store, baton_session *s)
+{
+    baton_session_free(s);
+    baton_store_free(store);
 }
 
 void cli_print_json(const json_t *v)
@@ -211,30 +201,17 @@ int cli_case_update(const cli_common *c, const char *id, const char *base_rev, c
                     cli_case_mutator fn, void *ctx)
 {
     baton_store *store;
-    baton_identity as;
-    json_t *old = NULL, *doc = NULL;
-    baton_oid_hex version, commit;
-    int rc = cli_open_store(c, &store);
+    baton_session *s;
+    baton_oid_hex commit;
+    int rc = cli_session(c, &store, &s);
     if (rc)
         return rc;
-    if ((rc = cli_identity(store, c, &as)))
-        goto out;
-    if ((rc = baton_case_load(store, NULL, id, &old, version)))
-        goto out;
-    if (base_rev && (rc = cli_base_version(store, id, base_rev, version)))
-        goto out;
-    doc = json_deep_copy(old);
-    if ((rc = fn(doc, &as, ctx)))
-        goto out;
-    rc = baton_case_save(store, &as, old, doc, version, what, c->reason, commit);
+    rc = baton_case_update(s, id, base_rev, what, c->reason, fn, ctx, commit);
     if (rc == 0 && !commit[0])
         fprintf(stderr, "baton: %s: the case already holds that; nothing written\n", what);
     else if (rc == 0)
         printf("%.12s\n", commit);
-out:
-    json_decref(old);
-    json_decref(doc);
-    baton_store_free(store);
+    cli_close(store, s);
     return rc;
 }
 

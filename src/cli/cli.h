@@ -15,18 +15,20 @@
 enum { EXIT_OK = 0, EXIT_ERR = 1, EXIT_USAGE = 2, EXIT_CONFLICT = 3, EXIT_NOTFOUND = 4 };
 
 /* Options common to every command; their short codes live above the printable range. */
-enum { OPT_STORE = 1000, OPT_AS, OPT_JSON, OPT_REASON, OPT_HELP, OPT_BASE, OPT_PURPOSE };
+enum { OPT_STORE = 1000, OPT_AS, OPT_JSON, OPT_REASON, OPT_HELP, OPT_BASE, OPT_PURPOSE, OPT_EMERGENCY };
 
 #define CLI_COMMON_OPTIONS                                                                                    \
     {"store", required_argument, NULL, OPT_STORE}, {"as", required_argument, NULL, OPT_AS},                   \
         {"json", no_argument, NULL, OPT_JSON}, {"reason", required_argument, NULL, OPT_REASON},               \
-        {"help", no_argument, NULL, OPT_HELP}, {"purpose", required_argument, NULL, OPT_PURPOSE}
+        {"help", no_argument, NULL, OPT_HELP}, {"purpose", required_argument, NULL, OPT_PURPOSE},             \
+        {"emergency", required_argument, NULL, OPT_EMERGENCY}
 
 typedef struct {
     const char *store; /* --store, else BATON_STORE, else discovered */
     const char *as;    /* --as, else BATON_USER */
     const char *reason;
     const char *purpose; /* --purpose, else BATON_PURPOSE: why the data is read (the access log keeps it) */
+    const char *emergency; /* --emergency: break-the-glass, why one case outside the reader's scope must be opened */
     int json;
     int help;
 } cli_common;
@@ -55,21 +57,17 @@ int cli_help(const char *text);
 int cli_bad_option(const char *usage, char **argv);
 
 int cli_open_store(const cli_common *c, baton_store **out);
-int cli_identity(baton_store *store, const cli_common *c, baton_identity *out);
 
-/* Before a command shows a child's data: a known, active identity is required, and the read goes
- * into the access log (action read|search|export|..., the case or the search terms, the purpose).
- * Nothing is shown if either fails. who (optional) receives the identity, for a command that
- * also writes. */
-int cli_read_access(const cli_common *c, baton_store *store, baton_identity *who, const char *action,
-                    const char *case_id, const char *query);
+/* The store and a session on it: the identity is --as or BATON_USER (the trusted local path: whoever
+ * runs baton on the store's machine can read its files anyway), the purpose --purpose or
+ * BATON_PURPOSE, break-the-glass --emergency. The library checks and logs every read and change
+ * through the session. On failure nothing is left open. */
+int cli_session(const cli_common *c, baton_store **store, baton_session **s);
+void cli_close(baton_store *store, baton_session *s);
 
-/* Resolves `--base REV` to the version (blob id) of the case at that revision. */
-int cli_base_version(baton_store *store, const char *case_id, const char *rev, baton_oid_hex version);
-
-/* Loads a case, lets fn change a copy, saves it as one commit ("what" as the subject) and prints
- * the new revision. fn returns 0 or an error code. */
-typedef int (*cli_case_mutator)(json_t *doc, const baton_identity *as, void *ctx);
+/* Changes a case through baton_case_update ("what" as the subject) and prints the new revision.
+ * fn returns 0 or an error code. */
+typedef baton_case_mutator cli_case_mutator;
 int cli_case_update(const cli_common *c, const char *id, const char *base_rev, const char *what,
                     cli_case_mutator fn, void *ctx);
 

@@ -58,12 +58,12 @@ static int list(int argc, char **argv)
     if (optind != argc)
         return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
     baton_store *store;
+    baton_session *s;
     json_t *out = NULL;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = cli_read_access(&c, store, NULL, "audit", case_id, NULL)) == 0)
-        rc = baton_audit_list(store, case_id, staff, since, &out);
-    baton_store_free(store);
+    rc = baton_audit_list(s, case_id, staff, since, &out);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     if (c.json)
@@ -85,11 +85,12 @@ static int verify(int argc, char **argv)
     if (rc >= 0)
         return rc;
     baton_store *store;
+    baton_session *s;
     json_t *report = NULL;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    rc = baton_audit_verify(store, &report);
-    baton_store_free(store);
+    rc = baton_audit_verify(s, &report);
+    cli_close(store, s);
     if (rc == 0)
         printf("ok: %lld entries, the chain is whole\n", (long long)json_integer_value(json_object_get(report, "entries")));
     json_decref(report);
@@ -127,14 +128,12 @@ static int export_(int argc, char **argv)
     if (optind != argc)
         return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
     baton_store *store;
-    json_t *out = NULL, *doc;
-    if ((rc = cli_open_store(&c, &store)))
+    baton_session *s;
+    json_t *out = NULL;
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = baton_case_load(store, NULL, case_id, &doc, NULL)) == 0)
-        json_decref(doc);
-    if (rc == 0 && (rc = cli_read_access(&c, store, NULL, "export", case_id, "audit export")) == 0)
-        rc = baton_audit_export(store, case_id, with, &out);
-    baton_store_free(store);
+    rc = baton_audit_export(s, case_id, with, &out);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     if (c.json)
@@ -157,13 +156,12 @@ static int purge(int argc, char **argv)
     if (rc >= 0)
         return rc;
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     json_t *report = NULL;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_audit_purge(store, as.id, &report);
-    baton_store_free(store);
+    rc = baton_audit_purge(s, &report);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     printf("%lld entries older than %s removed (retention %lld days)\n",

@@ -32,13 +32,12 @@ static int ack(int argc, char **argv)
         return cli_usage_error(usage, "--context: required");
     baton_class cls;
     baton_store *store = NULL;
-    baton_identity as;
+    baton_session *s = NULL;
     baton_oid_hex commit;
     json_t *acked = NULL;
-    if ((rc = baton_class_parse(context, &cls)) == 0 && (rc = cli_open_store(&c, &store)) == 0 &&
-        (rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_briefing_ack(store, &as, &cls, c.reason, &acked, commit);
-    baton_store_free(store);
+    if ((rc = baton_class_parse(context, &cls)) == 0 && (rc = cli_session(&c, &store, &s)) == 0)
+        rc = baton_briefing_ack(s, &cls, c.reason, &acked, commit);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     size_t i;
@@ -99,15 +98,15 @@ int cmd_briefing(int argc, char **argv)
     if ((rc = baton_format_parse(format_name, &format)) || (rc = baton_class_parse(context, &cls)))
         return cli_fail(rc);
     baton_store *store;
+    baton_session *s;
     json_t *model = NULL;
     char *data = NULL;
     size_t len = 0;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, NULL, "read", NULL, context);
-    if (rc == 0 && (rc = baton_briefing_model(store, &cls, for_staff, &model)) == 0)
+    if ((rc = baton_briefing_model(s, &cls, for_staff, &model)) == 0)
         rc = baton_briefing_render(model, format, baton_store_language(store), &data, &len);
-    baton_store_free(store);
+    cli_close(store, s);
     json_decref(model);
     if (rc == 0 && output)
         rc = baton_file_write(output, data, len);

@@ -65,15 +65,14 @@ int cmd_case_new(int argc, char **argv)
     if (o.child_name && !baton_utf8_valid(o.child_name, strlen(o.child_name)))
         return cli_fail(baton_error_set(BATON_EINVALID, "--child: not valid UTF-8"));
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     char id[33];
     baton_oid_hex commit;
-    int rc = cli_open_store(&c, &store);
+    int rc = cli_session(&c, &store, &s);
     if (rc)
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_case_create(store, &as, &o, c.reason, id, commit);
-    baton_store_free(store);
+    rc = baton_case_create(s, &o, c.reason, id, commit);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     printf("%s\n", id);
@@ -111,21 +110,21 @@ int cmd_case_list(int argc, char **argv)
     if (status && strcmp(status, "active") && strcmp(status, "closed") && strcmp(status, "transferred"))
         return cli_fail(baton_error_set(BATON_EINVALID, "--status: '%s' is not one of active|closed|transferred", status));
     baton_store *store;
+    baton_session *s;
     json_t *cases;
-    int rc = cli_open_store(&c, &store);
+    int rc = cli_session(&c, &store, &s);
     if (rc)
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, NULL, "read", NULL, "case list");
-    if (contact && rc == 0) {
-        json_t *s;
-        if ((rc = baton_staff_get(store, NULL, contact, &s)) == 0)
-            json_decref(s);
+    if (contact) {
+        json_t *rec;
+        if ((rc = baton_staff_get(store, NULL, contact, &rec)) == 0)
+            json_decref(rec);
         else
             baton_error_set(rc, "--contact: unknown staff member '%s'", contact);
     }
     if (rc == 0)
-        rc = baton_case_list(store, NULL, contact, status, &cases);
-    baton_store_free(store);
+        rc = baton_case_list(s, NULL, contact, status, &cases);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     size_t i;
@@ -183,17 +182,17 @@ int cmd_case_show(int argc, char **argv)
     if (argc - optind != 1)
         return cli_usage_error(show_usage, "expected one case ID");
     baton_store *store;
+    baton_session *s;
     json_t *doc = NULL;
     baton_oid_hex rev, version;
-    int rc = cli_open_store(&c, &store);
+    int rc = cli_session(&c, &store, &s);
     if (rc)
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, NULL, "read", argv[optind], NULL);
-    if (rc == 0 && at && (rc = baton_store_resolve(store, at, rev)))
+    if (at && (rc = baton_store_resolve(store, at, rev)))
         baton_error_prefix(rc, "--at: ");
     if (rc == 0)
-        rc = baton_case_load(store, at ? rev : NULL, argv[optind], &doc, version);
-    baton_store_free(store);
+        rc = baton_case_load(s, at ? rev : NULL, argv[optind], &doc, version);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     if (!secret)

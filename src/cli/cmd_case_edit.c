@@ -9,12 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] = "baton case edit ID [--file F] [--reason TEXT] [--base REV]";
+static const char usage[] = "baton case edit ID [--file F] [--reason TEXT] [--base REV] [--show-national-id]";
 static const char help[] =
-    "usage: baton case edit ID [--file F] [--reason TEXT] [--base REV] [--as STAFF]\n\n"
+    "usage: baton case edit ID [--file F] [--reason TEXT] [--base REV] [--show-national-id] [--as STAFF]\n\n"
     "Opens the case record in $VISUAL or $EDITOR (default vi). Lines starting with # at the top\n"
     "are ignored. On save the record is validated; on errors the file reopens with the errors\n"
-    "listed as comments. Leaving the file unchanged aborts without writing.\n"
+    "listed as comments. Leaving the file unchanged aborts without writing. Opening a case is a\n"
+    "read like case show (it goes into the access log), and the child's national id is left out\n"
+    "of the file, and kept as it is, unless --show-national-id.\n"
     "  --file F      take the new record from F (- for stdin) instead of an editor\n"
     "  --base REV    the revision the edit was based on (default: the head when the edit starts);\n"
     "                if the case has changed since, the save is refused as a conflict (exit 3)\n"
@@ -84,10 +86,10 @@ static void subject_for(const json_t *old, const json_t *doc, char *out, size_t 
     baton_diff_free(&d);
 }
 
-/* Parses, validates and saves text. EINVALID leaves the full error list in errs. */
-static int try_save(baton_store *store, const baton_identity *as, const json_t *old, const char *text,
-                    const char *base, const char *reason, const char *what_file, baton_errors *errs,
-                    baton_oid_hex commit)
+/* Parses, validates and saves text. EINVALID leaves the full error list in errs. A national id
+ * left out of the edited text (it was hidden) is kept as it was. */
+static int try_save(baton_session *s, const json_t *old, const char *text, const char *base, const char *reason,
+                    const char *what_file, baton_errors *errs, baton_oid_hex commit)
 {
     json_t *doc;
     int rc = baton_record_parse(text, strlen(text), what_file, &doc);
@@ -95,23 +97,31 @@ static int try_save(baton_store *store, const baton_identity *as, const json_t *
         baton_errors_add(errs, baton_error_last());
         return rc;
     }
+    const json_t *nid = json_object_get(json_object_get(old, "child"), "national_id");
+    json_t *child = json_object_get(doc, "child");
+    if (nid && json_is_object(child) && !json_object_get(child, "national_id"))
+        json_object_set(child, "national_id", (json_t *)nid);
     if (baton_record_validate(doc, BATON_RECORD_CASE, errs)) {
         json_decref(doc);
         return BATON_EINVALID;
     }
     char what[300];
     subject_for(old, doc, what, sizeof what);
-    rc = baton_case_save(store, as, old, doc, base, what, reason, commit);
+    rc = baton_case_save(s, old, doc, base, what, reason, commit);
     if (rc == BATON_EINVALID || rc == BATON_ENOTFOUND)
         baton_errors_add(errs, baton_error_last());
     json_decref(doc);
     return rc;
 }
 
-static int edit_interactive(baton_store *store, const baton_identity *as, const json_t *old, const char *id,
-                            const char *base, const char *reason, baton_oid_hex commit)
+static int edit_interactive(baton_session *s, const json_t *old, const char *id, const char *base,
+                            const char *reason, int show_secret, baton_oid_hex commit)
 {
-    char *original = baton_record_dump(old);
+    json_t *shown_doc = json_deep_copy(old);
+    if (!show_secret)
+        json_object_del(json_object_get(shown_doc, "child"), "national_id");
+    char *original = baton_record_dump(shown_doc);
+    json_decref(shown_doc);
     char path[] = "/tmp/baton-edit-XXXXXX.json";
     char *text = NULL, *shown = NULL;
     size_t len;
@@ -146,7 +156,7 @@ static int edit_interactive(baton_store *store, const baton_identity *as, const 
             break;
         }
         baton_errors errs = {0};
-        rc = try_save(store, as, old, body, base, reason, "edited record", &errs, commit);
+        rc = try_save(s, old, body, base, reason, "edited record", &errs, commit);
         if (rc == BATON_ECONFLICT) {
             keep = 1;
             baton_errors_free(&errs);
@@ -192,14 +202,15 @@ out:
 
 int cmd_case_edit(int argc, char **argv)
 {
-    enum { O_FILE = 1 };
+    enum { O_FILE = 1, O_NID };
     static const struct option opts[] = {{"file", required_argument, NULL, O_FILE},
                                          {"base", required_argument, NULL, OPT_BASE},
+                                         {"show-national-id", no_argument, NULL, O_NID},
                                          CLI_COMMON_OPTIONS,
                                          {NULL, 0, NULL, 0}};
     cli_common c = {0};
     const char *file = NULL, *base_rev = NULL;
-    int opt;
+    int opt, secret = 0;
     optind = 0;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (cli_common_option(&c, opt, optarg))
@@ -208,6 +219,8 @@ int cmd_case_edit(int argc, char **argv)
             file = optarg;
         else if (opt == OPT_BASE)
             base_rev = optarg;
+        else if (opt == O_NID)
+            secret = 1;
         else
             return cli_bad_option(usage, argv);
     }
@@ -217,18 +230,24 @@ int cmd_case_edit(int argc, char **argv)
         return cli_usage_error(usage, "expected one case ID");
     const char *id = argv[optind];
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     json_t *old = NULL;
     baton_oid_hex version, commit = "";
-    int rc = cli_open_store(&c, &store);
+    int rc = cli_session(&c, &store, &s);
     if (rc)
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)))
+    /* opening the record is a read: checked and logged like case show */
+    if ((rc = baton_case_load(s, NULL, id, &old, version)))
         goto out;
-    if ((rc = baton_case_load(store, NULL, id, &old, version)))
-        goto out;
-    if (base_rev && (rc = cli_base_version(store, id, base_rev, version)))
-        goto out;
+    if (base_rev) {
+        baton_oid_hex at;
+        char path[128];
+        baton_case_path(id, path, sizeof path);
+        if ((rc = baton_store_resolve(store, base_rev, at)) || (rc = baton_store_entry_id(store, at, path, version))) {
+            baton_error_set(rc, "--base: no version of case %s at %.60s", id, base_rev);
+            goto out;
+        }
+    }
     if (file) {
         char *text;
         size_t len;
@@ -237,7 +256,7 @@ int cmd_case_edit(int argc, char **argv)
         baton_errors errs = {0};
         char what[PATH_MAX + 16];
         snprintf(what, sizeof what, "--file %s", file);
-        rc = try_save(store, &as, old, skip_comments(text), version, c.reason, what, &errs, commit);
+        rc = try_save(s, old, skip_comments(text), version, c.reason, what, &errs, commit);
         free(text);
         /* every problem, in record order; the last one goes out through cli_fail */
         if (rc == BATON_EINVALID && errs.count > 0) {
@@ -247,7 +266,7 @@ int cmd_case_edit(int argc, char **argv)
         }
         baton_errors_free(&errs);
     } else {
-        rc = edit_interactive(store, &as, old, id, version, c.reason, commit);
+        rc = edit_interactive(s, old, id, version, c.reason, secret, commit);
     }
     if (rc == 0 && !commit[0])
         fprintf(stderr, "baton: the record is unchanged; nothing written\n");
@@ -255,6 +274,6 @@ int cmd_case_edit(int argc, char **argv)
         printf("%.12s\n", commit);
 out:
     json_decref(old);
-    baton_store_free(store);
+    cli_close(store, s);
     return rc ? cli_fail(rc) : EXIT_OK;
 }

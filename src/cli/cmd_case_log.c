@@ -26,15 +26,14 @@ int cmd_case_log(int argc, char **argv)
     if (done >= 0)
         return done;
     baton_store *store;
+    baton_session *s;
     baton_case_version *v;
     size_t n;
-    int rc = cli_open_store(&c, &store);
+    int rc = cli_session(&c, &store, &s);
     if (rc)
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, NULL, "read", argv[optind], NULL);
-    if (rc == 0)
-        rc = baton_case_log(store, NULL, argv[optind], &v, &n);
-    baton_store_free(store);
+    rc = baton_case_log(s, NULL, argv[optind], &v, &n);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     if (c.json) {
@@ -135,36 +134,14 @@ int cmd_case_diff(int argc, char **argv)
         return cli_usage_error(diff_usage, "expected ID and up to two revisions");
     const char *id = argv[optind];
     baton_store *store;
-    json_t *a = NULL, *b = NULL;
+    baton_session *s;
     baton_oid_hex from = "", to = "";
     baton_diff d = {0};
-    int rc = cli_open_store(&c, &store);
+    int rc = cli_session(&c, &store, &s);
     if (rc)
         return cli_fail(rc);
-    if ((rc = cli_read_access(&c, store, NULL, "read", argv[optind], NULL)))
-        goto out;
-    if (nargs == 1) {
-        baton_case_version *v;
-        size_t n;
-        if ((rc = baton_case_log(store, NULL, id, &v, &n)))
-            goto out;
-        snprintf(to, sizeof to, "%s", v[0].commit);
-        if (n > 1)
-            snprintf(from, sizeof from, "%s", v[1].commit);
-        baton_case_log_free(v, n);
-    } else {
-        if ((rc = baton_store_resolve(store, argv[optind + 1], from)))
-            goto out;
-        if (nargs == 3 && (rc = baton_store_resolve(store, argv[optind + 2], to)))
-            goto out;
-        if (nargs == 2 && (rc = baton_store_head(store, to)))
-            goto out;
-    }
-    if (from[0] && (rc = baton_case_load(store, from, id, &a, NULL)))
-        goto out;
-    if ((rc = baton_case_load(store, to, id, &b, NULL)))
-        goto out;
-    if ((rc = baton_diff_records(a, b, BATON_RECORD_CASE, &d)))
+    if ((rc = baton_case_diff(s, id, nargs > 1 ? argv[optind + 1] : NULL, nargs > 2 ? argv[optind + 2] : NULL, &d,
+                              from, to)))
         goto out;
     if (c.json) {
         json_t *arr = json_array();
@@ -187,8 +164,6 @@ int cmd_case_diff(int argc, char **argv)
     }
 out:
     baton_diff_free(&d);
-    json_decref(a);
-    json_decref(b);
-    baton_store_free(store);
+    cli_close(store, s);
     return rc ? cli_fail(rc) : EXIT_OK;
 }

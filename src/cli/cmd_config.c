@@ -46,11 +46,12 @@ int cmd_config(int argc, char **argv)
         baton_store_free(store);
         return EXIT_OK;
     }
-    baton_identity as;
-    baton_oid_hex commit;
-    if ((rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_config_set(store, &as, argv[optind], argv[optind + 1], c.reason, commit);
     baton_store_free(store);
+    baton_session *s;
+    baton_oid_hex commit;
+    if ((rc = cli_session(&c, &store, &s)) == 0)
+        rc = baton_config_set(s, argv[optind], argv[optind + 1], c.reason, commit);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     printf("%.12s\n", commit);

@@ -13,13 +13,12 @@ int cmd_contact(int argc, char **argv)
     if (rc >= 0)
         return rc;
     baton_store *store;
+    baton_session *s;
     json_t *periods;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, NULL, "read", argv[optind], "contact");
-    if (rc == 0)
-        rc = baton_contact_history(store, argv[optind], &periods);
-    baton_store_free(store);
+    rc = baton_contact_history(s, argv[optind], &periods);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     if (c.json) {

@@ -90,13 +90,12 @@ int cmd_due(int argc, char **argv)
     if (o.as_of && !baton_date_valid(o.as_of))
         return cli_fail(baton_error_set(BATON_EINVALID, "--as-of: not a date (YYYY-MM-DD): '%.40s'", o.as_of));
     baton_store *store;
+    baton_session *s;
     json_t *items;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, NULL, "read", NULL, "due");
-    if (rc == 0)
-        rc = baton_due_list(store, &o, &items);
-    baton_store_free(store);
+    rc = baton_due_list(s, &o, &items);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc == BATON_ENOTFOUND && o.staff ? baton_error_prefix(rc, "--staff: ") : rc);
     if (c.json) {

@@ -29,14 +29,13 @@ static int done(int argc, char **argv)
     if (argc - optind != 2)
         return cli_usage_error(usage, "expected the case ID and the journal ENTRY");
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     char id[16];
     baton_oid_hex commit;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_followup_close(store, &as, argv[optind], argv[optind + 1], note, c.reason, id, commit);
-    baton_store_free(store);
+    rc = baton_followup_close(s, argv[optind], argv[optind + 1], note, c.reason, id, commit);
+    cli_close(store, s);
     if (rc) {
         static const char *const names[] = {"text", "--note", NULL};
         return cli_fail(cli_rename_fields(rc, names));

@@ -100,6 +100,7 @@ static int staff(int argc, char **argv)
     char *mapbuf = NULL;
     json_t *held = NULL;
     baton_store *store = NULL;
+    baton_session *s = NULL;
     if (from && nargs != 0)
         return cli_usage_error(staff_usage, "give either a case ID or --from, not both");
     if (!from && nargs != 1)
@@ -108,11 +109,8 @@ static int staff(int argc, char **argv)
         return cli_usage_error(staff_usage, "--map goes with --from");
     if ((map != NULL) == (to != NULL))
         return cli_usage_error(staff_usage, map ? "give --to or --map, not both" : "--to: required");
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    baton_identity as;
-    if ((rc = cli_identity(store, &c, &as)))
-        goto out;
     if (!from) {
         one = (baton_handover_pair){argv[optind], to};
         pairs = &one;
@@ -124,7 +122,7 @@ static int staff(int argc, char **argv)
             goto out;
         }
         json_decref(rec);
-        if ((rc = baton_case_list(store, NULL, from, "active", &held)))
+        if ((rc = baton_case_list(s, NULL, from, "active", &held)))
             goto out;
         if (json_array_size(held) == 0) {
             rc = baton_error_set(BATON_EINVALID, "--from: '%s' is the contact person of no active case", from);
@@ -163,7 +161,7 @@ static int staff(int argc, char **argv)
     }
     json_t *made = NULL;
     baton_oid_hex commit;
-    rc = baton_handover_staff(store, &as, pairs, n, c.reason, &made, commit);
+    rc = baton_handover_staff(s, pairs, n, c.reason, &made, commit);
     if (rc == 0) {
         size_t i;
         json_t *m;
@@ -177,7 +175,7 @@ out:
         free(pairs);
     free(mapbuf);
     json_decref(held);
-    baton_store_free(store);
+    cli_close(store, s);
     return rc ? cli_fail(rc) : EXIT_OK;
 }
 
@@ -235,14 +233,13 @@ static int context(int argc, char **argv)
         return cli_usage_error(context_usage, "expected the case ID");
     o.case_id = argv[optind];
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     int number = 0;
     baton_oid_hex commit;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_handover_context(store, &as, &o, c.reason, &number, commit);
-    baton_store_free(store);
+    rc = baton_handover_context(s, &o, c.reason, &number, commit);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     printf("%s %s %d\n", o.case_id, _("handover"), number);
@@ -295,13 +292,12 @@ static int checklist(int argc, char **argv)
     if ((rc = parse_number(argv[optind + 1], "N", &number)))
         return cli_fail(rc);
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     baton_oid_hex commit;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_handover_checklist(store, &as, argv[optind], number, &t, c.reason, commit);
-    baton_store_free(store);
+    rc = baton_handover_checklist(s, argv[optind], number, &t, c.reason, commit);
+    cli_close(store, s);
     if (rc == BATON_EUSAGE)
         return cli_usage_error(checklist_usage, "%s", baton_error_last());
     if (rc)
@@ -323,13 +319,12 @@ static int ack(int argc, char **argv)
     if ((rc = parse_number(argv[optind + 1], "N", &number)))
         return cli_fail(rc);
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     baton_oid_hex commit;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_handover_ack(store, &as, argv[optind], number, c.reason, commit);
-    baton_store_free(store);
+    rc = baton_handover_ack(s, argv[optind], number, c.reason, commit);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     printf("%.12s\n", commit);
@@ -398,47 +393,23 @@ static int list(int argc, char **argv)
     if (optind != argc)
         return cli_usage_error(list_usage, "unexpected argument: %s", argv[optind]);
     baton_store *store;
-    json_t *cases = NULL, *out = json_array();
-    if ((rc = cli_open_store(&c, &store))) {
-        json_decref(out);
+    baton_session *s;
+    json_t *out = NULL, *h;
+    size_t i;
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    }
-    rc = cli_read_access(&c, store, NULL, "read", case_id, "handover list");
-    if (rc == 0 && to) {
+    if (to) {
         json_t *rec;
         if ((rc = baton_staff_get(store, NULL, to, &rec)) == 0)
             json_decref(rec);
         else
             baton_error_prefix(rc, "--to: ");
     }
-    if (rc == 0 && case_id) {
-        json_t *doc;
-        if ((rc = baton_case_load(store, NULL, case_id, &doc, NULL)) == 0)
-            cases = json_pack("[o]", doc);
-    } else if (rc == 0) {
-        rc = baton_case_list(store, NULL, NULL, NULL, &cases);
-    }
-    size_t i, j;
-    json_t *cdoc, *h;
-    json_array_foreach(cases, i, cdoc) {
-        json_t *hs;
-        if (rc || (rc = baton_handover_list(store, NULL, s_of(cdoc, "id"), &hs)))
-            break;
-        json_array_foreach(hs, j, h) {
-            if (only_pending && !json_is_true(json_object_get(h, "pending")))
-                continue;
-            if (to && (!s_of(json_object_get(h, "to"), "staff") || strcmp(s_of(json_object_get(h, "to"), "staff"), to)))
-                continue;
-            json_array_append(out, h);
-        }
-        json_decref(hs);
-    }
-    json_decref(cases);
-    baton_store_free(store);
-    if (rc) {
-        json_decref(out);
+    if (rc == 0)
+        rc = baton_handover_find(s, case_id, to, only_pending, &out);
+    cli_close(store, s);
+    if (rc)
         return cli_fail(rc);
-    }
     if (c.json)
         cli_print_json(out);
     else
@@ -471,13 +442,12 @@ static int show(int argc, char **argv)
     if ((rc = parse_number(argv[optind + 1], "N", &number)))
         return cli_fail(rc);
     baton_store *store;
+    baton_session *s;
     json_t *h;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, NULL, "read", argv[optind], "handover");
-    if (rc == 0)
-        rc = baton_handover_get(store, NULL, argv[optind], number, &h);
-    baton_store_free(store);
+    rc = baton_handover_get(s, NULL, argv[optind], number, &h);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     if (c.json) {

@@ -63,14 +63,15 @@ int cmd_fsck(int argc, char **argv)
     if (done >= 0)
         return done;
     baton_store *store;
+    baton_session *s;
     json_t *findings;
-    int rc = cli_open_store(&c, &store);
+    int rc = cli_session(&c, &store, &s);
     if (rc)
         return cli_fail(rc);
     /* what reading skips is what fsck reports: once, as findings */
     baton_store_on_warning(store, NULL, NULL);
-    rc = baton_fsck(store, &findings);
-    baton_store_free(store);
+    rc = baton_fsck(s, &findings);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     size_t n = json_array_size(findings), i;

@@ -14,7 +14,8 @@ static const char *const option_names[] = {"follow_up.date", "--follow-up", "fol
 
 static const char add_usage[] =
     "baton journal add ID --kind KIND --text TEXT [--with NAME]... [--channel CHANNEL] [--at WHEN]\n"
-    "                     [--follow-up DATE --owner STAFF] [--corrects ENTRY] [--handover N] [--reason TEXT]";
+    "                     [--follow-up DATE --owner STAFF] [--corrects ENTRY] [--handover N] [--restricted]\n"
+    "                     [--reason TEXT]";
 static const char add_help[] =
     "usage: baton journal add ID --kind KIND --text TEXT [--with NAME]... [--channel CHANNEL]\n"
     "                         [--at WHEN] [--follow-up DATE --owner STAFF] [--corrects ENTRY]\n\n"
@@ -30,11 +31,14 @@ static const char add_help[] =
     "  --corrects ENTRY   this entry corrects ENTRY (j3); the kind defaults to ENTRY's\n"
     "  --handover N       this contact tells the guardians about handover N (its checklist's\n"
     "                     'guardians informed', with this entry's date and channel)\n"
+    "  --restricted       only coordinators and psychologists in the case's scope (and you) may\n"
+    "                     read it; others see that it exists, never its text; it is never in a\n"
+    "                     packet, a briefing, a transfer file or anyone else's search\n"
     "Prints the new entry's id (j1, j2, ...).\n";
 
 static int add(int argc, char **argv)
 {
-    enum { O_KIND = 1, O_TEXT, O_WITH, O_CHANNEL, O_AT, O_FOLLOW, O_OWNER, O_CORRECTS, O_HANDOVER };
+    enum { O_KIND = 1, O_TEXT, O_WITH, O_CHANNEL, O_AT, O_FOLLOW, O_OWNER, O_CORRECTS, O_HANDOVER, O_RESTRICTED };
     static const struct option opts[] = {{"kind", required_argument, NULL, O_KIND},
                                          {"text", required_argument, NULL, O_TEXT},
                                          {"with", required_argument, NULL, O_WITH},
@@ -44,6 +48,7 @@ static int add(int argc, char **argv)
                                          {"owner", required_argument, NULL, O_OWNER},
                                          {"corrects", required_argument, NULL, O_CORRECTS},
                                          {"handover", required_argument, NULL, O_HANDOVER},
+                                         {"restricted", no_argument, NULL, O_RESTRICTED},
                                          CLI_COMMON_OPTIONS,
                                          {NULL, 0, NULL, 0}};
     cli_common c = {0};
@@ -63,6 +68,7 @@ static int add(int argc, char **argv)
         case O_FOLLOW: e.follow_up = optarg; break;
         case O_OWNER: e.owner = optarg; break;
         case O_CORRECTS: e.corrects = optarg; break;
+        case O_RESTRICTED: e.restricted = 1; break;
         case O_HANDOVER: {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -95,13 +101,12 @@ static int add(int argc, char **argv)
         return cli_usage_error(add_usage, "--text: required");
     }
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     char id[16];
     baton_oid_hex commit;
-    if ((rc = cli_open_store(&c, &store)) == 0) {
-        if ((rc = cli_identity(store, &c, &as)) == 0)
-            rc = baton_journal_add(store, &as, argv[optind], &e, c.reason, id, commit);
-        baton_store_free(store);
+    if ((rc = cli_session(&c, &store, &s)) == 0) {
+        rc = baton_journal_add(s, argv[optind], &e, c.reason, id, commit);
+        cli_close(store, s);
     }
     free(with);
     if (rc)
@@ -153,7 +158,14 @@ static void print_entry(const json_t *e, const json_t *case_doc, const json_t *a
         printf("  (%s %s)", _("corrects"), s_of(e, "corrects"));
     if (s_of(e, "closes"))
         printf("  (%s %s)", _("closes the follow-up of"), s_of(e, "closes"));
+    if (json_is_true(json_object_get(e, "restricted")))
+        printf("  [%s]", _("restricted"));
     printf("\n");
+    if (json_is_true(json_object_get(e, "withheld"))) {
+        printf("%s     (%s)\n", pad, _("a restricted entry: only coordinators and psychologists of the case may read it"));
+        print_corrections(e, case_doc, all, depth);
+        return;
+    }
     size_t i, shown = 0;
     json_t *x;
     json_array_foreach(json_object_get(e, "guardians"), i, x) {
@@ -242,15 +254,14 @@ static int list(int argc, char **argv)
                 "--kind: '%.40s' is not one of contact|meeting|observation|status_update|decision|follow_up_done", kind));
     }
     baton_store *store;
+    baton_session *s;
     json_t *all = NULL, *case_doc = NULL;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, NULL, "read", argv[optind], "journal");
+    rc = baton_journal_list(s, NULL, argv[optind], &all);
     if (rc == 0)
-        rc = baton_case_load(store, NULL, argv[optind], &case_doc, NULL);
-    if (rc == 0)
-        rc = baton_journal_list(store, NULL, argv[optind], &all);
-    baton_store_free(store);
+        rc = baton_case_load(s, NULL, argv[optind], &case_doc, NULL);
+    cli_close(store, s);
     if (rc) {
         json_decref(case_doc);
         return cli_fail(rc);

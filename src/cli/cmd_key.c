@@ -29,14 +29,14 @@ static int generate(int argc, char **argv)
     if (optind != argc)
         return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     baton_oid_hex commit;
     char pk[BATON_PUBLIC_KEY_B64], fp[BATON_FINGERPRINT_HEX];
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)) == 0 && (rc = baton_key_generate(store, &as, path, commit)) == 0)
+    if ((rc = baton_key_generate(s, path, commit)) == 0)
         rc = baton_key_public(store, pk, fp);
-    baton_store_free(store);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     printf("public key:  %s\nfingerprint: %s\n", pk, fp);
@@ -96,13 +96,12 @@ static int trust(int argc, char **argv)
     if (!name)
         return cli_usage_error(usage, "--name: required");
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     baton_oid_hex commit;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_key_trust(store, &as, argv[optind], name, commit);
-    baton_store_free(store);
+    rc = baton_key_trust(s, argv[optind], name, commit);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     printf("%.12s\n", commit);

@@ -53,14 +53,13 @@ int cmd_packet(int argc, char **argv)
         number = (int)v;
     }
     baton_store *store;
+    baton_session *s;
     char *data = NULL;
     size_t len = 0;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, NULL, "read", argv[optind], "packet");
-    if (rc == 0)
-        rc = baton_packet(store, argv[optind], number, format, &data, &len);
-    baton_store_free(store);
+    rc = baton_packet(s, argv[optind], number, format, &data, &len);
+    cli_close(store, s);
     if (rc == 0 && output)
         rc = baton_file_write(output, data, len);
     else if (rc == 0)

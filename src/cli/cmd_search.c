@@ -110,23 +110,23 @@ int cmd_search(int argc, char **argv)
     if (!baton_utf8_valid(query, strlen(query)))
         return cli_fail(baton_error_set(BATON_EINVALID, "QUERY: not valid UTF-8"));
     baton_store *store;
+    baton_session *s;
     baton_index *idx = NULL;
     baton_search_hit *hits = NULL;
     size_t n = 0;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    rc = cli_read_access(&c, store, NULL, "search", so.case_id, query);
-    if (rc == 0 && so.contact) {
-        json_t *s;
-        if ((rc = baton_staff_get(store, NULL, so.contact, &s)) == 0)
-            json_decref(s);
+    if (so.contact) {
+        json_t *rec;
+        if ((rc = baton_staff_get(store, NULL, so.contact, &rec)) == 0)
+            json_decref(rec);
         else
             baton_error_prefix(rc, "--contact: ");
     }
     if (rc == 0)
         rc = baton_index_open(&idx, store, NULL, NULL);
     if (rc == 0)
-        rc = baton_search(idx, query, &so, &hits, &n);
+        rc = baton_search(s, idx, query, &so, &hits, &n);
     if (rc == 0 && c.json) {
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++) {
@@ -169,6 +169,6 @@ int cmd_search(int argc, char **argv)
     }
     baton_search_hits_free(hits, n);
     baton_index_free(idx);
-    baton_store_free(store);
+    cli_close(store, s);
     return rc ? cli_fail(rc) : EXIT_OK;
 }

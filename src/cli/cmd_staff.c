@@ -55,20 +55,21 @@ static int staff_add(int argc, char **argv)
         json_object_set_new(rec, names[i], json_string(vals[i]));
     }
     baton_store *store;
+    baton_session *s = NULL;
     int rc = cli_open_store(&c, &store);
     if (rc) {
         json_decref(rec);
         return cli_fail(rc);
     }
-    baton_identity as;
-    const baton_identity *who = NULL;
-    const char *as_id = c.as ? c.as : getenv("BATON_USER");
     /* the very first member adds themselves: a BATON_USER left over from another store does not
      * count; after that every addition is made as someone from the directory */
-    if (as_id && *as_id && !baton_staff_empty(store)) {
-        if ((rc = cli_identity(store, &c, &as)))
+    int first = baton_staff_empty(store);
+    if (!first) {
+        baton_store_free(store);
+        if ((rc = cli_session(&c, &store, &s))) {
+            store = NULL;
             goto out;
-        who = &as;
+        }
     }
     /* field errors read as argument errors: "email: ..." -> "--email: ..." */
     if ((rc = baton_record_validate(rec, BATON_RECORD_STAFF, NULL))) {
@@ -78,10 +79,10 @@ static int staff_add(int argc, char **argv)
         goto out;
     }
     baton_oid_hex commit;
-    rc = baton_staff_add(store, who, rec, c.reason, commit);
+    rc = first ? baton_staff_add_first(store, rec, c.reason, commit) : baton_staff_add(s, rec, c.reason, commit);
 out:
     json_decref(rec);
-    baton_store_free(store);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     printf("%s\n", argv[optind]);
@@ -183,15 +184,14 @@ static int staff_leave(int argc, char **argv)
     if (done >= 0)
         return done;
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     json_t *blocking = NULL;
     baton_oid_hex commit;
-    int rc = cli_open_store(&c, &store);
+    int rc = cli_session(&c, &store, &s);
     if (rc)
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_staff_leave(store, &as, argv[optind], c.reason, &blocking, commit);
-    baton_store_free(store);
+    rc = baton_staff_leave(s, argv[optind], c.reason, &blocking, commit);
+    cli_close(store, s);
     json_decref(blocking);
     if (rc)
         return cli_fail(rc);

@@ -68,13 +68,13 @@ static int show(int argc, char **argv)
     if (done >= 0)
         return done;
     baton_store *store;
+    baton_session *s;
     json_t *doc;
-    int rc = cli_open_store(&c, &store);
+    int rc = cli_session(&c, &store, &s);
     if (rc)
         return cli_fail(rc);
-    if ((rc = cli_read_access(&c, store, NULL, "read", argv[optind], "team")) ||
-        (rc = baton_case_load(store, NULL, argv[optind], &doc, NULL))) {
-        baton_store_free(store);
+    if ((rc = baton_case_load(s, NULL, argv[optind], &doc, NULL))) {
+        cli_close(store, s);
         return cli_fail(rc);
     }
     json_t *contact = json_object_get(doc, "contact"), *members = json_object_get(doc, "team");
@@ -118,7 +118,7 @@ static int show(int argc, char **argv)
         }
     }
     json_decref(doc);
-    baton_store_free(store);
+    cli_close(store, s);
     return EXIT_OK;
 }
 
@@ -179,17 +179,16 @@ static int class_command(int argc, char **argv, int join)
     }
     baton_class cls;
     baton_store *store = NULL;
-    baton_identity as;
+    baton_session *s = NULL;
     baton_oid_hex commit;
     json_t *done = NULL;
-    if ((rc = baton_class_parse(context, &cls)) == 0 && (rc = cli_open_store(&c, &store)) == 0 &&
-        (rc = cli_identity(store, &c, &as)) == 0) {
+    if ((rc = baton_class_parse(context, &cls)) == 0 && (rc = cli_session(&c, &store, &s)) == 0) {
         if (join)
-            rc = baton_team_join(store, &as, &cls, argv[optind], role, resp, nresp, c.reason, &done, commit);
+            rc = baton_team_join(s, &cls, argv[optind], role, resp, nresp, c.reason, &done, commit);
         else
-            rc = baton_team_leave(store, &as, &cls, argv[optind], c.reason, &done, commit);
+            rc = baton_team_leave(s, &cls, argv[optind], c.reason, &done, commit);
     }
-    baton_store_free(store);
+    cli_close(store, s);
     free(resp);
     if (rc)
         return cli_fail(rc);

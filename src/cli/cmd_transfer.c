@@ -45,14 +45,13 @@ static int export_(int argc, char **argv)
     if (*end || n < 1 || n > 99999)
         return cli_fail(baton_error_set(BATON_EINVALID, "--handover: '%.20s' is not a handover number", handover));
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     baton_oid_hex commit;
     json_t *summary = NULL;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = cli_read_access(&c, store, &as, "export", argv[optind], output)) == 0)
-        rc = baton_transfer_export(store, &as, argv[optind], (int)n, output, &summary, commit);
-    baton_store_free(store);
+    rc = baton_transfer_export(s, argv[optind], (int)n, output, &summary, commit);
+    cli_close(store, s);
     if (rc)
         return cli_fail(rc);
     const json_t *counts = json_object_get(json_object_get(summary, "manifest"), "counts");
@@ -158,14 +157,13 @@ static int import(int argc, char **argv)
     if (argc - optind != 1)
         return cli_usage_error(usage, "expected the transfer FILE");
     baton_store *store;
-    baton_identity as;
+    baton_session *s;
     baton_oid_hex commit;
     json_t *report = NULL;
-    if ((rc = cli_open_store(&c, &store)))
+    if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    if ((rc = cli_identity(store, &c, &as)) == 0)
-        rc = baton_transfer_import(store, &as, argv[optind], contact, untrusted, &report, commit);
-    baton_store_free(store);
+    rc = baton_transfer_import(s, argv[optind], contact, untrusted, &report, commit);
+    cli_close(store, s);
     if (rc == 0 && untrusted && json_is_false(json_object_get(report, "trusted")))
         fprintf(stderr, "baton: warning: the signer (key %s) is not trusted here; imported anyway "
                         "(--allow-untrusted), and the handover records it\n", s_of(report, "signer"));

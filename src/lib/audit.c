@@ -7,7 +7,9 @@
 #include "baton/date.h"
 #include "baton/error.h"
 #include "baton/packet.h"
+#include "session_internal.h"
 #include "store_internal.h"
+#include "unchecked.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -131,7 +133,7 @@ static int end(sqlite3 *db, int rc)
     return rc;
 }
 
-int baton_audit_append(baton_store *store, const baton_audit_entry *e)
+int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size_t n)
 {
     sqlite3 *db;
     int rc = open_log(store, &db);
@@ -145,7 +147,6 @@ int baton_audit_append(baton_store *store, const baton_audit_entry *e)
         return rc;
     }
     chain_head(db, prev, &last);
-    entry_hash(last + 1, now, e->staff, e->action, e->case_id, e->query, e->purpose, prev, e->commit, hash);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO entries(seq, time, staff, action, case_id, query, purpose, prev, hash, commit_id)"
@@ -153,24 +154,34 @@ int baton_audit_append(baton_store *store, const baton_audit_entry *e)
                            -1, &st, NULL) != SQLITE_OK) {
         rc = db_fail(db, "prepare");
     } else {
-        sqlite3_bind_int64(st, 1, last + 1);
-        sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, text(e->staff), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, text(e->action), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, e->case_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, e->query, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, e->purpose, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 8, prev, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 9, hash, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 10, e->commit, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = db_fail(db, "append");
+        /* all of them in one transaction: one fsync, and all or none */
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            entry_hash(last + 1, now, e[i].staff, e[i].action, e[i].case_id, e[i].query, e[i].purpose, prev,
+                       e[i].commit, hash);
+            sqlite3_bind_int64(st, 1, last + 1);
+            sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, text(e[i].staff), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, text(e[i].action), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 5, e[i].case_id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, e[i].query, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 7, e[i].purpose, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 8, prev, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 9, hash, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 10, e[i].commit, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = db_fail(db, "append");
+            sqlite3_reset(st);
+            last++;
+            memcpy(prev, hash, sizeof prev);
+        }
         sqlite3_finalize(st);
     }
     rc = end(db, rc);
     sqlite3_close(db);
     return rc;
 }
+
+int baton_audit_append(baton_store *store, const baton_audit_entry *e) { return baton_audit_append_many(store, e, 1); }
 
 static json_t *row_json(sqlite3_stmt *st, int with_staff)
 {
@@ -185,11 +196,18 @@ static json_t *row_json(sqlite3_stmt *st, int with_staff)
     return o;
 }
 
-int baton_audit_list(baton_store *store, const char *case_id, const char *staff, const char *since, json_t **out)
+int baton_audit_list(baton_session *s, const char *case_id, const char *staff, const char *since, json_t **out)
 {
+    baton_store *store = s->store;
     sqlite3 *db;
     sqlite3_stmt *st;
     *out = NULL;
+    int arc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    /* reading the log is itself logged */
+    if (arc == 0)
+        arc = baton_session_log_one(s, "audit", case_id, staff ? staff : "audit list");
+    if (arc)
+        return arc;
     if (since && !baton_date_valid(since))
         return baton_error_set(BATON_EINVALID, "--since: not a date (YYYY-MM-DD): '%.40s'", since);
     int rc = open_log(store, &db);
@@ -216,10 +234,15 @@ int baton_audit_list(baton_store *store, const char *case_id, const char *staff,
     return 0;
 }
 
-int baton_audit_export(baton_store *store, const char *case_id, int with_staff, json_t **out)
+int baton_audit_export(baton_session *s, const char *case_id, int with_staff, json_t **out)
 {
-    json_t *all;
-    int rc = baton_audit_list(store, case_id, NULL, NULL, &all);
+    json_t *all, *doc;
+    /* a family's access request names a case of this store */
+    int rc = baton_case_load_unchecked(s->store, NULL, case_id, &doc, NULL);
+    if (rc)
+        return rc;
+    json_decref(doc);
+    rc = baton_audit_list(s, case_id, NULL, NULL, &all);
     *out = NULL;
     if (rc)
         return rc;
@@ -232,7 +255,15 @@ int baton_audit_export(baton_store *store, const char *case_id, int with_staff, 
     return 0;
 }
 
-int baton_audit_verify(baton_store *store, json_t **report)
+int baton_audit_verify(baton_session *s, json_t **report)
+{
+    if (report)
+        *report = NULL;
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    return rc ? rc : baton_audit_check(s->store, report);
+}
+
+int baton_audit_check(baton_store *store, json_t **report)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
@@ -282,8 +313,10 @@ int baton_audit_verify(baton_store *store, json_t **report)
     return rc;
 }
 
-int baton_audit_purge(baton_store *store, const char *by, json_t **report)
+int baton_audit_purge(baton_session *s, json_t **report)
 {
+    baton_store *store = s->store;
+    const char *by = s->who.id;
     sqlite3 *db;
     char today[11], before[11], now[21];
     long days = baton_store_config_int(store, "audit_retention_days", 180);
@@ -292,8 +325,10 @@ int baton_audit_purge(baton_store *store, const char *by, json_t **report)
     baton_datetime_format(now, baton_now());
     if (report)
         *report = NULL;
-    int rc = baton_audit_verify(store, NULL);
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
     if (rc)
+        return rc;
+    if ((rc = baton_audit_check(store, NULL)))
         return baton_error_prefix(rc, "refusing to purge a log that does not verify: ");
     if ((rc = open_log(store, &db)))
         return rc;

@@ -12,6 +12,8 @@
 #include "baton/journal.h"
 #include "baton/record.h"
 #include "render_internal.h"
+#include "session_internal.h"
+#include "unchecked.h"
 
 #include <libintl.h>
 #include <stdio.h>
@@ -71,9 +73,10 @@ static json_t *child_page(baton_store *store, const json_t *doc, const char *for
     json_t *journal = NULL, *follow = json_array(), *updates = json_array();
     char since[11];
     baton_date_add_days(today, -30, since);
-    if (baton_journal_list(store, NULL, str(doc, "id"), &journal) == 0) {
+    if (baton_journal_list_unchecked(store, NULL, str(doc, "id"), &journal) == 0) {
         json_array_foreach(journal, i, x) {
-            if (json_array_size(json_object_get(x, "corrected_by")))
+            /* a briefing is a document handed to a new teacher: restricted entries stay out of it */
+            if (json_array_size(json_object_get(x, "corrected_by")) || json_is_true(json_object_get(x, "restricted")))
                 continue;
             const json_t *fu = json_object_get(x, "follow_up");
             if (fu && !json_object_get(x, "closed_by") && (!for_staff || strcmp(str(fu, "owner"), for_staff) == 0))
@@ -94,8 +97,9 @@ static json_t *child_page(baton_store *store, const json_t *doc, const char *for
     return page;
 }
 
-int baton_briefing_model(baton_store *store, const baton_class *c, const char *for_staff, json_t **out)
+int baton_briefing_model(baton_session *s, const baton_class *c, const char *for_staff, json_t **out)
 {
+    baton_store *store = s->store;
     json_t *cases, *children = json_array();
     char today[11];
     int rc;
@@ -108,7 +112,25 @@ int baton_briefing_model(baton_store *store, const baton_class *c, const char *f
         }
         json_decref(rec);
     }
-    if ((rc = baton_class_cases(store, c, &cases))) {
+    /* the cases this reader may read, each logged; then only those the briefing is for */
+    if ((rc = baton_class_cases_unchecked(store, c, &cases))) {
+        json_decref(children);
+        return rc;
+    }
+    json_t *ids;
+    baton_session_filter(s, cases, &ids);
+    size_t k = json_array_size(cases);
+    while (for_staff && k-- > 0)
+        if (!member(json_array_get(cases, k), for_staff)) {
+            json_array_remove(cases, k);
+            json_array_remove(ids, k);
+        }
+    char what[460];
+    snprintf(what, sizeof what, "briefing %s%s%s", c->institution, c->group[0] ? ":" : "", c->group);
+    rc = baton_session_log(s, "read", ids, what);
+    json_decref(ids);
+    if (rc) {
+        json_decref(cases);
         json_decref(children);
         return rc;
     }

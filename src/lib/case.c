@@ -7,7 +7,10 @@
 #include "baton/date.h"
 #include "baton/error.h"
 #include "baton/record.h"
+#include "baton/session.h"
+#include "session_internal.h"
 #include "store_internal.h"
+#include "unchecked.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -88,14 +91,9 @@ static int contains_word(const char *hay, const char *needle, size_t nlen)
 
 int baton_reason_check(const char *reason, const json_t *case_doc)
 {
-    size_t n = strlen(reason);
-    if (!baton_utf8_valid(reason, n))
-        return baton_error_set(BATON_EINVALID, "--reason: not valid UTF-8");
-    if (baton_utf8_length(reason) > 500)
-        return baton_error_set(BATON_EINVALID, "--reason: too long (at most 500 characters)");
-    for (const unsigned char *p = (const unsigned char *)reason; *p; p++)
-        if (*p < 0x20 && *p != '\n')
-            return baton_error_set(BATON_EINVALID, "--reason: contains a control character");
+    int rc = baton_line_check(reason, 500, "--reason");
+    if (rc)
+        return rc;
     const char *name = json_string_value(json_object_get(json_object_get(case_doc, "child"), "name"));
     if (!name)
         return 0;
@@ -211,9 +209,11 @@ static int write_case(baton_store *store, const baton_identity *as, const char *
     return rc;
 }
 
-int baton_case_create(baton_store *store, const baton_identity *as, const baton_case_new_options *opts,
-                      const char *reason, char *id_out, baton_oid_hex commit)
+int baton_case_create(baton_session *sess, const baton_case_new_options *opts, const char *reason, char *id_out,
+                      baton_oid_hex commit)
 {
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     json_t *context = NULL;
     int rc;
     char id[33], today[11];
@@ -258,7 +258,9 @@ int baton_case_create(baton_store *store, const baton_identity *as, const baton_
         goto out;
     }
     rc = baton_case_check(store, NULL, doc);
-    if (rc == BATON_EINVALID && strncmp(baton_error_last(), "contact.staff", 13) == 0)
+    if (rc == 0)
+        rc = baton_access_check(sess, BATON_ACCESS_CREATE, doc, NULL);
+    else if (rc == BATON_EINVALID && strncmp(baton_error_last(), "contact.staff", 13) == 0)
         rc = baton_error_set(BATON_EINVALID, "--contact: '%s' is not active staff", opts->contact);
     else if (rc == BATON_ENOTFOUND && strncmp(baton_error_last(), "contact.staff", 13) == 0)
         rc = baton_error_set(BATON_ENOTFOUND, "--contact: unknown staff member '%s'", opts->contact);
@@ -274,7 +276,7 @@ out:
     return rc;
 }
 
-int baton_case_load(baton_store *store, const char *rev, const char *id, json_t **out, baton_oid_hex version)
+int baton_case_load_unchecked(baton_store *store, const char *rev, const char *id, json_t **out, baton_oid_hex version)
 {
     char path[128], *buf;
     size_t len;
@@ -296,14 +298,42 @@ int baton_case_load(baton_store *store, const char *rev, const char *id, json_t 
     return rc;
 }
 
-int baton_case_save(baton_store *store, const baton_identity *as, const json_t *old, json_t *doc,
-                    const char *base, const char *what, const char *reason, baton_oid_hex commit)
+int baton_case_load(baton_session *s, const char *rev, const char *id, json_t **out, baton_oid_hex version)
 {
+    int emergency, rc;
+    *out = NULL;
+    if (rev)
+        return (rc = baton_session_open_case(s, rev, id, NULL, NULL)) ? rc
+                                                                      : baton_case_load_unchecked(s->store, rev, id, out, version);
+    if ((rc = baton_case_load_unchecked(s->store, NULL, id, out, version)))
+        return rc;
+    if ((rc = baton_session_read_one(s, *out, &emergency)) == 0)
+        rc = baton_session_log_one(s, emergency ? "emergency" : "read", id, NULL);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int baton_case_save(baton_session *sess, const json_t *old, json_t *doc, const char *base, const char *what,
+                    const char *reason, baton_oid_hex commit)
+{
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     int rc;
     commit[0] = '\0';
     const char *id = json_string_value(json_object_get(old, "id"));
     if (!id)
         return baton_error_set(BATON_EINVALID, "id: missing in the stored record");
+    /* who may change it is decided by the case as stored now, not by what the caller hands in */
+    json_t *current;
+    if ((rc = baton_case_load_unchecked(store, NULL, id, &current, NULL)))
+        return rc;
+    rc = baton_access_check(sess, BATON_ACCESS_CHANGE, current, NULL);
+    json_decref(current);
+    if (rc)
+        return rc;
     const char *status = json_string_value(json_object_get(old, "status"));
     if (status && strcmp(status, "transferred") == 0)
         return baton_error_set(BATON_EINVALID, "case %s was transferred and is read-only", id);
@@ -341,7 +371,7 @@ static int collect_case(const char *name, int is_dir, void *vctx)
     if (!is_dir)
         return 0;
     json_t *doc;
-    int rc = baton_case_load(ctx->store, ctx->rev, name, &doc, NULL);
+    int rc = baton_case_load_unchecked(ctx->store, ctx->rev, name, &doc, NULL);
     if (rc == BATON_ENOTFOUND)
         return 0;
     if (rc)
@@ -373,7 +403,8 @@ static int by_id(const void *a, const void *b)
     return strcmp(json_string_value(json_object_get(x, "id")), json_string_value(json_object_get(y, "id")));
 }
 
-int baton_case_list(baton_store *store, const char *rev, const char *contact, const char *status, json_t **out)
+int baton_case_list_unchecked(baton_store *store, const char *rev, const char *contact, const char *status,
+                              json_t **out)
 {
     cases_ctx ctx = {store, rev, contact, status, json_array()};
     int rc = baton_store_list(store, rev, "cases", collect_fanout, &ctx);
@@ -392,4 +423,53 @@ int baton_case_list(baton_store *store, const char *rev, const char *contact, co
     free(items);
     *out = ctx.list;
     return 0;
+}
+
+int baton_case_list(baton_session *s, const char *rev, const char *contact, const char *status, json_t **out)
+{
+    json_t *ids;
+    int rc = baton_case_list_unchecked(s->store, rev, contact, status, out);
+    if (rc)
+        return rc;
+    baton_session_filter(s, *out, &ids);
+    /* every case shown is a read of that case */
+    rc = baton_session_log(s, "read", ids, "case list");
+    json_decref(ids);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int baton_case_update(baton_session *s, const char *id, const char *base_rev, const char *what, const char *reason,
+                      baton_case_mutator fn, void *ctx, baton_oid_hex commit)
+{
+    json_t *old = NULL, *doc = NULL;
+    baton_oid_hex version;
+    int rc;
+    commit[0] = '\0';
+    if ((rc = baton_case_load_unchecked(s->store, NULL, id, &old, version)))
+        return rc;
+    if ((rc = baton_access_check(s, BATON_ACCESS_CHANGE, old, NULL)))
+        goto out;
+    if (base_rev) {
+        baton_oid_hex at;
+        json_t *then;
+        if ((rc = baton_store_resolve(s->store, base_rev, at))) {
+            if (rc == BATON_ENOTFOUND)
+                baton_error_set(rc, "--base: no such revision: %.60s", base_rev);
+            goto out;
+        }
+        if ((rc = baton_case_load_unchecked(s->store, at, id, &then, version)))
+            goto out;
+        json_decref(then);
+    }
+    doc = json_deep_copy(old);
+    if ((rc = fn(doc, &s->who, ctx)) == 0)
+        rc = baton_case_save(s, old, doc, version, what, reason, commit);
+out:
+    json_decref(old);
+    json_decref(doc);
+    return rc;
 }

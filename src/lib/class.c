@@ -12,6 +12,8 @@
 #include "baton/record.h"
 #include "case_internal.h"
 #include "handover_internal.h"
+#include "session_internal.h"
+#include "unchecked.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +60,7 @@ static int by_child(const void *a, const void *b)
 static int cases_at(baton_store *store, const char *rev, const baton_class *c, json_t **out)
 {
     json_t *all;
-    int rc = baton_case_list(store, rev, NULL, "active", &all);
+    int rc = baton_case_list_unchecked(store, rev, NULL, "active", &all);
     *out = NULL;
     if (rc)
         return rc;
@@ -75,7 +77,7 @@ static int cases_at(baton_store *store, const char *rev, const baton_class *c, j
     return 0;
 }
 
-int baton_class_cases(baton_store *store, const baton_class *c, json_t **out)
+int baton_class_cases_unchecked(baton_store *store, const baton_class *c, json_t **out)
 {
     /* reading: the index names the class's cases, so only they are read */
     baton_index *idx;
@@ -92,7 +94,7 @@ int baton_class_cases(baton_store *store, const baton_class *c, json_t **out)
     json_t *id;
     json_array_foreach(ids, i, id) {
         json_t *doc;
-        if ((rc = baton_case_load(store, NULL, json_string_value(id), &doc, NULL)))
+        if ((rc = baton_case_load_unchecked(store, NULL, json_string_value(id), &doc, NULL)))
             break;
         if (in_class(doc, c)) /* the index is derived; the record has the last word */
             json_array_append_new(list, doc);
@@ -105,6 +107,38 @@ int baton_class_cases(baton_store *store, const baton_class *c, json_t **out)
         return rc;
     }
     *out = list;
+    return 0;
+}
+
+int baton_class_cases(baton_session *s, const baton_class *c, json_t **out)
+{
+    json_t *ids;
+    char what[460];
+    int rc = baton_class_cases_unchecked(s->store, c, out);
+    if (rc)
+        return rc;
+    baton_session_filter(s, *out, &ids);
+    snprintf(what, sizeof what, "class %s%s%s", c->institution, c->group[0] ? ":" : "", c->group);
+    rc = baton_session_log(s, "read", ids, what);
+    json_decref(ids);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* Every case of the list the session may change, or BATON_EDENIED naming the first it may not: a
+ * change to a whole class is all or nothing. */
+static int may_change_all(baton_session *s, const json_t *cases)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(cases, i, x) {
+        int rc = baton_access_check(s, BATON_ACCESS_CHANGE, x, NULL);
+        if (rc)
+            return rc;
+    }
     return 0;
 }
 
@@ -121,10 +155,12 @@ static int on_team(const json_t *doc, const char *staff)
     return 0;
 }
 
-int baton_team_join(baton_store *store, const baton_identity *as, const baton_class *c, const char *staff,
-                    const char *role, const char *const *responsible_for, size_t nresp, const char *reason,
-                    json_t **made, baton_oid_hex commit)
+int baton_team_join(baton_session *sess, const baton_class *c, const char *staff, const char *role,
+                    const char *const *responsible_for, size_t nresp, const char *reason, json_t **made,
+                    baton_oid_hex commit)
 {
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     int rc;
     char name[420];
     class_name(c, name, sizeof name);
@@ -145,6 +181,10 @@ int baton_team_join(baton_store *store, const baton_identity *as, const baton_cl
         if (json_array_size(cases) == 0) {
             json_decref(cases);
             return baton_error_set(BATON_ENOTFOUND, "--context: no active case in %s", name);
+        }
+        if ((rc = may_change_all(sess, cases))) {
+            json_decref(cases);
+            return rc;
         }
         parts = calloc(json_array_size(cases), sizeof *parts);
         json_array_foreach(cases, i, x) {
@@ -262,9 +302,11 @@ static void change_set_free(change_set *s)
     free(s->labels);
 }
 
-int baton_team_leave(baton_store *store, const baton_identity *as, const baton_class *c, const char *staff,
-                     const char *reason, json_t **changed, baton_oid_hex commit)
+int baton_team_leave(baton_session *sess, const baton_class *c, const char *staff, const char *reason,
+                     json_t **changed, baton_oid_hex commit)
 {
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     json_t *cases;
     char name[420], held[2048] = "";
     int rc;
@@ -279,6 +321,10 @@ int baton_team_leave(baton_store *store, const baton_identity *as, const baton_c
         return rc;
     if ((rc = cases_at(store, NULL, c, &cases)))
         return rc;
+    if ((rc = may_change_all(sess, cases))) {
+        json_decref(cases);
+        return rc;
+    }
     size_t i;
     json_t *x;
     json_array_foreach(cases, i, x) {
@@ -305,7 +351,7 @@ int baton_team_leave(baton_store *store, const baton_identity *as, const baton_c
             continue;
         json_t *old, *doc;
         baton_oid_hex version;
-        if ((rc = baton_case_load(store, NULL, str(x, "id"), &old, version)))
+        if ((rc = baton_case_load_unchecked(store, NULL, str(x, "id"), &old, version)))
             break;
         doc = json_deep_copy(old);
         json_t *team = json_object_get(doc, "team");
@@ -346,9 +392,11 @@ int baton_team_leave(baton_store *store, const baton_identity *as, const baton_c
     return rc;
 }
 
-int baton_briefing_ack(baton_store *store, const baton_identity *as, const baton_class *c, const char *reason,
-                       json_t **acked, baton_oid_hex commit)
+int baton_briefing_ack(baton_session *sess, const baton_class *c, const char *reason, json_t **acked,
+                       baton_oid_hex commit)
 {
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     json_t *cases;
     char name[420], at[21];
     int rc;

@@ -5,6 +5,7 @@
 #include "baton/case.h"
 #include "baton/error.h"
 #include "baton/record.h"
+#include "session_internal.h"
 #include "store_internal.h"
 
 #include <stdio.h>
@@ -18,8 +19,14 @@ int baton_config_get(baton_store *store, json_t **out)
     return 0;
 }
 
-int baton_config_set(baton_store *store, const baton_identity *as, const char *key, const char *value,
-                     const char *reason, baton_oid_hex commit)
+int baton_config_set(baton_session *s, const char *key, const char *value, const char *reason, baton_oid_hex commit)
+{
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    return rc ? rc : baton_config_write(s->store, &s->who, key, value, reason, commit);
+}
+
+int baton_config_write(baton_store *store, const baton_identity *as, const char *key, const char *value,
+                       const char *reason, baton_oid_hex commit)
 {
     char *buf, path[128];
     size_t len;

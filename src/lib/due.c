@@ -4,6 +4,8 @@
  * meeting with a guardian restarts that guardian's clock. */
 #include "baton/due.h"
 #include "handover_internal.h"
+#include "session_internal.h"
+#include "unchecked.h"
 
 #include "baton/case.h"
 #include "baton/date.h"
@@ -33,6 +35,7 @@ typedef struct {
     const char *as_of;
     const char *staff;
     json_t *out;
+    baton_session *session;
 } due_ctx;
 
 static const char *str(const json_t *obj, const char *key) { return json_string_value(json_object_get(obj, key)); }
@@ -86,7 +89,7 @@ static const char *last_contact(const json_t *journal, const char *gid, char out
 static int handover_items(due_ctx *ctx, baton_store *store, const char *rev, const json_t *c, const json_t *journal)
 {
     json_t *list, *own = NULL;
-    int rc = journal ? 0 : baton_journal_list(store, rev, str(c, "id"), &own);
+    int rc = journal ? 0 : baton_journal_list_unchecked(store, rev, str(c, "id"), &own);
     if (rc == 0)
         rc = baton_handover_list_journal(store, rev, str(c, "id"), journal ? journal : own, &list);
     json_decref(own);
@@ -143,9 +146,11 @@ static int case_items(due_ctx *ctx, baton_store *store, const char *rev, const j
         add_item(ctx, c, "focus_follow_up", str(x, "id"), contact, str(x, "follow_up"), str(x, "area"));
 
     json_t *journal;
-    int rc = baton_journal_list(store, rev, str(c, "id"), &journal);
+    int rc = baton_journal_list_unchecked(store, rev, str(c, "id"), &journal);
     if (rc)
         return rc;
+    /* the due list shows entry texts: restricted ones only to those who may read them */
+    baton_journal_restricted_filter(ctx->session, c, journal);
     json_array_foreach(journal, i, x) {
         const json_t *fu = json_object_get(x, "follow_up");
         if (fu && live(x) && !json_object_get(x, "closed_by"))
@@ -192,8 +197,9 @@ static int by_urgency(const void *a, const void *b)
     return 0;
 }
 
-int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **out)
+int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out)
 {
+    baton_store *store = s->store;
     char today[11];
     baton_oid_hex head;
     json_t *cases = NULL, *staff_list = NULL, *staff = json_object();
@@ -204,7 +210,7 @@ int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **o
         return baton_error_set(BATON_EINVALID, "as of: not a date (YYYY-MM-DD): '%.40s'", opts->as_of);
     }
     baton_date_today(today);
-    due_ctx ctx = {opts && opts->as_of ? opts->as_of : today, opts ? opts->staff : NULL, json_array()};
+    due_ctx ctx = {opts && opts->as_of ? opts->as_of : today, opts ? opts->staff : NULL, json_array(), s};
     if ((rc = baton_store_head(store, head)))
         goto out;
     if (ctx.staff) {
@@ -218,8 +224,10 @@ int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **o
     size_t i;
     json_t *x;
     json_array_foreach(staff_list, i, x) json_object_set(staff, str(x, "id"), x);
-    if ((rc = baton_case_list(store, head, NULL, NULL, &cases)))
+    /* what the session may read, and nothing else: due shows children's names and entry texts */
+    if ((rc = baton_case_list_unchecked(store, head, NULL, NULL, &cases)))
         goto out;
+    baton_session_filter(s, cases, NULL);
     long months = baton_store_config_int(store, "agreement_review_months", 6);
     json_array_foreach(cases, i, x) {
         const char *status = str(x, "status");
@@ -252,6 +260,18 @@ int baton_due_list(baton_store *store, const baton_due_options *opts, json_t **o
     for (i = 0; i < n; i++)
         json_array_append_new(ctx.out, items[i]);
     free(items);
+    /* every case the list shows is a read of that case */
+    json_t *shown = json_array(), *seen = json_object();
+    json_array_foreach(ctx.out, i, x) {
+        const char *cid = str(x, "case");
+        if (!json_object_get(seen, cid)) {
+            json_object_set_new(seen, cid, json_true());
+            json_array_append_new(shown, json_string(cid));
+        }
+    }
+    rc = baton_session_log(s, "read", shown, "due");
+    json_decref(shown);
+    json_decref(seen);
 out:
     json_decref(cases);
     json_decref(staff_list);

@@ -18,6 +18,7 @@
 #include "baton/history.h"
 #include "baton/index.h"
 #include "baton/record.h"
+#include "session_internal.h"
 #include "store_internal.h"
 
 #include <dirent.h>
@@ -576,8 +577,13 @@ static void check_audit(fsck *f, const json_t *commits)
     json_decref(list);
 }
 
-int baton_fsck(baton_store *store, json_t **findings)
+int baton_fsck(baton_session *s, json_t **findings)
 {
+    baton_store *store = s->store;
+    *findings = NULL;
+    int arc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    if (arc)
+        return arc;
     fsck f = {store, store->repo, json_array(), json_object(), json_array(), ""};
     json_t *commits = json_object();
     git_oid *chain = NULL;

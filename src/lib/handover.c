@@ -12,7 +12,9 @@
 #include "baton/record.h"
 #include "case_internal.h"
 #include "handover_internal.h"
+#include "session_internal.h"
 #include "store_internal.h"
+#include "unchecked.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,14 +111,14 @@ static int pending(const json_t *h)
     return str(json_object_get(h, "to"), "staff") && !json_object_get(h, "acknowledged");
 }
 
-int baton_handover_list(baton_store *store, const char *rev, const char *case_id, json_t **out)
+int baton_handover_list_unchecked(baton_store *store, const char *rev, const char *case_id, json_t **out)
 {
     json_t *doc, *journal;
-    int rc = baton_case_load(store, rev, case_id, &doc, NULL);
+    int rc = baton_case_load_unchecked(store, rev, case_id, &doc, NULL);
     if (rc)
         return rc;
     json_decref(doc);
-    if ((rc = baton_journal_list(store, rev, case_id, &journal)))
+    if ((rc = baton_journal_list_unchecked(store, rev, case_id, &journal)))
         return rc;
     rc = baton_handover_list_journal(store, rev, case_id, journal, out);
     json_decref(journal);
@@ -153,10 +155,67 @@ int baton_handover_list_journal(baton_store *store, const char *rev, const char 
     return 0;
 }
 
-int baton_handover_get(baton_store *store, const char *rev, const char *case_id, int number, json_t **out)
+int baton_handover_list(baton_session *s, const char *rev, const char *case_id, json_t **out)
+{
+    *out = NULL;
+    int rc = baton_session_open_case(s, rev, case_id, "handovers", NULL);
+    return rc ? rc : baton_handover_list_unchecked(s->store, rev, case_id, out);
+}
+
+int baton_handover_find(baton_session *s, const char *case_id, const char *to, int pending_only, json_t **out)
+{
+    json_t *cases = NULL, *doc = NULL, *list = json_array(), *shown = json_array();
+    int rc;
+    *out = NULL;
+    /* one case: read (and logged) as such, break-the-glass included; every case: those readable */
+    if (case_id) {
+        if ((rc = baton_session_open_case(s, NULL, case_id, "handover list", &doc)) == 0)
+            cases = json_pack("[o]", doc);
+    } else if ((rc = baton_case_list_unchecked(s->store, NULL, NULL, NULL, &cases)) == 0) {
+        baton_session_filter(s, cases, NULL);
+    }
+    size_t i, j;
+    json_t *c, *h;
+    json_array_foreach(cases, i, c) {
+        json_t *hs;
+        if (rc || (rc = baton_handover_list_unchecked(s->store, NULL, str(c, "id"), &hs)))
+            break;
+        int any = 0;
+        json_array_foreach(hs, j, h) {
+            if (pending_only && !json_is_true(json_object_get(h, "pending")))
+                continue;
+            if (to && (!str(json_object_get(h, "to"), "staff") || strcmp(str(json_object_get(h, "to"), "staff"), to)))
+                continue;
+            json_array_append(list, h);
+            any = 1;
+        }
+        if (any)
+            json_array_append(shown, json_object_get(c, "id"));
+        json_decref(hs);
+    }
+    if (rc == 0 && !case_id)
+        rc = baton_session_log(s, "read", shown, "handover list");
+    json_decref(shown);
+    json_decref(cases);
+    if (rc) {
+        json_decref(list);
+        return rc;
+    }
+    *out = list;
+    return 0;
+}
+
+int baton_handover_get(baton_session *s, const char *rev, const char *case_id, int number, json_t **out)
+{
+    *out = NULL;
+    int rc = baton_session_open_case(s, rev, case_id, "handover", NULL);
+    return rc ? rc : baton_handover_get_unchecked(s->store, rev, case_id, number, out);
+}
+
+int baton_handover_get_unchecked(baton_store *store, const char *rev, const char *case_id, int number, json_t **out)
 {
     json_t *list;
-    int rc = baton_handover_list(store, rev, case_id, &list);
+    int rc = baton_handover_list_unchecked(store, rev, case_id, &list);
     *out = NULL;
     if (rc)
         return rc;
@@ -212,7 +271,7 @@ int baton_part_open(baton_store *store, const baton_identity *as, const char *he
     int rc;
     json_t *existing;
     snprintf(p->id, sizeof p->id, "%s", id);
-    if ((rc = baton_case_load(store, head, id, &p->old, p->version)))
+    if ((rc = baton_case_load_unchecked(store, head, id, &p->old, p->version)))
         return rc == BATON_ENOTFOUND ? baton_error_set(rc, "no case with id '%.40s'", id) : rc;
     const char *status = str(p->old, "status");
     if (!status || strcmp(status, "active") != 0)
@@ -309,9 +368,11 @@ static void set_contact(json_t *doc, const char *staff)
     json_object_set_new(doc, "contact", json_pack("{s:s, s:s}", "staff", staff, "since", today));
 }
 
-int baton_handover_staff(baton_store *store, const baton_identity *as, const baton_handover_pair *pairs, size_t n,
-                         const char *reason, json_t **made, baton_oid_hex commit)
+int baton_handover_staff(baton_session *sess, const baton_handover_pair *pairs, size_t n, const char *reason,
+                         json_t **made, baton_oid_hex commit)
 {
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     int rc = 0;
     if (made)
         *made = NULL;
@@ -335,7 +396,8 @@ int baton_handover_staff(baton_store *store, const baton_identity *as, const bat
             break;
         for (size_t i = 0; i < n && rc == 0; i++) {
             baton_part *p = &parts[i];
-            if ((rc = baton_part_open(store, as, head, pairs[i].case_id, "staff", p)))
+            if ((rc = baton_part_open(store, as, head, pairs[i].case_id, "staff", p)) ||
+                (rc = baton_access_check(sess, BATON_ACCESS_HANDOVER, p->old, NULL)))
                 break;
             const char *from = str(json_object_get(p->old, "contact"), "staff");
             if (from && strcmp(from, pairs[i].to) == 0) {
@@ -460,9 +522,11 @@ static int make_basis(const json_t *case_doc, const baton_handover_context_optio
     return 0;
 }
 
-int baton_handover_context(baton_store *store, const baton_identity *as, const baton_handover_context_options *o,
-                           const char *reason, int *number, baton_oid_hex commit)
+int baton_handover_context(baton_session *sess, const baton_handover_context_options *o, const char *reason,
+                           int *number, baton_oid_hex commit)
 {
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     json_t *to_ctx = NULL, *receiver = NULL;
     int rc;
     if (!o->to_context)
@@ -494,7 +558,8 @@ int baton_handover_context(baton_store *store, const baton_identity *as, const b
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         baton_oid_hex head;
         json_t *basis = NULL;
-        if ((rc = baton_store_head(store, head)) || (rc = baton_part_open(store, as, head, o->case_id, "context", &p)))
+        if ((rc = baton_store_head(store, head)) || (rc = baton_part_open(store, as, head, o->case_id, "context", &p)) ||
+            (rc = baton_access_check(sess, BATON_ACCESS_TRANSITION, p.old, NULL)))
             goto next;
         if (o->basis && (rc = make_basis(p.old, o, &basis)))
             goto next;
@@ -550,7 +615,7 @@ static int load_for_update(baton_store *store, const char *case_id, int number, 
     if (!h) {
         json_decref(list);
         json_t *doc;
-        if ((rc = baton_case_load(store, NULL, case_id, &doc, NULL)))
+        if ((rc = baton_case_load_unchecked(store, NULL, case_id, &doc, NULL)))
             return rc;
         json_decref(doc);
         return baton_error_set(BATON_ENOTFOUND, "case %s has no handover %d", case_id, number);
@@ -568,7 +633,7 @@ static int update(baton_store *store, const baton_identity *as, const char *case
     int rc = baton_record_validate(h, BATON_RECORD_HANDOVER, NULL);
     json_t *doc = NULL;
     if (rc == 0)
-        rc = baton_case_load(store, NULL, case_id, &doc, NULL);
+        rc = baton_case_load_unchecked(store, NULL, case_id, &doc, NULL);
     if (rc == 0 && reason)
         rc = baton_reason_check(reason, doc);
     json_decref(doc);
@@ -616,17 +681,23 @@ static int tick(json_t *checklist, const char *item, const char *date, const cha
     return 0;
 }
 
-int baton_handover_checklist(baton_store *store, const baton_identity *as, const char *case_id, int number,
-                             const baton_handover_ticks *t, const char *reason, baton_oid_hex commit)
+int baton_handover_checklist(baton_session *sess, const char *case_id, int number, const baton_handover_ticks *t,
+                             const char *reason, baton_oid_hex commit)
 {
-    json_t *h;
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
+    json_t *h, *doc;
     baton_oid_hex version;
     if (!t->meeting_held && !t->child_prepared && !t->known_adult)
         return baton_error_set(BATON_EUSAGE, "nothing to tick: give --meeting-held, --child-prepared or --known-adult "
                                              "(guardians are informed by 'baton journal add ID --kind contact "
                                              "--handover N ...')");
-    int rc = load_for_update(store, case_id, number, &h, version);
-    if (rc)
+    int rc = baton_case_load_unchecked(store, NULL, case_id, &doc, NULL);
+    if (rc == 0) {
+        rc = baton_access_check(sess, BATON_ACCESS_CHANGE, doc, NULL);
+        json_decref(doc);
+    }
+    if (rc || (rc = load_for_update(store, case_id, number, &h, version)))
         return rc;
     if (t->known_adult && strcmp(str(h, "kind"), "context") != 0) {
         json_decref(h);
@@ -643,9 +714,11 @@ int baton_handover_checklist(baton_store *store, const baton_identity *as, const
     return rc;
 }
 
-int baton_handover_ack(baton_store *store, const baton_identity *as, const char *case_id, int number,
-                       const char *reason, baton_oid_hex commit)
+int baton_handover_ack(baton_session *sess, const char *case_id, int number, const char *reason,
+                       baton_oid_hex commit)
 {
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     json_t *h;
     baton_oid_hex version;
     int rc = load_for_update(store, case_id, number, &h, version);
@@ -672,11 +745,12 @@ int baton_handover_ack(baton_store *store, const baton_identity *as, const char 
     return rc;
 }
 
-int baton_contact_history(baton_store *store, const char *case_id, json_t **out)
+int baton_contact_history(baton_session *s, const char *case_id, json_t **out)
 {
+    baton_store *store = s->store;
     json_t *doc, *list;
-    int rc = baton_case_load(store, NULL, case_id, &doc, NULL);
     *out = NULL;
+    int rc = baton_session_open_case(s, NULL, case_id, "contact history", &doc);
     if (rc)
         return rc;
     if ((rc = baton_handover_read_all(store, NULL, case_id, &list))) {

@@ -32,8 +32,6 @@ int baton_parts_commit(baton_store *store, const baton_identity *as, baton_part 
  * it anyway, once per case). */
 int baton_handover_list_journal(baton_store *store, const char *rev, const char *case_id, const json_t *journal,
                                 json_t **out);
-/* Every handover file of a case at rev, each with "_version" (its blob id). */
-int baton_handover_read_all(baton_store *store, const char *rev, const char *case_id, json_t **out);
 void baton_handover_path(const char *case_id, int number, char *out, size_t n);
 /* Known, active staff, or an error naming `what`. */
 int baton_staff_check_active(baton_store *store, const char *id, const char *what);

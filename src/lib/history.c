@@ -10,7 +10,9 @@
 #include "baton/error.h"
 #include "baton/index.h"
 #include "baton/record.h"
+#include "session_internal.h"
 #include "store_internal.h"
+#include "unchecked.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,7 +151,50 @@ void baton_case_log_free(baton_case_version *v, size_t n)
     free(v);
 }
 
-int baton_case_log(baton_store *store, const char *rev, const char *id, baton_case_version **out, size_t *count)
+int baton_case_log(baton_session *s, const char *rev, const char *id, baton_case_version **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    int rc = baton_session_open_case(s, rev, id, "history", NULL);
+    return rc ? rc : baton_case_log_unchecked(s->store, rev, id, out, count);
+}
+
+int baton_case_diff(baton_session *s, const char *id, const char *from, const char *to, baton_diff *d,
+                    baton_oid_hex from_out, baton_oid_hex to_out)
+{
+    json_t *a = NULL, *b = NULL;
+    int rc = baton_session_open_case(s, NULL, id, "diff", NULL);
+    memset(d, 0, sizeof *d);
+    from_out[0] = to_out[0] = '\0';
+    if (rc)
+        return rc;
+    if (!from) {
+        /* the latest change: the last version against the one before */
+        baton_case_version *v;
+        size_t n;
+        if ((rc = baton_case_log_unchecked(s->store, NULL, id, &v, &n)))
+            return rc;
+        snprintf(to_out, 41, "%s", v[0].commit);
+        if (n > 1)
+            snprintf(from_out, 41, "%s", v[1].commit);
+        baton_case_log_free(v, n);
+    } else {
+        if ((rc = baton_store_resolve(s->store, from, from_out)))
+            return rc;
+        if ((rc = to ? baton_store_resolve(s->store, to, to_out) : baton_store_head(s->store, to_out)))
+            return rc;
+    }
+    if ((from_out[0] && (rc = baton_case_load_unchecked(s->store, from_out, id, &a, NULL))) ||
+        (rc = baton_case_load_unchecked(s->store, to_out, id, &b, NULL)) ||
+        (rc = baton_diff_records(a, b, BATON_RECORD_CASE, d)))
+        baton_diff_free(d);
+    json_decref(a);
+    json_decref(b);
+    return rc;
+}
+
+int baton_case_log_unchecked(baton_store *store, const char *rev, const char *id, baton_case_version **out,
+                             size_t *count)
 {
     baton_index *idx;
     /* the index keeps the version map; the walk below is for when it cannot be opened */

@@ -8,7 +8,10 @@
  *   versions(id, doc_id, ...)      each version of a record: commit, blob, time, author
  *   spans(text_id, doc_id, first_version, last_version)
  *                                  the record held the text from first to last (NULL: still)
- *   cases(case_id, status, ...)    the current state of each case, for filters */
+ *   cases(case_id, status, ...)    the current state of each case, for filters
+ *   case_staff(case_id, staff, why) who is close to a case now (contact, team, pending <n>): with
+ *                                  the institution in cases, what search needs to show a session
+ *                                  only the cases it may read */
 #include "baton/index.h"
 
 #include "baton/case.h"
@@ -26,8 +29,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_FORMAT "6" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
-                             6: invalid versions (versions.problem) */
+#define INDEX_FORMAT "7" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
+                             6: invalid versions (versions.problem); 7: who is close to each case
+                             (case_staff) and restricted journal entries (docs.restricted, docs.author) */
 
 #include "index_internal.h"
 
@@ -58,7 +62,10 @@ static int create_schema(sqlite3 *db, const char *lang)
              "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='texts', content_rowid='id',"
              " tokenize='baton %s');"
              "CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, path TEXT NOT NULL UNIQUE,"
-             " kind TEXT NOT NULL);"
+             " kind TEXT NOT NULL, restricted INTEGER NOT NULL DEFAULT 0, author TEXT);"
+             "CREATE TABLE IF NOT EXISTS case_staff(case_id TEXT NOT NULL, staff TEXT NOT NULL, why TEXT NOT NULL,"
+             " PRIMARY KEY(case_id, why, staff)) WITHOUT ROWID;"
+             "CREATE INDEX IF NOT EXISTS case_staff_staff ON case_staff(staff);"
              "CREATE TABLE IF NOT EXISTS versions(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, commit_id TEXT NOT NULL,"
              " blob TEXT NOT NULL, time INTEGER NOT NULL, author TEXT NOT NULL, staff TEXT NOT NULL, subject TEXT NOT NULL,"
              " email TEXT NOT NULL, reason TEXT, fields TEXT, seq INTEGER NOT NULL, problem TEXT);"
@@ -251,7 +258,7 @@ static int64_t text_hash(const char *field, const char *body)
 typedef struct {
     sqlite3 *db;
     sqlite3_stmt *find_text, *add_text, *add_fts, *find_doc, *add_doc, *add_version, *open_spans, *close_span,
-        *add_span, *prev_version, *upsert_case, *add_commit, *prev_blob;
+        *add_span, *prev_version, *upsert_case, *add_commit, *prev_blob, *del_staff, *add_staff, *mark_doc;
     sqlite3_int64 seq;   /* the commit being indexed, counted along the first-parent chain */
     json_t *last_case;   /* path -> the case record as last indexed, for the fields a version changed */
     json_t *docs;        /* path -> [doc id, last version id], so catching up does not ask sqlite each time */
@@ -275,6 +282,9 @@ static void writer_free(writer *w)
     sqlite3_finalize(w->upsert_case);
     sqlite3_finalize(w->add_commit);
     sqlite3_finalize(w->prev_blob);
+    sqlite3_finalize(w->del_staff);
+    sqlite3_finalize(w->add_staff);
+    sqlite3_finalize(w->mark_doc);
     json_decref(w->last_case);
     json_decref(w->docs);
 }
@@ -308,6 +318,10 @@ static int writer_init(writer *w, sqlite3 *db, baton_store *store)
         {&w->prev_version, "SELECT max(id) FROM versions WHERE doc_id = ? AND id < ?"},
         {&w->upsert_case, "INSERT OR REPLACE INTO cases(case_id, status, contact, child, institution, grp)"
                           " VALUES(?, ?, ?, ?, ?, ?)"},
+        {&w->del_staff, "DELETE FROM case_staff WHERE case_id = ?1 AND (why = ?2 OR (?2 = 'plan' AND why IN ('contact',"
+                        " 'team')))"},
+        {&w->add_staff, "INSERT OR IGNORE INTO case_staff(case_id, staff, why) VALUES(?, ?, ?)"},
+        {&w->mark_doc, "UPDATE docs SET restricted = ?, author = ? WHERE id = ?"},
     };
     for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
         if (sqlite3_prepare_v2(db, q[i].sql, -1, q[i].st, NULL) != SQLITE_OK) {
@@ -384,6 +398,43 @@ static int case_row_changed(const json_t *before, const json_t *doc)
            !json_equal(json_object_get(json_object_get(before, "child"), "name"),
                        json_object_get(json_object_get(doc, "child"), "name")) ||
            !json_equal(json_object_get(before, "context"), json_object_get(doc, "context"));
+}
+
+static int staff_row(writer *w, const char *case_id, const char *staff, const char *why)
+{
+    sqlite3_bind_text(w->add_staff, 1, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_staff, 2, staff, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_staff, 3, why, -1, SQLITE_STATIC);
+    return step_done(w, w->add_staff, "record who is close to a case");
+}
+
+/* Who is close to a case now: its contact person and team from the plan (why = "plan" clears both),
+ * the receiver of each pending handover ("pending <n>"). doc NULL: the record is gone or invalid. */
+static int case_staff(writer *w, const char *case_id, baton_record_kind rkind, const char *path, const json_t *doc)
+{
+    char why[32];
+    if (rkind == BATON_RECORD_CASE) {
+        snprintf(why, sizeof why, "plan");
+    } else {
+        const char *base = strrchr(path, '/');
+        snprintf(why, sizeof why, "pending %ld", base ? strtol(base + 1, NULL, 10) : 0L);
+    }
+    sqlite3_bind_text(w->del_staff, 1, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->del_staff, 2, why, -1, SQLITE_STATIC);
+    int rc = step_done(w, w->del_staff, "clear who is close to a case");
+    if (rc || !doc)
+        return rc;
+    if (rkind == BATON_RECORD_CASE) {
+        size_t i;
+        json_t *m;
+        rc = staff_row(w, case_id, json_string_value(json_object_get(json_object_get(doc, "contact"), "staff")),
+                       "contact");
+        json_array_foreach(json_object_get(doc, "team"), i, m) if (rc == 0) rc =
+            staff_row(w, case_id, json_string_value(json_object_get(m, "staff")), "team");
+        return rc;
+    }
+    const char *to = json_string_value(json_object_get(json_object_get(doc, "to"), "staff"));
+    return to && !json_object_get(doc, "acknowledged") ? staff_row(w, case_id, to, why) : 0;
 }
 
 /* The case record as its last indexed version held it (an index caught up by an earlier run). */
@@ -516,6 +567,19 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
     }
     free(kept);
     texts_free(&t);
+    if (rc == 0 && (rkind == BATON_RECORD_HANDOVER ||
+                    (rkind == BATON_RECORD_CASE && doc &&
+                     (!before_case ||
+                      !json_equal(json_object_get(before_case, "contact"), json_object_get(doc, "contact")) ||
+                      !json_equal(json_object_get(before_case, "team"), json_object_get(doc, "team"))))))
+        rc = case_staff(w, case_id, rkind, path, doc);
+    if (rc == 0 && doc && rkind == BATON_RECORD_JOURNAL) {
+        /* a journal entry is written once: whether it is restricted, and whose it is */
+        sqlite3_bind_int(w->mark_doc, 1, json_is_true(json_object_get(doc, "restricted")));
+        sqlite3_bind_text(w->mark_doc, 2, json_string_value(json_object_get(doc, "by")), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(w->mark_doc, 3, did);
+        rc = step_done(w, w->mark_doc, "mark journal entry");
+    }
     if (rc == 0 && doc && rkind == BATON_RECORD_CASE && case_row_changed(before_case, doc)) {
         const json_t *contact = json_object_get(doc, "contact"), *child = json_object_get(doc, "child");
         sqlite3_bind_text(w->upsert_case, 1, case_id, -1, SQLITE_STATIC);
@@ -673,6 +737,7 @@ out:
 static int clear_all(sqlite3 *db)
 {
     return exec(db, "DELETE FROM spans; DELETE FROM versions; DELETE FROM docs; DELETE FROM cases; DELETE FROM commits;"
+                    "DELETE FROM case_staff;"
                     "DELETE FROM texts; INSERT INTO fts(fts) VALUES('delete-all'); DELETE FROM meta WHERE key='last_commit';");
 }
 
@@ -885,6 +950,8 @@ int baton_index_verify(baton_store *store)
                   " JOIN texts t ON t.id = s.text_id JOIN versions f ON f.id = s.first_version"
                   " LEFT JOIN versions l ON l.id = s.last_version ORDER BY 1, 2, 3, 4"},
         {"cases", "SELECT case_id, status, contact, child, institution, grp FROM cases ORDER BY case_id"},
+        {"who is close to each case", "SELECT case_id, staff, why FROM case_staff ORDER BY 1, 2, 3"},
+        {"restricted entries", "SELECT path, restricted, author FROM docs ORDER BY path"},
         {"full-text index", "SELECT t.field, t.body FROM fts JOIN texts t ON t.id = fts.rowid"
                             " WHERE fts MATCH 'a* OR e* OR i* OR o* OR s* OR t*' ORDER BY 1, 2"},
     };

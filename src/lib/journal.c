@@ -9,7 +9,9 @@
 #include "baton/error.h"
 #include "baton/handover.h"
 #include "baton/record.h"
+#include "session_internal.h"
 #include "store_internal.h"
+#include "unchecked.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,10 +73,10 @@ static json_t *find_entry(const json_t *list, const char *id)
     return NULL;
 }
 
-int baton_journal_list(baton_store *store, const char *rev, const char *case_id, json_t **out)
+int baton_journal_list_unchecked(baton_store *store, const char *rev, const char *case_id, json_t **out)
 {
     json_t *doc, *list;
-    int rc = baton_case_load(store, rev, case_id, &doc, NULL);
+    int rc = baton_case_load_unchecked(store, rev, case_id, &doc, NULL);
     if (rc)
         return rc;
     json_decref(doc);
@@ -109,6 +111,50 @@ int baton_journal_list(baton_store *store, const char *rev, const char *case_id,
     }
     *out = list;
     return 0;
+}
+
+/* What a reader who may not read a restricted entry sees of it: that it exists, when, by whom. */
+static void withhold(json_t *entry)
+{
+    static const char *const keep[] = {"id", "case", "kind", "at", "recorded", "by", "restricted", "corrects", "closes",
+                                       "corrected_by", "closed_by", NULL};
+    const char *key;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe(entry, tmp, key, v) {
+        const char *const *k = keep;
+        while (*k && strcmp(*k, key) != 0)
+            k++;
+        if (!*k)
+            json_object_del(entry, key);
+    }
+    json_object_set_new(entry, "withheld", json_true());
+}
+
+int baton_journal_restricted_filter(baton_session *s, const json_t *case_doc, json_t *entries)
+{
+    char why[160];
+    int may = baton_access_check(s, BATON_ACCESS_READ_RESTRICTED, case_doc, why) == 0;
+    baton_error_clear();
+    size_t i;
+    json_t *e;
+    json_array_foreach(entries, i, e) {
+        const char *by = json_string_value(json_object_get(e, "by"));
+        if (json_is_true(json_object_get(e, "restricted")) && !may && !(by && strcmp(by, s->who.id) == 0))
+            withhold(e);
+    }
+    return 0;
+}
+
+int baton_journal_list(baton_session *s, const char *rev, const char *case_id, json_t **out)
+{
+    json_t *doc;
+    *out = NULL;
+    int rc = baton_session_open_case(s, rev, case_id, "journal", &doc);
+    if (rc == 0 && (rc = baton_journal_list_unchecked(s->store, rev, case_id, out)) == 0)
+        baton_journal_restricted_filter(s, doc, *out);
+    json_decref(doc);
+    return rc;
 }
 
 /* ---- appending ---- */
@@ -297,7 +343,8 @@ static int build_entry(baton_store *store, const json_t *case_doc, const json_t 
                                                  "guardians of a handover");
             goto fail;
         }
-        if ((rc = baton_handover_get(store, NULL, json_string_value(json_object_get(case_doc, "id")), e->handover, &h))) {
+        if ((rc = baton_handover_get_unchecked(store, NULL, json_string_value(json_object_get(case_doc, "id")),
+                                               e->handover, &h))) {
             if (rc == BATON_ENOTFOUND)
                 rc = baton_error_set(rc, "handover: case %s has no handover %d",
                                      json_string_value(json_object_get(case_doc, "id")), e->handover);
@@ -338,9 +385,11 @@ static int max_number(const char *name, int is_dir, void *ctx)
     return 0;
 }
 
-static int append(baton_store *store, const baton_identity *as, const char *case_id, const baton_journal_new *e,
+static int append(baton_session *sess, const char *case_id, const baton_journal_new *e,
                   const char *closes_arg, const char *reason, char id_out[16], baton_oid_hex commit)
 {
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     int rc = 0;
     for (int attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
         baton_oid_hex head, dir_id = "";
@@ -348,8 +397,12 @@ static int append(baton_store *store, const baton_identity *as, const char *case
         char dir[128], path[200], closes[16] = "";
         if ((rc = baton_store_head(store, head)))
             return rc;
-        if ((rc = baton_case_load(store, head, case_id, &case_doc, NULL)))
+        if ((rc = baton_case_load_unchecked(store, head, case_id, &case_doc, NULL)))
             return rc == BATON_ENOTFOUND ? baton_error_set(rc, "no case with id '%.40s'", case_id) : rc;
+        if ((rc = baton_access_check(sess, BATON_ACCESS_CHANGE, case_doc, NULL))) {
+            json_decref(case_doc);
+            return rc;
+        }
         const char *status = json_string_value(json_object_get(case_doc, "status"));
         /* a transferred case is read-only, but the guardians must still hear where it went */
         if (status && strcmp(status, "transferred") == 0 && !e->handover) {
@@ -399,6 +452,14 @@ static int append(baton_store *store, const baton_identity *as, const char *case
         }
         if (rc == 0)
             rc = build_entry(store, case_doc, journal, as, e, closes_arg ? closes : NULL, &entry);
+        /* a restricted entry stays restricted in what follows it: its correction, its closing */
+        if (rc == 0) {
+            const json_t *target = find_entry(journal, closes_arg ? closes : e->corrects ? json_string_value(
+                                                                               json_object_get(entry, "corrects"))
+                                                                                         : "");
+            if (e->restricted || json_is_true(json_object_get(target, "restricted")))
+                json_object_set_new(entry, "restricted", json_true());
+        }
 
         char id[16], recorded[21], stamp[20];
         time_t now = baton_now();
@@ -446,16 +507,16 @@ static int append(baton_store *store, const baton_identity *as, const char *case
     return rc;
 }
 
-int baton_journal_add(baton_store *store, const baton_identity *as, const char *case_id, const baton_journal_new *e,
-                      const char *reason, char id_out[16], baton_oid_hex commit)
+int baton_journal_add(baton_session *s, const char *case_id, const baton_journal_new *e, const char *reason,
+                      char id_out[16], baton_oid_hex commit)
 {
-    return append(store, as, case_id, e, NULL, reason, id_out, commit);
+    return append(s, case_id, e, NULL, reason, id_out, commit);
 }
 
-int baton_followup_close(baton_store *store, const baton_identity *as, const char *case_id, const char *entry,
-                         const char *note, const char *reason, char id_out[16], baton_oid_hex commit)
+int baton_followup_close(baton_session *s, const char *case_id, const char *entry, const char *note,
+                         const char *reason, char id_out[16], baton_oid_hex commit)
 {
     baton_journal_new e = {0};
     e.text = note;
-    return append(store, as, case_id, &e, entry ? entry : "", reason, id_out, commit);
+    return append(s, case_id, &e, entry ? entry : "", reason, id_out, commit);
 }

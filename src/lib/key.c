@@ -8,6 +8,7 @@
 #include "baton/date.h"
 #include "baton/error.h"
 #include "baton/record.h"
+#include "session_internal.h"
 #include "store_internal.h"
 
 #include <errno.h>
@@ -83,12 +84,16 @@ static int read_secret(baton_store *store, unsigned char sk[crypto_sign_SECRETKE
     return 0;
 }
 
-int baton_key_generate(baton_store *store, const baton_identity *as, const char *path, baton_oid_hex commit)
+int baton_key_generate(baton_session *s, const char *path, baton_oid_hex commit)
 {
+    baton_store *store = s->store;
+    const baton_identity *as = &s->who;
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
     char file[4200], dir[4200], text[256];
     const char *rel = path && *path ? path : "keys/signing.key";
-    int rc = sodium_ready();
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    if (rc == 0)
+        rc = sodium_ready();
     if (rc)
         return rc;
     if (configured_key(store))
@@ -121,7 +126,7 @@ int baton_key_generate(baton_store *store, const baton_identity *as, const char 
         unlink(file);
         return baton_error_set(BATON_ERROR, "%s: cannot write the key", file);
     }
-    if ((rc = baton_config_set(store, as, "signing_key", rel, NULL, commit)))
+    if ((rc = baton_config_write(store, as, "signing_key", rel, NULL, commit)))
         unlink(file); /* the config never names a key that is not there, nor the reverse */
     return rc;
 }
@@ -196,11 +201,14 @@ int baton_key_trusted(baton_store *store, const char *fingerprint, json_t **out)
     return rc;
 }
 
-int baton_key_trust(baton_store *store, const baton_identity *as, const char *key_or_file, const char *organisation,
-                    baton_oid_hex commit)
+int baton_key_trust(baton_session *s, const char *key_or_file, const char *organisation, baton_oid_hex commit)
 {
+    baton_store *store = s->store;
+    const baton_identity *as = &s->who;
     char pk[BATON_PUBLIC_KEY_B64], fp[BATON_FINGERPRINT_HEX], today[11], path[128];
-    int rc;
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    if (rc)
+        return rc;
     if (!organisation || !*organisation)
         return baton_error_set(BATON_EINVALID, "--name: required: the organisation the key belongs to");
     if ((rc = read_public(key_or_file, pk)) || (rc = baton_key_fingerprint(pk, fp)))

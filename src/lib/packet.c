@@ -3,6 +3,8 @@
  * handover record itself (checklist and acknowledgement). Only sections in the basis's scope are
  * gathered at all, so a field outside the scope cannot leak into any format. */
 #include "baton/packet.h"
+#include "session_internal.h"
+#include "unchecked.h"
 
 #include "baton/case.h"
 #include "baton/date.h"
@@ -102,7 +104,14 @@ static json_t *section(const char *key)
 
 static int journal_since(const json_t *entry, const char *since) { return strncmp(str(entry, "at"), since, 10) >= 0; }
 
-int baton_packet_model(baton_store *store, const char *case_id, int number, json_t **out)
+int baton_packet_model(baton_session *s, const char *case_id, int number, json_t **out)
+{
+    *out = NULL;
+    int rc = baton_session_open_case(s, NULL, case_id, "packet", NULL);
+    return rc ? rc : baton_packet_model_unchecked(s->store, case_id, number, out);
+}
+
+int baton_packet_model_unchecked(baton_store *store, const char *case_id, int number, json_t **out)
 {
     json_t *handovers = NULL, *h = NULL, *prev = NULL, *doc = NULL, *journal = NULL, *model = NULL, *prev_doc = NULL;
     baton_oid_hex head;
@@ -111,7 +120,7 @@ int baton_packet_model(baton_store *store, const char *case_id, int number, json
     *out = NULL;
     if ((rc = baton_store_head(store, head)))
         return rc;
-    if ((rc = baton_handover_list(store, NULL, case_id, &handovers)))
+    if ((rc = baton_handover_list_unchecked(store, NULL, case_id, &handovers)))
         return rc;
     size_t i, nh = json_array_size(handovers);
     json_t *x;
@@ -136,8 +145,13 @@ int baton_packet_model(baton_store *store, const char *case_id, int number, json
         goto out;
     }
     baton_commit_info_clear(&info);
-    if ((rc = baton_case_load(store, rev, case_id, &doc, NULL)) || (rc = baton_journal_list(store, rev, case_id, &journal)))
+    if ((rc = baton_case_load_unchecked(store, rev, case_id, &doc, NULL)) ||
+        (rc = baton_journal_list_unchecked(store, rev, case_id, &journal)))
         goto out;
+    /* a packet goes to its receiver, and may travel further: restricted entries never do */
+    for (size_t k = json_array_size(journal); k-- > 0;)
+        if (json_is_true(json_object_get(json_array_get(journal, k), "restricted")))
+            json_array_remove(journal, k);
     const json_t *basis = h ? json_object_get(h, "basis") : NULL;
     const json_t *scope = basis ? json_object_get(basis, "scope") : NULL;
     const json_t *plan = json_object_get(doc, "plan");
@@ -286,7 +300,7 @@ int baton_packet_model(baton_store *store, const char *case_id, int number, json
         if (prev) {
             baton_diff d;
             json_object_set_new(s, "since_revision", json_string(str(prev, "revision")));
-            if ((rc = baton_case_load(store, str(prev, "revision"), case_id, &prev_doc, NULL)) ||
+            if ((rc = baton_case_load_unchecked(store, str(prev, "revision"), case_id, &prev_doc, NULL)) ||
                 (rc = baton_diff_records(prev_doc, doc, BATON_RECORD_CASE, &d)))
                 goto out;
             static const char *const ops[] = {"added", "removed", "changed"};

@@ -2,6 +2,8 @@
  * packet order (what works and strengths first), then provenance and the sha256 line. Every
  * heading and fixed word goes through gettext, in the store's language. */
 #include "baton/packet.h"
+#include "session_internal.h"
+#include "unchecked.h"
 
 #include "baton/case.h"
 #include "baton/error.h"
@@ -466,17 +468,24 @@ static int received_packet(baton_store *store, const char *case_id, const json_t
     return baton_store_read(store, NULL, path, out, len, NULL);
 }
 
-int baton_packet(baton_store *store, const char *case_id, int number, baton_format format, char **out, size_t *len)
+int baton_packet(baton_session *s, const char *case_id, int number, baton_format format, char **out, size_t *len)
+{
+    int rc = baton_session_open_case(s, NULL, case_id, "packet", NULL);
+    return rc ? rc : baton_packet_unchecked(s->store, case_id, number, format, out, len);
+}
+
+int baton_packet_unchecked(baton_store *store, const char *case_id, int number, baton_format format, char **out,
+                           size_t *len)
 {
     json_t *model, *h;
-    if (baton_handover_get(store, NULL, case_id, number, &h) == 0) {
+    if (baton_handover_get_unchecked(store, NULL, case_id, number, &h) == 0) {
         int received = json_object_get(h, "source") != NULL;
         int rc = received ? received_packet(store, case_id, h, format, out, len) : 0;
         json_decref(h);
         if (received)
             return rc;
     }
-    int rc = baton_packet_model(store, case_id, number, &model);
+    int rc = baton_packet_model_unchecked(store, case_id, number, &model);
     if (rc)
         return rc;
     rc = baton_packet_render(model, format, baton_store_language(store), out, len);

@@ -205,6 +205,7 @@ static const baton_field journal_fields[] = {
     {"corrects", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL},
     {"closes", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL},
     F_INT("handover", 0, 1, BATON_HANDOVER_MAX), /* a contact telling the guardians about handover N */
+    F_BOOL("restricted", 0), /* readable by coordinators and psychologists in scope, and its author */
     END};
 
 /* ---- handover (cases/<xx>/<id>/handovers/<nnnn>.json) ---- */

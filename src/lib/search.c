@@ -7,7 +7,9 @@
 #include "baton/history.h"
 #include "baton/index.h"
 #include "index_internal.h"
+#include "session_internal.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,12 @@ static const char search_sql[] =
     "   AND (?6 IS NULL OR c.status = ?6)"
     "   AND (?7 = 0 OR s.last_version IS NULL OR lv.time >= ?7)"
     "   AND (?8 = 0 OR fv.time <= ?8)"
+    /* need to know (policy.h): the cases the session may read, and restricted entries only for
+     * those who may read them; filtered here, before the LIMIT, so nothing is shown or counted
+     * that the session may not read */
+    "   AND (EXISTS (SELECT 1 FROM case_staff cs WHERE cs.case_id = d.case_id AND cs.staff = ?11)"
+    "        OR (?12 AND (?13 IS NULL OR c.institution = ?13)))"
+    "   AND (d.restricted = 0 OR d.author = ?11 OR (?14 AND (?13 IS NULL OR c.institution = ?13)))"
     " ORDER BY m.rank, d.case_id, t.field, fv.id"
     " LIMIT ?9";
 
@@ -63,8 +71,8 @@ static void copy_col(sqlite3_stmt *st, int col, char *out, size_t n)
     snprintf(out, n, "%s", v ? (const char *)v : "");
 }
 
-int baton_search(baton_index *idx, const char *query, const baton_search_options *opts, baton_search_hit **hits,
-                 size_t *count)
+int baton_search(baton_session *s, baton_index *idx, const char *query, const baton_search_options *opts,
+                 baton_search_hit **hits, size_t *count)
 {
     sqlite3_stmt *st;
     *hits = NULL;
@@ -90,6 +98,11 @@ int baton_search(baton_index *idx, const char *query, const baton_search_options
     sqlite3_bind_int64(st, 7, (sqlite3_int64)opts->since);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)opts->until);
     sqlite3_bind_int(st, 9, limit);
+    const char *inst = baton_session_institution(s);
+    sqlite3_bind_text(st, 11, s->who.id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 12, baton_policy_role_scope(s->record, BATON_ACCESS_READ));
+    sqlite3_bind_text(st, 13, inst[0] ? inst : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 14, baton_policy_role_scope(s->record, BATON_ACCESS_READ_RESTRICTED));
     baton_search_hit *h = calloc((size_t)limit, sizeof *h);
     size_t n = 0;
     int r = SQLITE_DONE;
@@ -138,6 +151,20 @@ int baton_search(baton_index *idx, const char *query, const baton_search_options
     }
     sqlite3_finalize(st);
     free(fts);
+    /* a search is a read of every case it shows (and, showing none, still a search) */
+    json_t *ids = json_array(), *seen = json_object();
+    for (size_t k = 0; k < n; k++)
+        if (!json_object_get(seen, h[k].case_id)) {
+            json_object_set_new(seen, h[k].case_id, json_true());
+            json_array_append_new(ids, json_string(h[k].case_id));
+        }
+    int lrc = baton_session_log(s, "search", ids, query);
+    json_decref(ids);
+    json_decref(seen);
+    if (lrc) {
+        baton_search_hits_free(h, limit);
+        return lrc;
+    }
     *hits = h;
     *count = n;
     return 0;

@@ -5,7 +5,9 @@
 #include "baton/error.h"
 #include "baton/record.h"
 #include "baton/staff.h"
+#include "session_internal.h"
 #include "store_internal.h"
+#include "unchecked.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,8 +114,7 @@ static int commit_staff(baton_store *store, const char *author_name, const char 
     return rc;
 }
 
-int baton_staff_add(baton_store *store, const baton_identity *as, json_t *record, const char *reason,
-                    baton_oid_hex commit)
+static int add(baton_store *store, const baton_identity *as, json_t *record, const char *reason, baton_oid_hex commit)
 {
     int rc;
     if (!json_object_get(record, "active"))
@@ -142,12 +143,26 @@ int baton_staff_add(baton_store *store, const baton_identity *as, json_t *record
     return rc;
 }
 
-int baton_staff_leave(baton_store *store, const baton_identity *as, const char *id, const char *reason,
-                      json_t **blocking, baton_oid_hex commit)
+int baton_staff_add(baton_session *s, json_t *record, const char *reason, baton_oid_hex commit)
+{
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    return rc ? rc : add(s->store, &s->who, record, reason, commit);
+}
+
+int baton_staff_add_first(baton_store *store, json_t *record, const char *reason, baton_oid_hex commit)
+{
+    return add(store, NULL, record, reason, commit);
+}
+
+int baton_staff_leave(baton_session *sess, const char *id, const char *reason, json_t **blocking, baton_oid_hex commit)
 {
     json_t *rec = NULL, *cases = NULL;
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     int rc;
     *blocking = NULL;
+    if ((rc = baton_access_check(sess, BATON_ACCESS_ADMIN, NULL, NULL)))
+        return rc;
     if (reason && (rc = baton_reason_check(reason, NULL)))
         return rc;
     if ((rc = baton_staff_get(store, NULL, id, &rec)))
@@ -156,7 +171,7 @@ int baton_staff_leave(baton_store *store, const baton_identity *as, const char *
         json_decref(rec);
         return baton_error_set(BATON_EINVALID, "staff member '%s' has already left", id);
     }
-    if ((rc = baton_case_list(store, NULL, id, "active", &cases))) {
+    if ((rc = baton_case_list_unchecked(store, NULL, id, "active", &cases))) {
         json_decref(rec);
         return rc;
     }

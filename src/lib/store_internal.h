@@ -3,6 +3,7 @@
 #define BATON_STORE_INTERNAL_H
 
 #include "baton/record.h"
+#include "baton/staff.h"
 #include "baton/store.h"
 
 #include <git2.h>
@@ -71,6 +72,11 @@ void baton_bulk_note(baton_store *store, const git_oid *id);
 #define BATON_PACK_CHAIN_MIN 4
 int baton_store_pack_begin(baton_store *store);
 void baton_store_pack_end(baton_store *store);
+
+/* baton_config_set without the session's check, for the library's own settings (the signing key's
+ * location, written by key generate). */
+int baton_config_write(baton_store *store, const baton_identity *as, const char *key, const char *value,
+                       const char *reason, baton_oid_hex commit);
 
 /* Creates path empty with mode 0600 unless it exists (file.c): the store's SQLite files. */
 int baton_file_private(const char *path);

@@ -19,6 +19,8 @@
 #include "baton/record.h"
 #include "case_internal.h"
 #include "handover_internal.h"
+#include "session_internal.h"
+#include "unchecked.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -113,10 +115,12 @@ static int build_payload(baton_store *store, const char *case_id, const json_t *
     json_t *versions = json_array(), *journal = NULL, *handovers = NULL, *prev = NULL, *content = NULL;
     char *html = NULL, *text = NULL;
     size_t hlen, tlen;
-    int rc = baton_case_log(store, rev, case_id, &log, &nlog);
+    int rc = baton_case_log_unchecked(store, rev, case_id, &log, &nlog);
     for (size_t i = nlog; rc == 0 && i-- > 0;) {
         json_t *doc;
-        if ((rc = baton_case_load(store, log[i].commit, case_id, &doc, NULL)))
+        if (log[i].problem)
+            continue; /* a version that broke the rules (written outside Baton) does not travel */
+        if ((rc = baton_case_load_unchecked(store, log[i].commit, case_id, &doc, NULL)))
             break;
         json_t *shared = scoped_record(doc, scope);
         json_decref(doc);
@@ -141,9 +145,14 @@ static int build_payload(baton_store *store, const char *case_id, const json_t *
     }
     baton_case_log_free(log, nlog);
     json_decref(prev);
-    if (rc == 0 && in_scope(scope, "journal"))
-        rc = baton_journal_list(store, rev, case_id, &journal);
-    if (rc == 0 && (rc = baton_handover_list(store, NULL, case_id, &handovers)) == 0) {
+    if (rc == 0 && in_scope(scope, "journal")) {
+        rc = baton_journal_list_unchecked(store, rev, case_id, &journal);
+        /* restricted entries never leave */
+        for (size_t k = json_array_size(journal); rc == 0 && k-- > 0;)
+            if (json_is_true(json_object_get(json_array_get(journal, k), "restricted")))
+                json_array_remove(journal, k);
+    }
+    if (rc == 0 && (rc = baton_handover_list_unchecked(store, NULL, case_id, &handovers)) == 0) {
         /* every handover up to this one, as a process record: reasons are free text and stay home */
         json_t *kept = json_array();
         size_t i;
@@ -169,9 +178,9 @@ static int build_payload(baton_store *store, const char *case_id, const json_t *
         }
     }
     if (rc == 0)
-        rc = baton_packet(store, case_id, number, BATON_FORMAT_HTML, &html, &hlen);
+        rc = baton_packet_unchecked(store, case_id, number, BATON_FORMAT_HTML, &html, &hlen);
     if (rc == 0)
-        rc = baton_packet(store, case_id, number, BATON_FORMAT_TEXT, &text, &tlen);
+        rc = baton_packet_unchecked(store, case_id, number, BATON_FORMAT_TEXT, &text, &tlen);
     if (rc == 0) {
         char hh[65], th[65], created[21];
         baton_sha256_hex(html, hlen, hh);
@@ -259,9 +268,11 @@ int baton_transfer_seal(baton_store *store, const char *payload, size_t plen, un
     return 0;
 }
 
-int baton_transfer_export(baton_store *store, const baton_identity *as, const char *case_id, int number,
-                          const char *path, json_t **summary, baton_oid_hex commit)
+int baton_transfer_export(baton_session *sess, const char *case_id, int number, const char *path, json_t **summary,
+                          baton_oid_hex commit)
 {
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     json_t *h = NULL, *payload = NULL, *old = NULL;
     unsigned char *file = NULL;
     size_t flen = 0;
@@ -269,8 +280,15 @@ int baton_transfer_export(baton_store *store, const baton_identity *as, const ch
     baton_oid_hex version;
     if (summary)
         *summary = NULL;
-    int rc = baton_handover_get(store, NULL, case_id, number, &h);
+    json_t *now;
+    int rc = baton_case_load_unchecked(store, NULL, case_id, &now, NULL);
     if (rc)
+        return rc;
+    /* the child's data leaves the organisation: a coordinator or leader in scope, and logged */
+    if ((rc = baton_access_check(sess, BATON_ACCESS_TRANSITION, now, NULL)) == 0)
+        rc = baton_session_log_one(sess, "export", case_id, path);
+    json_decref(now);
+    if (rc || (rc = baton_handover_get_unchecked(store, NULL, case_id, number, &h)))
         return rc;
     if (!json_object_get(h, "basis")) {
         rc = baton_error_set(BATON_EINVALID,
@@ -295,7 +313,7 @@ int baton_transfer_export(baton_store *store, const baton_identity *as, const ch
     if ((rc = baton_file_stage(path, file, flen, tmp, sizeof tmp)))
         goto out;
     /* the export is recorded on the case before the file takes its name */
-    if ((rc = baton_case_load(store, NULL, case_id, &old, version)) == 0) {
+    if ((rc = baton_case_load_unchecked(store, NULL, case_id, &old, version)) == 0) {
         json_t *doc = json_deep_copy(old), *to = json_object_get(h, "to"), *r = json_object_get(to, "receiver");
         char who[500], created[21];
         if (r)
@@ -783,7 +801,7 @@ static int import_tail(void *vctx, const char *parent, baton_commit_step *out)
 static int already_imported(baton_store *store, const char *case_id, const char *sha)
 {
     json_t *list;
-    if (baton_handover_list(store, NULL, case_id, &list))
+    if (baton_handover_list_unchecked(store, NULL, case_id, &list))
         return 0;
     size_t i;
     json_t *h;
@@ -796,12 +814,19 @@ static int already_imported(baton_store *store, const char *case_id, const char 
     return found;
 }
 
-int baton_transfer_import(baton_store *store, const baton_identity *as, const char *path, const char *contact,
-                          int allow_untrusted, json_t **report, baton_oid_hex commit)
+int baton_transfer_import(baton_session *sess, const char *path, const char *contact, int allow_untrusted,
+                          json_t **report, baton_oid_hex commit)
 {
+    baton_store *store = sess->store;
+    const baton_identity *as = &sess->who;
     loaded l;
     commit[0] = '\0';
-    int rc = verify(store, path, &l, report);
+    *report = NULL;
+    /* a case from outside comes in on a coordinator's or leader's word */
+    int rc = baton_access_check(sess, BATON_ACCESS_ADMIN, NULL, NULL);
+    if (rc)
+        return rc;
+    rc = verify(store, path, &l, report);
     int trusted = rc == 0;
     if (rc == BATON_EDENIED && !allow_untrusted) {
         loaded_free(&l);
@@ -825,7 +850,7 @@ int baton_transfer_import(baton_store *store, const baton_identity *as, const ch
     size_t nchanges = 0;
     tail_ctx t = {0};
 
-    if (baton_case_load(store, NULL, case_id, &existing, NULL) == 0) {
+    if (baton_case_load_unchecked(store, NULL, case_id, &existing, NULL) == 0) {
         json_decref(existing);
         if (already_imported(store, case_id, l.sha)) {
             json_object_set_new(*report, "already_imported", json_true());

@@ -11,9 +11,9 @@ ID=$(new_case "$S")
 "$BATON" case set "$ID" plan.strengths "Tegner detaljeret" >/dev/null
 
 # ---- reading needs a known, active identity, and is logged ----
-expect_refused "$S" 1 "reading a child's data needs a known, active staff identity" "case show without an identity" \
+expect_refused "$S" 1 "a known, active staff identity is needed: no identity: say who you are with --as STAFF or BATON_USER" "case show without an identity" \
     --raw env -u BATON_USER "$BATON" case show "$ID"
-expect_refused "$S" 1 "reading a child's data needs a known, active staff identity: --as: unknown staff member 'ghost'" \
+expect_refused "$S" 1 "a known, active staff identity is needed: --as: unknown staff member 'ghost'" \
     "search as unknown staff" search tegner --as ghost
 "$BATON" staff add vikar --name "Vera Vikar" --email vikar@skole.example --role teacher >/dev/null
 "$BATON" staff leave vikar >/dev/null

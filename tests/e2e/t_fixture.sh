@@ -21,7 +21,7 @@ assert "the same seed gives the same commits" \
 "$GEN" "$T/other" --cases 12 --seed 6 --longest 12 --versions 4 --journal 2 --bulk >/dev/null 2>&1
 assert "another seed gives another store" \
     test "$(git --git-dir "$T/bulk/repo.git" rev-parse main)" != "$(git --git-dir "$T/other/repo.git" rev-parse main)"
-run --store "$T/bulk" fsck
+run --store "$T/bulk" --as s0000 fsck
 expect_rc 0 "baton fsck on the bulk store"
 run --store "$T/bulk" --as s0000 search --history "overgang"
 expect_out "journal|plan" "the fixture's texts are searchable (overgang meets its inflections)"

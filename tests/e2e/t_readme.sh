@@ -28,9 +28,9 @@ assert "it wrote the packet" test -s "$W/packet.html"
 assert "it wrote the class briefing" test -s "$W/2b.html"
 assert "it wrote the transfer file" test -s "$W/ida.btx"
 expect_err "imported case [a-z0-9]+ in revision" "the receiving store imported the case"
-for s in school-store nabo-store; do
-    run --store "$W/$s" fsck
-    expect_rc 0 "the walk-through's $s passes baton fsck"
+for s in school-store:hanne.k nabo-store:nina.m; do
+    run --store "$W/${s%%:*}" --as "${s#*:}" fsck
+    expect_rc 0 "the walk-through's ${s%%:*} passes baton fsck"
 done
 
 # finish checks every store under $T with git fsck and the schemas

@@ -96,7 +96,7 @@ expect_no_out "^[a-z0-9]{10} " "--until before everything finds nothing"
 # Swedish store
 SV=$T/sv
 "$BATON" init "$SV" --language sv >/dev/null
-env -u BATON_USER BATON_STORE=$SV "$BATON" staff add kk --name "Karin Kontakt" --email kk@skola.example --role teacher >/dev/null
+env -u BATON_USER BATON_STORE=$SV "$BATON" staff add kk --name "Karin Kontakt" --email kk@skola.example --role coordinator >/dev/null
 C=$(BATON_STORE=$SV BATON_USER=kk "$BATON" case new --child "Elsa Exempel" --born 2016-01-01 --context school:Provskolan --contact kk)
 BATON_STORE=$SV BATON_USER=kk "$BATON" case set "$C" plan.works_well "Skolan har tydliga rutiner; han gör läxor för sig själv" >/dev/null
 BATON_STORE=$SV BATON_USER=kk "$BATON" case set "$C" plan.challenges.leisure "Andra skolor i området har större grupper" >/dev/null

@@ -42,7 +42,7 @@ BATON_USER=someone.elsewhere run staff add anna.k --name "Anna Kvist" --email an
 expect_rc 0 "first staff member without --as (a BATON_USER from another store is ignored)"
 assert "first staff member authored their own commit" \
     test "$(git --git-dir "$S/repo.git" log -1 --format=%an)" = "Anna Kvist"
-expect_refused "$S" 1 "--as: required" "second staff member without --as" \
+expect_refused "$S" 1 "a known, active staff identity is needed: no identity" "second staff member without --as" \
     staff add bo.l --name "Bo Lind" --email bo@skola.example --role teacher
 expect_refused "$S" 1 "--as: unknown staff member 'ghost'" "unknown --as" \
     staff add bo.l --name "Bo Lind" --email bo@skola.example --role teacher --as ghost

@@ -5,30 +5,31 @@
 #include <stdint.h>
 
 static baton_store *store;
+static baton_session *as;
 static baton_index *idx;
 
 static void cleanup(void)
 {
     baton_index_free(idx);
+    baton_session_free(as);
     baton_store_free(store);
 }
 
 static void setup(void)
 {
     baton_oid_hex commit;
-    baton_identity as;
     char id[33];
     store = fuzz_store(&as);
     atexit(cleanup);
     baton_case_new_options co = {"Fuzz Barn", "2017-01-01", NULL, "school:Fuzzskolen:2.B", "f", NULL};
-    if (baton_case_create(store, &as, &co, NULL, id, commit))
+    if (baton_case_create(as, &co, NULL, id, commit))
         abort();
     json_t *old, *doc;
     baton_oid_hex version;
-    baton_case_load(store, NULL, id, &old, version);
+    baton_case_load(as, NULL, id, &old, version);
     doc = json_deep_copy(old);
     json_object_set_new(json_object_get(doc, "plan"), "strengths", json_string("Overgangen mellem timerne er svær; skolevægring om mandagen."));
-    baton_case_save(store, &as, old, doc, version, "set plan.strengths", NULL, commit);
+    baton_case_save(as, old, doc, version, "set plan.strengths", NULL, commit);
     json_decref(old);
     json_decref(doc);
     if (baton_index_open(&idx, store, NULL, NULL))
@@ -47,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         baton_search_hit *hits;
         size_t n;
         o.history = size % 2;
-        int rc = baton_search(idx, q, &o, &hits, &n);
+        int rc = baton_search(as, idx, q, &o, &hits, &n);
         if (rc == 0)
             baton_search_hits_free(hits, n);
         else if (rc != BATON_EUSAGE) {

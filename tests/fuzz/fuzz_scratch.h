@@ -34,8 +34,8 @@ static inline const char *fuzz_scratch(void)
     return fuzz_dir;
 }
 
-/* A new store at <scratch>/s with coordinator f, whose identity goes to as. */
-static inline baton_store *fuzz_store(baton_identity *as)
+/* A new store at <scratch>/s with coordinator f, whose session goes to as. */
+static inline baton_store *fuzz_store(baton_session **as)
 {
     char path[512];
     baton_store *store;
@@ -43,8 +43,9 @@ static inline baton_store *fuzz_store(baton_identity *as)
     snprintf(path, sizeof path, "%s/s", fuzz_scratch());
     baton_init_options o = {"da", "Fuzzkommune", "fuzzstore"};
     json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", "f", "name", "F", "email", "f@fuzz.example", "role", "coordinator");
-    if (baton_store_init(path, &o) || baton_store_open(&store, path) || baton_staff_add(store, NULL, rec, NULL, commit) ||
-        baton_identity_load(store, "f", as))
+    baton_session_options so = {"f", "fuzzing", NULL, "fuzz"};
+    if (baton_store_init(path, &o) || baton_store_open(&store, path) || baton_staff_add_first(store, rec, NULL, commit) ||
+        baton_session_open(as, store, &so))
         abort();
     json_decref(rec);
     return store;

@@ -9,10 +9,14 @@
 #include <stdint.h>
 
 static baton_store *store;
-static baton_identity as;
+static baton_session *as;
 static char file[512];
 
-static void cleanup(void) { baton_store_free(store); }
+static void cleanup(void)
+{
+    baton_session_free(as);
+    baton_store_free(store);
+}
 
 static void setup(void)
 {
@@ -21,8 +25,8 @@ static void setup(void)
     store = fuzz_store(&as);
     atexit(cleanup);
     snprintf(file, sizeof file, "%s/in.btx", fuzz_scratch());
-    if (baton_key_generate(store, &as, NULL, commit) || baton_key_public(store, pk, fp) ||
-        baton_key_trust(store, &as, pk, "Fuzzkommune", commit))
+    if (baton_key_generate(as, NULL, commit) || baton_key_public(store, pk, fp) ||
+        baton_key_trust(as, pk, "Fuzzkommune", commit))
         abort();
     /* a throwaway store: imports that land need not wait for the disk */
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
@@ -53,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     report = NULL;
     baton_oid_hex before, after, commit;
     baton_store_head(store, before);
-    if (baton_transfer_import(store, &as, file, NULL, 0, &report, commit) != 0) {
+    if (baton_transfer_import(as, file, NULL, 0, &report, commit) != 0) {
         baton_store_head(store, after);
         if (strcmp(before, after) != 0)
             abort(); /* a refused import wrote something */

@@ -39,7 +39,7 @@ END_TEST
 
 static char *dir;
 static baton_store *store;
-static baton_identity koord;
+static baton_session *koord;
 
 static void setup(void)
 {
@@ -55,16 +55,18 @@ static void setup(void)
     for (int i = 0; i < 3; i++) {
         char email[64];
         snprintf(email, sizeof email, "%s@school.example", ids[i]);
-        json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", ids[i], "name", ids[i], "email", email, "role", "teacher");
-        ck_assert_int_eq(baton_staff_add(store, i ? &koord : NULL, rec, NULL, commit), 0);
+        json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", ids[i], "name", ids[i], "email", email, "role",
+                                i ? "teacher" : "coordinator");
+        ck_assert_int_eq(i ? baton_staff_add(koord, rec, NULL, commit) : baton_staff_add_first(store, rec, NULL, commit), 0);
         json_decref(rec);
         if (i == 0)
-            ck_assert_int_eq(baton_identity_load(store, "koord", &koord), 0);
+            koord = unit_session(store, "koord");
     }
 }
 
 static void teardown(void)
 {
+    baton_session_free(koord);
     baton_store_free(store);
     unit_rmdir(dir);
     free(dir);
@@ -75,7 +77,7 @@ static void new_case(const char *name, char id[33])
 {
     baton_oid_hex commit;
     baton_case_new_options co = {name, "2017-05-06", NULL, "school:Test School:2B", "anna", NULL};
-    ck_assert_int_eq(baton_case_create(store, &koord, &co, NULL, id, commit), 0);
+    ck_assert_int_eq(baton_case_create(koord, &co, NULL, id, commit), 0);
 }
 
 START_TEST(bulk_is_all_or_nothing)
@@ -86,12 +88,12 @@ START_TEST(bulk_is_all_or_nothing)
     new_case("Bert Example", b);
     ck_assert_int_eq(baton_store_head(store, before), 0);
     baton_handover_pair bad[] = {{a, "bo"}, {b, "ghost"}};
-    ck_assert_int_eq(baton_handover_staff(store, &koord, bad, 2, NULL, NULL, commit), BATON_ENOTFOUND);
+    ck_assert_int_eq(baton_handover_staff(koord, bad, 2, NULL, NULL, commit), BATON_ENOTFOUND);
     ck_assert_int_eq(baton_store_head(store, after), 0);
     ck_assert_str_eq(before, after);
     baton_handover_pair good[] = {{a, "bo"}, {b, "bo"}};
     json_t *made;
-    ck_assert_int_eq(baton_handover_staff(store, &koord, good, 2, "anna leaves", &made, commit), 0);
+    ck_assert_int_eq(baton_handover_staff(koord, good, 2, "anna leaves", &made, commit), 0);
     ck_assert_int_eq(json_array_size(made), 2);
     json_decref(made);
     baton_commit_info info;
@@ -99,11 +101,11 @@ START_TEST(bulk_is_all_or_nothing)
     ck_assert_str_eq(info.parent, before); /* one commit for both */
     baton_commit_info_clear(&info);
     json_t *doc;
-    ck_assert_int_eq(baton_case_load(store, NULL, b, &doc, NULL), 0);
+    ck_assert_int_eq(baton_case_load(koord, NULL, b, &doc, NULL), 0);
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(doc, "contact"), "staff")), "bo");
     json_decref(doc);
     json_t *h;
-    ck_assert_int_eq(baton_handover_get(store, NULL, a, 1, &h), 0);
+    ck_assert_int_eq(baton_handover_get(koord, NULL, a, 1, &h), 0);
     ck_assert_str_eq(json_string_value(json_object_get(h, "revision")), before);
     ck_assert(json_is_true(json_object_get(h, "pending")));
     json_decref(h);
@@ -117,7 +119,7 @@ START_TEST(packet_holds_only_its_scope)
     new_case("Alma Example", a);
     json_t *old, *doc;
     baton_oid_hex version;
-    ck_assert_int_eq(baton_case_load(store, NULL, a, &old, version), 0);
+    ck_assert_int_eq(baton_case_load(koord, NULL, a, &old, version), 0);
     doc = json_deep_copy(old);
     json_t *plan = json_object_get(doc, "plan");
     json_object_set_new(plan, "strengths", json_string("Draws in fine detail"));
@@ -126,25 +128,25 @@ START_TEST(packet_holds_only_its_scope)
                                                     "relation", "mother"));
     json_object_set_new(doc, "consents", json_pack("[{s:s, s:[s], s:s, s:[s]}]", "id", "c1", "given_by", "g1",
                                                    "date", "2026-11-01", "scope", "strengths"));
-    ck_assert_int_eq(baton_case_save(store, &koord, old, doc, version, "plan", NULL, commit), 0);
+    ck_assert_int_eq(baton_case_save(koord, old, doc, version, "plan", NULL, commit), 0);
     json_decref(old);
     json_decref(doc);
     baton_handover_context_options o = {a, "school:Other School", NULL, "Nina Receiver <nina@other.example>",
                                         "consent", "c1", NULL};
     int number;
-    ck_assert_int_eq(baton_handover_context(store, &koord, &o, NULL, &number, commit), 0);
+    ck_assert_int_eq(baton_handover_context(koord, &o, NULL, &number, commit), 0);
     ck_assert_int_eq(number, 1);
     for (int f = BATON_FORMAT_TEXT; f <= BATON_FORMAT_JSON; f++) {
         char *out;
         size_t len;
-        ck_assert_int_eq(baton_packet(store, a, 1, (baton_format)f, &out, &len), 0);
+        ck_assert_int_eq(baton_packet(koord, a, 1, (baton_format)f, &out, &len), 0);
         ck_assert_ptr_nonnull(strstr(out, "Draws in fine detail"));
         ck_assert_ptr_null(strstr(out, "SECRET-VOICE"));
         ck_assert_ptr_null(strstr(out, "Gina Example"));
         free(out);
     }
     json_t *h;
-    ck_assert_int_eq(baton_case_load(store, NULL, a, &h, NULL), 0);
+    ck_assert_int_eq(baton_case_load(koord, NULL, a, &h, NULL), 0);
     ck_assert_str_eq(json_string_value(json_object_get(h, "status")), "transferred");
     json_decref(h);
 }

@@ -10,7 +10,7 @@
 
 static char *dir;
 static baton_store *store;
-static baton_identity koord;
+static baton_session *koord;
 static char case_id[33];
 
 static void setup(void)
@@ -25,15 +25,16 @@ static void setup(void)
     json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", "koord", "name", "Kirsten Koordinator", "email",
                             "koord@skole.example", "role", "coordinator");
     baton_oid_hex commit;
-    ck_assert_int_eq(baton_staff_add(store, NULL, rec, NULL, commit), 0);
+    ck_assert_int_eq(baton_staff_add_first(store, rec, NULL, commit), 0);
     json_decref(rec);
-    ck_assert_int_eq(baton_identity_load(store, "koord", &koord), 0);
+    koord = unit_session(store, "koord");
     baton_case_new_options co = {"Testbarn Eksempelsen", "2017-05-06", NULL, "school:Testskolen:2.B", "koord", NULL};
-    ck_assert_int_eq(baton_case_create(store, &koord, &co, NULL, case_id, commit), 0);
+    ck_assert_int_eq(baton_case_create(koord, &co, NULL, case_id, commit), 0);
 }
 
 static void teardown(void)
 {
+    baton_session_free(koord);
     baton_store_free(store);
     unit_rmdir(dir);
     free(dir);
@@ -48,7 +49,7 @@ static int add(const char *kind, const char *text, const char *corrects, char id
     e.text = text;
     e.corrects = corrects;
     e.at = "2026-09-30";
-    return baton_journal_add(store, &koord, case_id, &e, NULL, id, commit);
+    return baton_journal_add(koord, case_id, &e, NULL, id, commit);
 }
 
 START_TEST(entries_are_numbered_in_order)
@@ -59,7 +60,7 @@ START_TEST(entries_are_numbered_in_order)
     ck_assert_int_eq(add("meeting", "Møde med PPR", NULL, id), 0);
     ck_assert_str_eq(id, "j2");
     json_t *list;
-    ck_assert_int_eq(baton_journal_list(store, NULL, case_id, &list), 0);
+    ck_assert_int_eq(baton_journal_list(koord, NULL, case_id, &list), 0);
     ck_assert_int_eq(json_array_size(list), 2);
     ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 1), "kind")), "meeting");
     json_decref(list);
@@ -94,13 +95,13 @@ START_TEST(corrections_and_closings_are_new_entries)
     e.at = "2026-09-30";
     e.follow_up = "2026-10-15";
     e.owner = "koord";
-    ck_assert_int_eq(baton_journal_add(store, &koord, case_id, &e, NULL, id, commit), 0);
+    ck_assert_int_eq(baton_journal_add(koord, case_id, &e, NULL, id, commit), 0);
     json_t *list;
     ck_assert_int_eq(add(NULL, "Rettelse", "j1", id), 0);
     ck_assert_str_eq(id, "j2");
-    ck_assert_int_eq(baton_followup_close(store, &koord, case_id, "j1", NULL, NULL, id, commit), BATON_EINVALID);
+    ck_assert_int_eq(baton_followup_close(koord, case_id, "j1", NULL, NULL, id, commit), BATON_EINVALID);
     ck_assert_ptr_nonnull(strstr(baton_error_last(), "corrected by j2"));
-    ck_assert_int_eq(baton_journal_list(store, NULL, case_id, &list), 0);
+    ck_assert_int_eq(baton_journal_list(koord, NULL, case_id, &list), 0);
     json_t *j1 = json_array_get(list, 0);
     ck_assert_str_eq(json_string_value(json_object_get(j1, "id")), "j1");
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(j1, "corrected_by"), 0)), "j2");
@@ -118,7 +119,7 @@ START_TEST(follow_up_needs_an_owner)
     e.text = "Opfølgning uden ejer";
     e.follow_up = "2026-10-15";
     ck_assert_int_eq(baton_store_head(store, head_before), 0);
-    ck_assert_int_eq(baton_journal_add(store, &koord, case_id, &e, NULL, id, commit), BATON_EINVALID);
+    ck_assert_int_eq(baton_journal_add(koord, case_id, &e, NULL, id, commit), BATON_EINVALID);
     ck_assert_str_eq(baton_error_last(), "follow_up.owner: required: every follow-up has an owner");
     ck_assert_int_eq(baton_store_head(store, head_after), 0);
     ck_assert_str_eq(head_before, head_after);
@@ -159,24 +160,24 @@ START_TEST(due_follows_the_journal)
     e.at = "2026-09-01";
     e.follow_up = "2026-09-20";
     e.owner = "koord";
-    ck_assert_int_eq(baton_journal_add(store, &koord, case_id, &e, NULL, id, commit), 0);
+    ck_assert_int_eq(baton_journal_add(koord, case_id, &e, NULL, id, commit), 0);
     baton_due_options o = {"2026-09-19", NULL};
     json_t *items;
-    ck_assert_int_eq(baton_due_list(store, &o, &items), 0);
+    ck_assert_int_eq(baton_due_list(koord, &o, &items), 0);
     ck_assert_int_eq(json_array_size(items), 0);
     json_decref(items);
     o.as_of = "2026-09-22";
-    ck_assert_int_eq(baton_due_list(store, &o, &items), 0);
+    ck_assert_int_eq(baton_due_list(koord, &o, &items), 0);
     ck_assert_int_eq(json_array_size(items), 1);
     ck_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "kind")), "follow_up");
     ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "days_overdue")), 2);
     json_decref(items);
-    ck_assert_int_eq(baton_followup_close(store, &koord, case_id, id, "Holdt", NULL, id, commit), 0);
-    ck_assert_int_eq(baton_due_list(store, &o, &items), 0);
+    ck_assert_int_eq(baton_followup_close(koord, case_id, id, "Holdt", NULL, id, commit), 0);
+    ck_assert_int_eq(baton_due_list(koord, &o, &items), 0);
     ck_assert_int_eq(json_array_size(items), 0);
     json_decref(items);
     o.as_of = "22-09-2026";
-    ck_assert_int_eq(baton_due_list(store, &o, &items), BATON_EINVALID);
+    ck_assert_int_eq(baton_due_list(koord, &o, &items), BATON_EINVALID);
 }
 END_TEST
 

@@ -10,10 +10,10 @@
 
 static char *dir;
 static baton_store *sender, *receiver;
-static baton_identity s_as, r_as;
+static baton_session *s_as, *r_as;
 static char case_id[33], file[600];
 
-static void open_store(const char *name, const char *org, const char *staff, baton_store **out, baton_identity *as)
+static void open_store(const char *name, const char *org, const char *staff, baton_store **out, baton_session **as)
 {
     char path[512], email[80];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -23,9 +23,9 @@ static void open_store(const char *name, const char *org, const char *staff, bat
     snprintf(email, sizeof email, "%s@%s.example", staff, name);
     json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", staff, "name", staff, "email", email, "role", "coordinator");
     baton_oid_hex commit;
-    ck_assert_int_eq(baton_staff_add(*out, NULL, rec, NULL, commit), 0);
+    ck_assert_int_eq(baton_staff_add_first(*out, rec, NULL, commit), 0);
     json_decref(rec);
-    ck_assert_int_eq(baton_identity_load(*out, staff, as), 0);
+    *as = unit_session(*out, staff);
 }
 
 static void setup(void)
@@ -36,29 +36,31 @@ static void setup(void)
     open_store("a", "Afsender", "koord", &sender, &s_as);
     open_store("b", "Modtager", "mkoord", &receiver, &r_as);
     baton_case_new_options co = {"Testbarn Eksempelsen", "2017-05-06", NULL, "school:A:2.B", "koord", NULL};
-    ck_assert_int_eq(baton_case_create(sender, &s_as, &co, NULL, case_id, commit), 0);
+    ck_assert_int_eq(baton_case_create(s_as, &co, NULL, case_id, commit), 0);
     json_t *old, *doc;
     baton_oid_hex version;
-    ck_assert_int_eq(baton_case_load(sender, NULL, case_id, &old, version), 0);
+    ck_assert_int_eq(baton_case_load(s_as, NULL, case_id, &old, version), 0);
     doc = json_deep_copy(old);
     json_object_set_new(json_object_get(doc, "plan"), "strengths", json_string("Tegner detaljeret"));
-    ck_assert_int_eq(baton_case_save(sender, &s_as, old, doc, version, "set plan.strengths", NULL, commit), 0);
+    ck_assert_int_eq(baton_case_save(s_as, old, doc, version, "set plan.strengths", NULL, commit), 0);
     json_decref(old);
     json_decref(doc);
-    ck_assert_int_eq(baton_key_generate(sender, &s_as, NULL, commit), 0);
+    ck_assert_int_eq(baton_key_generate(s_as, NULL, commit), 0);
     baton_handover_context_options ho = {case_id, "school:B:3.A", NULL, "Nina Modtager <nina@b.example>",
                                          "statutory", "lovkrav (syntetisk)", NULL};
     int number;
-    ck_assert_int_eq(baton_handover_context(sender, &s_as, &ho, NULL, &number, commit), 0);
+    ck_assert_int_eq(baton_handover_context(s_as, &ho, NULL, &number, commit), 0);
     snprintf(file, sizeof file, "%s/case.btx", dir);
-    ck_assert_int_eq(baton_transfer_export(sender, &s_as, case_id, number, file, NULL, commit), 0);
+    ck_assert_int_eq(baton_transfer_export(s_as, case_id, number, file, NULL, commit), 0);
     char pk[BATON_PUBLIC_KEY_B64], fp[BATON_FINGERPRINT_HEX];
     ck_assert_int_eq(baton_key_public(sender, pk, fp), 0);
-    ck_assert_int_eq(baton_key_trust(receiver, &r_as, pk, "Afsender", commit), 0);
+    ck_assert_int_eq(baton_key_trust(r_as, pk, "Afsender", commit), 0);
 }
 
 static void teardown(void)
 {
+    baton_session_free(s_as);
+    baton_session_free(r_as);
     baton_store_free(sender);
     baton_store_free(receiver);
     unit_rmdir(dir);
@@ -73,21 +75,21 @@ START_TEST(round_trip)
     ck_assert_int_eq(baton_transfer_verify(receiver, file, &report), 0);
     ck_assert(json_is_true(json_object_get(report, "trusted")));
     json_decref(report);
-    ck_assert_int_eq(baton_transfer_import(receiver, &r_as, file, NULL, 0, &report, commit), 0);
+    ck_assert_int_eq(baton_transfer_import(r_as, file, NULL, 0, &report, commit), 0);
     json_decref(report);
     json_t *doc;
-    ck_assert_int_eq(baton_case_load(receiver, NULL, case_id, &doc, NULL), 0);
+    ck_assert_int_eq(baton_case_load(r_as, NULL, case_id, &doc, NULL), 0);
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(doc, "plan"), "strengths")), "Tegner detaljeret");
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(doc, "contact"), "staff")), "mkoord");
     json_decref(doc);
     baton_case_version *v;
     size_t n;
-    ck_assert_int_eq(baton_case_log(receiver, NULL, case_id, &v, &n), 0);
+    ck_assert_int_eq(baton_case_log(r_as, NULL, case_id, &v, &n), 0);
     ck_assert_int_ge(n, 3); /* create, strengths, and the handover here */
     baton_case_log_free(v, n);
     baton_oid_hex before, after;
     ck_assert_int_eq(baton_store_head(receiver, before), 0);
-    ck_assert_int_eq(baton_transfer_import(receiver, &r_as, file, NULL, 0, &report, commit), 0);
+    ck_assert_int_eq(baton_transfer_import(r_as, file, NULL, 0, &report, commit), 0);
     ck_assert(json_is_true(json_object_get(report, "already_imported")));
     json_decref(report);
     ck_assert_int_eq(baton_store_head(receiver, after), 0);
@@ -102,14 +104,14 @@ START_TEST(a_case_that_exists_is_refused_by_name)
     json_t *report;
     baton_oid_hex commit, before, after;
     char second[700];
-    ck_assert_int_eq(baton_transfer_import(receiver, &r_as, file, NULL, 0, &report, commit), 0);
+    ck_assert_int_eq(baton_transfer_import(r_as, file, NULL, 0, &report, commit), 0);
     json_decref(report);
     snprintf(second, sizeof second, "%s/again.btx", dir);
     baton_clock_set(baton_now() + 3600); /* another moment: another file */
-    ck_assert_int_eq(baton_transfer_export(sender, &s_as, case_id, 1, second, NULL, commit), 0);
+    ck_assert_int_eq(baton_transfer_export(s_as, case_id, 1, second, NULL, commit), 0);
     baton_clock_set(0);
     ck_assert_int_eq(baton_store_head(receiver, before), 0);
-    ck_assert_int_eq(baton_transfer_import(receiver, &r_as, second, NULL, 0, &report, commit), BATON_EEXISTS);
+    ck_assert_int_eq(baton_transfer_import(r_as, second, NULL, 0, &report, commit), BATON_EEXISTS);
     json_decref(report);
     char want[200];
     snprintf(want, sizeof want, "case %s already exists in this store; nothing was imported", case_id);

@@ -20,6 +20,14 @@ void unit_rmdir(const char *path)
         fprintf(stderr, "could not remove %s\n", path);
 }
 
+baton_session *unit_session(baton_store *store, const char *id)
+{
+    baton_session *s = NULL;
+    baton_session_options o = {id, "unit test", NULL, "test"};
+    ck_assert_int_eq(baton_session_open(&s, store, &o), 0);
+    return s;
+}
+
 int main(void)
 {
     SRunner *sr = srunner_create(date_suite());

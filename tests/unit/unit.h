@@ -15,6 +15,10 @@ Suite *handover_suite(void);
 Suite *transfer_suite(void);
 Suite *schema_suite(void);
 
+/* A session as staff member id on store (asserted to open); freed with baton_session_free. */
+#include <baton/baton.h>
+baton_session *unit_session(baton_store *store, const char *id);
+
 /* A fresh temporary directory (removed by unit_rmdir). */
 char *unit_tmpdir(void);
 void unit_rmdir(const char *path);
