@@ -20,6 +20,18 @@ typedef struct {
     const char *commit;  /* a change: the commit that made it (fsck finds entries whose commit is gone) */
 } baton_audit_entry;
 
+/* Before any command: the log is there, of this format and this store (else an error saying what
+ * an administrator can do: nothing is shown or changed without a log); a change whose entry was
+ * lost to a crash is recorded late from its commit; the chain's head is anchored in git when the
+ * last anchor is a day old. */
+int baton_audit_ready(baton_store *store);
+
+/* The administrator's way out when the log is missing or damaged: the damaged file is kept beside
+ * as audit.db.damaged-<time>, a new log starts (a new epoch) with an entry saying why, and the start
+ * is anchored in git with who and why. staff must be an active coordinator or leader; refused when
+ * the log is whole. report: previous (missing|damaged), kept. */
+int baton_audit_init(baton_store *store, const char *staff, const char *reason, json_t **report);
+
 /* Appends one entry (durably: synchronous=FULL) and chains it to the last. */
 int baton_audit_append(baton_store *store, const baton_audit_entry *e);
 /* Appends n entries in one transaction: all of them, or none. */
@@ -29,8 +41,14 @@ int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size
  * leaders (the session). */
 int baton_audit_list(baton_session *s, const char *case_id, const char *staff, const char *since, json_t **out);
 
-/* Checks the chain from the last checkpoint on. Returns 0, or BATON_EINVALID naming the first entry
- * that does not fit (removed, changed or out of order). report (optional): entries, checkpoint.
+/* Break-the-glass review, for coordinators and leaders: every emergency access (a case opened
+ * outside the reader's scope, with the purpose given) since `since` (YYYY-MM-DD; NULL: the last 30
+ * days), oldest first. */
+int baton_audit_review(baton_session *s, const char *since, json_t **out);
+
+/* Checks the file, the chain from the last checkpoint on, and the chain against its anchors in git
+ * (anchor.c). Returns 0, or BATON_EINVALID naming the first entry that does not fit (removed,
+ * changed, out of order, or not what git says it was). report (optional): entries, anchors, ok.
  * For coordinators and leaders; baton_audit_check is the same without a session (fsck). */
 int baton_audit_verify(baton_session *s, json_t **report);
 int baton_audit_check(baton_store *store, json_t **report);

@@ -29,6 +29,8 @@ typedef struct {
  *                     due: the day it was made); onboarding_ack the same for an onboarding
  *   guardians_not_informed  a staff or context handover no journal contact entry with a guardian
  *                     names (ref: h2; owner: who made it; due: 5 working days after it was made)
+ *   emergency_access  someone opened the case outside their scope (break-the-glass) in the last 30
+ *                     days (owner: the contact person; due: the day; detail: who and why)
  * Items owed by a known staff member carry owner_active (false: they have left, and the item
  * needs a new owner). Only active cases owe anything, but for the guardians of a transferred one. An unknown staff
  * filter is BATON_ENOTFOUND. Only cases the session may read are in the list, each logged as read. */

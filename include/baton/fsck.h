@@ -23,6 +23,7 @@
  *                     Baton-Source names no recorded import
  *   merge             a merge commit (Baton never writes one)
  *   permissions       the store directory or one of its files is open to other users
+ *   audit             the access log is damaged, its chain broken, or it does not match its anchors
  *   audit-commit      an access-log entry names a commit that is no longer in the history
  *   index             the search index differs from one built afresh (run 'baton reindex')
  * findings receives a JSON array of {rule, path, commit, message} in history order (path and

@@ -90,7 +90,7 @@ static void print_warning(const char *message, void *ctx)
     fprintf(stderr, "baton: warning: %s\n", message);
 }
 
-int cli_open_store(const cli_common *c, baton_store **out)
+int cli_open_store_as_is(const cli_common *c, baton_store **out)
 {
     const char *path = c->store ? c->store : getenv("BATON_STORE");
     int rc;
@@ -106,6 +106,17 @@ int cli_open_store(const cli_common *c, baton_store **out)
     free(found);
     if (rc == 0)
         baton_store_on_warning(*out, print_warning, NULL);
+    return rc;
+}
+
+int cli_open_store(const cli_common *c, baton_store **out)
+{
+    int rc = cli_open_store_as_is(c, out);
+    /* every command, not only those that show a child's data, waits for a whole access log */
+    if (rc == 0 && (rc = baton_audit_ready(*out))) {
+        baton_store_free(*out);
+        *out = NULL;
+    }
     return rc;
 }
 

@@ -56,7 +56,10 @@ int cli_help(const char *text);
 /* Rejects an unknown option or missing argument reported by getopt ('?' or ':'). */
 int cli_bad_option(const char *usage, char **argv);
 
+/* The store (--store, BATON_STORE, or found from the current directory), refused while its access
+ * log is missing or damaged; _as_is opens it all the same (for 'baton audit init'). */
 int cli_open_store(const cli_common *c, baton_store **out);
+int cli_open_store_as_is(const cli_common *c, baton_store **out);
 
 /* The store and a session on it: the identity is --as or BATON_USER (the trusted local path: whoever
  * runs baton on the store's machine can read its files anyway), the purpose --purpose or
@@ -96,6 +99,7 @@ int cmd_case_set(int argc, char **argv);
 int cmd_case_edit(int argc, char **argv);
 int cmd_case_log(int argc, char **argv);
 int cmd_case_diff(int argc, char **argv);
+int cmd_case_access(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_focus(int argc, char **argv);
 int cmd_guardian(int argc, char **argv);

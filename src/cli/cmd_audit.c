@@ -2,6 +2,8 @@
  * what is past the retention period (with a checkpoint, so the rest still verifies). */
 #include "cli.h"
 
+#include <stdlib.h>
+
 #include <string.h>
 
 static const char *s_of(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
@@ -92,7 +94,9 @@ static int verify(int argc, char **argv)
     rc = baton_audit_verify(s, &report);
     cli_close(store, s);
     if (rc == 0)
-        printf("ok: %lld entries, the chain is whole\n", (long long)json_integer_value(json_object_get(report, "entries")));
+        printf("ok: %lld entries, the chain is whole and matches its %lld anchors in git\n",
+               (long long)json_integer_value(json_object_get(report, "entries")),
+               (long long)json_integer_value(json_object_get(report, "anchors")));
     json_decref(report);
     return rc ? cli_fail(rc) : EXIT_OK;
 }
@@ -171,6 +175,79 @@ static int purge(int argc, char **argv)
     return EXIT_OK;
 }
 
+static int review(int argc, char **argv)
+{
+    enum { O_SINCE = 1 };
+    static const struct option opts[] = {{"since", required_argument, NULL, O_SINCE}, CLI_COMMON_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    static const char usage[] = "baton audit review [--since DATE] [--json]";
+    cli_common c = {0};
+    const char *since = NULL;
+    int opt, rc;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (cli_common_option(&c, opt, optarg))
+            continue;
+        if (opt != O_SINCE)
+            return cli_bad_option(usage, argv);
+        since = optarg;
+    }
+    if (c.help)
+        return cli_help("usage: baton audit review [--since DATE] [--json]\n\n"
+                        "Break-the-glass review, for coordinators and leaders: every case opened outside\n"
+                        "the reader's scope in an emergency (--emergency PURPOSE), who, when and why, since\n"
+                        "DATE (default: the last 30 days). The contact person of each such case also sees\n"
+                        "it in 'baton due'.\n");
+    if (optind != argc)
+        return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
+    baton_store *store;
+    baton_session *s;
+    json_t *out = NULL;
+    if ((rc = cli_session(&c, &store, &s)))
+        return cli_fail(rc);
+    rc = baton_audit_review(s, since, &out);
+    cli_close(store, s);
+    if (rc)
+        return cli_fail(rc);
+    if (c.json)
+        cli_print_json(out);
+    else if (json_array_size(out) == 0)
+        printf("%s\n", _("No emergency access in the period."));
+    else
+        print_entries(out, 1);
+    json_decref(out);
+    return EXIT_OK;
+}
+
+static int init(int argc, char **argv)
+{
+    cli_common c = {0};
+    int rc = cli_parse_common(argc, argv, "baton audit init --reason TEXT --as STAFF",
+                              "usage: baton audit init --reason TEXT --as STAFF\n\n"
+                              "When the access log is missing or damaged, Baton refuses every command: nothing\n"
+                              "may be shown or changed that is not logged. A coordinator or leader then either\n"
+                              "restores audit.db from a backup, or starts a new log with this command: the\n"
+                              "damaged file is kept beside it (audit.db.damaged-TIME), the new log's first entry\n"
+                              "says why, and the new start is recorded in git (refs/baton/audit) with who and\n"
+                              "why. Refused while the log is whole.\n",
+                              0, &c);
+    if (rc >= 0)
+        return rc;
+    baton_store *store;
+    json_t *report = NULL;
+    if ((rc = cli_open_store_as_is(&c, &store)))
+        return cli_fail(rc);
+    rc = baton_audit_init(store, c.as ? c.as : getenv("BATON_USER"), c.reason, &report);
+    baton_store_free(store);
+    if (rc)
+        return cli_fail(rc);
+    const char *kept = json_string_value(json_object_get(report, "kept"));
+    printf("a new access log was started; the previous one was %s%s%s\n",
+           json_string_value(json_object_get(report, "previous")), kept ? " and is kept as " : "", kept ? kept : "");
+    json_decref(report);
+    return EXIT_OK;
+}
+
 int cmd_audit(int argc, char **argv)
 {
     static const cli_command subs[] = {
@@ -178,6 +255,8 @@ int cmd_audit(int argc, char **argv)
         {"verify", verify, "check the log's hash chain"},
         {"export", export_, "a family's access request: baton audit export --case ID"},
         {"purge", purge, "remove entries past the retention period, keeping the chain whole"},
+        {"review", review, "break-the-glass: every emergency access, who, when and why"},
+        {"init", init, "start a new log when it is missing or damaged (recorded in git)"},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("audit", subs, argc, argv);

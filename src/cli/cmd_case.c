@@ -15,6 +15,7 @@ int cmd_case(int argc, char **argv)
         {"edit", cmd_case_edit, "edit the whole record in $EDITOR (or from --file)"},
         {"log", cmd_case_log, "list the versions of a case"},
         {"diff", cmd_case_diff, "field-level differences between two versions"},
+        {"access", cmd_case_access, "everyone who may read the case now, and the rule that grants it"},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("case", subs, argc, argv);
@@ -253,4 +254,39 @@ int cmd_case_set(int argc, char **argv)
     snprintf(what, sizeof what, "set %s", sc.field);
     int rc = cli_case_update(&c, argv[optind], base_rev, what, set_field, &sc);
     return rc ? cli_fail(rc) : EXIT_OK;
+}
+
+int cmd_case_access(int argc, char **argv)
+{
+    cli_common c = {0};
+    int rc = cli_parse_common(argc, argv, "baton case access ID [--json]",
+                              "usage: baton case access ID [--json]\n\n"
+                              "Everyone who may read the case now, and the rule that grants it: its contact\n"
+                              "person, its team, the receiver of a pending handover, and the coordinators,\n"
+                              "leaders and psychologists in its scope (their institution is the case's, or\n"
+                              "they have none). Asking is a read of the case, and logged.\n",
+                              1, &c);
+    if (rc >= 0)
+        return rc;
+    baton_store *store;
+    baton_session *s;
+    json_t *who;
+    if ((rc = cli_session(&c, &store, &s)))
+        return cli_fail(rc);
+    rc = baton_case_access(s, argv[optind], &who);
+    cli_close(store, s);
+    if (rc)
+        return cli_fail(rc);
+    if (c.json) {
+        cli_print_json(who);
+    } else {
+        size_t i;
+        json_t *x;
+        json_array_foreach(who, i, x) printf("%-16s %-28s %-13s %s\n", json_string_value(json_object_get(x, "staff")),
+                                             json_string_value(json_object_get(x, "name")),
+                                             json_string_value(json_object_get(x, "role")),
+                                             json_string_value(json_object_get(x, "rule")));
+    }
+    json_decref(who);
+    return EXIT_OK;
 }

@@ -33,14 +33,17 @@ static void describe(const json_t *item, char *out, size_t n)
                  ref + 1, ref + 1);
     else if (strcmp(kind, "contact_inactive") == 0)
         snprintf(what, sizeof what, "%s", _("the contact person has left: hand the case over"));
+    else if (strcmp(kind, "emergency_access") == 0)
+        snprintf(what, sizeof what, "%s", _("opened outside their scope in an emergency (see it with the coordinator)"));
     else
         snprintf(what, sizeof what, "%s %s", kind, ref ? ref : "");
     /* the detail is a reminder, not the record: one line, cut at a character boundary */
     char brief[256] = "";
     if (detail && strstr(kind, "handover") == NULL && strcmp(kind, "guardians_not_informed") != 0 &&
         strcmp(kind, "onboarding_ack") != 0) {
+        int whole = strcmp(kind, "emergency_access") == 0; /* who, and why: never cut */
         size_t cut = 0, chars = 0;
-        while (detail[cut] && detail[cut] != '\n' && chars < 50) {
+        while (detail[cut] && detail[cut] != '\n' && (whole || chars < 50)) {
             cut++;
             while ((detail[cut] & 0xc0) == 0x80)
                 cut++;

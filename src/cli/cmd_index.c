@@ -53,6 +53,7 @@ static const char fsck_help[] =
     "  trailer           Baton's commit trailers missing, malformed, repeated or unknown\n"
     "  merge             a merge commit (Baton never writes one)\n"
     "  permissions       the store directory or a file in it is open to other users\n"
+    "  audit             the access log damaged, its chain broken, or not what its git anchors say\n"
     "  audit-commit      an access-log entry names a commit no longer in the history\n"
     "  index             the search index differs from git (run 'baton reindex')\n";
 

@@ -1,66 +1,117 @@
 /* The access log. SQLite with synchronous=FULL: unlike index.db this is not derived, so an entry
- * that was acknowledged must survive power loss. Appends run in an IMMEDIATE transaction, so two
- * processes never chain to the same previous entry. Each entry's hash covers its sequence number,
- * its fields and the previous hash; the first entry after a purge chains to the checkpoint. */
+ * that was acknowledged must survive power loss, and a missing or damaged log is never replaced
+ * silently: every command is refused until an administrator restores it or starts a new one,
+ * which is recorded in git. Appends run in an IMMEDIATE transaction, so two processes never chain
+ * to the same previous entry. Each entry's hash covers its sequence number, its fields (length-
+ * prefixed, so no field can pass for two) and the previous hash; the first entry after a purge
+ * chains to the checkpoint. The chain's head is anchored in git (anchor.c), so a log whose hashes
+ * were recomputed after rows were deleted no longer matches its anchors.
+ *
+ * A change is logged in the same motion as its commit: the commit path opens a transaction here,
+ * stages the entry with the new commit's id, moves the ref, and only then commits the entry. A
+ * log that cannot be written stops the save before the ref moves; an entry lost to a crash after
+ * the ref moved is recorded late by the next command (baton_audit_ready), from the commit. */
 #include "baton/audit.h"
 
 #include "baton/date.h"
 #include "baton/error.h"
+#include "baton/history.h"
 #include "baton/packet.h"
+#include "baton/policy.h"
 #include "session_internal.h"
 #include "store_internal.h"
 #include "unchecked.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define LOG_FORMAT "2"
+#define RECOVER_DEPTH 1000
 
 static int db_fail(sqlite3 *db, const char *doing)
 {
     return baton_error_set(BATON_ERROR, "audit log: %s: %s", doing, db ? sqlite3_errmsg(db) : "cannot open");
 }
 
-static int open_log(baton_store *store, sqlite3 **out)
+static void log_path(baton_store *store, char *out, size_t n) { snprintf(out, n, "%s/audit.db", store->path); }
+
+static const char *const what_now =
+    "nothing is shown or changed until an administrator restores it from a backup, or starts a new log with "
+    "'baton audit init --reason TEXT' (the old file is kept, and the new start is recorded in git)";
+
+static int broken(const char *path, const char *what)
 {
-    char path[4200];
+    return baton_error_set(BATON_ERROR, "the access log (%s) %s: %s", path, what, what_now);
+}
+
+static const char *meta(sqlite3 *db, const char *key, char *out, size_t n)
+{
+    sqlite3_stmt *st;
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return out[0] ? out : NULL;
+}
+
+/* Opens the log. It must exist, be a log of this format and belong to this store: anything else
+ * is refused with what an administrator can do. create: a new, empty log (init only). */
+static int open_log_at(baton_store *store, const char *path, int create, sqlite3 **out)
+{
     sqlite3 *db = NULL;
-    snprintf(path, sizeof path, "%s/audit.db", store->path);
-    int prc = baton_file_private(path);
-    if (prc)
-        return prc;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        int rc = db_fail(db, path);
+    struct stat st;
+    *out = NULL;
+    if (!create && stat(path, &st) != 0)
+        return broken(path, "is missing");
+    if (create && baton_file_private(path))
+        return BATON_ERROR;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL) != SQLITE_OK) {
+        int rc = broken(path, sqlite3_errmsg(db) && *sqlite3_errmsg(db) ? "cannot be opened" : "cannot be opened");
         sqlite3_close(db);
         return rc;
     }
     sqlite3_busy_timeout(db, 30000);
     char *err = NULL;
-    if (sqlite3_exec(db,
-                     "PRAGMA synchronous=FULL;"
+    int rc = 0;
+    if (sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, &err) != SQLITE_OK)
+        rc = broken(path, "is damaged");
+    if (rc == 0 && create &&
+        sqlite3_exec(db,
+                     "BEGIN IMMEDIATE;"
+                     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
                      "CREATE TABLE IF NOT EXISTS entries(seq INTEGER PRIMARY KEY, time TEXT NOT NULL, staff TEXT NOT NULL,"
-                     " action TEXT NOT NULL, case_id TEXT, query TEXT, purpose TEXT, prev TEXT NOT NULL, hash TEXT NOT NULL);"
+                     " action TEXT NOT NULL, case_id TEXT, query TEXT, purpose TEXT, prev TEXT NOT NULL,"
+                     " hash TEXT NOT NULL, commit_id TEXT);"
                      "CREATE INDEX IF NOT EXISTS entries_case ON entries(case_id);"
+                     "CREATE INDEX IF NOT EXISTS entries_action ON entries(action, time);"
                      "CREATE TABLE IF NOT EXISTS checkpoints(id INTEGER PRIMARY KEY, time TEXT NOT NULL, staff TEXT NOT NULL,"
-                     " upto INTEGER NOT NULL, removed INTEGER NOT NULL, before TEXT NOT NULL, hash TEXT NOT NULL);",
-                     NULL, NULL, &err) != SQLITE_OK) {
-        int rc = baton_error_set(BATON_ERROR, "audit log: %s", err ? err : "cannot prepare");
-        sqlite3_free(err);
-        sqlite3_close(db);
-        return rc;
+                     " upto INTEGER NOT NULL, removed INTEGER NOT NULL, before TEXT NOT NULL, hash TEXT NOT NULL);"
+                     "COMMIT;",
+                     NULL, NULL, &err) != SQLITE_OK)
+        rc = db_fail(db, err ? err : "create");
+    sqlite3_free(err);
+    /* a log is ours when it says so: this format, this store */
+    char format[16], store_id[80];
+    if (rc == 0 && !create) {
+        if (!meta(db, "format", format, sizeof format))
+            rc = broken(path, sqlite3_errcode(db) == SQLITE_OK || sqlite3_errcode(db) == SQLITE_DONE
+                                  ? "was written by an older Baton, or is not an access log"
+                                  : "is damaged (not a readable database)");
+        else if (strcmp(format, LOG_FORMAT) != 0)
+            rc = broken(path, "has a format this Baton does not know");
+        else if (!meta(db, "store_id", store_id, sizeof store_id) || strcmp(store_id, baton_store_id(store)) != 0)
+            rc = broken(path, "belongs to another store");
     }
-    /* logs written before changes named their commit get the column (older entries keep NULL,
-     * which their hashes never covered) */
-    sqlite3_stmt *st;
-    int have_commit = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('entries') WHERE name = 'commit_id'", -1, &st, NULL) ==
-        SQLITE_OK)
-        have_commit = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    if (!have_commit && sqlite3_exec(db, "ALTER TABLE entries ADD COLUMN commit_id TEXT", NULL, NULL, NULL) != SQLITE_OK) {
-        int rc = db_fail(db, "upgrade");
+    if (rc) {
         sqlite3_close(db);
         return rc;
     }
@@ -68,25 +119,35 @@ static int open_log(baton_store *store, sqlite3 **out)
     return 0;
 }
 
+static int open_log(baton_store *store, sqlite3 **out)
+{
+    char path[4200];
+    log_path(store, path, sizeof path);
+    return open_log_at(store, path, 0, out);
+}
+
 static const char *text(const char *s) { return s ? s : ""; }
 
-/* sha256 over the entry: seq, fields, and the hash of the entry before (and the commit, for the
- * entries that name one). */
+/* sha256 over the entry: seq, its fields and the hash of the entry before, each length-prefixed
+ * ("5:hello;"), a missing one as "~;", so that no content can move a boundary between fields. */
 static void entry_hash(sqlite3_int64 seq, const char *time, const char *staff, const char *action, const char *case_id,
                        const char *query, const char *purpose, const char *prev, const char *commit, char out[65])
 {
-    size_t n = strlen(text(time)) + strlen(text(staff)) + strlen(text(action)) + strlen(text(case_id)) +
-               strlen(text(query)) + strlen(text(purpose)) + strlen(text(prev)) + strlen(text(commit)) + 64;
+    const char *fields[] = {time, staff, action, case_id, query, purpose, prev, commit};
+    size_t n = 64;
+    for (size_t i = 0; i < 8; i++)
+        n += strlen(text(fields[i])) + 24;
     char *buf = malloc(n);
     if (!buf) {
         memset(out, '0', 64);
         out[64] = '\0';
         return;
     }
-    int len = snprintf(buf, n, "%lld\n%s\n%s\n%s\n%s\n%s\n%s\n%s%s%s", (long long)seq, text(time), text(staff),
-                       text(action), text(case_id), text(query), text(purpose), text(prev), commit ? "\n" : "",
-                       text(commit));
-    baton_sha256_hex(buf, (size_t)len, out);
+    size_t len = (size_t)snprintf(buf, n, "%lld;", (long long)seq);
+    for (size_t i = 0; i < 8; i++)
+        len += fields[i] ? (size_t)snprintf(buf + len, n - len, "%zu:%s;", strlen(fields[i]), fields[i])
+                         : (size_t)snprintf(buf + len, n - len, "~;");
+    baton_sha256_hex(buf, len, out);
     free(buf);
 }
 
@@ -121,7 +182,10 @@ static void chain_head(sqlite3 *db, char out[65], sqlite3_int64 *last_seq)
 /* Writes run in an IMMEDIATE transaction: begin, and end it (commit, or roll back on rc). */
 static int begin(sqlite3 *db)
 {
-    return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : db_fail(db, "begin");
+    return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
+               ? 0
+               : baton_error_set(BATON_ERROR, "the access log cannot be written (%s): nothing was shown or changed",
+                                 sqlite3_errmsg(db));
 }
 
 static int end(sqlite3 *db, int rc)
@@ -133,55 +197,342 @@ static int end(sqlite3 *db, int rc)
     return rc;
 }
 
+/* Inserts entries after the chain head (in the caller's transaction); *last receives the new head. */
+static int insert(sqlite3 *db, const baton_audit_entry *e, size_t n, sqlite3_int64 *last, char prev[65])
+{
+    char now[21], hash[65];
+    sqlite3_stmt *st;
+    int rc = 0;
+    baton_datetime_format(now, baton_now());
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO entries(seq, time, staff, action, case_id, query, purpose, prev, hash, commit_id)"
+                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, "prepare");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        entry_hash(*last + 1, now, text(e[i].staff), e[i].action, e[i].case_id, e[i].query, e[i].purpose, prev,
+                   e[i].commit, hash);
+        sqlite3_bind_int64(st, 1, *last + 1);
+        sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, text(e[i].staff), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, text(e[i].action), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, e[i].case_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, e[i].query, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, e[i].purpose, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, prev, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 10, e[i].commit, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = db_fail(db, "append");
+        sqlite3_reset(st);
+        (*last)++;
+        memcpy(prev, hash, 65);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int tx_stage_keep(baton_audit_tx *tx, const baton_audit_entry *e, size_t n);
+
 int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size_t n)
 {
     sqlite3 *db;
+    /* during a bulk write the log's transaction is already open, in this process */
+    if (store->bulk_tx)
+        return tx_stage_keep(store->bulk_tx, e, n);
     int rc = open_log(store, &db);
     if (rc)
         return rc;
-    char now[21], prev[65], hash[65];
-    sqlite3_int64 last;
-    baton_datetime_format(now, baton_now());
     if ((rc = begin(db))) {
         sqlite3_close(db);
         return rc;
     }
+    char prev[65];
+    sqlite3_int64 last;
     chain_head(db, prev, &last);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO entries(seq, time, staff, action, case_id, query, purpose, prev, hash, commit_id)"
-                           " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           -1, &st, NULL) != SQLITE_OK) {
-        rc = db_fail(db, "prepare");
-    } else {
-        /* all of them in one transaction: one fsync, and all or none */
-        for (size_t i = 0; i < n && rc == 0; i++) {
-            entry_hash(last + 1, now, e[i].staff, e[i].action, e[i].case_id, e[i].query, e[i].purpose, prev,
-                       e[i].commit, hash);
-            sqlite3_bind_int64(st, 1, last + 1);
-            sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, text(e[i].staff), -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 4, text(e[i].action), -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 5, e[i].case_id, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 6, e[i].query, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 7, e[i].purpose, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 8, prev, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 9, hash, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 10, e[i].commit, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = db_fail(db, "append");
-            sqlite3_reset(st);
-            last++;
-            memcpy(prev, hash, sizeof prev);
-        }
-        sqlite3_finalize(st);
-    }
-    rc = end(db, rc);
+    /* all of them in one transaction: one fsync, and all or none */
+    rc = end(db, insert(db, e, n, &last, prev));
     sqlite3_close(db);
     return rc;
 }
 
 int baton_audit_append(baton_store *store, const baton_audit_entry *e) { return baton_audit_append_many(store, e, 1); }
+
+/* ---- the commit path's transaction ---- */
+
+struct baton_audit_tx {
+    sqlite3 *db;
+    sqlite3_int64 head, staged_from;
+    char head_hash[65], epoch[40];
+    int staged, open;
+};
+
+int baton_audit_tx_begin(baton_store *store, baton_audit_tx **out)
+{
+    baton_audit_tx *tx = calloc(1, sizeof *tx);
+    *out = NULL;
+    if (!tx)
+        return baton_error_set(BATON_ERROR, "out of memory");
+    int rc = open_log(store, &tx->db);
+    if (rc == 0 && (rc = begin(tx->db)) == 0) {
+        tx->open = 1;
+        chain_head(tx->db, tx->head_hash, &tx->head);
+        meta(tx->db, "epoch", tx->epoch, sizeof tx->epoch);
+    }
+    if (rc) {
+        sqlite3_close(tx->db);
+        free(tx);
+        return baton_error_prefix(rc, "nothing was written: ");
+    }
+    *out = tx;
+    return 0;
+}
+
+void baton_audit_tx_anchor(const baton_audit_tx *tx, char *out, size_t n)
+{
+    snprintf(out, n, "%s %lld %s", tx->epoch, (long long)tx->head, tx->head_hash);
+}
+
+int baton_audit_tx_stage(baton_audit_tx *tx, const baton_audit_entry *e, size_t n)
+{
+    char prev[65];
+    sqlite3_int64 last = tx->head;
+    memcpy(prev, tx->head_hash, sizeof prev);
+    tx->staged_from = tx->head + 1;
+    tx->staged = 1;
+    return insert(tx->db, e, n, &last, prev);
+}
+
+void baton_audit_tx_keep(baton_audit_tx *tx)
+{
+    sqlite3_stmt *st;
+    tx->staged = 0;
+    if (sqlite3_prepare_v2(tx->db, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        tx->head = sqlite3_column_int64(st, 0);
+        snprintf(tx->head_hash, sizeof tx->head_hash, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+}
+
+static int tx_stage_keep(baton_audit_tx *tx, const baton_audit_entry *e, size_t n)
+{
+    int rc = baton_audit_tx_stage(tx, e, n);
+    baton_audit_tx_keep(tx);
+    return rc;
+}
+
+void baton_audit_tx_unstage(baton_audit_tx *tx)
+{
+    sqlite3_stmt *st;
+    if (!tx->staged)
+        return;
+    if (sqlite3_prepare_v2(tx->db, "DELETE FROM entries WHERE seq >= ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, tx->staged_from);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    tx->staged = 0;
+}
+
+int baton_audit_tx_commit(baton_audit_tx *tx)
+{
+    tx->open = 0;
+    return end(tx->db, 0);
+}
+
+void baton_audit_tx_end(baton_audit_tx *tx)
+{
+    if (!tx)
+        return;
+    if (tx->open)
+        sqlite3_exec(tx->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(tx->db);
+    free(tx);
+}
+
+/* ---- creating, checking, restarting ---- */
+
+/* The epoch of a store's first log comes from its store id (so that a fixture made twice is the
+ * same, byte for byte); a log started again gets a random one. */
+static int write_meta(sqlite3 *db, baton_store *store, int again)
+{
+    char epoch[20], now[21], sql[512], h[65];
+    if (again) {
+        if (baton_random_id(epoch, 16))
+            return BATON_ERROR;
+    } else {
+        char seed[128];
+        int n = snprintf(seed, sizeof seed, "baton audit epoch %s", baton_store_id(store));
+        baton_sha256_hex(seed, (size_t)n, h);
+        snprintf(epoch, sizeof epoch, "%.16s", h);
+    }
+    baton_datetime_format(now, baton_now());
+    snprintf(sql, sizeof sql,
+             "INSERT OR REPLACE INTO meta VALUES('format', '" LOG_FORMAT "'), ('store_id', '%s'), ('epoch', '%s'),"
+             " ('created', '%s')",
+             baton_store_id(store), epoch, now);
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : db_fail(db, "create");
+}
+
+static int create(baton_store *store, int again)
+{
+    char path[4200];
+    sqlite3 *db;
+    log_path(store, path, sizeof path);
+    int rc = open_log_at(store, path, 1, &db);
+    if (rc == 0) {
+        rc = write_meta(db, store, again);
+        sqlite3_close(db);
+    }
+    return rc;
+}
+
+int baton_audit_create(baton_store *store) { return create(store, 0); }
+
+/* The commits on the first-parent chain after the last change the log records, oldest first, when
+ * that change is one of the last RECOVER_DEPTH commits; else an empty list. */
+static json_t *unlogged(baton_store *store, sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    char last[41] = "";
+    json_t *list = json_array();
+    if (sqlite3_prepare_v2(db, "SELECT commit_id FROM entries WHERE commit_id IS NOT NULL ORDER BY seq DESC LIMIT 1", -1,
+                           &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        snprintf(last, sizeof last, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    git_oid oid, stop;
+    if (!last[0] || git_oid_fromstr(&stop, last) < 0 || baton_store_head_oid(store, &oid) < 0)
+        return list;
+    json_t *newer = json_array();
+    int found = 0;
+    for (int i = 0; i < RECOVER_DEPTH; i++) {
+        git_commit *c;
+        if (git_oid_equal(&oid, &stop)) {
+            found = 1;
+            break;
+        }
+        if (git_commit_lookup(&c, store->repo, &oid) < 0)
+            break;
+        char hex[41];
+        git_oid_tostr(hex, sizeof hex, &oid);
+        json_array_insert_new(newer, 0, json_string(hex));
+        int more = git_commit_parentcount(c) > 0;
+        if (more)
+            git_oid_cpy(&oid, git_commit_parent_id(c, 0));
+        git_commit_free(c);
+        if (!more)
+            break;
+    }
+    if (found)
+        json_array_extend(list, newer);
+    json_decref(newer);
+    return list;
+}
+
+int baton_audit_ready(baton_store *store)
+{
+    sqlite3 *db;
+    /* a bulk write has the store, and its log's transaction, to itself */
+    if (store->bulk_tx || store->bulk_exclusive)
+        return 0;
+    int rc = open_log(store, &db);
+    if (rc)
+        return rc;
+    /* a change whose entry was lost to a crash between the ref and the log (or one pushed with
+     * plain git) is recorded now, from its commit */
+    json_t *late = unlogged(store, db);
+    if (json_array_size(late) && (rc = begin(db)) == 0) {
+        char prev[65];
+        sqlite3_int64 last;
+        chain_head(db, prev, &last);
+        size_t i;
+        json_t *x;
+        json_array_foreach(late, i, x) {
+            baton_commit_info info;
+            char staff[40] = "", case_id[40] = "";
+            if (rc || baton_store_commit_info(store, json_string_value(x), &info))
+                continue;
+            baton_message_trailer(info.message, "Baton-Staff", staff, sizeof staff);
+            baton_message_trailer(info.message, "Baton-Case", case_id, sizeof case_id);
+            baton_audit_entry e = {staff[0] ? staff : "?", "change", case_id[0] ? case_id : NULL,
+                                   "recorded late: the change reached git without its entry", NULL,
+                                   json_string_value(x)};
+            rc = insert(db, &e, 1, &last, prev);
+            baton_commit_info_clear(&info);
+        }
+        rc = end(db, rc);
+    }
+    json_decref(late);
+    sqlite3_close(db);
+    /* the chain's head goes into git at least once a day, also on days without a change */
+    if (rc == 0)
+        rc = baton_anchor_if_due(store);
+    return rc;
+}
+
+int baton_audit_init(baton_store *store, const char *staff_id, const char *reason, json_t **report)
+{
+    char path[4200], kept[4300] = "", why[160];
+    json_t *staff = NULL;
+    sqlite3 *db;
+    *report = NULL;
+    int rc = baton_staff_get(store, NULL, staff_id ? staff_id : "", &staff);
+    if (rc)
+        return baton_error_set(BATON_EDENIED, "--as: a coordinator or leader starts a new access log: %s",
+                               baton_error_last());
+    const char *rule = baton_policy_rule(staff, BATON_ACCESS_ADMIN, NULL, NULL, why, sizeof why);
+    json_decref(staff);
+    if (!rule)
+        return baton_error_set(BATON_EDENIED, "--as: only an active coordinator or leader may start a new access log");
+    if (!reason || !*reason)
+        return baton_error_set(BATON_EINVALID, "--reason: required: why the log is started again (it is recorded in git)");
+    if ((rc = baton_line_check(reason, 500, "--reason")))
+        return rc;
+    log_path(store, path, sizeof path);
+    struct stat st;
+    const char *was = "missing";
+    if (stat(path, &st) == 0) {
+        if (open_log(store, &db) == 0) {
+            sqlite3_close(db);
+            if (baton_audit_check(store, NULL) == 0)
+                return baton_error_set(BATON_EINVALID, "the access log is whole and verifies: there is nothing to "
+                                                       "start again");
+        }
+        baton_error_clear();
+        /* the old file stays, beside, for whoever investigates */
+        char stamp[21];
+        baton_datetime_format(stamp, baton_now());
+        snprintf(kept, sizeof kept, "%s.damaged-%s", path, stamp);
+        if (rename(path, kept) != 0)
+            return baton_error_set(BATON_ERROR, "%s: cannot be moved aside: %s", path, strerror(errno));
+        char side[4400], moved[4400];
+        snprintf(side, sizeof side, "%s-wal", path);
+        snprintf(moved, sizeof moved, "%s-wal", kept);
+        rename(side, moved);
+        snprintf(side, sizeof side, "%s-journal", path);
+        snprintf(moved, sizeof moved, "%s-journal", kept);
+        rename(side, moved);
+        was = "damaged";
+    }
+    if ((rc = create(store, 1)))
+        return rc;
+    char q[800];
+    snprintf(q, sizeof q, "a new log: the previous one was %s%s%s; %s", was, kept[0] ? ", kept as " : "",
+             kept[0] ? strrchr(kept, '/') + 1 : "", reason);
+    baton_audit_entry e = {staff_id, "log-start", NULL, q, NULL, NULL};
+    if ((rc = baton_audit_append(store, &e)))
+        return rc;
+    char message[1200];
+    snprintf(message, sizeof message, "audit: a new access log, started by %s\n\n%s\n", staff_id, reason);
+    if ((rc = baton_anchor_write(store, message, staff_id)))
+        return rc;
+    *report = json_pack("{s:s, s:s?}", "previous", was, "kept", kept[0] ? kept : NULL);
+    return 0;
+}
+
+/* ---- reading ---- */
 
 static json_t *row_json(sqlite3_stmt *st, int with_staff)
 {
@@ -196,18 +547,13 @@ static json_t *row_json(sqlite3_stmt *st, int with_staff)
     return o;
 }
 
-int baton_audit_list(baton_session *s, const char *case_id, const char *staff, const char *since, json_t **out)
+/* Entries by the filters given (each may be NULL), oldest first. */
+static int select_entries(baton_store *store, const char *case_id, const char *staff, const char *since,
+                          const char *action, json_t **out)
 {
-    baton_store *store = s->store;
     sqlite3 *db;
     sqlite3_stmt *st;
     *out = NULL;
-    int arc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
-    /* reading the log is itself logged */
-    if (arc == 0)
-        arc = baton_session_log_one(s, "audit", case_id, staff ? staff : "audit list");
-    if (arc)
-        return arc;
     if (since && !baton_date_valid(since))
         return baton_error_set(BATON_EINVALID, "--since: not a date (YYYY-MM-DD): '%.40s'", since);
     int rc = open_log(store, &db);
@@ -216,7 +562,7 @@ int baton_audit_list(baton_session *s, const char *case_id, const char *staff, c
     if (sqlite3_prepare_v2(db,
                            "SELECT seq, time, staff, action, case_id, query, purpose FROM entries"
                            " WHERE (?1 IS NULL OR case_id = ?1) AND (?2 IS NULL OR staff = ?2) AND (?3 IS NULL OR time >= ?3)"
-                           " ORDER BY seq",
+                           " AND (?4 IS NULL OR action = ?4) ORDER BY seq",
                            -1, &st, NULL) != SQLITE_OK) {
         rc = db_fail(db, "list");
         sqlite3_close(db);
@@ -225,6 +571,7 @@ int baton_audit_list(baton_session *s, const char *case_id, const char *staff, c
     sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, staff, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
     json_t *list = json_array();
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(list, row_json(st, 1));
@@ -234,17 +581,49 @@ int baton_audit_list(baton_session *s, const char *case_id, const char *staff, c
     return 0;
 }
 
+int baton_audit_list(baton_session *s, const char *case_id, const char *staff, const char *since, json_t **out)
+{
+    *out = NULL;
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    /* reading the log is itself logged */
+    if (rc == 0)
+        rc = baton_session_log_one(s, "audit", case_id, staff ? staff : "audit list");
+    return rc ? rc : select_entries(s->store, case_id, staff, since, NULL, out);
+}
+
+int baton_audit_review(baton_session *s, const char *since, json_t **out)
+{
+    char from[11];
+    *out = NULL;
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    if (rc == 0)
+        rc = baton_session_log_one(s, "audit", NULL, "audit review");
+    if (rc)
+        return rc;
+    if (!since) {
+        char today[11];
+        baton_date_today(today);
+        baton_date_add_days(today, -30, from);
+        since = from;
+    }
+    return select_entries(s->store, NULL, NULL, since, "emergency", out);
+}
+
+int baton_audit_emergencies(baton_store *store, const char *since, json_t **out)
+{
+    return select_entries(store, NULL, NULL, since, "emergency", out);
+}
+
 int baton_audit_export(baton_session *s, const char *case_id, int with_staff, json_t **out)
 {
     json_t *all, *doc;
+    *out = NULL;
     /* a family's access request names a case of this store */
     int rc = baton_case_load_unchecked(s->store, NULL, case_id, &doc, NULL);
     if (rc)
         return rc;
     json_decref(doc);
-    rc = baton_audit_list(s, case_id, NULL, NULL, &all);
-    *out = NULL;
-    if (rc)
+    if ((rc = baton_audit_list(s, case_id, NULL, NULL, &all)))
         return rc;
     if (!with_staff) {
         size_t i;
@@ -255,35 +634,24 @@ int baton_audit_export(baton_session *s, const char *case_id, int with_staff, js
     return 0;
 }
 
-int baton_audit_verify(baton_session *s, json_t **report)
-{
-    if (report)
-        *report = NULL;
-    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
-    return rc ? rc : baton_audit_check(s->store, report);
-}
+/* ---- verifying ---- */
 
-int baton_audit_check(baton_store *store, json_t **report)
+/* The chain, from the last checkpoint on. */
+static int check_chain(sqlite3 *db, sqlite3_int64 *checked)
 {
-    sqlite3 *db;
     sqlite3_stmt *st;
-    int rc = open_log(store, &db);
-    if (report)
-        *report = NULL;
-    if (rc)
-        return rc;
     char prev[65];
-    sqlite3_int64 expect, checked = 0;
+    sqlite3_int64 expect;
+    int rc = 0;
+    *checked = 0;
     last_checkpoint(db, prev, &expect);
     expect++;
     if (sqlite3_prepare_v2(db, "SELECT seq, time, staff, action, case_id, query, purpose, prev, hash, commit_id"
                                " FROM entries ORDER BY seq",
-                           -1, &st, NULL) != SQLITE_OK) {
-        rc = db_fail(db, "verify");
-        sqlite3_close(db);
-        return rc;
-    }
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, "verify");
+    int r;
+    while (rc == 0 && (r = sqlite3_step(st)) == SQLITE_ROW) {
         sqlite3_int64 seq = sqlite3_column_int64(st, 0);
         const char *stored_prev = (const char *)sqlite3_column_text(st, 7);
         const char *stored = (const char *)sqlite3_column_text(st, 8);
@@ -303,15 +671,138 @@ int baton_audit_check(baton_store *store, json_t **report)
         if (rc == 0) {
             snprintf(prev, sizeof prev, "%s", stored);
             expect = seq + 1;
-            checked++;
+            (*checked)++;
         }
     }
+    if (rc == 0 && r != SQLITE_DONE)
+        rc = baton_error_set(BATON_EINVALID, "audit log: damaged: %s", sqlite3_errmsg(db));
     sqlite3_finalize(st);
-    sqlite3_close(db);
-    if (report)
-        *report = json_pack("{s:I, s:b}", "entries", (json_int_t)checked, "ok", rc == 0);
     return rc;
 }
+
+/* Every anchor of this log in git must match it: the entry of that number has that hash (or the
+ * purge checkpoint does, for the last entry it removed), and every checkpoint has the anchor its
+ * purge wrote. A chain recomputed after rows were deleted matches none of its later anchors. */
+static int check_anchors(baton_store *store, sqlite3 *db, size_t *checked)
+{
+    char epoch[40];
+    json_t *anchors;
+    *checked = 0;
+    meta(db, "epoch", epoch, sizeof epoch);
+    int rc = baton_anchor_list(store, epoch, &anchors);
+    if (rc)
+        return rc;
+    sqlite3_stmt *entry = NULL, *cp = NULL;
+    sqlite3_int64 upto;
+    char cp_hash[65];
+    last_checkpoint(db, cp_hash, &upto);
+    sqlite3_int64 max_seq = 0;
+    if (sqlite3_prepare_v2(db, "SELECT hash FROM entries WHERE seq = ?", -1, &entry, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT hash FROM checkpoints WHERE upto = ?", -1, &cp, NULL) != SQLITE_OK)
+        rc = db_fail(db, "verify");
+    {
+        sqlite3_stmt *m;
+        if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) FROM entries", -1, &m, NULL) == SQLITE_OK &&
+            sqlite3_step(m) == SQLITE_ROW)
+            max_seq = sqlite3_column_int64(m, 0);
+        sqlite3_finalize(m);
+    }
+    size_t i;
+    json_t *a;
+    json_array_foreach(anchors, i, a) {
+        if (rc)
+            break;
+        sqlite3_int64 seq = json_integer_value(json_object_get(a, "seq"));
+        const char *want = json_string_value(json_object_get(a, "hash"));
+        const char *where = json_string_value(json_object_get(a, "commit"));
+        if (seq == 0) {
+            if (strcmp(want, GENESIS) != 0)
+                rc = baton_error_set(BATON_EINVALID, "audit log: anchor at commit %.12s names a first hash that is "
+                                                     "not the genesis",
+                                     where);
+            (*checked)++;
+            continue;
+        }
+        sqlite3_stmt *q = seq > upto ? entry : cp;
+        if (seq < upto) {
+            (*checked)++;
+            continue; /* purged: the checkpoint stands for it */
+        }
+        sqlite3_bind_int64(q, 1, seq);
+        int found = sqlite3_step(q) == SQLITE_ROW;
+        const char *have = found ? (const char *)sqlite3_column_text(q, 0) : NULL;
+        if (!found && seq > max_seq)
+            rc = baton_error_set(BATON_EINVALID, "audit log: entries up to %lld are anchored in git (commit %.12s), "
+                                                 "but the log ends at %lld: entries were removed",
+                                 (long long)seq, where, (long long)max_seq);
+        else if (!have || strcmp(have, want) != 0)
+            rc = baton_error_set(BATON_EINVALID, "audit log: entry %lld does not match its anchor in git (commit "
+                                                 "%.12s): the log was changed or its hashes recomputed",
+                                 (long long)seq, where);
+        sqlite3_reset(q);
+        (*checked)++;
+    }
+    /* every purge left an anchor of its checkpoint */
+    sqlite3_stmt *cps = NULL;
+    if (rc == 0 && sqlite3_prepare_v2(db, "SELECT upto, hash FROM checkpoints", -1, &cps, NULL) == SQLITE_OK) {
+        while (rc == 0 && sqlite3_step(cps) == SQLITE_ROW) {
+            sqlite3_int64 u = sqlite3_column_int64(cps, 0);
+            const char *h = (const char *)sqlite3_column_text(cps, 1);
+            int anchored = 0;
+            json_array_foreach(anchors, i, a) anchored |= json_integer_value(json_object_get(a, "seq")) == u &&
+                                                          strcmp(json_string_value(json_object_get(a, "hash")), h) == 0;
+            if (!anchored)
+                rc = baton_error_set(BATON_EINVALID, "audit log: the checkpoint after entry %lld has no anchor in git: "
+                                                     "no purge made it",
+                                     (long long)u);
+        }
+    }
+    sqlite3_finalize(cps);
+    sqlite3_finalize(entry);
+    sqlite3_finalize(cp);
+    json_decref(anchors);
+    return rc;
+}
+
+int baton_audit_verify(baton_session *s, json_t **report)
+{
+    if (report)
+        *report = NULL;
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    return rc ? rc : baton_audit_check(s->store, report);
+}
+
+int baton_audit_check(baton_store *store, json_t **report)
+{
+    sqlite3 *db;
+    sqlite3_int64 entries = 0;
+    size_t anchors = 0;
+    if (report)
+        *report = NULL;
+    int rc = open_log(store, &db);
+    if (rc)
+        return rc;
+    char *err = NULL;
+    /* the file itself first: a damaged page fails here, not halfway through */
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW ||
+        strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
+        rc = baton_error_set(BATON_EINVALID, "audit log: the file is damaged (%s)",
+                             sqlite3_column_text(st, 0) ? (const char *)sqlite3_column_text(st, 0) : sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_free(err);
+    if (rc == 0)
+        rc = check_chain(db, &entries);
+    if (rc == 0)
+        rc = check_anchors(store, db, &anchors);
+    sqlite3_close(db);
+    if (report)
+        *report = json_pack("{s:I, s:I, s:b}", "entries", (json_int_t)entries, "anchors", (json_int_t)anchors, "ok",
+                            rc == 0);
+    return rc;
+}
+
+/* ---- purging ---- */
 
 int baton_audit_purge(baton_session *s, json_t **report)
 {
@@ -383,6 +874,11 @@ int baton_audit_purge(baton_session *s, json_t **report)
         baton_audit_entry e = {by, "purge", NULL, q, NULL, NULL};
         rc = baton_audit_append(store, &e);
     }
+    /* every purge is anchored in git: its checkpoint, and the chain after it */
+    if (rc == 0 && upto > 0)
+        rc = baton_anchor_checkpoint(store, upto, hash, by);
+    if (rc == 0)
+        rc = baton_anchor_write(store, "audit: anchor after a purge\n", by);
     if (rc == 0 && report)
         *report = json_pack("{s:I, s:s, s:I}", "removed", (json_int_t)removed, "before", before, "retention_days",
                             (json_int_t)days);
@@ -411,5 +907,19 @@ int baton_audit_commits(baton_store *store, json_t **out)
     sqlite3_finalize(st);
     sqlite3_close(db);
     *out = list;
+    return 0;
+}
+
+int baton_audit_head(baton_store *store, char epoch[40], long long *seq, char hash[65])
+{
+    sqlite3 *db;
+    int rc = open_log(store, &db);
+    if (rc)
+        return rc;
+    sqlite3_int64 last;
+    chain_head(db, hash, &last);
+    *seq = last;
+    meta(db, "epoch", epoch, 40);
+    sqlite3_close(db);
     return 0;
 }

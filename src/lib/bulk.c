@@ -114,6 +114,13 @@ int baton_store_bulk_end(baton_store *store)
         git_reference_create(&ref, store->repo, "refs/heads/main", &head, 1, "baton: bulk write") < 0)
         rc = baton_git_error("bulk: write refs/heads/main");
     git_reference_free(ref);
+    /* and then the access log's entries of every commit, in one transaction */
+    if (store->bulk_tx) {
+        if (rc == 0)
+            rc = baton_audit_tx_commit(store->bulk_tx);
+        baton_audit_tx_end(store->bulk_tx);
+        store->bulk_tx = NULL;
+    }
     return rc;
 }
 

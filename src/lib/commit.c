@@ -126,20 +126,68 @@ static int check_expectations(baton_store *store, git_commit *head, git_tree *tr
     return 0;
 }
 
-/* Every change goes into the access log, whichever front end made it: the staff member and the
- * case come from the commit's trailers. The commit stands whatever the log says. */
-static void audit_change(baton_store *store, const baton_commit_step *last, const char *action, const char *commit)
+/* ---- the access log's part ----
+ * Every change is logged with its commit, whichever front end made it: the entries are staged in
+ * the log's transaction before the ref moves and committed once it has, one per case the commit
+ * touches (a family's access request sees every change to their child's record). The commit
+ * itself carries the log's head as its Baton-Audit trailer: the anchor that makes a rewritten log
+ * show. */
+
+/* msg with "Baton-Audit: <anchor>" among its trailers (a paragraph of its own if it has none). */
+static char *with_anchor(const char *msg, const char *anchor)
 {
-    char staff[40], case_id[40];
-    if (!last || !last->opts.message || !baton_message_trailer(last->opts.message, "Baton-Staff", staff, sizeof staff) ||
-        !staff[0])
-        return;
-    baton_message_trailer(last->opts.message, "Baton-Case", case_id, sizeof case_id);
-    int code = baton_error_last_code();
-    baton_audit_entry e = {staff, action, case_id[0] ? case_id : NULL, NULL, NULL, commit};
-    baton_audit_append(store, &e);
-    if (!code)
-        baton_error_clear();
+    json_t *tr = baton_message_trailers(msg);
+    size_t n = strlen(msg) + strlen(anchor) + 32;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s%s%sBaton-Audit: %s\n", msg, msg[0] && msg[strlen(msg) - 1] != '\n' ? "\n" : "",
+                 tr ? "" : "\n", anchor);
+    json_decref(tr);
+    return out;
+}
+
+/* The cases a set of changes touches (cases/<xx>/<id>/...), each once. */
+static void touched_cases(const baton_change *ch, size_t n, json_t *ids)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *p = ch[i].path;
+        if (strncmp(p, "cases/", 6) != 0 || !(p = strchr(p + 6, '/')))
+            continue;
+        size_t len = strcspn(p + 1, "/");
+        json_t *id = json_stringn(p + 1, len);
+        size_t k;
+        json_t *x;
+        int have = 0;
+        json_array_foreach(ids, k, x) have |= json_equal(x, id);
+        if (have || !len)
+            json_decref(id);
+        else
+            json_array_append_new(ids, id);
+    }
+}
+
+/* Stages the entries of a commit: who (its Baton-Staff trailer), what (change or import), each case. */
+static int stage(baton_audit_tx *tx, const baton_commit_step *steps, size_t n, const baton_commit_step *tail,
+                 const char *message, const char *action, const char *commit)
+{
+    char staff[40] = "";
+    if (!baton_message_trailer(message, "Baton-Staff", staff, sizeof staff) || !staff[0])
+        snprintf(staff, sizeof staff, "baton");
+    json_t *ids = json_array();
+    for (size_t i = 0; i < n; i++)
+        touched_cases(steps[i].changes, steps[i].n, ids);
+    if (tail)
+        touched_cases(tail->changes, tail->n, ids);
+    size_t k = json_array_size(ids) ? json_array_size(ids) : 1;
+    baton_audit_entry *e = calloc(k, sizeof *e);
+    int rc = e ? 0 : baton_error_set(BATON_ERROR, "out of memory");
+    for (size_t i = 0; rc == 0 && i < k; i++)
+        e[i] = (baton_audit_entry){staff, action, json_string_value(json_array_get(ids, i)), NULL, NULL, commit};
+    if (rc == 0)
+        rc = baton_audit_tx_stage(tx, e, k);
+    free(e);
+    json_decref(ids);
+    return rc;
 }
 
 /* One step of a chain, prepared before the lock is taken: blobs written, author made. */
@@ -238,17 +286,26 @@ int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps,
     return baton_store_commit_chain_tail(store, steps, n, NULL, NULL, out);
 }
 
-int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *steps, size_t n, baton_chain_tail tail,
+int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *given, size_t n, baton_chain_tail tail,
                                   void *tail_ctx, baton_oid_hex out)
 {
     int rc = 0, lockfd = -1;
+    baton_audit_tx *tx = NULL;
+    char anchor[160] = "", *anchored = NULL;
     prepared *prep = calloc(n ? n : 1, sizeof *prep);
-    if (!prep)
+    /* the steps as given, but for the last one's message, which gets the anchor */
+    baton_commit_step *steps = calloc(n ? n : 1, sizeof *steps);
+    if (!prep || !steps) {
+        free(prep);
+        free(steps);
         return baton_error_set(BATON_ERROR, "out of memory");
+    }
     if (n == 0) {
         free(prep);
+        free(steps);
         return baton_error_set(BATON_EINVALID, "nothing to commit");
     }
+    memcpy(steps, given, n * sizeof *steps);
     /* a long chain (an import) goes to disk as one pack, not as one fsynced file per object */
     int packed = !store->mempack && n + (tail ? 1 : 0) >= BATON_PACK_CHAIN_MIN;
     if (packed && (rc = baton_store_pack_begin(store)))
@@ -258,6 +315,22 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
     /* a bulk write has the store to itself and keeps its head in memory */
     if (rc == 0 && !store->bulk_exclusive)
         rc = baton_store_lock(store, &lockfd);
+    /* the access log is opened for writing before anything is built: a log that cannot be written
+     * stops the save here, with the head where it was (a bulk write keeps one transaction open) */
+    if (rc == 0 && store->bulk_exclusive && !store->bulk_tx)
+        rc = baton_audit_tx_begin(store, &store->bulk_tx);
+    if (rc == 0 && store->bulk_exclusive)
+        tx = store->bulk_tx;
+    else if (rc == 0 && lockfd >= 0)
+        rc = baton_audit_tx_begin(store, &tx);
+    if (rc == 0 && tx) {
+        baton_audit_tx_anchor(tx, anchor, sizeof anchor);
+        if (!tail) {
+            if (!(anchored = with_anchor(steps[n - 1].opts.message ? steps[n - 1].opts.message : "", anchor)))
+                rc = baton_error_set(BATON_ERROR, "out of memory");
+            steps[n - 1].opts.message = anchored;
+        }
+    }
 
     for (int attempt = 0; rc == 0 && attempt < MAX_ATTEMPTS; attempt++) {
         git_oid head_oid, last;
@@ -270,14 +343,20 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
         }
         rc = build_chain(store, head, steps, prep, n, &last);
         git_commit_free(head);
+        baton_commit_step extra = {0};
+        char *extra_msg = NULL;
         if (rc == 0 && tail) {
             /* one more commit whose content names the commit before it (an import's handover) */
-            baton_commit_step extra;
             prepared p = {0};
             git_commit *before = NULL;
             char last_hex[41];
             git_oid_tostr(last_hex, sizeof last_hex, &last);
             rc = tail(tail_ctx, last_hex, &extra);
+            if (rc == 0 && tx) {
+                if (!(extra_msg = with_anchor(extra.opts.message ? extra.opts.message : "", anchor)))
+                    rc = baton_error_set(BATON_ERROR, "out of memory");
+                extra.opts.message = extra_msg;
+            }
             if (rc == 0)
                 rc = prepare(store, &extra, &p);
             if (rc == 0 && git_commit_lookup(&before, store->repo, &last) < 0)
@@ -288,6 +367,14 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
             git_signature_free(p.author);
             free(p.updates);
         }
+        /* the entries, with the commit's id, staged before the ref moves */
+        if (rc == 0 && tx) {
+            char last_hex[41];
+            git_oid_tostr(last_hex, sizeof last_hex, &last);
+            rc = stage(tx, steps, n, tail ? &extra : NULL, tail ? extra.opts.message : steps[n - 1].opts.message,
+                       n > 1 ? "import" : "change", last_hex);
+        }
+        free(extra_msg);
         if (rc)
             break;
         /* the pack is on disk (fsynced) before the ref may point into it */
@@ -297,6 +384,7 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
             git_oid_cpy(&store->bulk_head, &last);
             store->bulk_have_head = 1;
             git_oid_tostr(out, 41, &last);
+            baton_audit_tx_keep(tx);
             goto out;
         }
         /* the compare-and-swap: the ref moves only if it still points where we built on */
@@ -306,6 +394,8 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
         git_reference_free(ref);
         if (r == GIT_EMODIFIED || r == GIT_ELOCKED || r == GIT_EEXISTS) {
             /* another writer (plain git, outside our lock) got there first: build on its head */
+            if (tx)
+                baton_audit_tx_unstage(tx);
             struct timespec ts = {0, 1000000L * (attempt + 1)};
             nanosleep(&ts, NULL);
             continue;
@@ -315,24 +405,31 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
             break;
         }
         git_oid_tostr(out, 41, &last);
+        /* the ref moved: now the entries stand too (a crash in between is caught by the next
+         * command, which records the commit's entry late) */
+        if (tx && (rc = baton_audit_tx_commit(tx)))
+            baton_error_prefix(rc, "the change was saved, but its access-log entry is not written yet (the next "
+                                   "command records it): ");
         goto out;
     }
     if (rc == 0)
         rc = baton_error_set(BATON_ECONFLICT, "the store kept changing under this save; nothing was written, try again");
 out:
+    if (tx != store->bulk_tx)
+        baton_audit_tx_end(tx);
     if (lockfd >= 0)
         baton_store_unlock(lockfd);
     if (packed)
         baton_store_pack_end(store);
-    if (rc == 0 && lockfd >= 0) {
-        audit_change(store, n ? &steps[n - 1] : NULL, n > 1 ? "import" : "change", out);
+    if (rc == 0 && lockfd >= 0)
         baton_store_gc_auto(store);
-    }
     for (size_t i = 0; i < n; i++) {
         git_signature_free(prep[i].author);
         free(prep[i].updates);
     }
     free(prep);
+    free(steps);
+    free(anchored);
     return rc;
 }
 

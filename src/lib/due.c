@@ -240,6 +240,28 @@ int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out
             goto out;
     }
 
+    /* break-the-glass: the contact person hears, for 30 days, that someone opened the case outside
+     * their scope, who and why */
+    char since[11];
+    json_t *emergencies = NULL;
+    if (baton_date_add_days(ctx.as_of, -30, since) == 0 && baton_audit_emergencies(store, since, &emergencies) == 0) {
+        json_array_foreach(emergencies, i, x) {
+            const char *cid = str(x, "case");
+            size_t k;
+            json_t *c;
+            json_array_foreach(cases, k, c) {
+                if (!cid || strcmp(str(c, "id"), cid) != 0)
+                    continue;
+                char date[11], detail[800];
+                snprintf(date, sizeof date, "%.10s", str(x, "time"));
+                snprintf(detail, sizeof detail, "%s: %s", str(x, "staff"), str(x, "purpose") ? str(x, "purpose") : "");
+                add_item(&ctx, c, "emergency_access", NULL, str(json_object_get(c, "contact"), "staff"), date, detail);
+            }
+        }
+    }
+    json_decref(emergencies);
+    baton_error_clear();
+
     /* work owed by someone who has left is work nobody is doing: say so */
     json_array_foreach(ctx.out, i, x) {
         const char *owner = str(x, "owner");

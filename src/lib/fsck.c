@@ -254,7 +254,12 @@ static void check_trailers(fsck *f, git_commit *c, const char *touched_case, int
             case_id = value;
         else if (strcmp(key, "Baton-Source") == 0)
             source = value;
-        else
+        else if (strcmp(key, "Baton-Audit") == 0) {
+            char epoch[40], hash[80];
+            long long seq;
+            if (sscanf(value, "%39s %lld %79s", epoch, &seq, hash) != 3 || strlen(hash) != 64 || seq < 0)
+                finding(f, "trailer", NULL, "Baton-Audit is malformed: '%.100s'", value);
+        } else
             finding(f, "trailer", NULL, "unknown trailer %.40s", key);
     }
     if (!staff) {
@@ -558,6 +563,11 @@ static void check_audit(fsck *f, const json_t *commits)
     snprintf(path, sizeof path, "%s/audit.db", baton_store_path(f->store));
     if (stat(path, &st) != 0)
         return;
+    /* the log itself: the file, its chain, and the chain against its anchors in git */
+    if (baton_audit_check(f->store, NULL)) {
+        finding(f, "audit", "audit.db", "%s", baton_error_last());
+        baton_error_clear();
+    }
     if (baton_audit_commits(f->store, &list)) {
         finding(f, "audit-commit", "audit.db", "%s", baton_error_last());
         baton_error_clear();

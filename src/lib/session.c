@@ -22,6 +22,9 @@ int baton_session_open(baton_session **out, baton_store *store, const baton_sess
         return baton_error_set(BATON_ERROR, "out of memory");
     s->store = store;
     snprintf(s->via, sizeof s->via, "%s", o && o->via ? o->via : "cli");
+    /* no session without an access log that can record what it does */
+    if ((rc = baton_audit_ready(store)))
+        goto fail;
     if ((rc = baton_identity_load(store, o ? o->staff : NULL, &s->who)) ||
         (rc = baton_staff_get(store, NULL, s->who.id, &s->record)))
         goto fail;

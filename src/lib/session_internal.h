@@ -44,4 +44,8 @@ int baton_policy_role_scope(const json_t *staff, baton_access access);
  * not read, in place: they keep id, kind, times and author, and "withheld": true. */
 int baton_journal_restricted_filter(baton_session *s, const json_t *case_doc, json_t *entries);
 
+/* The emergency accesses logged since a date (YYYY-MM-DD), for the due list's notice to the
+ * contact person (audit.c). */
+int baton_audit_emergencies(baton_store *store, const char *since, json_t **out);
+
 #endif

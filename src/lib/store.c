@@ -108,9 +108,11 @@ int baton_store_init(const char *path, const baton_init_options *opts)
         return rc;
     }
     char *data = baton_record_dump(meta);
-    json_decref(meta);
-    if (!data)
+    json_t *meta_for_log = meta; /* the log is made for this store id before baton.json is committed */
+    if (!data) {
+        json_decref(meta);
         return BATON_ERROR;
+    }
 
     baton_git_acquire();
     char *repo_path = NULL, *lock_path = NULL;
@@ -144,6 +146,12 @@ int baton_store_init(const char *path, const baton_init_options *opts)
     close(fd);
     if ((rc = baton_store_open(&store, path)))
         goto out;
+    /* the access log exists from the first commit on (which it records): a store never runs
+     * without one, and none is ever made up later without an administrator saying so */
+    json_decref(store->meta);
+    store->meta = json_incref(meta_for_log);
+    if ((rc = baton_audit_create(store)))
+        goto out;
     baton_change ch = {"baton.json", data, strlen(data), "", "store metadata"};
     baton_commit_options co = {"Baton", "baton@localhost", "store: initialise\n", 0};
     baton_oid_hex head;
@@ -154,6 +162,7 @@ out:
     free(repo_path);
     free(lock_path);
     free(data);
+    json_decref(meta_for_log);
     baton_git_release();
     return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef BATON_STORE_INTERNAL_H
 #define BATON_STORE_INTERNAL_H
 
+#include "baton/audit.h"
 #include "baton/record.h"
 #include "baton/staff.h"
 #include "baton/store.h"
@@ -22,6 +23,7 @@ struct baton_store {
     int bulk_have_head;
     int bulk_exclusive;       /* a bulk write (baton_store_bulk_begin): lock-free, head in memory */
     git_repository *pack_saved; /* a packed chain (baton_store_pack_begin): the store's own handle */
+    struct baton_audit_tx *bulk_tx; /* a bulk write's access-log transaction, committed when it ends */
     json_t *warnings;         /* what reading met and skipped (stored.c), each once */
     baton_warning_fn on_warning;
     void *on_warning_ctx;
@@ -80,6 +82,32 @@ int baton_config_write(baton_store *store, const baton_identity *as, const char 
 
 /* Creates path empty with mode 0600 unless it exists (file.c): the store's SQLite files. */
 int baton_file_private(const char *path);
+
+/* ---- the access log's part in writing (audit.c, anchor.c) ---- */
+
+/* A new, empty access log for the store (baton init). */
+int baton_audit_create(baton_store *store);
+/* The log's head: its epoch, the last entry's number and hash. */
+int baton_audit_head(baton_store *store, char epoch[40], long long *seq, char hash[65]);
+/* A commit's entries, written with the commit: begin (under the store lock, before anything is
+ * built: a log that cannot be written stops the save here), the anchor for the commit's
+ * Baton-Audit trailer, stage the entries once the commit's id is known, unstage them when the
+ * ref did not move, commit them once it did; end closes (and rolls back what was not committed). */
+typedef struct baton_audit_tx baton_audit_tx;
+int baton_audit_tx_begin(baton_store *store, baton_audit_tx **out);
+void baton_audit_tx_anchor(const baton_audit_tx *tx, char *out, size_t n);
+int baton_audit_tx_stage(baton_audit_tx *tx, const baton_audit_entry *e, size_t n);
+/* A bulk write keeps one transaction for all its commits: the staged entries stay, the head moves. */
+void baton_audit_tx_keep(baton_audit_tx *tx);
+void baton_audit_tx_unstage(baton_audit_tx *tx);
+int baton_audit_tx_commit(baton_audit_tx *tx);
+void baton_audit_tx_end(baton_audit_tx *tx);
+/* Anchors (anchor.c): a commit on refs/baton/audit with the log's head (or a purge's checkpoint);
+ * one when the last is a day old and the log has grown; every anchor of an epoch, oldest last. */
+int baton_anchor_write(baton_store *store, const char *message, const char *staff);
+int baton_anchor_checkpoint(baton_store *store, long long upto, const char *hash, const char *staff);
+int baton_anchor_if_due(baton_store *store);
+int baton_anchor_list(baton_store *store, const char *epoch, json_t **out);
 
 /* Sets the last error from libgit2's, prefixed with what we were doing. */
 int baton_git_error(const char *doing);
