@@ -77,6 +77,12 @@ int cli_case_update(const cli_common *c, const char *id, const char *base_rev, c
 /* Binds the gettext catalogues (main.c). */
 void cli_bind_locale(void);
 
+/* Makes stdout and stderr show every control character they are given (but newline and tab)
+ * instead of passing it to the terminal (output.c); called once, first thing in main. */
+void cli_guard_output(void);
+/* Writes one of baton's own terminal escapes (bold, colour) past the guard. */
+void cli_style(const char *escape);
+
 /* Prints a JSON value to stdout (pretty), followed by a newline. */
 void cli_print_json(const json_t *v);
 /* 1 when stdout is a terminal (for colour). */

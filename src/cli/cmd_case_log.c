@@ -83,10 +83,22 @@ static int long_text(const char *a, const char *b)
     return (a && strlen(a) > 60) || (b && strlen(b) > 60);
 }
 
+/* A marked span of a word diff: coloured on a terminal (past the output guard), bracketed elsewhere. */
+static void marked(const char *text, int color, const char *on, const char *plain_on, const char *plain_off)
+{
+    if (color)
+        cli_style(on);
+    else
+        fputs(plain_on, stdout);
+    fputs(text, stdout);
+    if (color)
+        cli_style("\033[0m");
+    else
+        fputs(plain_off, stdout);
+}
+
 static void print_item(const baton_diff_item *it, int color)
 {
-    const char *del_on = color ? "\033[31m" : "[-", *del_off = color ? "\033[0m" : "-]";
-    const char *ins_on = color ? "\033[32m" : "{+", *ins_off = color ? "\033[0m" : "+}";
     switch (it->op) {
     case BATON_DIFF_ADDED:
         printf("%s: %s\n  + %s\n", it->path, _("added"), it->new_value);
@@ -109,9 +121,9 @@ static void print_item(const baton_diff_item *it, int color)
         if (spans[i].op == BATON_WORD_SAME)
             fputs(spans[i].text, stdout);
         else if (spans[i].op == BATON_WORD_DELETED)
-            printf("%s%s%s", del_on, spans[i].text, del_off);
+            marked(spans[i].text, color, "\033[31m", "[-", "-]");
         else
-            printf("%s%s%s", ins_on, spans[i].text, ins_off);
+            marked(spans[i].text, color, "\033[32m", "{+", "+}");
     }
     fputc('\n', stdout);
     if (n > 0)

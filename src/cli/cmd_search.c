@@ -24,9 +24,9 @@ static void print_snippet(const char *s, int tty)
 {
     for (const char *p = s; *p; p++) {
         if (*p == '\001')
-            fputs(tty ? "\033[1m" : "[", stdout);
+            tty ? cli_style("\033[1m") : (void)fputs("[", stdout);
         else if (*p == '\002')
-            fputs(tty ? "\033[0m" : "]", stdout);
+            tty ? cli_style("\033[0m") : (void)fputs("]", stdout);
         else if (*p == '\n')
             fputs(" / ", stdout);
         else

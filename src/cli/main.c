@@ -79,6 +79,7 @@ static int usage(FILE *out, int code)
 
 int main(int argc, char **argv)
 {
+    cli_guard_output();
     setlocale(LC_ALL, "");
     cli_bind_locale();
 

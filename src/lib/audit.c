@@ -74,7 +74,14 @@ static int open_log_at(baton_store *store, const char *path, int create, sqlite3
         return broken(path, "is missing");
     if (create && baton_file_private(path))
         return BATON_ERROR;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL) != SQLITE_OK) {
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+#ifdef BATON_TEST_HOOKS
+    /* fault injection, in test builds only: the log as a read-only file (root ignores file modes) */
+    const char *fault = getenv("BATON_FAULT");
+    if (fault && strstr(fault, "audit-readonly"))
+        flags = SQLITE_OPEN_READONLY;
+#endif
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         int rc = broken(path, sqlite3_errmsg(db) && *sqlite3_errmsg(db) ? "cannot be opened" : "cannot be opened");
         sqlite3_close(db);
         return rc;

@@ -186,6 +186,12 @@ int baton_store_open(baton_store **out, const char *path)
     }
     char *buf;
     size_t len;
+    struct stat st;
+    /* children's data: a store others on the machine can look into is worth a word every time */
+    if (stat(path, &st) == 0 && (st.st_mode & 077))
+        baton_store_warn(s, "the store directory %s is open to other users (mode %04o): chmod 700 it ('baton fsck' "
+                            "lists every such file)",
+                         path, (unsigned)(st.st_mode & 07777));
     if (baton_store_read(s, NULL, "baton.json", &buf, &len, NULL) == 0) {
         /* a broken baton.json leaves the defaults (and says so): the cases can still be read */
         if (baton_record_from_git(s, NULL, "baton.json", BATON_RECORD_STORE, buf, len, &s->meta))
