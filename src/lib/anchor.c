@@ -75,12 +75,16 @@ int baton_anchor_write(baton_store *store, const char *message, const char *staf
     return rc ? rc : anchor_commit(store, message, staff, epoch, seq, hash);
 }
 
+static const char checkpoint_subject[] = "audit: the checkpoint of a purge";
+
 int baton_anchor_checkpoint(baton_store *store, long long upto, const char *hash, const char *staff)
 {
     char epoch[40], head[65];
     long long seq;
     int rc = baton_audit_head(store, epoch, &seq, head);
-    return rc ? rc : anchor_commit(store, "audit: the checkpoint of a purge\n", staff, epoch, upto, hash);
+    char subject[64];
+    snprintf(subject, sizeof subject, "%s\n", checkpoint_subject);
+    return rc ? rc : anchor_commit(store, subject, staff, epoch, upto, hash);
 }
 
 /* The anchor a commit message carries: 1 and its parts, or 0. */
@@ -92,15 +96,17 @@ static int parse(const char *message, char epoch[40], long long *seq, char hash[
     return sscanf(value, "%39s %lld %64s", epoch, seq, hash) == 3 && strlen(hash) == 64;
 }
 
-static void add(json_t *list, const char *epoch, const char *want, long long seq, const char *hash, const git_oid *id,
+static void add(json_t *list, const char *epoch, const char *want, long long seq, const char *hash, const git_commit *c,
                 const char *where)
 {
     char hex[41];
     if (strcmp(epoch, want) != 0)
         return;
-    git_oid_tostr(hex, sizeof hex, id);
-    json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}", "seq", (json_int_t)seq, "hash", hash, "commit", hex,
-                                          "where", where));
+    git_oid_tostr(hex, sizeof hex, git_commit_id(c));
+    const char *msg = git_commit_message(c);
+    int checkpoint = msg && strncmp(msg, checkpoint_subject, strlen(checkpoint_subject)) == 0;
+    json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:b}", "seq", (json_int_t)seq, "hash", hash, "commit",
+                                          hex, "where", where, "checkpoint", checkpoint));
 }
 
 int baton_anchor_list(baton_store *store, const char *epoch, json_t **out)
@@ -119,7 +125,7 @@ int baton_anchor_list(baton_store *store, const char *epoch, json_t **out)
             if (git_commit_lookup(&c, store->repo, &oid) < 0)
                 break;
             if (parse(git_commit_message(c), e, &seq, hash))
-                add(list, e, epoch, seq, hash, &oid, r ? "audit ref" : "trailer");
+                add(list, e, epoch, seq, hash, c, r ? "audit ref" : "trailer");
             int more = git_commit_parentcount(c) > 0;
             if (more)
                 git_oid_cpy(&oid, git_commit_parent_id(c, 0));

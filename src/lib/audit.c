@@ -39,6 +39,13 @@ static int db_fail(sqlite3 *db, const char *doing)
     return baton_error_set(BATON_ERROR, "audit log: %s: %s", doing, db ? sqlite3_errmsg(db) : "cannot open");
 }
 
+/* A log that takes no entries stops whatever wanted one: the read is not shown, the change not made. */
+static int write_fail(sqlite3 *db)
+{
+    return baton_error_set(BATON_ERROR, "the access log cannot be written (%s): nothing was shown or written",
+                           sqlite3_errmsg(db));
+}
+
 static void log_path(baton_store *store, char *out, size_t n) { snprintf(out, n, "%s/audit.db", store->path); }
 
 static const char *const what_now =
@@ -191,14 +198,13 @@ static int begin(sqlite3 *db)
 {
     return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
                ? 0
-               : baton_error_set(BATON_ERROR, "the access log cannot be written (%s): nothing was shown or changed",
-                                 sqlite3_errmsg(db));
+               : write_fail(db);
 }
 
 static int end(sqlite3 *db, int rc)
 {
     if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        rc = db_fail(db, "commit");
+        rc = write_fail(db);
     if (rc)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
@@ -230,7 +236,7 @@ static int insert(sqlite3 *db, const baton_audit_entry *e, size_t n, sqlite3_int
         sqlite3_bind_text(st, 9, hash, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 10, e[i].commit, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
-            rc = db_fail(db, "append");
+            rc = write_fail(db);
         sqlite3_reset(st);
         (*last)++;
         memcpy(prev, hash, 65);
@@ -756,7 +762,8 @@ static int check_anchors(baton_store *store, sqlite3 *db, size_t *checked)
             sqlite3_int64 u = sqlite3_column_int64(cps, 0);
             const char *h = (const char *)sqlite3_column_text(cps, 1);
             int anchored = 0;
-            json_array_foreach(anchors, i, a) anchored |= json_integer_value(json_object_get(a, "seq")) == u &&
+            json_array_foreach(anchors, i, a) anchored |= json_is_true(json_object_get(a, "checkpoint")) &&
+                                                          json_integer_value(json_object_get(a, "seq")) == u &&
                                                           strcmp(json_string_value(json_object_get(a, "hash")), h) == 0;
             if (!anchored)
                 rc = baton_error_set(BATON_EINVALID, "audit log: the checkpoint after entry %lld has no anchor in git: "
