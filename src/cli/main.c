@@ -80,6 +80,8 @@ static int usage(FILE *out, int code)
 int main(int argc, char **argv)
 {
     cli_guard_output();
+    /* every file baton writes (the store, packets, exports) is about a child: the owner's alone */
+    umask(077);
     setlocale(LC_ALL, "");
     cli_bind_locale();
 

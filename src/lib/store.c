@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,17 @@ static int is_store(const char *dir)
     if (snprintf(buf, sizeof buf, "%s/repo.git/HEAD", dir) >= (int)sizeof buf)
         return 0;
     return stat(buf, &st) == 0;
+}
+
+/* libgit2 makes its files with the process's umask (0644, 0755 for most): the store's whole tree is made
+ * the owner's alone, and anything that was in the directory before is closed too */
+static int make_private(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)ftw;
+    if (type == FTW_SL)
+        return 0;
+    mode_t want = S_ISDIR(st->st_mode) ? 0700 : (st->st_mode & 0700);
+    return (st->st_mode & 07777) == want || chmod(path, want) == 0 ? 0 : -1;
 }
 
 int baton_store_init(const char *path, const baton_init_options *opts)
@@ -155,7 +167,10 @@ int baton_store_init(const char *path, const baton_init_options *opts)
     baton_change ch = {"baton.json", data, strlen(data), "", "store metadata"};
     baton_commit_options co = {"Baton", "baton@localhost", "store: initialise\n", 0};
     baton_oid_hex head;
-    rc = baton_store_commit(store, &ch, 1, &co, head);
+    if ((rc = baton_store_commit(store, &ch, 1, &co, head)))
+        goto out;
+    if (nftw(path, make_private, 16, FTW_PHYS) != 0)
+        rc = baton_error_set(BATON_ERROR, "%s: cannot make the store's files private: %s", path, strerror(errno));
 out:
     baton_store_free(store);
     git_repository_free(repo);

@@ -217,10 +217,16 @@ expect_out "^audit-commit: audit.db at ${GONE:0:12}: access-log entry [0-9]+ rec
 
 # ---- baton init into an existing directory makes it private ----
 mkdir -m 0755 "$T/open"
-run init "$T/open"
-expect_rc 0 "init into an existing directory"
+( umask 022; echo notes > "$T/open/left-here.txt" )
+( umask 022; "$BATON" init "$T/open" >/dev/null 2>&1 )
+assert "init into an existing directory (umask 022)" test -f "$T/open/audit.db"
 assert "the store directory is 0700" test "$(stat -c %a "$T/open")" = 700
-assert "audit.db does not exist before the first read, or is 0600" sh -c "[ ! -e '$T/open/audit.db' ] || [ \$(stat -c %a '$T/open/audit.db') = 600 ]"
+assert "audit.db is 0600" test "$(stat -c %a "$T/open/audit.db")" = 600
+assert "no file in the store is open to group or others" sh -c "[ -z \"\$(find '$T/open' -perm /077)\" ]"
+assert "a file that was there before is closed too" test "$(stat -c %a "$T/open/left-here.txt")" = 600
+assert "every directory in the store is 0700" sh -c "[ -z \"\$(find '$T/open' -type d ! -perm 0700)\" ]"
+assert "a first staff member is added (umask 022)" sh -c "umask 022; BATON_STORE='$T/open' '$BATON' staff add s0001 --name 'Ada Testesen' --email ada@example.invalid --role coordinator >/dev/null 2>&1"
+assert "files baton writes later (umask 022) are private too" sh -c "[ -z \"\$(find '$T/open' -perm /077)\" ]"
 
 # the stores above broke the rules on purpose: finish's schema check must not see them
 for s in "$T"/s* "$T"/perm "$T"/rewrite; do rm -rf "$s"; done
