@@ -29,7 +29,7 @@ static const cli_command commands[] = {
     {"search", cmd_search, "full-text search of the plans, now or across every version"},
     {"reindex", cmd_reindex, "rebuild the search index from git"},
     {"gc", cmd_gc, "pack the store's git objects"},
-    {"audit", cmd_audit, "the access log: list, verify, export, purge"},
+    {"audit", cmd_audit, "the access log: list, review, verify, export, purge, init"},
     {"fsck", cmd_fsck, "check git objects and that the index agrees with git"},
     {"validate", cmd_validate, "check record files against Baton's rules"},
     {"config", cmd_config, "show or change the store's settings"},
@@ -71,7 +71,10 @@ static int usage(FILE *out, int code)
     for (const cli_command *c = commands; c->name; c++)
         fprintf(out, "  %-10s %s\n", c->name, c->summary);
     fprintf(out, "\nThe store is --store PATH, else $BATON_STORE, else the current directory or a parent.\n"
-                 "Writes are made as --as STAFF or $BATON_USER.\n"
+                 "Every command runs as --as STAFF or $BATON_USER, trusted as given (the local administrator's\n"
+                 "path): what that staff member may read and change follows the need-to-know policy, and every\n"
+                 "read is logged. --purpose TEXT records why; --emergency PURPOSE opens a case outside your scope\n"
+                 "(logged as emergency access and shown to its contact person).\n"
                  "Run 'baton <command> --help' for the options of one.\n"
                  "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict, 4 not found.\n");
     return code;

@@ -10,6 +10,9 @@ export BATON_TODAY=2026-11-02
 new_store "$S" || { not_ok "store setup"; finish; exit 1; }
 export BATON_STORE=$S BATON_USER=koord
 ID=$(new_case "$S")
+# a teacher with no part in the case, for the corpus's attacks on access
+"$BATON" staff add laerer2 --name "Lars Lærer" --email laerer2@skole.example --role teacher >/dev/null ||
+    not_ok "staff add laerer2"
 python3 - "$T" <<'PY'
 import os, random, sys
 d = sys.argv[1]
