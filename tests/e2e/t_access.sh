@@ -212,11 +212,35 @@ expect_no_out "^(koord-b|laerer-a|laerer-b|anden|psyk-b) " "and nobody else"
 run case access "$X" --as laerer-a
 expect_rc 1 "case access is itself a read of the case"
 
+# ---- a handover moves the right to read; a pending receiver reads until they acknowledge ----
+M=$T/move
+cp -a "$TPL" "$M"
+run handover staff "$X" --to ny --reason "ny klasselærer" --as kontakt --store "$M"
+expect_rc 0 "the contact person hands the case over"
+run case show "$X" --as ny --store "$M"
+expect_rc 0 "the new contact person reads the case"
+run case show "$X" --as kontakt --store "$M"
+expect_rc 1 "the old contact person, no longer on the case, reads it no more"
+expect_err "kontakt \(teacher\) may not read case" "and is told so"
+run handover staff "$X" --to laerer-a --reason "skifter igen" --as koord-a --store "$M"
+expect_rc 0 "a coordinator hands it on before the first handover is acknowledged"
+run case access "$X" --as koord-a --store "$M"
+expect_out "^ny .* receiver of pending handover 1$" "case access: ny reads as the receiver of the pending handover"
+expect_out "^laerer-a .* contact person$" "and laerer-a as the contact person"
+run case show "$X" --as ny --store "$M"
+expect_rc 0 "the receiver of a pending handover reads the case"
+run handover ack "$X" 1 --as ny --store "$M"
+expect_rc 0 "the receiver acknowledges"
+run case show "$X" --as ny --store "$M"
+expect_rc 1 "once acknowledged, with the case handed on, they read it no more"
+run case access "$X" --as koord-a --store "$M"
+expect_no_out "^ny " "and case access no longer lists them"
+
 # ---- staff who left can do nothing ----
 BATON_USER=koord "$BATON" staff leave team >/dev/null 2>&1
 run case show "$X" --as team
 expect_rc 1 "a staff member who left reads nothing"
 expect_err "is no longer active" "and is told why"
 
-rm -rf "$T"/glass "$T"/restricted
+rm -rf "$T"/glass "$T"/restricted "$T"/move
 finish
