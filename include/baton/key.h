@@ -32,9 +32,13 @@ int baton_key_fingerprint(const char *pk_b64, char fingerprint[BATON_FINGERPRINT
 /* Trusts a sender's public key (base64, or a file holding it) under an organisation name, as the
  * session (a coordinator or leader). */
 int baton_key_trust(baton_session *s, const char *key_or_file, const char *organisation, baton_oid_hex commit);
-/* Every trusted sender (JSON array of trust records, by fingerprint). */
+/* Revokes a trusted sender's key (a coordinator or leader, with a reason): its transfer files no
+ * longer verify or import here, not even with --allow-untrusted, and it is never trusted again.
+ * The trust record stays, marked revoked (when, by whom); the reason is in the commit. */
+int baton_key_revoke(baton_session *s, const char *fingerprint, const char *reason, baton_oid_hex commit);
+/* Every sender this store has trusted, revoked ones marked (JSON array of trust records). */
 int baton_key_list(baton_store *store, json_t **out);
-/* The trust record of a fingerprint, or BATON_ENOTFOUND. */
+/* The trust record of a fingerprint: BATON_ENOTFOUND if never trusted, BATON_EDENIED if revoked. */
 int baton_key_trusted(baton_store *store, const char *fingerprint, json_t **out);
 
 #endif

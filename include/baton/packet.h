@@ -33,8 +33,15 @@ int baton_packet_model(baton_session *s, const char *case_id, int number, json_t
  * format. */
 int baton_packet_render(const json_t *model, baton_format format, const char *lang, char **out, size_t *len);
 
-/* Renders the packet of a handover in one go, in the store's language, read by the session. */
+/* Renders the packet of a handover in one go, in the store's language, read by the session. A
+ * handover received from another organisation is shown as a Baton document holding the sender's
+ * text packet, escaped: the sender's HTML is never passed on as it came. */
 int baton_packet(baton_session *s, const char *case_id, int number, baton_format format, char **out, size_t *len);
+
+/* The packet of a received handover byte for byte as it came (html or text), for its sha256 or to
+ * pass it on as a file. Never for showing: a front end shows baton_packet instead. */
+int baton_packet_original(baton_session *s, const char *case_id, int number, baton_format format, char **out,
+                          size_t *len);
 
 /* The packet section a case field path belongs to (plan.measures[m1].goal -> measures), or NULL
  * for the header fields every packet shows (child, context, status, ...). consents -> checklist. */

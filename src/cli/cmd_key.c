@@ -1,5 +1,5 @@
 /* baton key: the organisation's signing key (generate, show) and the senders this store trusts
- * (trust, list). */
+ * (trust, revoke, list). */
 #include "cli.h"
 
 #include <string.h>
@@ -108,11 +108,36 @@ static int trust(int argc, char **argv)
     return EXIT_OK;
 }
 
+static int revoke(int argc, char **argv)
+{
+    cli_common c = {0};
+    int rc = cli_parse_common(argc, argv, "baton key revoke FINGERPRINT --reason TEXT",
+                              "usage: baton key revoke FINGERPRINT --reason TEXT\n\n"
+                              "Stops trusting a sender's key (lost, leaked, or the organisation made a new one):\n"
+                              "its transfer files no longer verify or import here, not even with\n"
+                              "--allow-untrusted, and the key is never trusted again. The trust record stays,\n"
+                              "marked revoked; the reason is in the history. Coordinators and leaders only.\n",
+                              1, &c);
+    if (rc >= 0)
+        return rc;
+    baton_store *store;
+    baton_session *s;
+    baton_oid_hex commit;
+    if ((rc = cli_session(&c, &store, &s)))
+        return cli_fail(rc);
+    rc = baton_key_revoke(s, argv[optind], c.reason, commit);
+    cli_close(store, s);
+    if (rc)
+        return cli_fail(rc);
+    printf("%.12s\n", commit);
+    return EXIT_OK;
+}
+
 static int list(int argc, char **argv)
 {
     cli_common c = {0};
     int rc = cli_parse_common(argc, argv, "baton key list [--json]",
-                              "usage: baton key list [--json]\n\nThe senders this store trusts.\n", 0, &c);
+                              "usage: baton key list [--json]\n\nThe senders this store trusts, and the keys it revoked.\n", 0, &c);
     if (rc >= 0)
         return rc;
     baton_store *store;
@@ -128,10 +153,15 @@ static int list(int argc, char **argv)
     } else {
         size_t i;
         json_t *k;
-        json_array_foreach(keys, i, k)
-            printf("%s  %s  (%s %s, %s)\n", json_string_value(json_object_get(k, "fingerprint")),
+        json_array_foreach(keys, i, k) {
+            printf("%s  %s  (%s %s, %s", json_string_value(json_object_get(k, "fingerprint")),
                    json_string_value(json_object_get(k, "organisation")), _("added"),
                    json_string_value(json_object_get(k, "added")), json_string_value(json_object_get(k, "by")));
+            if (json_object_get(k, "revoked"))
+                printf("; %s %s, %s", _("REVOKED"), json_string_value(json_object_get(k, "revoked")),
+                       json_string_value(json_object_get(k, "revoked_by")));
+            printf(")\n");
+        }
         if (json_array_size(keys) == 0)
             fprintf(stderr, "baton: %s\n", _("no trusted senders yet"));
     }
@@ -145,7 +175,8 @@ int cmd_key(int argc, char **argv)
         {"generate", generate, "create the organisation's signing key"},
         {"show", show, "print the public key and its fingerprint"},
         {"trust", trust, "trust a sender's key: baton key trust KEY --name ORGANISATION"},
-        {"list", list, "the senders this store trusts"},
+        {"revoke", revoke, "stop trusting a sender's key: baton key revoke FINGERPRINT --reason TEXT"},
+        {"list", list, "the senders this store trusts, and the keys it revoked"},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("key", subs, argc, argv);

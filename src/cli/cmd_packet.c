@@ -5,18 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] = "baton packet ID [N] [--format text|markdown|html|json] [-o FILE]";
+static const char usage[] = "baton packet ID [N] [--format text|markdown|html|json] [-o FILE] [--original]";
 
 int cmd_packet(int argc, char **argv)
 {
-    enum { O_FORMAT = 1, O_OUTPUT };
+    enum { O_FORMAT = 1, O_OUTPUT, O_ORIGINAL };
     static const struct option opts[] = {{"format", required_argument, NULL, O_FORMAT},
                                          {"output", required_argument, NULL, O_OUTPUT},
+                                         {"original", no_argument, NULL, O_ORIGINAL},
                                          CLI_COMMON_OPTIONS,
                                          {NULL, 0, NULL, 0}};
     cli_common c = {0};
     const char *format_name = "text", *output = NULL;
-    int opt, rc;
+    int opt, rc, original = 0;
     optind = 0;
     while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
         if (cli_common_option(&c, opt, optarg))
@@ -25,11 +26,13 @@ int cmd_packet(int argc, char **argv)
             format_name = optarg;
         else if (opt == O_OUTPUT || opt == 'o')
             output = optarg;
+        else if (opt == O_ORIGINAL)
+            original = 1;
         else
             return cli_bad_option(usage, argv);
     }
     if (c.help)
-        return cli_help("usage: baton packet ID [N] [--format text|markdown|html|json] [-o FILE]\n\n"
+        return cli_help("usage: baton packet ID [N] [--format text|markdown|html|json] [-o FILE] [--original]\n\n"
                         "Renders the packet of handover N of the case (default: the latest) from the case\n"
                         "as it was handed over, in the store's language: what works and strengths first,\n"
                         "the child's and the guardians' voices, predictability, challenges, measures, focus\n"
@@ -37,13 +40,18 @@ int cmd_packet(int argc, char **argv)
                         "the last handover, what changed since then, and the checklist. A packet that\n"
                         "leaves the organisation holds only what its basis covers. The HTML is one\n"
                         "self-contained file for A4. The last line is the sha256 of everything above it.\n"
-                        "A case without a handover gives a preview of its current state.\n");
+                        "A case without a handover gives a preview of its current state.\n"
+                        "A packet received from another organisation is shown as Baton's page around the\n"
+                        "sender's text, escaped: their HTML is never shown as it came. --original -o FILE\n"
+                        "writes it byte for byte (html or text; its sha256 is the sender's), to a file only.\n");
     int nargs = argc - optind;
     if (nargs != 1 && nargs != 2)
         return cli_usage_error(usage, "expected the case ID and optionally the handover number N");
     baton_format format;
     if ((rc = baton_format_parse(format_name, &format)))
         return cli_fail(rc);
+    if (original && !output)
+        return cli_usage_error(usage, "--original: goes with -o FILE (the sender's packet is never shown as it came)");
     int number = 0;
     if (nargs == 2) {
         char *end;
@@ -58,7 +66,8 @@ int cmd_packet(int argc, char **argv)
     size_t len = 0;
     if ((rc = cli_session(&c, &store, &s)))
         return cli_fail(rc);
-    rc = baton_packet(s, argv[optind], number, format, &data, &len);
+    rc = original ? baton_packet_original(s, argv[optind], number, format, &data, &len)
+                  : baton_packet(s, argv[optind], number, format, &data, &len);
     cli_close(store, s);
     if (rc == 0 && output)
         rc = baton_file_write(output, data, len);

@@ -73,8 +73,14 @@ static void print_report(const json_t *r)
     if (json_object_get(r, "trusted"))
         printf("trusted:       %s%s%s\n", json_is_true(json_object_get(r, "trusted")) ? _("yes, as ") : _("NO"),
                s_of(r, "trusted_as") ? s_of(r, "trusted_as") : "", "");
+    /* the organisation is the trusted key's name; what the file says of itself is only a claim */
     if (s_of(r, "organisation"))
         printf("organisation:  %s (store %s)\n", s_of(r, "organisation"), s_of(r, "store_id"));
+    const char *claim = s_of(r, "claimed_organisation");
+    if (claim && (!s_of(r, "organisation") || strcmp(claim, s_of(r, "organisation")) != 0))
+        printf("claims to be:  %s (%s)\n", claim,
+               s_of(r, "organisation") ? _("the file's own words; the key is trusted under the name above")
+                                       : _("the file's own words, not verified"));
     if (s_of(r, "case"))
         printf("case:          %s, handover %lld (%s), created %s\n", s_of(r, "case"),
                (long long)json_integer_value(json_object_get(h, "number")), s_of(h, "kind"), s_of(r, "created"));
@@ -167,6 +173,10 @@ static int import(int argc, char **argv)
     if (rc == 0 && untrusted && json_is_false(json_object_get(report, "trusted")))
         fprintf(stderr, "baton: warning: the signer (key %s) is not trusted here; imported anyway "
                         "(--allow-untrusted), and the handover records it\n", s_of(report, "signer"));
+    if (rc == 0 && json_integer_value(json_object_get(report, "outside_basis")) > 0)
+        fprintf(stderr, "baton: warning: the file held more than its basis covers (%lld parts: fields, journal "
+                        "entries or handover details); only what the basis covers was imported\n",
+                (long long)json_integer_value(json_object_get(report, "outside_basis")));
     if (rc == 0 && json_is_true(json_object_get(report, "already_imported")))
         fprintf(stderr, "baton: case %s was already imported from this file; nothing changed\n", s_of(report, "case"));
     else if (rc == 0)

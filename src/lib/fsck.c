@@ -370,7 +370,11 @@ static int check_commit(fsck *f, git_commit *c, git_commit *parent)
         }
         case BATON_RECORD_TRUST:
             if (!x->has)
-                finding(f, "append-only", x->path, "a trusted sender is never removed");
+                finding(f, "append-only", x->path, "a trusted sender is never removed (a key is revoked instead)");
+            else if (old && json_object_get(old, "revoked") && !json_equal(old, doc))
+                finding(f, "append-only", x->path, "a revoked key was changed after its revocation (it is never "
+                                                   "trusted again)");
+            check_read_only(f, x->path, BATON_RECORD_TRUST, old, doc, "trusted sender");
             break;
         case BATON_RECORD_STORE:
             if (!x->has)

@@ -183,7 +183,8 @@ static int read_public(const char *key_or_file, char out[BATON_PUBLIC_KEY_B64])
 
 static void trust_path(const char *fingerprint, char *out, size_t n) { snprintf(out, n, "trust/%s.json", fingerprint); }
 
-int baton_key_trusted(baton_store *store, const char *fingerprint, json_t **out)
+/* The trust record of a fingerprint as it stands, revoked or not; version (optional) receives its blob id. */
+static int trust_record(baton_store *store, const char *fingerprint, json_t **out, char *version)
 {
     char path[128], *buf;
     size_t len;
@@ -191,7 +192,7 @@ int baton_key_trusted(baton_store *store, const char *fingerprint, json_t **out)
     if (strlen(fingerprint) != 32 || strspn(fingerprint, "0123456789abcdef") != 32)
         return baton_error_set(BATON_ENOTFOUND, "no trusted sender with fingerprint '%.40s'", fingerprint);
     trust_path(fingerprint, path, sizeof path);
-    int rc = baton_store_read(store, NULL, path, &buf, &len, NULL);
+    int rc = baton_store_read(store, NULL, path, &buf, &len, version);
     if (rc == BATON_ENOTFOUND)
         return baton_error_set(rc, "no trusted sender with fingerprint %s", fingerprint);
     if (rc)
@@ -201,11 +202,46 @@ int baton_key_trusted(baton_store *store, const char *fingerprint, json_t **out)
     return rc;
 }
 
+int baton_key_trusted(baton_store *store, const char *fingerprint, json_t **out)
+{
+    int rc = trust_record(store, fingerprint, out, NULL);
+    if (rc == 0 && json_object_get(*out, "revoked")) {
+        rc = baton_error_set(BATON_EDENIED, "the sender key %s (%s) was revoked here on %s by %s", fingerprint,
+                             json_string_value(json_object_get(*out, "organisation")),
+                             json_string_value(json_object_get(*out, "revoked")),
+                             json_string_value(json_object_get(*out, "revoked_by")));
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* One commit of a trust record, made by the session. */
+static int trust_commit(baton_session *s, const json_t *rec, const char *subject, const char *reason,
+                        const char *base, baton_oid_hex commit)
+{
+    char path[128];
+    char *data = baton_record_dump(rec);
+    char *msg = baton_commit_message(subject, reason, NULL, s->who.id);
+    int rc;
+    trust_path(json_string_value(json_object_get(rec, "fingerprint")), path, sizeof path);
+    if (data && msg) {
+        baton_change ch = {path, data, strlen(data), base, "trusted sender", 0};
+        baton_commit_options co = {s->who.name, s->who.email, msg, 0};
+        rc = baton_store_commit(s->store, &ch, 1, &co, commit);
+    } else {
+        rc = baton_error_set(BATON_ERROR, "out of memory");
+    }
+    free(data);
+    free(msg);
+    return rc;
+}
+
 int baton_key_trust(baton_session *s, const char *key_or_file, const char *organisation, baton_oid_hex commit)
 {
     baton_store *store = s->store;
     const baton_identity *as = &s->who;
-    char pk[BATON_PUBLIC_KEY_B64], fp[BATON_FINGERPRINT_HEX], today[11], path[128];
+    char pk[BATON_PUBLIC_KEY_B64], fp[BATON_FINGERPRINT_HEX], today[11];
     int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
     if (rc)
         return rc;
@@ -214,9 +250,13 @@ int baton_key_trust(baton_session *s, const char *key_or_file, const char *organ
     if ((rc = read_public(key_or_file, pk)) || (rc = baton_key_fingerprint(pk, fp)))
         return rc;
     json_t *existing;
-    if (baton_key_trusted(store, fp, &existing) == 0) {
-        rc = baton_error_set(BATON_EEXISTS, "key %s is already trusted as '%s'", fp,
-                             json_string_value(json_object_get(existing, "organisation")));
+    if (trust_record(store, fp, &existing, NULL) == 0) {
+        const char *revoked = json_string_value(json_object_get(existing, "revoked"));
+        /* a revoked key may be in other hands now: it is never trusted again */
+        rc = revoked ? baton_error_set(BATON_EEXISTS, "key %s was revoked on %s: it cannot be trusted again (the "
+                                                      "organisation makes a new key)", fp, revoked)
+                     : baton_error_set(BATON_EEXISTS, "key %s is already trusted as '%s'", fp,
+                                       json_string_value(json_object_get(existing, "organisation")));
         json_decref(existing);
         return rc;
     }
@@ -226,22 +266,43 @@ int baton_key_trust(baton_session *s, const char *key_or_file, const char *organ
     if (!rec)
         return baton_error_set(BATON_EINVALID, "--name: not valid UTF-8");
     if ((rc = baton_record_validate(rec, BATON_RECORD_TRUST, NULL)) == 0) {
-        char *data = baton_record_dump(rec), subject[128];
+        char subject[128];
         snprintf(subject, sizeof subject, "trust: add sender key %s", fp);
-        char *msg = baton_commit_message(subject, NULL, NULL, as->id);
-        trust_path(fp, path, sizeof path);
-        if (data && msg) {
-            baton_change ch = {path, data, strlen(data), "", "trusted sender", 0};
-            baton_commit_options co = {as->name, as->email, msg, 0};
-            rc = baton_store_commit(store, &ch, 1, &co, commit);
-        } else {
-            rc = baton_error_set(BATON_ERROR, "out of memory");
-        }
-        free(data);
-        free(msg);
+        rc = trust_commit(s, rec, subject, NULL, "", commit);
     } else if (strncmp(baton_error_last(), "organisation", 12) == 0) {
         rc = baton_error_set(rc, "--name%s", strchr(baton_error_last(), ':'));
     }
+    json_decref(rec);
+    return rc;
+}
+
+int baton_key_revoke(baton_session *s, const char *fingerprint, const char *reason, baton_oid_hex commit)
+{
+    char today[11], subject[128];
+    baton_oid_hex version;
+    json_t *rec;
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    if (rc)
+        return rc;
+    if (!reason || !*reason)
+        return baton_error_set(BATON_EINVALID, "--reason: required: why the key is no longer trusted");
+    if ((rc = baton_reason_check(reason, NULL)))
+        return rc;
+    if ((rc = trust_record(s->store, fingerprint, &rec, version)))
+        return baton_error_prefix(rc, "FINGERPRINT: ");
+    if (json_object_get(rec, "revoked")) {
+        rc = baton_error_set(BATON_EEXISTS, "FINGERPRINT: key %s was already revoked on %s", fingerprint,
+                             json_string_value(json_object_get(rec, "revoked")));
+        json_decref(rec);
+        return rc;
+    }
+    /* the record as read is the base: a concurrent change of it is a conflict, not lost */
+    baton_date_today(today);
+    json_object_set_new(rec, "revoked", json_string(today));
+    json_object_set_new(rec, "revoked_by", json_string(s->who.id));
+    snprintf(subject, sizeof subject, "trust: revoke sender key %s", fingerprint);
+    if ((rc = baton_record_validate(rec, BATON_RECORD_TRUST, NULL)) == 0)
+        rc = trust_commit(s, rec, subject, reason, version, commit);
     json_decref(rec);
     return rc;
 }
@@ -260,7 +321,7 @@ static int collect(const char *name, int is_dir, void *vctx)
         return 0;
     snprintf(fp, sizeof fp, "%.32s", name);
     json_t *rec;
-    int rc = baton_key_trusted(ctx->store, fp, &rec);
+    int rc = trust_record(ctx->store, fp, &rec, NULL);
     if (rc)
         return baton_store_skip(ctx->store, rc);
     json_array_append_new(ctx->list, rec);

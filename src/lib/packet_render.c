@@ -451,21 +451,95 @@ int baton_packet_render(const json_t *model, baton_format format, const char *la
     return 0;
 }
 
-/* An imported handover's packet is the one that came with it, byte for byte, so its sha256 still
- * matches the sender's. */
+/* The path of what came with an imported handover: received/<n>.html or .txt. */
+static void received_path(const char *case_id, const json_t *h, int html, char *out, size_t n)
+{
+    char dir[96];
+    baton_case_dir(case_id, dir, sizeof dir);
+    snprintf(out, n, "%s/received/%04lld.%s", dir, (long long)json_integer_value(json_object_get(h, "number")) % 100000,
+             html ? "html" : "txt");
+}
+
+/* An imported handover's packet was written by another organisation: its HTML is kept byte for
+ * byte (its sha256 is the sender's), but never shown as it is, since whatever it holds would run
+ * as this organisation's page. It is shown as a Baton document: who sent it (the trusted key's
+ * name), and the packet's own text, escaped for the format. */
 static int received_packet(baton_store *store, const char *case_id, const json_t *h, baton_format format, char **out,
                            size_t *len)
 {
-    char dir[96], path[160];
-    if (format != BATON_FORMAT_HTML && format != BATON_FORMAT_TEXT)
-        return baton_error_set(BATON_EINVALID, "--format: handover %lld of case %s was received from another "
-                                               "organisation: its packet exists as it came, in html and text",
-                               (long long)json_integer_value(json_object_get(h, "number")), case_id);
-    baton_case_dir(case_id, dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/received/%04lld.%s", dir,
-             (long long)json_integer_value(json_object_get(h, "number")) % 100000,
-             format == BATON_FORMAT_HTML ? "html" : "txt");
-    return baton_store_read(store, NULL, path, out, len, NULL);
+    char path[200], *text = NULL;
+    size_t tlen;
+    const json_t *src = json_object_get(h, "source");
+    received_path(case_id, h, 0, path, sizeof path);
+    int rc = baton_store_read(store, NULL, path, &text, &tlen, NULL);
+    if (rc)
+        return rc;
+    if (format == BATON_FORMAT_JSON) {
+        json_t *m = json_pack("{s:s, s:O, s:O, s:s%}", "case", case_id, "number", json_object_get(h, "number"),
+                              "source", src, "text", text, tlen);
+        free(text);
+        if (!m)
+            return baton_error_set(BATON_EINVALID, "the received packet of case %s is not valid UTF-8", case_id);
+        rc = render_json(m, out, len);
+        json_decref(m);
+        return rc;
+    }
+    const char *lang = baton_store_language(store);
+    baton_i18n_state st;
+    baton_i18n_begin(lang, &st);
+    baton_out o = {0};
+    o.format = format;
+    char title[300], buf[600];
+    snprintf(title, sizeof title, "%s: %s", T("Received handover packet"), case_id);
+    baton_doc_begin(&o, lang, title);
+    baton_doc_field(&o, T("Case"), case_id);
+    snprintf(buf, sizeof buf, "%lld, %s", (long long)json_integer_value(json_object_get(h, "number")),
+             T("received from another organisation"));
+    baton_doc_field(&o, T("Handover"), buf);
+    baton_doc_field(&o, T("Sent by"), str(src, "organisation"));
+    baton_doc_field(&o, T("Signed with key"), str(src, "signer"));
+    baton_doc_field(&o, T("Key trusted here"), json_is_true(json_object_get(src, "trusted")) ? T("yes") : T("NO"));
+    baton_doc_field(&o, T("Sent"), str(src, "created"));
+    baton_doc_header_end(&o);
+    baton_doc_section_begin(&o, T("The packet as it came"), 0, 0);
+    baton_doc_note(&o, T("Written by the sending organisation; shown as text. The original HTML is kept unchanged "
+                         "for its sha256: 'baton packet ID N --original -o FILE' writes it to a file."));
+    baton_doc_block(&o, T("Packet"), text);
+    baton_doc_section_end(&o);
+    free(text);
+    const char *lines[] = {T("Organisation"), baton_store_organisation(store), T("sha256 of the original packet"),
+                           str(src, "packet_sha256")};
+    baton_doc_end(&o, lines, sizeof lines / sizeof *lines);
+    baton_i18n_end(&st);
+    if (o.oom) {
+        free(o.p);
+        return baton_error_set(BATON_ERROR, "out of memory");
+    }
+    *out = o.p;
+    *len = o.n;
+    return 0;
+}
+
+int baton_packet_original(baton_session *s, const char *case_id, int number, baton_format format, char **out,
+                          size_t *len)
+{
+    json_t *h;
+    char path[200];
+    *out = NULL;
+    int rc = baton_session_open_case(s, NULL, case_id, "packet", NULL);
+    if (rc || (rc = baton_handover_get_unchecked(s->store, NULL, case_id, number, &h)))
+        return rc;
+    if (!json_object_get(h, "source")) {
+        rc = baton_error_set(BATON_EINVALID, "--original: handover %lld of case %s was made here, not received",
+                             (long long)json_integer_value(json_object_get(h, "number")), case_id);
+    } else if (format != BATON_FORMAT_HTML && format != BATON_FORMAT_TEXT) {
+        rc = baton_error_set(BATON_EINVALID, "--format: a received packet came as html and text only");
+    } else {
+        received_path(case_id, h, format == BATON_FORMAT_HTML, path, sizeof path);
+        rc = baton_store_read(s->store, NULL, path, out, len, NULL);
+    }
+    json_decref(h);
+    return rc;
 }
 
 int baton_packet(baton_session *s, const char *case_id, int number, baton_format format, char **out, size_t *len)

@@ -279,8 +279,10 @@ static const baton_field trust_fields[] = {
     F_HEX("fingerprint", REQ | RO, 32),
     {"public_key", BATON_FIELD_PUBKEY, REQ | RO, NULL, NULL, 0, NULL},
     F_STR("organisation", REQ),
-    F_DATE("added", REQ),
-    F_STAFF("by", REQ),
+    F_DATE("added", REQ | RO),
+    F_STAFF("by", REQ | RO),
+    F_DATE("revoked", 0),
+    F_STAFF("revoked_by", 0),
     END};
 
 /* ---- staff ---- */

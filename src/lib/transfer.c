@@ -75,6 +75,44 @@ static json_t *scoped_record(const json_t *doc, const json_t *scope)
     return out;
 }
 
+/* The journal as far as the scope reaches: only if the journal is shared, never a restricted
+ * entry, and without the links to entries written later. NULL if nothing travels. */
+static json_t *shareable_journal(const json_t *journal, const json_t *scope)
+{
+    if (!in_scope(scope, "journal") || !json_is_array(journal))
+        return NULL;
+    json_t *out = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(journal, i, e) {
+        if (json_is_true(json_object_get(e, "restricted")))
+            continue;
+        json_t *c = json_deep_copy(e);
+        json_object_del(c, "corrected_by");
+        json_object_del(c, "closed_by");
+        json_array_append_new(out, c);
+    }
+    return out;
+}
+
+/* Every handover up to `upto`, as a process record: reasons are free text and stay home. */
+static json_t *shareable_handovers(const json_t *handovers, json_int_t upto)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(handovers, i, x) {
+        if (json_integer_value(json_object_get(x, "number")) > upto)
+            continue;
+        json_t *c = json_deep_copy(x);
+        json_object_del(c, "reason");
+        json_object_del(c, "pending");
+        json_object_del(c, "guardians_informed");
+        json_array_append_new(out, c);
+    }
+    return out;
+}
+
 /* "set plan.strengths, plan.measures[m1]": what changed in the shared part. */
 static char *shared_subject(const json_t *before, const json_t *after)
 {
@@ -146,36 +184,15 @@ static int build_payload(baton_store *store, const char *case_id, const json_t *
     baton_case_log_free(log, nlog);
     json_decref(prev);
     if (rc == 0 && in_scope(scope, "journal")) {
-        rc = baton_journal_list_unchecked(store, rev, case_id, &journal);
-        /* restricted entries never leave */
-        for (size_t k = json_array_size(journal); rc == 0 && k-- > 0;)
-            if (json_is_true(json_object_get(json_array_get(journal, k), "restricted")))
-                json_array_remove(journal, k);
+        json_t *all = NULL;
+        if ((rc = baton_journal_list_unchecked(store, rev, case_id, &all)) == 0)
+            journal = shareable_journal(all, scope);
+        json_decref(all);
     }
     if (rc == 0 && (rc = baton_handover_list_unchecked(store, NULL, case_id, &handovers)) == 0) {
-        /* every handover up to this one, as a process record: reasons are free text and stay home */
-        json_t *kept = json_array();
-        size_t i;
-        json_t *x;
-        json_array_foreach(handovers, i, x) {
-            if (json_integer_value(json_object_get(x, "number")) > number)
-                continue;
-            json_t *c = json_deep_copy(x);
-            json_object_del(c, "reason");
-            json_object_del(c, "pending");
-            json_object_del(c, "guardians_informed");
-            json_array_append_new(kept, c);
-        }
+        json_t *kept = shareable_handovers(handovers, number);
         json_decref(handovers);
         handovers = kept;
-    }
-    if (journal) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(journal, i, e) {
-            json_object_del(e, "corrected_by");
-            json_object_del(e, "closed_by");
-        }
     }
     if (rc == 0)
         rc = baton_packet_unchecked(store, case_id, number, BATON_FORMAT_HTML, &html, &hlen);
@@ -615,7 +632,8 @@ static int check_structure(const json_t *doc, json_t *report)
         baton_error_prefix(rc, "transfer content: a journal entry: ");
     json_array_foreach(handovers, i, x) if ((rc = baton_record_validate(x, BATON_RECORD_HANDOVER, NULL))) return
         baton_error_prefix(rc, "transfer content: a handover: ");
-    json_object_set_new(report, "organisation", json_string(str(m, "organisation")));
+    /* what the file says about its sender is a claim: only the trusted key names the organisation */
+    json_object_set_new(report, "claimed_organisation", json_string(str(m, "organisation")));
     json_object_set_new(report, "store_id", json_string(str(m, "store_id")));
     json_object_set_new(report, "case", json_string(str(m, "case")));
     json_object_set(report, "handover", (json_t *)h);
@@ -640,7 +658,12 @@ static int verify(baton_store *store, const char *path, loaded *l, json_t **repo
         json_object_set_new(report, "trusted", json_boolean(trc == 0));
         if (trc == 0) {
             json_object_set_new(report, "trusted_as", json_string(str(t, "organisation")));
+            json_object_set_new(report, "organisation", json_string(str(t, "organisation")));
             json_decref(t);
+        } else if (trc == BATON_EDENIED) {
+            /* a revoked key: baton_key_trusted said when and by whom */
+            json_object_set_new(report, "revoked", json_true());
+            rc = BATON_EDENIED;
         } else {
             rc = baton_error_set(BATON_EDENIED,
                                  "the signer (key %s) is not a trusted sender here (see 'baton key trust')",
@@ -716,7 +739,7 @@ typedef struct {
     baton_store *store;
     const baton_identity *as;
     const json_t *manifest, *content, *last_record;
-    const char *case_id, *contact, *fingerprint, *sha;
+    const char *case_id, *contact, *fingerprint, *sha, *sender;
     int trusted;
     remap_ctx *rc;
     int number;
@@ -764,7 +787,7 @@ static int import_tail(void *vctx, const char *parent, baton_commit_step *out)
                             "revision", parent, "from", from, "to", "staff", t->contact, "context",
                             to_ctx ? to_ctx : json_object_get(doc, "context"), "basis",
                             json_object_get(t->manifest, "basis"), "source", "organisation",
-                            str(t->manifest, "organisation"), "store_id", str(t->manifest, "store_id"), "case",
+                            t->sender, "store_id", str(t->manifest, "store_id"), "case",
                             t->case_id, "handover", json_object_get(h, "number"), "created",
                             str(t->manifest, "created"), "sha256", t->sha, "signer", t->fingerprint, "trusted",
                             t->trusted, "packet_sha256", str(packet, "html_sha256"));
@@ -828,6 +851,11 @@ int baton_transfer_import(baton_session *sess, const char *path, const char *con
         return rc;
     rc = verify(store, path, &l, report);
     int trusted = rc == 0;
+    if (rc == BATON_EDENIED && json_is_true(json_object_get(*report, "revoked"))) {
+        /* a revoked key may be in anyone's hands: what it signed is not taken in at all */
+        loaded_free(&l);
+        return baton_error_set(rc, "%s: refused, even with --allow-untrusted", str(*report, "problem"));
+    }
     if (rc == BATON_EDENIED && !allow_untrusted) {
         loaded_free(&l);
         return baton_error_set(rc, "the signer (key %s) is not a trusted sender here: refused (trust it with 'baton "
@@ -885,15 +913,30 @@ int baton_transfer_import(baton_session *sess, const char *path, const char *con
     size_t nv = json_array_size(versions), i;
     json_t *x;
     json_t *records = json_array();
+    /* only what the export could have sent under its basis comes in, whatever the file holds */
+    const json_t *scope = json_object_get(json_object_get(m, "basis"), "scope");
+    size_t outside = 0;
     json_array_foreach(versions, i, x) {
-        json_t *r = json_deep_copy(json_object_get(x, "record"));
+        json_t *r = scoped_record(json_object_get(x, "record"), scope);
+        outside += !json_equal(r, json_object_get(x, "record"));
         remap(&rm, r, baton_record_spec(BATON_RECORD_CASE));
         json_array_append_new(records, r);
         const char *st = str(x, "staff");
         if (st && *st && !json_object_get(rm.authors, st))
             json_object_set(rm.authors, st, json_object_get(x, "author"));
     }
-    json_t *journal = json_deep_copy(json_object_get(c, "journal")), *handovers = json_deep_copy(json_object_get(c, "handovers"));
+    const json_t *sent_journal = json_object_get(c, "journal"), *sent_handovers = json_object_get(c, "handovers");
+    json_t *journal = shareable_journal(sent_journal, scope);
+    json_t *handovers =
+        shareable_handovers(sent_handovers, json_integer_value(json_object_get(json_object_get(m, "handover"), "number")));
+    outside += !(journal ? json_equal(journal, sent_journal) : json_array_size(sent_journal) == 0);
+    outside += !json_equal(handovers, sent_handovers) && !(json_array_size(handovers) == 0 && !sent_handovers);
+    /* the sender as this store knows it: the trusted key's name, never the file's own word */
+    char sender[240];
+    if (trusted)
+        snprintf(sender, sizeof sender, "%s", str(*report, "trusted_as"));
+    else
+        snprintf(sender, sizeof sender, "unverified sender (key %.16s)", l.fingerprint);
     json_array_foreach(journal, i, x) remap(&rm, x, baton_record_spec(BATON_RECORD_JOURNAL));
     int number = 1;
     json_array_foreach(handovers, i, x) {
@@ -930,13 +973,13 @@ int baton_transfer_import(baton_session *sess, const char *path, const char *con
         snprintf(email, sizeof email, "%s", str(a, "email") ? str(a, "email") : "");
         json_t *srec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", json_string_value(mid), "name",
                                  str(a, "name") ? str(a, "name") : orig, "email", email, "role", "other", "institution",
-                                 str(m, "organisation"), "active", 0, "left", today);
+                                 sender, "active", 0, "left", today);
         if (!srec || baton_record_validate(srec, BATON_RECORD_STAFF, NULL)) {
             /* a sender without a usable address still gets a record that says where it came from */
             json_decref(srec);
             snprintf(email, sizeof email, "%s@transfer.invalid", json_string_value(mid));
             srec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", json_string_value(mid), "name", orig, "email",
-                             email, "role", "other", "institution", str(m, "organisation"), "active", 0, "left", today);
+                             email, "role", "other", "institution", sender, "active", 0, "left", today);
         }
         if (!srec || (rc = baton_record_validate(srec, BATON_RECORD_STAFF, NULL))) {
             json_decref(srec);
@@ -1025,14 +1068,17 @@ int baton_transfer_import(baton_session *sess, const char *path, const char *con
         steps[k] = (baton_commit_step){changes + first, nchanges - first, {as->name, as->email, msgs[k], 0}};
     }
     if (rc == 0) {
-        t = (tail_ctx){store, as, m, c, json_array_get(records, nv - 1), case_id, who, l.fingerprint, l.sha, trusted,
-                       &rm, number};
+        t = (tail_ctx){store, as, m, c, json_array_get(records, nv - 1), case_id, who, l.fingerprint, l.sha, sender,
+                       trusted, &rm, number};
         rc = baton_store_commit_chain_tail(store, steps, nsteps, import_tail, &t, commit);
     }
     if (rc == 0) {
         json_object_set_new(*report, "imported", json_true());
         json_object_set_new(*report, "handover_here", json_integer(number));
         json_object_set_new(*report, "contact", json_string(who));
+        json_object_set_new(*report, "sender", json_string(sender));
+        if (outside)
+            json_object_set_new(*report, "outside_basis", json_integer((json_int_t)outside));
         json_object_set(*report, "staff_map", rm.map);
     }
     tail_clear(&t);

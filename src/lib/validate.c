@@ -387,6 +387,10 @@ int baton_record_validate(const json_t *doc, baton_record_kind kind, baton_error
         else if (k && strcmp(k, "follow_up_done") != 0 && !json_object_get(doc, "text"))
             fail(&st, "text", "required");
     }
+    /* a revocation says when and by whom, both or neither */
+    if (kind == BATON_RECORD_TRUST && !json_object_get(doc, "revoked") != !json_object_get(doc, "revoked_by"))
+        fail(&st, json_object_get(doc, "revoked") ? "revoked_by" : "revoked", "required with %s",
+             json_object_get(doc, "revoked") ? "revoked" : "revoked_by");
     return st.failed ? BATON_EINVALID : 0;
 }
 

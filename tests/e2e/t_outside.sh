@@ -18,6 +18,9 @@ BATON_STORE=$TEMPLATE "$BATON" measure add "$A" --setting school --description "
     --responsible laerer1 --review-by 2027-01-10 >/dev/null 2>&1
 BATON_STORE=$TEMPLATE "$BATON" measure add "$B" --setting school --description "Pauser i grupperum" --goal "Ro" \
     --responsible laerer1 --review-by 2027-01-10 >/dev/null 2>&1
+# a sender this store trusted once, and revoked
+BATON_STORE=$TEMPLATE "$BATON" key trust "8UVjhDLH36qsViC+ww00jgjj9sVmcbhYgNQ/8RtPvvs=" --name Nabokommune >/dev/null
+BATON_STORE=$TEMPLATE "$BATON" key revoke 4aff1d0f9cb9154d1f80889d3d9c1de0 --reason "ny nøgle" >/dev/null
 run --store "$TEMPLATE" fsck
 expect_rc 0 "the store Baton wrote passes its own fsck"
 CASE_A=$(git --git-dir "$TEMPLATE/repo.git" ls-tree -r --name-only main | grep "/$A/case.json")
@@ -185,6 +188,10 @@ expect_out "^author: at ${REV:0:12}: the author \(Mallory <mallory@example.inval
 expect_out "^trailer: at ${REV:0:12}: Baton-Staff appears more than once" "a repeated trailer"
 
 # ---- a file Baton never writes, and a non-canonical record ----
+TRUST=trust/4aff1d0f9cb9154d1f80889d3d9c1de0.json
+outside "trust: a revoked key trusted again" "d = doc('$TRUST'); del d['revoked']; del d['revoked_by']; put('$TRUST', d)"
+fsck_finds append-only "$TRUST" "a revoked key was changed after its revocation" "a revocation undone with plain git"
+
 outside "extra file" "raw('notes.txt', 'hej\n'); d = doc('$CASE_A'); raw('$CASE_A', json.dumps(d, ensure_ascii=False))"
 fsck_finds unknown-file "notes.txt" "Baton does not write this file" "a stray file"
 expect_out "^canonical: $CASE_A at ${REV:0:12}: not in canonical form" "a record not in canonical form"

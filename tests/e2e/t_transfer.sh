@@ -232,10 +232,23 @@ PY
 assert "each replayed version equals its source within scope, with the same author and date" test $? -eq 0
 run case log "$ID"
 expect_out "change plan.strengths" "case log here shows the sender's versions"
-# the packet that came along is byte for byte the sender's
+# the packet that came along is kept byte for byte as the sender's, and written only to a file
 SHA_A=$(BATON_STORE=$A BATON_USER=koord "$BATON" packet "$ID" 2 --format html | sha256sum | cut -d' ' -f1)
-SHA_R=$("$BATON" packet "$ID" 3 --format html | sha256sum | cut -d' ' -f1)
+run packet "$ID" 3 --format html --original -o "$T/original.html"
+expect_rc 0 "packet --original -o FILE"
+SHA_R=$(sha256sum <"$T/original.html" | cut -d' ' -f1)
 assert "the received packet's sha256 matches the sender's" test "$SHA_A" = "$SHA_R"
+expect_refused "$R" 2 "--original: goes with -o FILE" "the original is never shown" packet "$ID" 3 --original
+expect_refused "$R" 1 "--original: handover 1 of case .* was made here, not received" \
+    "--original of a handover made here" packet "$ID" 1 --original -o "$T/x.html"
+# shown, it is Baton's page around the sender's text: never the sender's HTML as it came
+run packet "$ID" 3 --format html
+expect_rc 0 "the received packet, shown as html"
+expect_out "<h1>Modtaget overleveringspakke: $ID</h1>" "under Baton's own heading"
+expect_out "Afsenderkommune" "naming the sender by its trusted key"
+assert "not the sender's bytes" test "$(printf '%s' "$(cat "$OUT")" | sha256sum | cut -d' ' -f1)" != "$SHA_A"
+run packet "$ID" 3
+expect_out "^Sendt af: +Afsenderkommune" "as text, too"
 run fsck
 expect_rc 0 "the receiving store passes baton fsck"
 
@@ -245,5 +258,31 @@ expect_rc 0 "import with --allow-untrusted"
 expect_err "warning: the signer .* is not trusted here" "it warns"
 run handover show "$OID" 2 --json
 expect_out '"trusted": false' "the handover records that the signer was not trusted"
+expect_out '"organisation": "unverified sender \(key [0-9a-f]{16}\)"' \
+    "and names no organisation for it: the file's own word is not taken"
+run transfer verify "$T/untrusted.btx"
+expect_out "^claims to be: +Ukendt \(the file's own words, not verified\)" "verify shows the sender's name as a claim"
+expect_no_out "^organisation:" "and no organisation"
+
+# ---- a trusted key that is revoked: its files are refused for good ----
+"$BATON" staff add mlaerer --name "Mona Lærer" --email mlaerer@modtager.example --role teacher >/dev/null
+FP=$(BATON_STORE=$A "$BATON" key show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fingerprint"])')
+expect_refused "$R" 1 "--reason: required" "revoke without a reason" key revoke "$FP"
+expect_refused "$R" 1 "may not do this" "a teacher may not revoke" --as mlaerer key revoke "$FP" --reason "tabt nøgle"
+expect_refused "$R" 4 "FINGERPRINT: no trusted sender with fingerprint" "revoking an unknown key" \
+    key revoke 00112233445566778899aabbccddeeff --reason "tabt nøgle"
+run key revoke "$FP" --reason "nøglen er bortkommet"
+expect_rc 0 "key revoke"
+run key list
+expect_out "^$FP  Afsenderkommune .*REVOKED 2026-11-02, mkoord" "key list marks the key revoked"
+expect_refused "$R" 1 "the sender key $FP \(Afsenderkommune\) was revoked here on 2026-11-02 by mkoord" \
+    "verify refuses a file signed with a revoked key" transfer verify "$T/case.btx"
+expect_refused "$R" 1 "was revoked here .*refused, even with --allow-untrusted" \
+    "import refuses it even with --allow-untrusted" transfer import "$T/case.btx" --allow-untrusted
+expect_refused "$R" 1 "was revoked on 2026-11-02: it cannot be trusted again" "a revoked key is never trusted again" \
+    key trust "$T/pub.txt" --name "Afsenderkommune"
+expect_refused "$R" 1 "already revoked" "revoking twice" key revoke "$FP" --reason "igen"
+run fsck
+expect_rc 0 "the store with a revoked key passes baton fsck"
 
 finish
