@@ -81,8 +81,10 @@ static int verify(int argc, char **argv)
     cli_common c = {0};
     int rc = cli_parse_common(argc, argv, "baton audit verify",
                               "usage: baton audit verify\n\n"
-                              "Checks the access log's hash chain: an entry removed, changed or put out of\n"
-                              "order is reported, and the exit code is 1.\n",
+                              "Checks the access log's hash chain, and the chain against its anchors in git\n"
+                              "(the Baton-Audit trailer of every commit, refs/baton/audit): an entry removed,\n"
+                              "changed or put out of order, a chain recomputed after rows were deleted, or a\n"
+                              "checkpoint no purge made is reported, and the exit code is 1.\n",
                               0, &c);
     if (rc >= 0)
         return rc;
