@@ -27,6 +27,22 @@ static void print_entries(const json_t *list, int with_staff)
     }
 }
 
+/* The end of a command that lists entries: the error, or the entries as JSON or a table (or, when
+ * there are none and it has one, the sentence that says so). */
+static int show_entries(const cli_common *c, int rc, json_t *out, const char *none)
+{
+    if (rc)
+        return cli_fail(rc);
+    if (c->json)
+        cli_print_json(out);
+    else if (none && json_array_size(out) == 0)
+        printf("%s\n", none);
+    else
+        print_entries(out, 1);
+    json_decref(out);
+    return EXIT_OK;
+}
+
 static int list(int argc, char **argv)
 {
     enum { O_CASE = 1, O_STAFF, O_SINCE };
@@ -66,14 +82,7 @@ static int list(int argc, char **argv)
         return cli_fail(rc);
     rc = baton_audit_list(s, case_id, staff, since, &out);
     cli_close(store, s);
-    if (rc)
-        return cli_fail(rc);
-    if (c.json)
-        cli_print_json(out);
-    else
-        print_entries(out, 1);
-    json_decref(out);
-    return EXIT_OK;
+    return show_entries(&c, rc, out, NULL);
 }
 
 static int verify(int argc, char **argv)
@@ -209,16 +218,7 @@ static int review(int argc, char **argv)
         return cli_fail(rc);
     rc = baton_audit_review(s, since, &out);
     cli_close(store, s);
-    if (rc)
-        return cli_fail(rc);
-    if (c.json)
-        cli_print_json(out);
-    else if (json_array_size(out) == 0)
-        printf("%s\n", _("No emergency access in the period."));
-    else
-        print_entries(out, 1);
-    json_decref(out);
-    return EXIT_OK;
+    return show_entries(&c, rc, out, _("No emergency access in the period."));
 }
 
 static int init(int argc, char **argv)

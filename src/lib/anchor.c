@@ -115,24 +115,23 @@ int baton_anchor_list(baton_store *store, const char *epoch, json_t **out)
     const char *const refs[] = {"refs/heads/main", AUDIT_REF};
     *out = NULL;
     for (int r = 0; r < 2; r++) {
-        git_oid oid;
-        if (git_reference_name_to_id(&oid, store->repo, refs[r]) < 0)
+        git_oid oid, *chain = NULL;
+        size_t n = 0;
+        int found;
+        if (git_reference_name_to_id(&oid, store->repo, refs[r]) < 0 ||
+            baton_first_parent_chain(store->repo, &oid, NULL, 0, &chain, &n, &found))
             continue;
-        for (;;) {
+        for (size_t i = 0; i < n; i++) {
             git_commit *c;
             char e[40], hash[65];
             long long seq;
-            if (git_commit_lookup(&c, store->repo, &oid) < 0)
+            if (git_commit_lookup(&c, store->repo, &chain[i]) < 0)
                 break;
             if (parse(git_commit_message(c), e, &seq, hash))
                 add(list, e, epoch, seq, hash, c, r ? "audit ref" : "trailer");
-            int more = git_commit_parentcount(c) > 0;
-            if (more)
-                git_oid_cpy(&oid, git_commit_parent_id(c, 0));
             git_commit_free(c);
-            if (!more)
-                break;
         }
+        free(chain);
     }
     *out = list;
     return 0;

@@ -418,29 +418,17 @@ static json_t *unlogged(baton_store *store, sqlite3 *db)
     git_oid oid, stop;
     if (!last[0] || git_oid_fromstr(&stop, last) < 0 || baton_store_head_oid(store, &oid) < 0)
         return list;
-    json_t *newer = json_array();
+    git_oid *chain = NULL;
+    size_t n = 0;
     int found = 0;
-    for (int i = 0; i < RECOVER_DEPTH; i++) {
-        git_commit *c;
-        if (git_oid_equal(&oid, &stop)) {
-            found = 1;
-            break;
+    if (baton_first_parent_chain(store->repo, &oid, &stop, RECOVER_DEPTH, &chain, &n, &found) == 0 && found) {
+        for (size_t i = n; i-- > 0;) {
+            char hex[41];
+            git_oid_tostr(hex, sizeof hex, &chain[i]);
+            json_array_append_new(list, json_string(hex));
         }
-        if (git_commit_lookup(&c, store->repo, &oid) < 0)
-            break;
-        char hex[41];
-        git_oid_tostr(hex, sizeof hex, &oid);
-        json_array_insert_new(newer, 0, json_string(hex));
-        int more = git_commit_parentcount(c) > 0;
-        if (more)
-            git_oid_cpy(&oid, git_commit_parent_id(c, 0));
-        git_commit_free(c);
-        if (!more)
-            break;
     }
-    if (found)
-        json_array_extend(list, newer);
-    json_decref(newer);
+    free(chain);
     return list;
 }
 

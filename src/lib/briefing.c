@@ -302,11 +302,5 @@ int baton_briefing_render(const json_t *model, baton_format format, const char *
     const char *lines[] = {T("Organisation"), str(store, "organisation")};
     baton_doc_end(&o, lines, 2);
     baton_i18n_end(&st);
-    if (o.oom) {
-        free(o.p);
-        return baton_error_set(BATON_ERROR, "out of memory");
-    }
-    *out = o.p;
-    *len = o.n;
-    return 0;
+    return baton_doc_take(&o, out, len);
 }

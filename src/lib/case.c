@@ -11,6 +11,7 @@
 #include "session_internal.h"
 #include "store_internal.h"
 #include "unchecked.h"
+#include "json_internal.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -412,15 +413,10 @@ int baton_case_list_unchecked(baton_store *store, const char *rev, const char *c
         json_decref(ctx.list);
         return rc;
     }
-    size_t n = json_array_size(ctx.list);
-    json_t **items = malloc((n ? n : 1) * sizeof *items);
-    for (size_t i = 0; i < n; i++)
-        items[i] = json_incref(json_array_get(ctx.list, i));
-    qsort(items, n, sizeof *items, by_id);
-    json_array_clear(ctx.list);
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(ctx.list, items[i]);
-    free(items);
+    if ((rc = baton_json_sort(ctx.list, by_id))) {
+        json_decref(ctx.list);
+        return rc;
+    }
     *out = ctx.list;
     return 0;
 }

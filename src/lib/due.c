@@ -13,6 +13,7 @@
 #include "baton/handover.h"
 #include "baton/journal.h"
 #include "baton/staff.h"
+#include "json_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,19 +270,8 @@ int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out
         if (person)
             json_object_set_new(x, "owner_active", json_boolean(json_is_true(json_object_get(person, "active"))));
     }
-    size_t n = json_array_size(ctx.out);
-    json_t **items = malloc((n ? n : 1) * sizeof *items);
-    if (!items) {
-        rc = baton_error_set(BATON_ERROR, "out of memory");
+    if ((rc = baton_json_sort(ctx.out, by_urgency)))
         goto out;
-    }
-    for (i = 0; i < n; i++)
-        items[i] = json_incref(json_array_get(ctx.out, i));
-    qsort(items, n, sizeof *items, by_urgency);
-    json_array_clear(ctx.out);
-    for (i = 0; i < n; i++)
-        json_array_append_new(ctx.out, items[i]);
-    free(items);
     /* every case the list shows is a read of that case */
     json_t *shown = json_array(), *seen = json_object();
     json_array_foreach(ctx.out, i, x) {

@@ -601,27 +601,14 @@ int baton_fsck(baton_session *s, json_t **findings)
     fsck f = {store, store->repo, json_array(), json_object(), json_array(), ""};
     json_t *commits = json_object();
     git_oid *chain = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
+    int found;
     int rc = check_objects(&f, commits);
 
     /* the first-parent chain, replayed oldest first */
     git_oid oid;
-    if (rc == 0 && baton_store_head_oid(store, &oid) == 0) {
-        git_commit *c;
-        while (git_commit_lookup(&c, store->repo, &oid) == 0) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 1024;
-                chain = realloc(chain, cap * sizeof *chain);
-            }
-            git_oid_cpy(&chain[n++], &oid);
-            int more = git_commit_parentcount(c) > 0;
-            if (more)
-                git_oid_cpy(&oid, git_commit_parent_id(c, 0));
-            git_commit_free(c);
-            if (!more)
-                break;
-        }
-    }
+    if (rc == 0 && baton_store_head_oid(store, &oid) == 0)
+        rc = baton_first_parent_chain(store->repo, &oid, NULL, 0, &chain, &n, &found);
     for (size_t i = n; rc == 0 && i-- > 0;) {
         git_commit *c = NULL, *parent = NULL;
         if (git_commit_lookup(&c, store->repo, &chain[i]) < 0)

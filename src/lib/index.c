@@ -760,31 +760,13 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
         goto done;
 
     git_oid *chain = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     git_oid oid, stop;
     int have_stop = last[0] && git_oid_fromstr(&stop, last) == 0;
-    git_oid_fromstr(&oid, head);
-    git_commit *c = NULL;
     int found = 0;
-    while (git_commit_lookup(&c, repo, &oid) == 0) {
-        if (have_stop && git_oid_equal(&oid, &stop)) {
-            found = 1;
-            git_commit_free(c);
-            break;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            chain = realloc(chain, cap * sizeof *chain);
-        }
-        git_oid_cpy(&chain[n++], &oid);
-        int more = git_commit_parentcount(c) > 0;
-        if (more)
-            git_oid_cpy(&oid, git_commit_parent_id(c, 0));
-        git_commit_free(c);
-        c = NULL;
-        if (!more)
-            break;
-    }
+    git_oid_fromstr(&oid, head);
+    if ((rc = baton_first_parent_chain(repo, &oid, have_stop ? &stop : NULL, 0, &chain, &n, &found)))
+        goto done;
     /* the indexed commit is no longer in the history (rewritten): start over */
     if (have_stop && !found && (rc = clear_all(idx->db)))
         goto free_chain;

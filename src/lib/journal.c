@@ -12,6 +12,7 @@
 #include "session_internal.h"
 #include "store_internal.h"
 #include "unchecked.h"
+#include "json_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,19 +83,11 @@ int baton_journal_list_unchecked(baton_store *store, const char *rev, const char
     json_decref(doc);
     if ((rc = load_entries(store, rev, case_id, &list)))
         return rc;
-    size_t n = json_array_size(list), i;
-    json_t **items = malloc((n ? n : 1) * sizeof *items);
-    if (!items) {
+    size_t i;
+    if ((rc = baton_json_sort(list, by_time))) {
         json_decref(list);
-        return baton_error_set(BATON_ERROR, "out of memory");
+        return rc;
     }
-    for (i = 0; i < n; i++)
-        items[i] = json_incref(json_array_get(list, i));
-    qsort(items, n, sizeof *items, by_time);
-    json_array_clear(list);
-    for (i = 0; i < n; i++)
-        json_array_append_new(list, items[i]);
-    free(items);
     json_t *e;
     json_array_foreach(list, i, e) {
         const char *corrects = json_string_value(json_object_get(e, "corrects"));

@@ -4,6 +4,7 @@
  * otherwise silently drop one of two values. */
 #include "baton/error.h"
 #include "baton/record.h"
+#include "json_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,5 +47,21 @@ int baton_record_parse(const char *buf, size_t len, const char *what, json_t **o
                                err.column, text);
     }
     *out = doc;
+    return 0;
+}
+
+int baton_json_sort(json_t *array, int (*cmp)(const void *, const void *))
+{
+    size_t n = json_array_size(array);
+    json_t **items = malloc((n ? n : 1) * sizeof *items);
+    if (!items)
+        return baton_error_set(BATON_ERROR, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(array, i));
+    qsort(items, n, sizeof *items, cmp);
+    json_array_clear(array);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(array, items[i]);
+    free(items);
     return 0;
 }

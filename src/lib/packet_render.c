@@ -442,13 +442,7 @@ int baton_packet_render(const json_t *model, baton_format format, const char *la
                            T("Case revision"), str(model, "revision")};
     baton_doc_end(&o, lines, sizeof lines / sizeof *lines);
     baton_i18n_end(&st);
-    if (o.oom) {
-        free(o.p);
-        return baton_error_set(BATON_ERROR, "out of memory");
-    }
-    *out = o.p;
-    *len = o.n;
-    return 0;
+    return baton_doc_take(&o, out, len);
 }
 
 /* The path of what came with an imported handover: received/<n>.html or .txt. */
@@ -511,13 +505,7 @@ static int received_packet(baton_store *store, const char *case_id, const json_t
                            str(src, "packet_sha256")};
     baton_doc_end(&o, lines, sizeof lines / sizeof *lines);
     baton_i18n_end(&st);
-    if (o.oom) {
-        free(o.p);
-        return baton_error_set(BATON_ERROR, "out of memory");
-    }
-    *out = o.p;
-    *len = o.n;
-    return 0;
+    return baton_doc_take(&o, out, len);
 }
 
 int baton_packet_original(baton_session *s, const char *case_id, int number, baton_format format, char **out,

@@ -6,6 +6,7 @@
 #include "session_internal.h"
 #include "store_internal.h"
 #include "unchecked.h"
+#include "json_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,18 +196,13 @@ int baton_case_access(baton_session *s, const char *case_id, json_t **out)
                                               str(x, "name"), "role", str(x, "role"), "institution",
                                               str(x, "institution"), "rule", why));
     }
-    size_t n = json_array_size(list);
-    json_t **items = malloc((n ? n : 1) * sizeof *items);
-    for (i = 0; i < n; i++)
-        items[i] = json_incref(json_array_get(list, i));
-    qsort(items, n, sizeof *items, by_staff);
-    json_array_clear(list);
-    for (i = 0; i < n; i++)
-        json_array_append_new(list, items[i]);
-    free(items);
+    rc = baton_json_sort(list, by_staff);
     json_decref(doc);
     json_decref(staff);
     json_decref(handovers);
-    *out = list;
-    return 0;
+    if (rc)
+        json_decref(list);
+    else
+        *out = list;
+    return rc;
 }

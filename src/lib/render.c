@@ -477,3 +477,15 @@ void baton_doc_end(baton_out *o, const char *const *lines, size_t nlines)
         baton_out_fmt(o, "%s: %s\n", label, hex);
     }
 }
+
+int baton_doc_take(baton_out *o, char **out, size_t *len)
+{
+    if (o->oom) {
+        free(o->p);
+        o->p = NULL;
+        return baton_error_set(BATON_ERROR, "out of memory");
+    }
+    *out = o->p;
+    *len = o->n;
+    return 0;
+}

@@ -33,6 +33,8 @@ void baton_doc_entry_field(baton_out *o, const char *label, const char *value);
 void baton_doc_entry_end(baton_out *o);
 /* lines: label, value pairs; then the sha256 line */
 void baton_doc_end(baton_out *o, const char *const *lines, size_t nlines);
+/* Hands the finished document's bytes to the caller (NUL-terminated), or fails if memory ran out. */
+int baton_doc_take(baton_out *o, char **out, size_t *len);
 
 /* A staff member as documents show them: {id, name} from the directory ({id} if unknown). */
 json_t *baton_person_json(baton_store *store, const char *id);

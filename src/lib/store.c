@@ -288,6 +288,46 @@ int baton_store_head_oid(baton_store *store, git_oid *out)
     return git_reference_name_to_id(out, store->repo, "refs/heads/main") < 0 ? -1 : 0;
 }
 
+int baton_first_parent_chain(git_repository *repo, const git_oid *from, const git_oid *stop, size_t max, git_oid **out,
+                             size_t *n, int *found)
+{
+    git_oid oid;
+    size_t cap = 0;
+    git_oid_cpy(&oid, from);
+    *out = NULL;
+    *n = 0;
+    *found = 0;
+    while (max == 0 || *n < max) {
+        git_commit *c;
+        if (stop && git_oid_equal(&oid, stop)) {
+            *found = 1;
+            break;
+        }
+        if (git_commit_lookup(&c, repo, &oid) < 0)
+            break;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            git_oid *more = realloc(*out, cap * sizeof **out);
+            if (!more) {
+                git_commit_free(c);
+                free(*out);
+                *out = NULL;
+                *n = 0;
+                return baton_error_set(BATON_ERROR, "out of memory");
+            }
+            *out = more;
+        }
+        git_oid_cpy(&(*out)[(*n)++], &oid);
+        int parent = git_commit_parentcount(c) > 0;
+        if (parent)
+            git_oid_cpy(&oid, git_commit_parent_id(c, 0));
+        git_commit_free(c);
+        if (!parent)
+            break;
+    }
+    return 0;
+}
+
 int baton_store_head(baton_store *store, baton_oid_hex out)
 {
     git_oid oid;

@@ -51,6 +51,12 @@ int baton_store_skip(baton_store *store, int rc);
  * returns -1 when there is no head yet. */
 int baton_store_head_oid(baton_store *store, git_oid *out);
 
+/* The first-parent chain from `from` back to `stop` (not included; NULL: to the root), newest
+ * first, at most max commits (0: no limit): *out (freed by the caller) holds n ids, and *found
+ * says whether stop was met. A commit that cannot be read ends the chain. */
+int baton_first_parent_chain(git_repository *repo, const git_oid *from, const git_oid *stop, size_t max, git_oid **out,
+                             size_t *n, int *found);
+
 /* Every *.json record of kind in a directory at rev, parsed and checked, in tree (name) order; one
  * that breaks the rules is skipped with a warning. With version_key, each carries its blob id
  * under that member (for the compare-and-swap of a later update). */
