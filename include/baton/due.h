@@ -12,10 +12,12 @@
 typedef struct {
     const char *as_of; /* YYYY-MM-DD; NULL: today */
     const char *staff; /* only what this staff member owes; NULL: everything */
+    int all;           /* also what falls due later (state "upcoming", days_overdue < 0) */
 } baton_due_options;
 
-/* The items due on or before as_of, most overdue first, as a JSON array of objects:
- *   case, child, kind, ref, owner, due (date), days_overdue (0: due today), state (due|overdue),
+/* The items due on or before as_of (with all: every open item, whatever its date), most overdue
+ * first, as a JSON array of objects:
+ *   case, child, kind, ref, owner, due (date), days_overdue (0: due today), state (due|overdue|upcoming),
  *   detail (what the item is about: a measure's description, a guardian's name, ...).
  * kind is one of:
  *   follow_up         an open follow-up of a journal entry (ref: the entry; owner: its owner)

@@ -27,6 +27,16 @@ typedef struct {
 int baton_handover_staff(baton_session *s, const baton_handover_pair *pairs, size_t n, const char *reason,
                          json_t **made, baton_oid_hex commit);
 
+/* Everything `from` holds in the active cases (baton_staff_holdings) moves in one commit made by
+ * the session, all or nothing: to `to`, or case by case to the receivers of map (which must name
+ * every case from holds anything in, and no other). Where from is the contact person, the case
+ * gets a staff handover to its receiver; team roles and the measures from is responsible for move
+ * to the receiver (a receiver already on the team keeps their own place), and each open follow-up
+ * from owns gets a correction naming the receiver. Pending handovers to from lapse with it. Then
+ * baton_staff_leave goes through. made (optional) receives [{case, number (or null), moved}]. */
+int baton_handover_from(baton_session *s, const char *from, const char *to, const baton_handover_pair *map,
+                        size_t nmap, const char *reason, json_t **made, baton_oid_hex commit);
+
 typedef struct {
     const char *case_id;
     const char *to_context; /* KIND:INSTITUTION[:GROUP[:MUNICIPALITY]] */

@@ -30,11 +30,19 @@ int baton_staff_add(struct baton_session *s, json_t *record, const char *reason,
  * is empty. */
 int baton_staff_add_first(baton_store *store, json_t *record, const char *reason, baton_oid_hex commit);
 
-/* Marks id inactive, as the session (a coordinator or leader). Refused (BATON_EINVALID) while id is
- * the contact person of any active case; then *blocking receives the ids of those cases (JSON
- * array), so they can be handed over. */
+/* Marks id inactive, as the session (a coordinator or leader). Refused (BATON_EINVALID, the
+ * message naming each item) while id holds anything in an active case (see baton_staff_holdings);
+ * then *blocking receives those holdings, so they can be handed over (baton_handover_from). */
 int baton_staff_leave(struct baton_session *s, const char *id, const char *reason, json_t **blocking,
                       baton_oid_hex commit);
+
+/* What id holds in the active cases now, as a JSON array of {case, kind, ref}: kind "contact"
+ * (the contact person), "team" (ref: the role), "measure" (responsible for an active or planned
+ * measure; ref: its id), "follow_up" (owner of an open follow-up; ref: the entry) or "handover"
+ * (receiver of a pending handover; ref: its number). For coordinators and leaders, or oneself. */
+int baton_staff_holdings(struct baton_session *s, const char *id, json_t **out);
+/* One holding in words: "responsible for measure m1 of case 7kq2m9". */
+void baton_holding_text(const json_t *holding, char *out, size_t n);
 
 /* "staff/<id>.json" into out. */
 void baton_staff_path(const char *id, char *out, size_t n);

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-static const char usage[] = "baton due [--staff STAFF] [--as-of DATE] [--json]";
+static const char usage[] = "baton due [--staff STAFF] [--as-of DATE] [--all] [--json]";
 
 /* What the item asks of its owner, in words. */
 static void describe(const json_t *item, char *out, size_t n)
@@ -56,9 +56,10 @@ static void describe(const json_t *item, char *out, size_t n)
 
 int cmd_due(int argc, char **argv)
 {
-    enum { O_STAFF = 1, O_ASOF };
+    enum { O_STAFF = 1, O_ASOF, O_ALL };
     static const struct option opts[] = {{"staff", required_argument, NULL, O_STAFF},
                                          {"as-of", required_argument, NULL, O_ASOF},
+                                         {"all", no_argument, NULL, O_ALL},
                                          CLI_COMMON_OPTIONS,
                                          {NULL, 0, NULL, 0}};
     cli_common c = {0};
@@ -72,11 +73,13 @@ int cmd_due(int argc, char **argv)
             o.staff = optarg;
         else if (opt == O_ASOF)
             o.as_of = optarg;
+        else if (opt == O_ALL)
+            o.all = 1;
         else
             return cli_bad_option(usage, argv);
     }
     if (c.help)
-        return cli_help("usage: baton due [--staff STAFF] [--as-of DATE] [--json]\n\n"
+        return cli_help("usage: baton due [--staff STAFF] [--as-of DATE] [--all] [--json]\n\n"
                         "What is owed, most overdue first, with the case, who owes it and since when:\n"
                         "  - open follow-ups of journal entries past their date\n"
                         "  - active or planned measures past their review date\n"
@@ -87,7 +90,8 @@ int cmd_due(int argc, char **argv)
                         "  - cases whose contact person has left\n"
                         "An item is 'due' on its day and 'overdue' after it.\n"
                         "  --staff STAFF  only what STAFF owes\n"
-                        "  --as-of DATE   as things stand on DATE (default: today)\n");
+                        "  --as-of DATE   as things stand on DATE (default: today)\n"
+                        "  --all          also everything open that falls due later ('in N days')\n");
     if (optind != argc)
         return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
     if (o.as_of && !baton_date_valid(o.as_of))
@@ -111,6 +115,8 @@ int cmd_due(int argc, char **argv)
             json_int_t days = json_integer_value(json_object_get(it, "days_overdue"));
             if (days > 0)
                 snprintf(late, sizeof late, _("%lld days overdue"), (long long)days);
+            else if (days < 0)
+                snprintf(late, sizeof late, _("in %lld days"), (long long)-days);
             else
                 snprintf(late, sizeof late, "%s", _("due today"));
             describe(it, what, sizeof what);

@@ -90,15 +90,17 @@ static int staff(int argc, char **argv)
             "Hands a case over to a new contact person: the handover is recorded (who, from, to,\n"
             "when, why, the revision) and the contact person moves, in one commit. This is the only\n"
             "way the contact person changes.\n"
-            "With --from, every active case of that person is handed over at once, all or nothing\n"
-            "in one commit: to one receiver (--to), or with --map FILE, one receiver per case\n"
-            "(lines of 'CASE STAFF'; every case of --from must be in it). After that, 'baton staff\n"
-            "leave' goes through.\n");
+            "With --from, everything that person holds in the active cases moves at once, all or\n"
+            "nothing in one commit: the cases where they are the contact person (each with a\n"
+            "handover), their team roles, the active and planned measures they are responsible\n"
+            "for, and their open follow-ups (each gets a correction naming the new owner); to one\n"
+            "receiver (--to), or with --map FILE one receiver per case (lines of 'CASE STAFF';\n"
+            "every case they hold anything in must be named). After that, 'baton staff leave'\n"
+            "goes through.\n");
     int nargs = argc - optind;
-    baton_handover_pair *pairs = NULL, one;
+    baton_handover_pair *pairs = NULL;
     size_t n = 0;
     char *mapbuf = NULL;
-    json_t *held = NULL;
     baton_store *store = NULL;
     baton_session *s = NULL;
     if (from && nargs != 0)
@@ -109,72 +111,36 @@ static int staff(int argc, char **argv)
         return cli_usage_error(staff_usage, "--map goes with --from");
     if ((map != NULL) == (to != NULL))
         return cli_usage_error(staff_usage, map ? "give --to or --map, not both" : "--to: required");
-    if ((rc = cli_session(&c, &store, &s)))
+    if (map && (rc = read_map(map, &pairs, &n, &mapbuf)))
         return cli_fail(rc);
-    if (!from) {
-        one = (baton_handover_pair){argv[optind], to};
-        pairs = &one;
-        n = 1;
-    } else {
-        json_t *rec;
-        if ((rc = baton_staff_get(store, NULL, from, &rec))) {
-            baton_error_prefix(rc, "--from: ");
-            goto out;
-        }
-        json_decref(rec);
-        if ((rc = baton_case_list(s, NULL, from, "active", &held)))
-            goto out;
-        if (json_array_size(held) == 0) {
-            rc = baton_error_set(BATON_EINVALID, "--from: '%s' is the contact person of no active case", from);
-            goto out;
-        }
-        if (map) {
-            if ((rc = read_map(map, &pairs, &n, &mapbuf)))
-                goto out;
-            /* the map must name exactly the cases --from holds */
-            size_t i;
-            json_t *h;
-            json_array_foreach(held, i, h) {
-                size_t k = 0;
-                while (k < n && strcmp(pairs[k].case_id, s_of(h, "id")) != 0)
-                    k++;
-                if (k == n) {
-                    rc = baton_error_set(BATON_EINVALID, "--map: no receiver for case %s of %s", s_of(h, "id"), from);
-                    goto out;
-                }
-            }
-            for (size_t k = 0; k < n; k++) {
-                int found = 0;
-                json_array_foreach(held, i, h) found |= strcmp(pairs[k].case_id, s_of(h, "id")) == 0;
-                if (!found) {
-                    rc = baton_error_set(BATON_EINVALID, "--map: case %s is not an active case of %s",
-                                         pairs[k].case_id, from);
-                    goto out;
-                }
-            }
-        } else {
-            n = json_array_size(held);
-            pairs = calloc(n, sizeof *pairs);
-            for (size_t i = 0; i < n; i++)
-                pairs[i] = (baton_handover_pair){s_of(json_array_get(held, i), "id"), to};
-        }
-    }
     json_t *made = NULL;
     baton_oid_hex commit;
-    rc = baton_handover_staff(s, pairs, n, c.reason, &made, commit);
+    if ((rc = cli_session(&c, &store, &s)) == 0) {
+        baton_handover_pair one = {argv[optind], to};
+        rc = from ? baton_handover_from(s, from, to, pairs, n, c.reason, &made, commit)
+                  : baton_handover_staff(s, &one, 1, c.reason, &made, commit);
+    }
     if (rc == 0) {
-        size_t i;
-        json_t *m;
-        json_array_foreach(made, i, m) printf("%s %s %lld\n", s_of(m, "case"), _("handover"),
-                                              (long long)json_integer_value(json_object_get(m, "number")));
-        fprintf(stderr, "%zu case(s) handed over in revision %.12s\n", n, commit);
+        size_t i, k;
+        json_t *m, *h;
+        json_array_foreach(made, i, m) {
+            if (json_object_get(m, "number") && !json_is_null(json_object_get(m, "number")))
+                printf("%s %s %lld\n", s_of(m, "case"), _("handover"),
+                       (long long)json_integer_value(json_object_get(m, "number")));
+            /* what else moved with it, one line each, on stderr */
+            json_array_foreach(json_object_get(m, "moved"), k, h) {
+                char line[300];
+                if (strcmp(s_of(h, "kind"), "contact") == 0)
+                    continue;
+                baton_holding_text(h, line, sizeof line);
+                fprintf(stderr, "  %s %s\n", _("moved:"), line);
+            }
+        }
+        fprintf(stderr, "%zu case(s) handed over in revision %.12s\n", json_array_size(made), commit);
         json_decref(made);
     }
-out:
-    if (pairs != &one)
-        free(pairs);
+    free(pairs);
     free(mapbuf);
-    json_decref(held);
     cli_close(store, s);
     return rc ? cli_fail(rc) : EXIT_OK;
 }

@@ -132,16 +132,38 @@ char *baton_commit_message(const char *subject, const char *reason, const char *
 
 typedef struct {
     baton_store *store;
-    json_t *seen; /* staff id -> true (active) / false (inactive) */
+    json_t *seen;   /* staff id -> true (active) / false (inactive) */
+    json_t *counts; /* "<field>\x1f<id>" -> {n, path}: how often a field names someone */
+    int lookup;     /* look each id up in the directory */
     int rc;
 } refs_ctx;
+
+/* "plan.measures[2].responsible" -> "plan.measures[].responsible": the same field in any item */
+static void field_of(const char *path, char *out, size_t n)
+{
+    size_t o = 0;
+    for (const char *p = path; *p && o + 1 < n; p++) {
+        out[o++] = *p;
+        if (*p == '[')
+            while (p[1] && p[1] != ']')
+                p++;
+    }
+    out[o] = '\0';
+}
 
 static void check_ref(const char *path, const char *id, void *vctx)
 {
     refs_ctx *ctx = vctx;
-    json_t *rec;
-    if (ctx->rc || json_object_get(ctx->seen, id))
+    char key[300];
+    field_of(path, key, sizeof key - 40);
+    snprintf(key + strlen(key), 40, "\x1f%s", id);
+    json_t *c = json_object_get(ctx->counts, key);
+    if (!c)
+        json_object_set_new(ctx->counts, key, c = json_pack("{s:i, s:s}", "n", 0, "path", path));
+    json_object_set_new(c, "n", json_integer(json_integer_value(json_object_get(c, "n")) + 1));
+    if (!ctx->lookup || ctx->rc || json_object_get(ctx->seen, id))
         return;
+    json_t *rec;
     int rc = baton_staff_get(ctx->store, NULL, id, &rec);
     if (rc) {
         ctx->rc = rc == BATON_ENOTFOUND
@@ -166,15 +188,27 @@ int baton_case_check(baton_store *store, const json_t *old, json_t *doc)
                 return baton_error_set(BATON_EINVALID, "%s: cannot be changed", f->name);
         }
     }
-    refs_ctx ctx = {store, json_object(), 0};
+    /* a record may go on naming someone who has left (history stays as it was), but no change may
+     * give them anything new: a field names an inactive member more often than before */
+    refs_ctx was = {store, json_object(), json_object(), 0, 0};
+    refs_ctx ctx = {store, json_object(), json_object(), 1, 0};
+    if (old)
+        baton_record_staff_refs(old, BATON_RECORD_CASE, check_ref, &was);
     baton_record_staff_refs(doc, BATON_RECORD_CASE, check_ref, &ctx);
-    if (ctx.rc == 0) {
-        const char *contact = json_string_value(json_object_get(json_object_get(doc, "contact"), "staff"));
-        const char *was = old ? json_string_value(json_object_get(json_object_get(old, "contact"), "staff")) : NULL;
-        if ((!was || strcmp(was, contact) != 0) && !json_is_true(json_object_get(ctx.seen, contact)))
-            ctx.rc = baton_error_set(BATON_EINVALID, "contact.staff: '%s' is no longer active staff", contact);
+    const char *key;
+    json_t *c;
+    json_object_foreach(ctx.counts, key, c) {
+        const char *id = strchr(key, '\x1f') + 1;
+        json_int_t before = json_integer_value(json_object_get(json_object_get(was.counts, key), "n"));
+        if (ctx.rc == 0 && json_is_false(json_object_get(ctx.seen, id)) &&
+            json_integer_value(json_object_get(c, "n")) > before)
+            ctx.rc = baton_error_set(BATON_EINVALID, "%s: '%s' is no longer active staff",
+                                     json_string_value(json_object_get(c, "path")), id);
     }
+    json_decref(was.seen);
+    json_decref(was.counts);
     json_decref(ctx.seen);
+    json_decref(ctx.counts);
     return ctx.rc;
 }
 

@@ -35,24 +35,26 @@ int baton_due_frequency_days(const char *frequency)
 typedef struct {
     const char *as_of;
     const char *staff;
+    int all;
     json_t *out;
     baton_session *session;
 } due_ctx;
 
 static const char *str(const json_t *obj, const char *key) { return json_string_value(json_object_get(obj, key)); }
 
-/* Adds an item when due is on or before as_of (and the owner passes the filter). */
+/* Adds an item when due is on or before as_of, or at all with ctx->all (and the owner passes the filter). */
 static void add_item(due_ctx *ctx, const json_t *c, const char *kind, const char *ref, const char *owner,
                      const char *due, const char *detail)
 {
     int64_t late;
-    if (!due || baton_date_diff(ctx->as_of, due, &late) || late < 0)
+    if (!due || baton_date_diff(ctx->as_of, due, &late) || (late < 0 && !ctx->all))
         return;
     if (ctx->staff && (!owner || strcmp(owner, ctx->staff) != 0))
         return;
     json_t *item = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:I, s:s, s:s?}", "case", str(c, "id"), "child",
                              str(json_object_get(c, "child"), "name"), "kind", kind, "ref", ref, "owner", owner,
-                             "due", due, "days_overdue", (json_int_t)late, "state", late > 0 ? "overdue" : "due",
+                             "due", due, "days_overdue", (json_int_t)late, "state",
+                             late > 0 ? "overdue" : late == 0 ? "due" : "upcoming",
                              "detail", detail);
     if (item) {
         if (!owner)
@@ -104,15 +106,7 @@ static int handover_items(due_ctx *ctx, baton_store *store, const char *rev, con
         snprintf(made, sizeof made, "%.10s", str(h, "made"));
         const char *kind = str(h, "kind");
         int active = strcmp(str(c, "status"), "active") == 0;
-        /* an onboarding lapses when its receiver has left the team again */
-        int lapsed = 0;
-        if (strcmp(kind, "onboarding") == 0) {
-            const char *to = str(json_object_get(h, "to"), "staff");
-            size_t k;
-            json_t *m;
-            lapsed = 1;
-            json_array_foreach(json_object_get(c, "team"), k, m) lapsed &= !(to && strcmp(str(m, "staff"), to) == 0);
-        }
+        int lapsed = baton_handover_lapsed(c, h);
         if (active && !lapsed && json_is_true(json_object_get(h, "pending")))
             add_item(ctx, c, strcmp(kind, "onboarding") == 0 ? "onboarding_ack" : "handover_ack", ref,
                      str(json_object_get(h, "to"), "staff"), made, kind);
@@ -211,7 +205,8 @@ int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out
         return baton_error_set(BATON_EINVALID, "as of: not a date (YYYY-MM-DD): '%.40s'", opts->as_of);
     }
     baton_date_today(today);
-    due_ctx ctx = {opts && opts->as_of ? opts->as_of : today, opts ? opts->staff : NULL, json_array(), s};
+    due_ctx ctx = {opts && opts->as_of ? opts->as_of : today, opts ? opts->staff : NULL, opts && opts->all,
+                   json_array(), s};
     if ((rc = baton_store_head(store, head)))
         goto out;
     if (ctx.staff) {

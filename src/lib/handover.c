@@ -111,6 +111,21 @@ static int pending(const json_t *h)
     return str(json_object_get(h, "to"), "staff") && !json_object_get(h, "acknowledged");
 }
 
+int baton_handover_lapsed(const json_t *case_doc, const json_t *h)
+{
+    const char *to = str(json_object_get(h, "to"), "staff"), *kind = str(h, "kind");
+    if (!to)
+        return 0; /* to a receiver outside: nobody here acknowledges it */
+    if (kind && strcmp(kind, "onboarding") == 0) {
+        size_t k;
+        json_t *m;
+        json_array_foreach(json_object_get(case_doc, "team"), k, m) if (strcmp(str(m, "staff"), to) == 0) return 0;
+        return 1;
+    }
+    const char *contact = str(json_object_get(case_doc, "contact"), "staff");
+    return !contact || strcmp(contact, to) != 0;
+}
+
 int baton_handover_list_unchecked(baton_store *store, const char *rev, const char *case_id, json_t **out)
 {
     json_t *doc, *journal;
@@ -316,7 +331,7 @@ int baton_part_close(baton_store *store, const baton_identity *as, baton_part *p
         if ((rc = baton_reason_check(reason, p->old)))
             return rc;
     }
-    if ((rc = baton_record_validate(p->record, BATON_RECORD_HANDOVER, NULL)))
+    if (p->record && (rc = baton_record_validate(p->record, BATON_RECORD_HANDOVER, NULL)))
         return rc;
     char *msg = NULL;
     if (!json_equal(p->old, p->doc)) {
@@ -324,14 +339,22 @@ int baton_part_close(baton_store *store, const baton_identity *as, baton_part *p
             return rc;
         free(msg);
     }
+    if (!p->record)
+        return 0;
     p->data = baton_record_dump(p->record);
     return p->data ? 0 : baton_error_set(BATON_ERROR, "out of memory");
 }
 
 int baton_parts_commit(baton_store *store, const baton_identity *as, baton_part *parts, size_t n, const char *message,
-                        baton_oid_hex commit)
+                       baton_oid_hex commit)
 {
-    baton_change *ch = calloc(n * 3, sizeof *ch);
+    return baton_parts_commit_with(store, as, parts, n, NULL, 0, message, commit);
+}
+
+int baton_parts_commit_with(baton_store *store, const baton_identity *as, baton_part *parts, size_t n,
+                            const baton_change *extra, size_t nextra, const char *message, baton_oid_hex commit)
+{
+    baton_change *ch = calloc(n * 3 + nextra + 1, sizeof *ch);
     size_t k = 0;
     if (!ch)
         return baton_error_set(BATON_ERROR, "out of memory");
@@ -339,9 +362,13 @@ int baton_parts_commit(baton_store *store, const baton_identity *as, baton_part 
         baton_part *p = &parts[i];
         if (p->case_data)
             ch[k++] = (baton_change){p->case_path, p->case_data, strlen(p->case_data), p->version, p->label, 0};
+        if (!p->data)
+            continue; /* the case changed without a handover record (a team role or measure moved) */
         ch[k++] = (baton_change){p->path, p->data, strlen(p->data), "", p->label, 0};
         ch[k++] = (baton_change){p->dir, NULL, 0, p->dir_id, p->label, 1};
     }
+    for (size_t i = 0; i < nextra; i++)
+        ch[k++] = extra[i];
     baton_commit_options co = {as->name, as->email, message, 0};
     int rc = baton_store_commit(store, ch, k, &co, commit);
     free(ch);

@@ -13,6 +13,7 @@
 #include "store_internal.h"
 #include "unchecked.h"
 #include "json_internal.h"
+#include "journal_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,6 +379,52 @@ static int max_number(const char *name, int is_dir, void *ctx)
     return 0;
 }
 
+int baton_journal_slot(baton_store *store, const char *head, const char *case_id, char dir[128], baton_oid_hex dir_id,
+                       long *next)
+{
+    baton_journal_dir(case_id, dir, 128);
+    *next = 1;
+    int rc = baton_store_entry_id(store, head, dir, dir_id);
+    if (rc == BATON_ENOTFOUND) {
+        dir_id[0] = '\0';
+        rc = 0;
+    }
+    /* the next number comes from the file names alone */
+    return rc ? rc : baton_store_list(store, head, dir, max_number, next);
+}
+
+void baton_journal_number(json_t *entry, const char *case_id, const char *dir, long n, char path[200])
+{
+    char id[16], recorded[21], stamp[20];
+    time_t now = baton_now();
+    struct tm tm;
+    snprintf(id, sizeof id, "j%ld", n % 10000000);
+    baton_datetime_format(recorded, now);
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    json_object_set_new(entry, "id", json_string(id));
+    json_object_set_new(entry, "case", json_string(case_id));
+    json_object_set_new(entry, "recorded", json_string(recorded));
+    snprintf(path, 200, "%s/%s-%ld.json", dir, stamp, n);
+}
+
+json_t *baton_journal_move_follow_up(const json_t *entry, const char *owner, const baton_identity *as)
+{
+    /* the correction says what the entry said, with the new owner: it speaks for the entry from now on */
+    json_t *c = json_deep_copy(entry);
+    static const char *const drop[] = {"id", "case", "recorded", "corrected_by", "closed_by", "corrects", "handover",
+                                       NULL};
+    for (const char *const *k = drop; *k; k++)
+        json_object_del(c, *k);
+    char at[21];
+    normalise_at(NULL, at);
+    json_object_set_new(c, "at", json_string(at));
+    json_object_set_new(c, "by", json_string(as->id));
+    json_object_set_new(c, "corrects", json_incref(json_object_get(entry, "id")));
+    json_object_set_new(json_object_get(c, "follow_up"), "owner", json_string(owner));
+    return c;
+}
+
 static int append(baton_session *sess, const char *case_id, const baton_journal_new *e,
                   const char *closes_arg, const char *reason, char id_out[16], baton_oid_hex commit)
 {
@@ -405,16 +452,9 @@ static int append(baton_session *sess, const char *case_id, const baton_journal_
                                    "guardians of the handover, with --handover N, can still be added)",
                                    case_id);
         }
-        baton_journal_dir(case_id, dir, sizeof dir);
-        if ((rc = baton_store_entry_id(store, head, dir, dir_id)) == BATON_ENOTFOUND) {
-            dir_id[0] = '\0';
-            rc = 0;
-        }
-        /* the entries themselves are read only when this one refers to another; the next
-         * number comes from the file names alone */
+        /* the entries themselves are read only when this one refers to another */
         long next = 1;
-        if (rc == 0)
-            rc = baton_store_list(store, head, dir, max_number, &next);
+        rc = baton_journal_slot(store, head, case_id, dir, dir_id, &next);
         if (rc == 0 && (closes_arg || e->corrects))
             rc = load_entries(store, head, case_id, &journal);
         else if (rc == 0)
@@ -454,23 +494,15 @@ static int append(baton_session *sess, const char *case_id, const baton_journal_
                 json_object_set_new(entry, "restricted", json_true());
         }
 
-        char id[16], recorded[21], stamp[20];
-        time_t now = baton_now();
-        snprintf(id, sizeof id, "j%ld", next % 10000000);
-        baton_datetime_format(recorded, now);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+        char id[16] = "";
         if (rc == 0) {
-            json_object_set_new(entry, "id", json_string(id));
-            json_object_set_new(entry, "case", json_string(case_id));
-            json_object_set_new(entry, "recorded", json_string(recorded));
+            baton_journal_number(entry, case_id, dir, next, path);
+            snprintf(id, sizeof id, "%s", json_string_value(json_object_get(entry, "id")));
             rc = check_entry(store, entry, case_doc, reason);
         }
         char *data = NULL, *msg = NULL;
         if (rc == 0) {
             char subject[160], label[80];
-            snprintf(path, sizeof path, "%s/%s-%ld.json", dir, stamp, next);
             snprintf(subject, sizeof subject, "case %s: journal %s (%s)", case_id, id,
                      json_string_value(json_object_get(entry, "kind")));
             snprintf(label, sizeof label, "journal of case %s", case_id);

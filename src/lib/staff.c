@@ -5,6 +5,7 @@
 #include "baton/error.h"
 #include "baton/record.h"
 #include "baton/staff.h"
+#include "handover_internal.h"
 #include "session_internal.h"
 #include "store_internal.h"
 #include "unchecked.h"
@@ -156,7 +157,7 @@ int baton_staff_add_first(baton_store *store, json_t *record, const char *reason
 
 int baton_staff_leave(baton_session *sess, const char *id, const char *reason, json_t **blocking, baton_oid_hex commit)
 {
-    json_t *rec = NULL, *cases = NULL;
+    json_t *rec = NULL;
     baton_store *store = sess->store;
     const baton_identity *as = &sess->who;
     int rc;
@@ -171,29 +172,10 @@ int baton_staff_leave(baton_session *sess, const char *id, const char *reason, j
         json_decref(rec);
         return baton_error_set(BATON_EINVALID, "staff member '%s' has already left", id);
     }
-    if ((rc = baton_case_list_unchecked(store, NULL, id, "active", &cases))) {
+    if ((rc = baton_staff_leave_check(store, id, blocking))) {
         json_decref(rec);
         return rc;
     }
-    json_t *held = json_array();
-    size_t i;
-    json_t *c;
-    json_array_foreach(cases, i, c) json_array_append(held, json_object_get(c, "id"));
-    json_decref(cases);
-    if (json_array_size(held) > 0) {
-        char list[2048] = "";
-        json_array_foreach(held, i, c) {
-            size_t used = strlen(list);
-            snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", json_string_value(c));
-        }
-        *blocking = held;
-        json_decref(rec);
-        return baton_error_set(BATON_EINVALID,
-                               "staff member '%s' is still the contact person of %zu active case(s): %s; "
-                               "hand them over first",
-                               id, json_array_size(*blocking), list);
-    }
-    json_decref(held);
     char today[11], path[128];
     baton_oid_hex version;
     baton_date_today(today);

@@ -237,6 +237,7 @@ run case access "$X" --as koord-a --store "$M"
 expect_no_out "^ny " "and case access no longer lists them"
 
 # ---- staff who left can do nothing ----
+BATON_USER=koord "$BATON" handover staff --from team --to laerer-a >/dev/null 2>&1
 BATON_USER=koord "$BATON" staff leave team >/dev/null 2>&1
 run case show "$X" --as team
 expect_rc 1 "a staff member who left reads nothing"

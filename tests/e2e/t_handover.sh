@@ -18,7 +18,7 @@ for c in $A $B $C; do
 done
 
 # ---- the main job: a teacher with 3 active cases leaves ----
-expect_refused "$S" 1 "staff member 'laerer1' is still the contact person of 3 active case" \
+expect_refused "$S" 1 "staff member 'laerer1' still holds 3 things in active cases: contact person of case" \
     "leaving is refused while holding cases" staff leave laerer1
 BEFORE=$(git --git-dir "$S/repo.git" rev-list --count main)
 run handover staff --from laerer1 --to laerer2 --reason "laerer1 stopper"
@@ -107,7 +107,7 @@ run handover staff --from laerer2 --to laerer2
 expect_rc 1 "handing over to the same person is refused"
 printf '# sag modtager\n%s laerer3\n%s koord\n' "$B" "$C" >"$T/map"
 printf '%s laerer3\n%s ghost\n' "$B" "$C" >"$T/badmap"
-expect_refused "$S" 4 "--to: unknown staff member 'ghost'" "a map with an unknown receiver writes nothing" \
+expect_refused "$S" 4 "--map: unknown staff member 'ghost'" "a map with an unknown receiver writes nothing" \
     handover staff --from laerer2 --map "$T/badmap"
 run case show "$B" --json
 expect_out '"staff": "laerer2"' "nothing moved after the refused bulk handover"
@@ -115,7 +115,7 @@ printf '%s laerer3\n' "$B" >"$T/shortmap"
 expect_refused "$S" 1 "--map: no receiver for case $C of laerer2" "a map must cover every case" \
     handover staff --from laerer2 --map "$T/shortmap"
 printf '%s laerer3\n%s koord\n%s koord\n' "$B" "$C" "$A" >"$T/extramap"
-expect_refused "$S" 1 "--map: case $A is not an active case of laerer2" "a map may not name other cases" \
+expect_refused "$S" 1 "--map: 'laerer2' holds nothing in case $A" "a map may not name other cases" \
     handover staff --from laerer2 --map "$T/extramap"
 printf '%s\n' "$B" >"$T/malformed"
 expect_refused "$S" 1 "--map: .* line 1: expected CASE STAFF" "a malformed map" handover staff --from laerer2 --map "$T/malformed"
@@ -134,7 +134,7 @@ expect_refused "$S" 1 "--to: 'laerer3' is already the contact person of case $B"
     handover staff "$B" --to laerer3
 expect_refused "$S" 2 "--to: required" "handover staff without --to" handover staff "$B"
 expect_refused "$S" 2 "give either a case ID or --from" "both a case and --from" handover staff "$B" --from laerer3 --to koord
-expect_refused "$S" 1 "--from: 'laerer2' is the contact person of no active case" "--from someone without cases" \
+expect_refused "$S" 1 "--from: 'laerer2' holds nothing in any active case" "--from someone without cases" \
     handover staff --from laerer2 --to koord
 expect_refused "$S" 1 "N: 'x' is not a handover number" "handover ack with a bad number" handover ack "$B" x --as laerer3
 

@@ -77,7 +77,7 @@ expect_rc 4 "staff show of an unknown id: not found"
 # leaving: refused while contact person of active cases, naming every one of them
 C1=$(BATON_USER=anna.k "$BATON" case new --child "Testa Testsson" --born 2015-01-02 --context school:Exempelskolan:3A --contact bo.l)
 C2=$(BATON_USER=anna.k "$BATON" case new --child "Prova Provsson" --born 2016-02-03 --context school:Exempelskolan:2B --contact bo.l)
-expect_refused "$S" 1 "still the contact person of 2 active case" "staff leave while holding cases" staff leave bo.l
+expect_refused "$S" 1 "still holds 2 things in active cases: contact person of case" "staff leave while holding cases" staff leave bo.l
 expect_err "$C1" "staff leave names the first case"
 expect_err "$C2" "staff leave names the second case"
 "$BATON" handover staff "$C1" --to anna.k >/dev/null 2>&1
