@@ -436,9 +436,12 @@ static int show(int argc, char **argv)
     const json_t *cl = json_object_get(h, "checklist"), *gi = json_object_get(h, "guardians_informed");
     printf("%s\n", _("Checklist:"));
     printf("  [%c] %s", gi ? 'x' : ' ', _("guardians informed"));
-    if (gi)
+    if (gi && s_of(gi, "entry"))
         printf(" (%s%s%s, %s %s)", s_of(gi, "date"), s_of(gi, "channel") ? ", " : "",
                s_of(gi, "channel") ? s_of(gi, "channel") : "", _("journal"), s_of(gi, "entry"));
+    else if (gi)
+        printf(" (%s%s%s, %s)", s_of(gi, "date"), s_of(gi, "channel") ? ", " : "",
+               s_of(gi, "channel") ? s_of(gi, "channel") : "", _("recorded by the sending organisation"));
     printf("\n");
     print_tick(_("handover meeting held"), json_object_get(cl, "meeting_held"));
     print_tick(_("child prepared"), json_object_get(cl, "child_prepared"));

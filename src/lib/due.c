@@ -100,8 +100,15 @@ static int handover_items(due_ctx *ctx, baton_store *store, const char *rev, con
         return rc;
     size_t i;
     json_t *h;
+    /* the handovers before the last one received from another organisation are the sender's
+     * history: what they still asked for was the sender's to do, not anyone's here */
+    json_int_t received = 0;
+    json_array_foreach(list, i, h) if (json_object_get(h, "source")) received =
+        json_integer_value(json_object_get(h, "number"));
     json_array_foreach(list, i, h) {
         char ref[16], made[11], deadline[11];
+        if (json_integer_value(json_object_get(h, "number")) < received && !json_object_get(h, "source"))
+            continue;
         snprintf(ref, sizeof ref, "h%lld", (long long)json_integer_value(json_object_get(h, "number")));
         snprintf(made, sizeof made, "%.10s", str(h, "made"));
         const char *kind = str(h, "kind");

@@ -165,6 +165,13 @@ int baton_handover_list_journal(baton_store *store, const char *rev, const char 
                 json_object_set_new(info, "channel", json_string(str(e, "channel")));
             json_object_set_new(h, "guardians_informed", info);
         }
+        /* a handover that came from another organisation says when its sender told them */
+        const json_t *sent = json_object_get(json_object_get(h, "checklist"), "guardians_informed");
+        if (!json_object_get(h, "guardians_informed") && sent) {
+            json_t *info = json_deep_copy(sent);
+            json_object_set_new(info, "by_sender", json_true());
+            json_object_set_new(h, "guardians_informed", info);
+        }
     }
     *out = list;
     return 0;

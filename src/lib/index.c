@@ -16,6 +16,7 @@
 
 #include "baton/case.h"
 #include "baton/diff.h"
+#include "baton/date.h"
 #include "baton/error.h"
 #include "baton/history.h"
 #include "baton/record.h"
@@ -29,9 +30,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_FORMAT "7" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
+#define INDEX_FORMAT "8" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
                              6: invalid versions (versions.problem); 7: who is close to each case
-                             (case_staff) and restricted journal entries (docs.restricted, docs.author) */
+                             (case_staff) and restricted journal entries (docs.restricted, docs.author);
+                             8: a journal entry's version carries its writer and time, not its committer */
 
 #include "index_internal.h"
 
@@ -495,19 +497,38 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
     size_t plen = (size_t)snprintf(lead, sizeof lead, "case %s: ", case_id);
     if (strncmp(subj, lead, plen) == 0)
         subj += plen;
+    /* a journal entry speaks for itself: who wrote it and when is in the entry (an imported one was
+     * committed by whoever imported it, but written by someone at the sender) */
+    sqlite3_int64 when = (sqlite3_int64)git_commit_author(c)->when.time;
+    const char *author = git_commit_author(c)->name, *email = git_commit_author(c)->email;
+    json_t *writer_rec = NULL;
+    const char *by = rkind == BATON_RECORD_JOURNAL ? json_string_value(json_object_get(doc, "by")) : NULL;
+    if (by) {
+        time_t t;
+        int date_only;
+        snprintf(staff, sizeof staff, "%s", by);
+        if (baton_datetime_parse(json_string_value(json_object_get(doc, "recorded")), &t, &date_only) == 0)
+            when = (sqlite3_int64)t;
+        if (baton_staff_get(w->store, commit_hex, by, &writer_rec) == 0) {
+            author = json_string_value(json_object_get(writer_rec, "name"));
+            email = json_string_value(json_object_get(writer_rec, "email"));
+        }
+        baton_error_clear();
+    }
     sqlite3_bind_int64(w->add_version, 1, did);
     sqlite3_bind_text(w->add_version, 2, commit_hex, -1, SQLITE_STATIC);
     sqlite3_bind_text(w->add_version, 3, blob_hex, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(w->add_version, 4, (sqlite3_int64)git_commit_author(c)->when.time);
-    sqlite3_bind_text(w->add_version, 5, git_commit_author(c)->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(w->add_version, 4, when);
+    sqlite3_bind_text(w->add_version, 5, author ? author : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(w->add_version, 6, staff, -1, SQLITE_STATIC);
     sqlite3_bind_text(w->add_version, 7, subj, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->add_version, 8, git_commit_author(c)->email, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_version, 8, email ? email : "", -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(w->add_version, 9, reason, -1, SQLITE_STATIC);
     sqlite3_bind_text(w->add_version, 10, fields, -1, SQLITE_STATIC);
     sqlite3_bind_int64(w->add_version, 11, w->seq);
     sqlite3_bind_text(w->add_version, 12, problem, -1, SQLITE_STATIC);
     rc = step_done(w, w->add_version, "add version");
+    json_decref(writer_rec);
     free(subject);
     free(reason);
     free(fields);

@@ -84,11 +84,20 @@ int baton_journal_list_unchecked(baton_store *store, const char *rev, const char
     json_decref(doc);
     if ((rc = load_entries(store, rev, case_id, &list)))
         return rc;
-    size_t i;
-    if ((rc = baton_json_sort(list, by_time))) {
+    if ((rc = baton_journal_link(list))) {
         json_decref(list);
         return rc;
     }
+    *out = list;
+    return 0;
+}
+
+int baton_journal_link(json_t *list)
+{
+    size_t i;
+    int rc = baton_json_sort(list, by_time);
+    if (rc)
+        return rc;
     json_t *e;
     json_array_foreach(list, i, e) {
         const char *corrects = json_string_value(json_object_get(e, "corrects"));
@@ -103,7 +112,6 @@ int baton_journal_list_unchecked(baton_store *store, const char *rev, const char
         if (closes && (target = find_entry(list, closes)))
             json_object_set(target, "closed_by", json_object_get(e, "id"));
     }
-    *out = list;
     return 0;
 }
 

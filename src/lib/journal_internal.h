@@ -13,6 +13,9 @@
  * there is none yet: the guard of the commit) and the next free number. */
 int baton_journal_slot(baton_store *store, const char *head, const char *case_id, char dir[128], baton_oid_hex dir_id,
                        long *next);
+/* Sorts stored entries by time and links them as the journal reads them: corrected_by on each
+ * corrected entry, closed_by on each closed follow-up. */
+int baton_journal_link(json_t *entries);
 /* Gives entry its id j<n>, case and recorded time, and its path in dir. */
 void baton_journal_number(json_t *entry, const char *case_id, const char *dir, long n, char path[200]);
 /* A correction of entry that moves its open follow-up to owner, written by as (not yet numbered). */

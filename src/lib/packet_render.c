@@ -365,8 +365,13 @@ static void section_checklist(baton_out *o, const json_t *s)
     baton_doc_section_begin(o, T("Checklist"), 0, 0);
     const json_t *gi = json_object_get(s, "guardians_informed");
     if (json_is_object(gi)) {
-        snprintf(buf, sizeof buf, "%s (%s%s%s, %s %s)", T("done"), str(gi, "date"), str(gi, "channel") ? ", " : "",
-                 str(gi, "channel") ? word(str(gi, "channel")) : "", T("journal"), str(gi, "entry"));
+        char where[120];
+        if (str(gi, "entry"))
+            snprintf(where, sizeof where, "%s %s", T("journal"), str(gi, "entry"));
+        else
+            snprintf(where, sizeof where, "%s", T("recorded by the sending organisation"));
+        snprintf(buf, sizeof buf, "%s (%s%s%s, %s)", T("done"), str(gi, "date"), str(gi, "channel") ? ", " : "",
+                 str(gi, "channel") ? word(str(gi, "channel")) : "", where);
         baton_doc_field(o, T("Guardians informed"), buf);
     } else {
         baton_doc_field(o, T("Guardians informed"), T("not yet"));
@@ -490,6 +495,9 @@ static int received_packet(baton_store *store, const char *case_id, const json_t
     snprintf(buf, sizeof buf, "%lld, %s", (long long)json_integer_value(json_object_get(h, "number")),
              T("received from another organisation"));
     baton_doc_field(&o, T("Handover"), buf);
+    /* the sender's text counts its own handovers: say which one it calls this */
+    snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(json_object_get(src, "handover")));
+    baton_doc_field(&o, T("Sender's handover number"), buf);
     baton_doc_field(&o, T("Sent by"), str(src, "organisation"));
     baton_doc_field(&o, T("Signed with key"), str(src, "signer"));
     baton_doc_field(&o, T("Key trusted here"), json_is_true(json_object_get(src, "trusted")) ? T("yes") : T("NO"));

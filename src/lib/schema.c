@@ -233,10 +233,18 @@ static const baton_field tick_fields[] = {
     F_STR("note", 0),
     END};
 
+/* On a handover received from another organisation: when the sender told the guardians. (Here it
+ * is read from the journal: a contact entry with the guardians and the handover's number.) */
+static const baton_field informed_fields[] = {
+    F_DATE("date", REQ),
+    F_ENUM("channel", 0, channels),
+    END};
+
 static const baton_field checklist_fields[] = {
     F_OBJ("meeting_held", 0, tick_fields),
     F_OBJ("child_prepared", 0, tick_fields),
     F_OBJ("known_adult", 0, tick_fields),
+    F_OBJ("guardians_informed", 0, informed_fields),
     END};
 
 static const baton_field ack_fields[] = {

@@ -17,8 +17,10 @@
 #include "baton/key.h"
 #include "baton/packet.h"
 #include "baton/record.h"
+#include "baton/staff.h"
 #include "case_internal.h"
 #include "handover_internal.h"
+#include "journal_internal.h"
 #include "session_internal.h"
 #include "unchecked.h"
 
@@ -107,9 +109,49 @@ static json_t *shareable_handovers(const json_t *handovers, json_int_t upto)
         json_t *c = json_deep_copy(x);
         json_object_del(c, "reason");
         json_object_del(c, "pending");
+        /* when the guardians were told travels as a fact of the handover, the journal or not */
+        const json_t *gi = json_object_get(c, "guardians_informed");
+        if (gi && str(gi, "date")) {
+            json_t *cl = json_object_get(c, "checklist");
+            if (!cl)
+                json_object_set_new(c, "checklist", cl = json_object());
+            json_object_set_new(cl, "guardians_informed", json_pack("{s:s, s:s?}", "date", str(gi, "date"), "channel",
+                                                                   str(gi, "channel")));
+        }
         json_object_del(c, "guardians_informed");
         json_array_append_new(out, c);
     }
+    return out;
+}
+
+static void name_ref(const char *path, const char *id, void *ctx)
+{
+    (void)path;
+    json_object_set_new(ctx, id, json_true());
+}
+
+/* {id: {name}} of every staff member the shared versions, journal and handovers name. */
+static json_t *staff_names(baton_store *store, const json_t *versions, const json_t *journal, const json_t *handovers)
+{
+    json_t *ids = json_object(), *out = json_object(), *x;
+    size_t i;
+    json_array_foreach(versions, i, x) {
+        baton_record_staff_refs(json_object_get(x, "record"), BATON_RECORD_CASE, name_ref, ids);
+        if (str(x, "staff") && *str(x, "staff"))
+            json_object_set_new(ids, str(x, "staff"), json_true());
+    }
+    json_array_foreach(journal, i, x) baton_record_staff_refs(x, BATON_RECORD_JOURNAL, name_ref, ids);
+    json_array_foreach(handovers, i, x) baton_record_staff_refs(x, BATON_RECORD_HANDOVER, name_ref, ids);
+    const char *id;
+    json_t *v;
+    json_object_foreach(ids, id, v) {
+        json_t *rec;
+        if (baton_staff_get(store, NULL, id, &rec) == 0 && str(rec, "name"))
+            json_object_set_new(out, id, json_pack("{s:s}", "name", str(rec, "name")));
+        json_decref(rec);
+        baton_error_clear();
+    }
+    json_decref(ids);
     return out;
 }
 
@@ -185,7 +227,8 @@ static int build_payload(baton_store *store, const char *case_id, const json_t *
     json_decref(prev);
     if (rc == 0 && in_scope(scope, "journal")) {
         json_t *all = NULL;
-        if ((rc = baton_journal_list_unchecked(store, rev, case_id, &all)) == 0)
+        /* as it is now: what was recorded after the handover (telling the guardians) travels too */
+        if ((rc = baton_journal_list_unchecked(store, NULL, case_id, &all)) == 0)
             journal = shareable_journal(all, scope);
         json_decref(all);
     }
@@ -216,6 +259,9 @@ static int build_payload(baton_store *store, const char *case_id, const json_t *
         content = json_pack("{s:o, s:O, s:o, s:{s:s, s:s, s:s, s:s, s:s}}", "manifest", manifest, "versions", versions,
                             "handovers", handovers, "packet", "language", baton_store_language(store), "html", html,
                             "html_sha256", hh, "text", text, "text_sha256", th);
+        if (content)
+            json_object_set_new(content, "staff",
+                                staff_names(store, json_object_get(content, "versions"), journal, handovers));
         handovers = NULL;
         if (content && journal)
             json_object_set(content, "journal", journal);
@@ -615,6 +661,17 @@ static int check_structure(const json_t *doc, json_t *report)
         return rc;
     if (json_array_size(versions) == 0)
         return baton_error_set(BATON_EINVALID, "transfer content: no versions of the case");
+    const json_t *staff = json_object_get(c, "staff");
+    if (staff && (!json_is_object(staff) || json_object_size(staff) > 5000))
+        return baton_error_set(BATON_EINVALID, "transfer content: the staff names are malformed");
+    static const baton_field short_text = {"name", BATON_FIELD_STRING, 0, NULL, NULL, BATON_SHORT_MAX, NULL};
+    const char *sid;
+    json_t *sv;
+    json_object_foreach((json_t *)staff, sid, sv) {
+        if (!json_is_object(sv) || json_object_size(sv) != 1 || !str(sv, "name") ||
+            baton_field_validate(json_object_get(sv, "name"), &short_text, "name") || strlen(sid) > 32 || !*sid)
+            return baton_error_set(BATON_EINVALID, "transfer content: the staff name of '%.40s' is malformed", sid);
+    }
     if (!json_is_object(packet) || !str(packet, "html") || !str(packet, "text"))
         return baton_error_set(BATON_EINVALID, "transfer content: the packet is missing");
     size_t i;
@@ -777,6 +834,16 @@ static int import_tail(void *vctx, const char *parent, baton_commit_step *out)
     if (json_object_get(json_object_get(h, "from"), "context"))
         json_object_set(from, "context", json_object_get(json_object_get(h, "from"), "context"));
     json_object_set_new(doc, "contact", json_pack("{s:s, s:s}", "staff", t->contact, "since", today));
+    /* the sender's staff work with the child no more: their team places end, and the measures they
+     * were responsible for pass to the contact person here */
+    json_object_del(doc, "team");
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(json_object_get(doc, "plan"), "measures"), i, m) {
+        const char *status = str(m, "status");
+        if (status && (strcmp(status, "active") == 0 || strcmp(status, "planned") == 0))
+            json_object_set_new(m, "responsible", json_string(t->contact));
+    }
     const json_t *to_ctx = json_object_get(json_object_get(h, "to"), "context");
     if (to_ctx)
         json_object_set(doc, "context", (json_t *)to_ctx);
@@ -809,8 +876,8 @@ static int import_tail(void *vctx, const char *parent, baton_commit_step *out)
         char subject[160];
         snprintf(subject, sizeof subject, "case %s: handover %d (context, received)", t->case_id, t->number);
         t->msg = baton_commit_message(subject, NULL, t->case_id, t->as->id);
-        for (int i = 0; i < 4; i++)
-            t->ch[i] = (baton_change){t->paths[i], t->data[i], t->data[i] ? strlen(t->data[i]) : 0, NULL, NULL, 0};
+        for (int k = 0; k < 4; k++)
+            t->ch[k] = (baton_change){t->paths[k], t->data[k], t->data[k] ? strlen(t->data[k]) : 0, NULL, NULL, 0};
         if (!t->data[0] || !t->data[1] || !t->data[2] || !t->data[3] || !t->msg)
             rc = baton_error_set(BATON_ERROR, "out of memory");
         *out = (baton_commit_step){t->ch, 4, {t->as->name, t->as->email, t->msg, 0}};
@@ -947,7 +1014,7 @@ int baton_transfer_import(baton_session *sess, const char *path, const char *con
     json_array_foreach(versions, i, x) if (str(x, "staff") && *str(x, "staff")) mapped(&rm, str(x, "staff"));
 
     /* steps: the sender's staff (inactive), every version, the journal and handovers, then the tail */
-    size_t cap_changes = json_object_size(rm.map) + nv + json_array_size(journal) + json_array_size(handovers) + 8;
+    size_t cap_changes = json_object_size(rm.map) + nv + 2 * json_array_size(journal) + json_array_size(handovers) + 8;
     changes = calloc(cap_changes, sizeof *changes);
     datas = calloc(cap_changes, sizeof *datas);
     paths = calloc(cap_changes, sizeof *paths);
@@ -969,16 +1036,21 @@ int baton_transfer_import(baton_session *sess, const char *path, const char *con
             continue;
         }
         const json_t *a = json_object_get(rm.authors, orig);
+        /* their name as the sender's directory gave it, else as their commits did */
+        const char *name = str(json_object_get(json_object_get(c, "staff"), orig), "name");
+        if (!name)
+            name = str(a, "name") ? str(a, "name") : orig;
         char email[300];
         snprintf(email, sizeof email, "%s", str(a, "email") ? str(a, "email") : "");
-        json_t *srec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", json_string_value(mid), "name",
-                                 str(a, "name") ? str(a, "name") : orig, "email", email, "role", "other", "institution",
-                                 sender, "active", 0, "left", today);
+        if (!email[0])
+            snprintf(email, sizeof email, "%s@transfer.invalid", json_string_value(mid));
+        json_t *srec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", json_string_value(mid), "name", name,
+                                 "email", email, "role", "other", "institution", sender, "active", 0, "left", today);
         if (!srec || baton_record_validate(srec, BATON_RECORD_STAFF, NULL)) {
             /* a sender without a usable address still gets a record that says where it came from */
             json_decref(srec);
             snprintf(email, sizeof email, "%s@transfer.invalid", json_string_value(mid));
-            srec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", json_string_value(mid), "name", orig, "email",
+            srec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", json_string_value(mid), "name", name, "email",
                              email, "role", "other", "institution", sender, "active", 0, "left", today);
         }
         if (!srec || (rc = baton_record_validate(srec, BATON_RECORD_STAFF, NULL))) {
@@ -1052,6 +1124,34 @@ int baton_transfer_import(baton_session *sess, const char *path, const char *con
         changes[nchanges] = (baton_change){paths[nchanges], datas[nchanges], strlen(datas[nchanges]), "", "journal", 0};
         nchanges++;
     }
+    /* what the sender's staff still owed is owed here by the contact person: each open follow-up
+     * gets a correction naming them (the sender's entries stay as they were written) */
+    json_t *linked = json_deep_copy(journal);
+    long next = 1;
+    json_array_foreach(linked, i, x) {
+        long num = strtol(str(x, "id") + 1, NULL, 10);
+        if (num >= next)
+            next = num + 1;
+    }
+    if (rc == 0 && linked && (rc = baton_journal_link(linked)) == 0) {
+        char jdir[128];
+        baton_journal_dir(case_id, jdir, sizeof jdir);
+        json_array_foreach(linked, i, x) {
+            if (rc || !json_object_get(x, "follow_up") || json_object_get(x, "corrected_by") ||
+                json_object_get(x, "closed_by"))
+                continue;
+            json_t *moved = baton_journal_move_follow_up(x, who, as);
+            baton_journal_number(moved, case_id, jdir, next++, paths[nchanges]);
+            if ((rc = baton_record_validate(moved, BATON_RECORD_JOURNAL, NULL)) == 0) {
+                datas[nchanges] = baton_record_dump(moved);
+                changes[nchanges] = (baton_change){paths[nchanges], datas[nchanges], strlen(datas[nchanges]), "",
+                                                   "journal", 0};
+                nchanges++;
+            }
+            json_decref(moved);
+        }
+    }
+    json_decref(linked);
     json_array_foreach(handovers, i, x) {
         if (rc)
             break;

@@ -24,6 +24,8 @@ ID=$("$BATON" case new --child "Testbarn Eksempelsen" --born 2017-05-06 --contex
     "$BATON" guardian add "$ID" --name "Gitte Eksempelsen" --relation mor --frequency weekly --channel aula \
         --topics both --detail brief --agreed-on 2026-10-01
     "$BATON" journal add "$ID" --kind observation --at 2026-10-20 --text "DELTJOURNAL leger godt i frikvarteret"
+    "$BATON" journal add "$ID" --kind observation --at 2026-10-21 --text "DELTOPFØLGNING lektier" \
+        --follow-up 2026-12-01 --owner laerer1
     "$BATON" consent add "$ID" --given-by g1 --date 2026-11-01 --scope strengths,journal --purpose "skoleskift"
 } >/dev/null 2>&1
 
@@ -50,9 +52,11 @@ assert "a refused export writes no file" test ! -e "$T/nobasis.btx"
 run handover context "$ID" --to-context "school:Modtagerskolen:3.A:Modtagerkommune" \
     --receiver "Nina Modtager <nina@modtager.example>" --basis consent --basis-ref c1
 expect_rc 0 "a transition out with consent (strengths, journal)"
+run journal add "$ID" --kind contact --with g1 --channel phone --handover 2 --text "Mor er orienteret om skiftet"
+expect_rc 0 "the guardians are told after the handover"
 run transfer export "$ID" --handover 2 -o "$T/case.btx"
 expect_rc 0 "transfer export"
-expect_err "transfer file written: [0-9]+ versions, 1 journal entries, 2 handovers" "export says what it wrote"
+expect_err "transfer file written: [0-9]+ versions, 3 journal entries, 2 handovers" "export says what it wrote (what was recorded after the handover too)"
 run case log "$ID"
 expect_out "export for handover 2" "case log shows what left"
 run case show "$ID" --json
@@ -93,7 +97,7 @@ run transfer verify "$T/case.btx"
 expect_rc 0 "verify a trusted file"
 expect_out "^trusted: +yes, as Afsenderkommune" "verify names the trusted sender"
 expect_out "^organisation: +Afsenderkommune" "verify names the organisation"
-expect_out "^contains: +[0-9]+ versions, 1 journal entries, 2 handovers" "verify says what the file contains"
+expect_out "^contains: +[0-9]+ versions, 3 journal entries, 2 handovers" "verify says what the file contains"
 expect_out "^integrity: +ok" "verify reports the integrity check"
 
 # ---- bad files: each refused with a clear message, the receiving head unchanged ----
@@ -200,6 +204,24 @@ run journal list "$ID"
 expect_out "DELTJOURNAL" "the journal came along"
 run staff list --all
 expect_out "^x[a-z0-9]{4}-laerer1 .*\(left\)" "the sender's staff are inactive records here"
+expect_out "^x[a-z0-9]{4}-laerer1 +Lærke Lærer" "keeping their names, though they never made a commit there"
+# nothing here is owed by the sender's staff: their open follow-up passed to the contact person
+run due --all --json
+cp "$OUT" "$T/due.json"
+python3 - "$OUT" <<'PY'
+import json, sys
+items = json.load(open(sys.argv[1]))
+bad = [i for i in items if (i.get("owner") or "").startswith("x")]
+fu = [i for i in items if i["kind"] == "follow_up" and i["owner"] == "mkoord"]
+sys.exit(0 if not bad and len(fu) == 1 else (bad, fu))
+PY
+assert "due owes nothing to the sender's staff; the open follow-up is the contact person's" test $? -eq 0
+run journal list "$ID" --json
+expect_out '"owner": "mkoord"' "the follow-up got a correction naming the contact person here"
+run handover show "$ID" 2
+expect_out "\[x\] guardians informed" "the sender's handover says the guardians were told, as the sender recorded after it"
+run search DELTOPFØLGNING --json
+expect_out '"author": "Kirsten Koordinator"' "search names who wrote the imported entry, not who imported it"
 
 # history: every version within scope, with its original author and date, and a source trailer
 git --git-dir "$R/repo.git" log --format='%an|%ad|%B' --date=iso-strict main >"$T/rlog"
