@@ -3,6 +3,7 @@
 #ifndef BATON_DATE_H
 #define BATON_DATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -29,6 +30,16 @@ int baton_date_add_months(const char *date, int n, char out[11]);
  * fixed it, so that a fixture generator makes the same commits every time. 0 unfixes it. */
 time_t baton_now(void);
 void baton_clock_set(time_t t);
+/* Shown in a time zone (an IANA name such as Europe/Copenhagen; unknown or NULL: UTC): a stored
+ * instant YYYY-MM-DDTHH:MM:SSZ as local "YYYY-MM-DD HH:MM" (n >= 17), and anything else (a calendar
+ * date) as it is. baton_date_local gives only the local date. */
+void baton_time_local(const char *stamp, const char *zone, char *out, size_t n);
+void baton_date_local(const char *stamp, const char *zone, char out[11]);
+/* 1 when zone names a time zone this machine knows (UTC, or a file under /usr/share/zoneinfo). */
+int baton_zone_known(const char *zone);
+/* The time zone a store in this language uses unless its config says otherwise. */
+const char *baton_zone_default(const char *language);
+
 /* a - b in days, for two valid dates. */
 int baton_date_diff(const char *a, const char *b, int64_t *out);
 

@@ -39,7 +39,8 @@ typedef enum {
     BATON_FIELD_PHONE,
     BATON_FIELD_OID,    /* a git object id: 40 lowercase hex digits (the revision a handover was made at) */
     BATON_FIELD_HEX,    /* lowercase hex digits, exactly `max` of them (sha256: 64, a key fingerprint: 32) */
-    BATON_FIELD_PUBKEY  /* an Ed25519 public key in base64 (43 characters and '=') */
+    BATON_FIELD_PUBKEY, /* an Ed25519 public key in base64 (43 characters and '=') */
+    BATON_FIELD_ZONE    /* an IANA time zone name: Europe/Copenhagen, UTC */
 } baton_field_kind;
 
 enum {

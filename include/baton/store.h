@@ -31,6 +31,8 @@ const char *baton_store_path(const baton_store *store);
 /* Store metadata from baton.json at open time. */
 const char *baton_store_language(const baton_store *store);
 const char *baton_store_organisation(const baton_store *store);
+/* The time zone documents show times in: config time_zone, else the language's. */
+const char *baton_store_time_zone(const baton_store *store);
 const char *baton_store_id(const baton_store *store);
 /* An integer setting of baton.json's config (agreement_review_months, ...), or dflt if unset. */
 long baton_store_config_int(const baton_store *store, const char *key, long dflt);

@@ -145,18 +145,12 @@ int baton_briefing_model(baton_session *s, const baton_class *c, const char *for
     json_decref(cases);
     *out = json_pack("{s:{s:s, s:s}, s:s, s:o, s:o}", "class", "institution", c->institution, "group", c->group, "date",
                      today, "for", for_staff ? baton_person_json(store, for_staff) : json_null(), "children", children);
-    json_object_set_new(*out, "store", json_pack("{s:s, s:s}", "organisation", baton_store_organisation(store),
-                                                 "language", baton_store_language(store)));
+    json_object_set_new(*out, "store", json_pack("{s:s, s:s, s:s}", "organisation", baton_store_organisation(store),
+                                                 "language", baton_store_language(store), "time_zone",
+                                                 baton_store_time_zone(store)));
     return 0;
 }
 
-static void who(const json_t *p, char *out, size_t n)
-{
-    if (str(p, "name"))
-        snprintf(out, n, "%s (%s)", str(p, "name"), str(p, "id"));
-    else
-        snprintf(out, n, "%s", str(p, "id") ? str(p, "id") : "?");
-}
 
 static void page(baton_out *o, const json_t *ch)
 {
@@ -182,7 +176,7 @@ static void page(baton_out *o, const json_t *ch)
         snprintf(buf, sizeof buf, "%s — %s", str(x, "id"), str(x, "description"));
         baton_doc_entry_begin(o, buf);
         baton_doc_entry_field(o, T("Goal"), str(x, "goal"));
-        who(json_object_get(x, "responsible"), buf, sizeof buf);
+        baton_person_text(json_object_get(x, "responsible"), buf, sizeof buf);
         baton_doc_entry_field(o, T("Responsible"), buf);
         baton_doc_entry_field(o, T("Review by"), str(x, "review_by"));
         baton_doc_entry_end(o);
@@ -204,7 +198,7 @@ static void page(baton_out *o, const json_t *ch)
         baton_doc_note(o, T("No focus points."));
 
     baton_doc_subheading(o, T("The parents and the school"));
-    who(json_object_get(ch, "contact"), buf, sizeof buf);
+    baton_person_text(json_object_get(ch, "contact"), buf, sizeof buf);
     baton_doc_field(o, T("Contact person (whom the parents contact)"), buf);
     json_array_foreach(json_object_get(ch, "guardians"), i, x) {
         snprintf(buf, sizeof buf, "%s (%s)", str(x, "name"), str(x, "relation"));
@@ -232,7 +226,7 @@ static void page(baton_out *o, const json_t *ch)
     baton_doc_subheading(o, T("Open follow-ups"));
     json_array_foreach(json_object_get(ch, "follow_ups"), i, x) {
         char owner[400];
-        who(json_object_get(x, "owner"), owner, sizeof owner);
+        baton_person_text(json_object_get(x, "owner"), owner, sizeof owner);
         snprintf(buf, sizeof buf, "%s — %s %s, %s", str(x, "entry"), T("due by"), str(x, "date"), owner);
         baton_doc_entry_begin(o, buf);
         baton_doc_entry_field(o, NULL, str(x, "text"));
@@ -244,8 +238,10 @@ static void page(baton_out *o, const json_t *ch)
     baton_doc_subheading(o, T("Status updates of the last 30 days"));
     json_array_foreach(json_object_get(ch, "status_updates"), i, x) {
         char by[400];
-        who(json_object_get(x, "by"), by, sizeof by);
-        snprintf(buf, sizeof buf, "%s %s — %s", str(x, "entry"), str(x, "at"), by);
+        char at[40];
+        baton_person_text(json_object_get(x, "by"), by, sizeof by);
+        baton_time_local(str(x, "at"), o->zone, at, sizeof at);
+        snprintf(buf, sizeof buf, "%s %s — %s", str(x, "entry"), at, by);
         baton_doc_entry_begin(o, buf);
         baton_doc_entry_field(o, NULL, str(x, "text"));
         baton_doc_entry_end(o);
@@ -268,14 +264,17 @@ int baton_briefing_render(const json_t *model, baton_format format, const char *
     baton_i18n_begin(lang, &st);
     baton_out o = {0};
     o.format = format;
+    o.zone = str(json_object_get(model, "store"), "time_zone");
     const json_t *c = json_object_get(model, "class");
-    char title[700], buf[600];
+    char title[700], buf[600], class_name[500];
     snprintf(title, sizeof title, "%s: %s%s%s", T("Class briefing"), str(c, "institution"), str(c, "group")[0] ? " " : "",
              str(c, "group"));
-    baton_doc_begin(&o, lang, title);
+    snprintf(class_name, sizeof class_name, "%s%s%s", str(c, "institution"), str(c, "group")[0] ? " " : "",
+             str(c, "group"));
+    baton_doc_begin(&o, lang, title, class_name, str(model, "date"));
     baton_doc_field(&o, T("Date"), str(model, "date"));
     if (json_is_object(json_object_get(model, "for"))) {
-        who(json_object_get(model, "for"), buf, sizeof buf);
+        baton_person_text(json_object_get(model, "for"), buf, sizeof buf);
         baton_doc_field(&o, T("For"), buf);
     }
     baton_doc_header_end(&o);
@@ -286,7 +285,7 @@ int baton_briefing_render(const json_t *model, baton_format format, const char *
     json_t *ch;
     json_array_foreach(json_object_get(model, "children"), i, ch) {
         char contact[400];
-        who(json_object_get(ch, "contact"), contact, sizeof contact);
+        baton_person_text(json_object_get(ch, "contact"), contact, sizeof contact);
         const char *next = str(ch, "next_review");
         json_array_append_new(rows, json_pack("[s, s, s, s]", str(ch, "name"),
                                               json_is_true(json_object_get(ch, "needs_predictability")) ? T("yes") : T("no"),

@@ -3,6 +3,7 @@
 #include "baton/config.h"
 
 #include "baton/case.h"
+#include "baton/date.h"
 #include "baton/error.h"
 #include "baton/record.h"
 #include "session_internal.h"
@@ -46,6 +47,11 @@ int baton_config_write(baton_store *store, const baton_identity *as, const char 
         baton_record_path_lookup(meta, BATON_RECORD_STORE, path, &f, &v) == BATON_EINVALID) {
         json_decref(meta);
         return baton_error_set(BATON_EINVALID, "%s: not a setting (see 'baton config')", key);
+    }
+    if (strcmp(key, "time_zone") == 0 && !baton_zone_known(value)) {
+        json_decref(meta);
+        return baton_error_set(BATON_EINVALID, "time_zone: '%.64s' is not a time zone this machine knows (like "
+                                               "Europe/Copenhagen; see /usr/share/zoneinfo)", value);
     }
     if ((rc = baton_record_path_set(meta, BATON_RECORD_STORE, path, value)) ||
         (rc = baton_record_validate(meta, BATON_RECORD_STORE, NULL)) || (reason && (rc = baton_reason_check(reason, NULL)))) {

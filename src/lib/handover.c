@@ -771,7 +771,7 @@ int baton_handover_ack(baton_session *sess, const char *case_id, int number, con
                              case_id, str(ack, "by"), str(ack, "at"));
     if (rc == 0) {
         char at[21];
-        baton_datetime_format(at, baton_now());
+        baton_now_stamp(at);
         json_object_set_new(h, "acknowledged", json_pack("{s:s, s:s}", "by", as->id, "at", at));
         rc = update(store, as, case_id, h, version, "acknowledged", reason, commit);
     }

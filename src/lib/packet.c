@@ -155,13 +155,17 @@ int baton_packet_model_unchecked(baton_store *store, const char *case_id, int nu
     const json_t *basis = h ? json_object_get(h, "basis") : NULL;
     const json_t *scope = basis ? json_object_get(basis, "scope") : NULL;
     const json_t *plan = json_object_get(doc, "plan");
-    char made[11], since[11];
+    /* the day a handover was made is the day where it was made: in the store's time zone */
+    const char *zone = baton_store_time_zone(store);
+    char made[11], since[11], prev_made[11] = "";
     if (h)
-        snprintf(made, sizeof made, "%.10s", str(h, "made"));
+        baton_date_local(str(h, "made"), zone, made);
     else
         baton_date_today(made);
     if (prev)
-        snprintf(since, sizeof since, "%.10s", str(prev, "made"));
+        baton_date_local(str(prev, "made"), zone, prev_made);
+    if (prev)
+        snprintf(since, sizeof since, "%s", prev_made);
     else
         baton_date_add_days(made, -90, since);
 
@@ -177,8 +181,8 @@ int baton_packet_model_unchecked(baton_store *store, const char *case_id, int nu
         copy_if(ho, h, "reason");
         copy_if(ho, h, "basis");
         if (prev)
-            json_object_set_new(ho, "previous", json_pack("{s:O, s:s%}", "number", json_object_get(prev, "number"),
-                                                          "made", str(prev, "made"), (size_t)10));
+            json_object_set_new(ho, "previous", json_pack("{s:O, s:s}", "number", json_object_get(prev, "number"),
+                                                          "made", prev_made));
         json_object_set_new(model, "handover", ho);
     }
     json_t *s;
@@ -333,14 +337,20 @@ int baton_packet_model_unchecked(baton_store *store, const char *case_id, int nu
             if (k == 2 && strcmp(str(h, "kind"), "context") != 0)
                 continue;
             json_t *t = json_object_get(cl, items[k]);
-            json_object_set_new(s, items[k], t ? json_deep_copy(t) : json_null());
+            json_t *c = t ? json_deep_copy(t) : json_null();
+            if (t && str(t, "by"))
+                json_object_set_new(c, "by", baton_person_json(store, str(t, "by")));
+            json_object_set_new(s, items[k], c);
         }
-        json_object_set_new(s, "acknowledged",
-                            json_object_get(h, "acknowledged") ? json_deep_copy(json_object_get(h, "acknowledged")) : json_null());
+        const json_t *a = json_object_get(h, "acknowledged");
+        json_object_set_new(s, "acknowledged", a ? json_pack("{s:o, s:O}", "by", baton_person_json(store, str(a, "by")),
+                                                             "at", json_object_get(a, "at"))
+                                                 : json_null());
         json_object_set_new(s, "pending", json_boolean(json_is_true(json_object_get(h, "pending"))));
     }
-    json_object_set_new(model, "store", json_pack("{s:s, s:s, s:s}", "organisation", baton_store_organisation(store),
-                                                  "id", baton_store_id(store), "language", baton_store_language(store)));
+    json_object_set_new(model, "store", json_pack("{s:s, s:s, s:s, s:s}", "organisation", baton_store_organisation(store),
+                                                  "id", baton_store_id(store), "language", baton_store_language(store),
+                                                  "time_zone", zone));
 out:
     json_decref(handovers);
     json_decref(doc);

@@ -6,6 +6,7 @@
 #include "unchecked.h"
 
 #include "baton/case.h"
+#include "baton/date.h"
 #include "baton/error.h"
 #include "baton/handover.h"
 #include "baton/record.h"
@@ -35,6 +36,9 @@ static const char *word(const char *value)
         N_("child"), N_("guardian"), N_("staff"),
         N_("added"), N_("removed"), N_("changed"),
         N_("consent"), N_("statutory"), N_("context"), N_("onboarding"),
+        /* the packet's sections, as a basis's scope names them */
+        N_("strengths"), N_("voices"), N_("predictability"), N_("measures"), N_("focus"), N_("communication"),
+        N_("team"), N_("follow_ups"), N_("journal"), N_("changes"), N_("checklist"),
         NULL};
     for (const char *const *w = words; *w; w++)
         if (value && strcmp(*w, value) == 0)
@@ -42,13 +46,6 @@ static const char *word(const char *value)
     return value ? value : "";
 }
 
-static void person_text(const json_t *p, char *out, size_t n)
-{
-    if (str(p, "name"))
-        snprintf(out, n, "%s (%s)", str(p, "name"), str(p, "id"));
-    else
-        snprintf(out, n, "%s", str(p, "id") ? str(p, "id") : "?");
-}
 
 static void context_text(const json_t *c, char *out, size_t n)
 {
@@ -62,7 +59,7 @@ static void party_text(const json_t *p, char *out, size_t n)
     const json_t *r = json_object_get(p, "receiver");
     char who[400] = "";
     if (json_object_get(p, "staff"))
-        person_text(json_object_get(p, "staff"), who, sizeof who);
+        baton_person_text(json_object_get(p, "staff"), who, sizeof who);
     else if (r)
         snprintf(who, sizeof who, "%s <%s>", str(r, "name"), str(r, "email"));
     if (json_object_get(p, "context")) {
@@ -85,7 +82,7 @@ static void list_text(const json_t *arr, char *out, size_t n, int translate)
         if (s)
             snprintf(one, sizeof one, "%s", translate ? word(s) : s);
         else
-            person_text(v, one, sizeof one);
+            baton_person_text(v, one, sizeof one);
         used += (size_t)snprintf(out + used, used < n ? n - used : 0, "%s%s", i ? ", " : "", one);
         if (used >= n)
             break;
@@ -110,7 +107,7 @@ static void header(baton_out *o, const json_t *m)
         party_text(json_object_get(h, "to"), buf, sizeof buf);
         baton_doc_field(o, T("To"), buf);
         baton_doc_field(o, T("Date of the handover"), str(h, "made"));
-        person_text(json_object_get(h, "by"), buf, sizeof buf);
+        baton_person_text(json_object_get(h, "by"), buf, sizeof buf);
         baton_doc_field(o, T("Made by"), buf);
         const json_t *prev = json_object_get(h, "previous");
         if (prev) {
@@ -122,7 +119,7 @@ static void header(baton_out *o, const json_t *m)
         const json_t *b = json_object_get(h, "basis");
         if (b) {
             char scope[600];
-            list_text(json_object_get(b, "scope"), scope, sizeof scope, 0);
+            list_text(json_object_get(b, "scope"), scope, sizeof scope, 1);
             snprintf(buf, sizeof buf, "%s %s; %s: %s", word(str(b, "kind")), str(b, "ref"), T("shared sections"), scope);
             baton_doc_field(o, T("Basis for sharing"), buf);
         }
@@ -188,7 +185,7 @@ static void section_measures(baton_out *o, const json_t *s)
         baton_doc_entry_begin(o, buf);
         baton_doc_entry_field(o, T("Measure"), str(m, "description"));
         baton_doc_entry_field(o, T("Goal"), str(m, "goal"));
-        person_text(json_object_get(m, "responsible"), buf, sizeof buf);
+        baton_person_text(json_object_get(m, "responsible"), buf, sizeof buf);
         baton_doc_entry_field(o, T("Responsible"), buf);
         baton_doc_entry_field(o, T("Started"), str(m, "start"));
         baton_doc_entry_field(o, T("Review by"), str(m, "review_by"));
@@ -260,7 +257,7 @@ static void section_team(baton_out *o, const json_t *s)
     json_t *m, *r;
     char buf[1200];
     baton_doc_section_begin(o, T("Team and responsibilities"), 0, 0);
-    person_text(json_object_get(s, "contact"), buf, sizeof buf);
+    baton_person_text(json_object_get(s, "contact"), buf, sizeof buf);
     baton_doc_field(o, T("Contact person (whom the parents contact)"), buf);
     list_text(json_object_get(s, "follows_up"), buf, sizeof buf, 0);
     baton_doc_field(o, T("Follows up on agreements"), buf);
@@ -268,7 +265,7 @@ static void section_team(baton_out *o, const json_t *s)
     baton_doc_field(o, T("Hands knowledge over"), buf);
     json_array_foreach(json_object_get(s, "members"), i, m) {
         char who[500];
-        person_text(json_object_get(m, "staff"), who, sizeof who);
+        baton_person_text(json_object_get(m, "staff"), who, sizeof who);
         snprintf(buf, sizeof buf, "%s — %s", who, str(m, "role"));
         baton_doc_entry_begin(o, buf);
         json_array_foreach(json_object_get(m, "responsible_for"), j, r)
@@ -285,7 +282,7 @@ static void section_follow_ups(baton_out *o, const json_t *s)
     char buf[600];
     baton_doc_section_begin(o, T("Open follow-ups"), 0, 0);
     json_array_foreach(json_object_get(s, "follow_ups"), i, f) {
-        person_text(json_object_get(f, "owner"), buf, sizeof buf);
+        baton_person_text(json_object_get(f, "owner"), buf, sizeof buf);
         char title[800];
         snprintf(title, sizeof title, "%s — %s %s, %s", str(f, "entry"), T("due by"), str(f, "date"), buf);
         baton_doc_entry_begin(o, title);
@@ -306,8 +303,10 @@ static void section_journal(baton_out *o, const json_t *s)
     baton_doc_section_begin(o, buf, 0, 0);
     json_array_foreach(json_object_get(s, "entries"), i, e) {
         char who[400];
-        person_text(json_object_get(e, "by"), who, sizeof who);
-        snprintf(title, sizeof title, "%s %s — %s%s%s, %s", str(e, "id"), str(e, "at"), word(str(e, "kind")),
+        char at[40];
+        baton_person_text(json_object_get(e, "by"), who, sizeof who);
+        baton_time_local(str(e, "at"), o->zone, at, sizeof at);
+        snprintf(title, sizeof title, "%s %s — %s%s%s, %s", str(e, "id"), at, word(str(e, "kind")),
                  str(e, "channel") ? ", " : "", str(e, "channel") ? word(str(e, "channel")) : "", who);
         baton_doc_entry_begin(o, title);
         if (str(e, "corrects"))
@@ -350,10 +349,12 @@ static void section_changes(baton_out *o, const json_t *s)
 
 static void tick_line(baton_out *o, const char *label, const json_t *t)
 {
-    char buf[600];
+    char buf[600], who[300] = "";
+    if (json_object_get(t, "by"))
+        baton_person_text(json_object_get(t, "by"), who, sizeof who);
     if (json_is_object(t))
-        snprintf(buf, sizeof buf, "%s (%s, %s%s%s)", T("done"), str(t, "date"), str(t, "by") ? str(t, "by") : "",
-                 str(t, "note") ? ": " : "", str(t, "note") ? str(t, "note") : "");
+        snprintf(buf, sizeof buf, "%s (%s, %s%s%s)", T("done"), str(t, "date"), who, str(t, "note") ? ": " : "",
+                 str(t, "note") ? str(t, "note") : "");
     else
         snprintf(buf, sizeof buf, "%s", T("not yet"));
     baton_doc_field(o, label, buf);
@@ -382,7 +383,10 @@ static void section_checklist(baton_out *o, const json_t *s)
         tick_line(o, T("A known adult involved in the start"), json_object_get(s, "known_adult"));
     const json_t *a = json_object_get(s, "acknowledged");
     if (json_is_object(a)) {
-        snprintf(buf, sizeof buf, "%s, %s", str(a, "by"), str(a, "at"));
+        char who[300], at[40];
+        baton_person_text(json_object_get(a, "by"), who, sizeof who);
+        baton_time_local(str(a, "at"), o->zone, at, sizeof at);
+        snprintf(buf, sizeof buf, "%s, %s", who, at);
         baton_doc_field(o, T("Acknowledged by the receiver"), buf);
     } else {
         baton_doc_field(o, T("Acknowledged by the receiver"),
@@ -422,9 +426,10 @@ int baton_packet_render(const json_t *model, baton_format format, const char *la
     baton_i18n_begin(lang, &st);
     baton_out o = {0};
     o.format = format;
+    o.zone = str(json_object_get(model, "store"), "time_zone");
     char title[600];
     snprintf(title, sizeof title, "%s: %s", T("Handover packet"), str(json_object_get(model, "child"), "name"));
-    baton_doc_begin(&o, lang, title);
+    baton_doc_begin(&o, lang, title, str(json_object_get(model, "child"), "name"), str(model, "date"));
     header(&o, model);
     static const struct {
         const char *key;
@@ -488,9 +493,11 @@ static int received_packet(baton_store *store, const char *case_id, const json_t
     baton_i18n_begin(lang, &st);
     baton_out o = {0};
     o.format = format;
-    char title[300], buf[600];
+    o.zone = baton_store_time_zone(store);
+    char title[300], buf[600], sent[40];
     snprintf(title, sizeof title, "%s: %s", T("Received handover packet"), case_id);
-    baton_doc_begin(&o, lang, title);
+    baton_time_local(str(src, "created"), o.zone, sent, sizeof sent);
+    baton_doc_begin(&o, lang, title, case_id, sent);
     baton_doc_field(&o, T("Case"), case_id);
     snprintf(buf, sizeof buf, "%lld, %s", (long long)json_integer_value(json_object_get(h, "number")),
              T("received from another organisation"));
@@ -501,7 +508,7 @@ static int received_packet(baton_store *store, const char *case_id, const json_t
     baton_doc_field(&o, T("Sent by"), str(src, "organisation"));
     baton_doc_field(&o, T("Signed with key"), str(src, "signer"));
     baton_doc_field(&o, T("Key trusted here"), json_is_true(json_object_get(src, "trusted")) ? T("yes") : T("NO"));
-    baton_doc_field(&o, T("Sent"), str(src, "created"));
+    baton_doc_field(&o, T("Sent"), sent);
     baton_doc_header_end(&o);
     baton_doc_section_begin(&o, T("The packet as it came"), 0, 0);
     baton_doc_note(&o, T("Written by the sending organisation; shown as text. The original HTML is kept unchanged "

@@ -141,27 +141,96 @@ void baton_sha256_hex(const void *data, size_t len, char out[65])
 
 /* ---- emitters ---- */
 
+/* Printed on A4: every page names whom it is about and the document's date at the top and its
+ * number at the bottom (the @page margin boxes); headings stay with what follows them, entries are
+ * not split, and the closing lines (provenance and the sha256) never stand alone on a page. */
 static const char css[] =
-    "@page{size:A4;margin:18mm 16mm}"
-    "body{font-family:'DejaVu Serif',Georgia,serif;font-size:11pt;line-height:1.4;color:#111;max-width:178mm;"
+    "body{font-family:'DejaVu Serif',Georgia,serif;font-size:10pt;line-height:1.3;color:#111;max-width:180mm;"
     "margin:0 auto}"
-    "h1{font-size:17pt;margin:0 0 4pt}h2{font-size:13pt;border-bottom:1px solid #888;margin:14pt 0 6pt}"
-    "h3{font-size:11pt;margin:8pt 0 2pt}p{margin:2pt 0 6pt}"
-    "header p{margin:1pt 0}.prominent{border:2px solid #000;padding:4pt 8pt;background:#f3f3f3}"
-    ".entry{margin:4pt 0 8pt 10pt}"
+    "h1{font-size:15pt;margin:0 0 4pt}h2{font-size:12pt;border-bottom:1px solid #888;margin:10pt 0 4pt;"
+    "break-after:avoid-page}h3{font-size:10pt;margin:6pt 0 1pt;break-after:avoid-page}"
+    "p{margin:1pt 0 4pt;orphans:2;widows:2}header p{margin:1pt 0}"
+    ".prominent{border:2px solid #000;padding:4pt 8pt;background:#f3f3f3;break-inside:avoid-page}"
+    ".entry{margin:3pt 0 6pt 10pt;break-inside:avoid-page}"
     "table{border-collapse:collapse;width:100%;margin:6pt 0}th,td{border:1px solid #999;padding:2pt 5pt;"
-    "text-align:left;vertical-align:top;font-size:10pt}th{background:#eee}.note{font-style:italic;color:#444}"
-    ".page{break-before:page}section,.entry{break-inside:avoid-page}"
-    "footer{margin-top:18pt;font-size:8.5pt;color:#333;border-top:1px solid #888}"
-    "footer p{margin:1pt 0;word-break:break-all}";
+    "text-align:left;vertical-align:top;font-size:9.5pt}th{background:#eee}tr{break-inside:avoid-page}"
+    ".note{font-style:italic;color:#444}.page{break-before:page}"
+    "footer{margin-top:10pt;font-size:8pt;color:#333;border-top:1px solid #888;break-before:avoid-page;"
+    "break-inside:avoid-page}"
+    "footer p{margin:1pt 0;word-break:break-all}"
+    "@media screen{body{margin:16mm auto}}";
 
-void baton_doc_begin(baton_out *o, const char *lang, const char *title)
+/* A CSS string: every character but letters, digits and spaces as a six-digit escape, so that no
+ * value can end the string or the rule it stands in. */
+static void css_string(baton_out *o, const char *s)
+{
+    baton_out_str(o, "\"");
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        unsigned cp = *p;
+        int extra = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+        if (extra)
+            cp &= 0x3f >> extra;
+        p++;
+        for (int i = 0; i < extra && (*p & 0xc0) == 0x80; i++, p++)
+            cp = (cp << 6) | (*p & 0x3f);
+        if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == ' ')
+            baton_out_fmt(o, "%c", (char)cp);
+        else
+            baton_out_fmt(o, "\\%06X", cp);
+    }
+    baton_out_str(o, "\"");
+}
+
+/* "Page {page} of {pages}" as a CSS content value: the words as strings, the numbers as counters. */
+static void css_page_counter(baton_out *o, const char *pattern)
+{
+    const char *p = pattern;
+    while (*p) {
+        const char *next = strchr(p, '{');
+        size_t n = next ? (size_t)(next - p) : strlen(p);
+        if (n) {
+            char part[200];
+            snprintf(part, sizeof part, "%.*s", (int)(n < sizeof part - 1 ? n : sizeof part - 1), p);
+            css_string(o, part);
+            baton_out_str(o, " ");
+        }
+        if (!next)
+            break;
+        if (strncmp(next, "{pages}", 7) == 0) {
+            baton_out_str(o, "counter(pages) ");
+            p = next + 7;
+        } else if (strncmp(next, "{page}", 6) == 0) {
+            baton_out_str(o, "counter(page) ");
+            p = next + 6;
+        } else {
+            css_string(o, "{");
+            baton_out_str(o, " ");
+            p = next + 1;
+        }
+    }
+}
+
+void baton_person_text(const json_t *p, char *out, size_t n)
+{
+    const char *name = json_string_value(json_object_get(p, "name")), *id = json_string_value(json_object_get(p, "id"));
+    snprintf(out, n, "%s", name ? name : id ? id : json_string_value(p) ? json_string_value(p) : "?");
+}
+
+void baton_doc_begin(baton_out *o, const char *lang, const char *title, const char *running, const char *date)
 {
     switch (o->format) {
     case BATON_FORMAT_HTML:
         baton_out_fmt(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<title>", lang);
         baton_out_esc(o, title, NULL);
-        baton_out_fmt(o, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
+        baton_out_fmt(o, "</title>\n<style>%s", css);
+        baton_out_str(o, "@page{size:A4;margin:16mm 15mm;@top-left{content:");
+        css_string(o, running);
+        baton_out_str(o, ";font:8pt sans-serif;color:#444}@top-right{content:");
+        css_string(o, date);
+        baton_out_str(o, ";font:8pt sans-serif;color:#444}@bottom-center{content:");
+        css_page_counter(o, T("Page {page} of {pages}"));
+        baton_out_str(o, ";font:8pt sans-serif;color:#444}}</style>\n</head>\n<body>\n<header>\n<h1>");
         baton_out_esc(o, title, NULL);
         baton_out_str(o, "</h1>\n");
         break;
@@ -326,7 +395,13 @@ void baton_doc_entry_field(baton_out *o, const char *label, const char *value)
         return;
     switch (o->format) {
     case BATON_FORMAT_HTML:
-        baton_doc_field(o, label, value);
+        if (label) {
+            baton_doc_field(o, label, value);
+        } else {
+            baton_out_str(o, "<p>");
+            baton_out_esc(o, value, NULL);
+            baton_out_str(o, "</p>\n");
+        }
         break;
     case BATON_FORMAT_MARKDOWN:
         baton_out_str(o, "  - ");

@@ -14,6 +14,7 @@ typedef struct {
     size_t n, cap;
     baton_format format;
     int oom;
+    const char *zone; /* the time zone instants are shown in (NULL: UTC) */
 } baton_out;
 
 void baton_out_put(baton_out *o, const char *s, size_t n);
@@ -21,7 +22,9 @@ void baton_out_str(baton_out *o, const char *s);
 void baton_out_fmt(baton_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void baton_out_esc(baton_out *o, const char *s, const char *indent);
 
-void baton_doc_begin(baton_out *o, const char *lang, const char *title);
+/* running: whom the document is about, and date: its date, both at the top of every printed page
+ * (HTML), with the page number at the bottom. */
+void baton_doc_begin(baton_out *o, const char *lang, const char *title, const char *running, const char *date);
 void baton_doc_header_end(baton_out *o);
 void baton_doc_section_begin(baton_out *o, const char *title, int prominent, int new_page);
 void baton_doc_section_end(baton_out *o);
@@ -38,6 +41,10 @@ int baton_doc_take(baton_out *o, char **out, size_t *len);
 
 /* A staff member as documents show them: {id, name} from the directory ({id} if unknown). */
 json_t *baton_person_json(baton_store *store, const char *id);
+
+/* A person as a reader knows them ({id, name}, or an id): by name, an id only when the directory
+ * has no name for them. */
+void baton_person_text(const json_t *p, char *out, size_t n);
 
 /* A simple table: a header row, then rows of cells (values, escaped). */
 void baton_doc_table(baton_out *o, const char *const *headers, size_t ncols, const json_t *rows);

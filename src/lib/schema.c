@@ -311,6 +311,7 @@ static const baton_field store_config_fields[] = {
     F_INT("agreement_review_months", 0, 0, 120), /* 0: agreements are never due for review */
     F_INT("audit_retention_days", 0, 1, 36500),
     F_STR("signing_key", 0), /* the private key file, relative to the store directory */
+    {"time_zone", BATON_FIELD_ZONE, 0, NULL, NULL, 0, NULL}, /* how documents show times; default by language */
     END};
 
 static const baton_field store_fields[] = {

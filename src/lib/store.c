@@ -269,6 +269,12 @@ const char *baton_store_language(const baton_store *store) { return meta_string(
 
 const char *baton_store_organisation(const baton_store *store) { return meta_string(store, "organisation", ""); }
 
+const char *baton_store_time_zone(const baton_store *store)
+{
+    const char *z = json_string_value(json_object_get(json_object_get(store->meta, "config"), "time_zone"));
+    return z ? z : baton_zone_default(baton_store_language(store));
+}
+
 const char *baton_store_id(const baton_store *store) { return meta_string(store, "store_id", ""); }
 
 long baton_store_config_int(const baton_store *store, const char *key, long dflt)

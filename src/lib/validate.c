@@ -291,6 +291,16 @@ static void check_string(vstate *st, const json_t *v, const baton_field *f, cons
             strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") != 43)
             fail(st, path, "'%.50s' is not an Ed25519 public key in base64", s);
         break;
+    case BATON_FIELD_ZONE: {
+        /* the name's form only: whether this machine knows the zone is asked when it is set */
+        size_t len = strlen(s);
+        int ok = len > 0 && len <= 64 && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) &&
+                 strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") == len &&
+                 !strstr(s, "//") && s[len - 1] != '/';
+        if (!ok)
+            fail(st, path, "'%.70s' is not a time zone name (like Europe/Copenhagen)", s);
+        break;
+    }
     case BATON_FIELD_EMAIL:
         if (!valid_email(s))
             fail(st, path, "'%.60s' is not an e-mail address", s);

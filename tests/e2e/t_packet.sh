@@ -34,7 +34,11 @@ build() {
         "$BATON" team add "$id" koord --role koordinator --responsible-for "opfølgning på aftaler" --follows-up yes
         "$BATON" journal add "$id" --kind contact --with g1 --channel phone --at 2026-10-20 \
             --text "Mor fortæller om roligere morgener." --follow-up 2026-11-20 --owner laerer1
+        # a time (UTC 06:15 in the journal) is shown in the store's time zone: 08:15 in October
+        "$BATON" journal add "$id" --kind observation --at 2026-10-21T06:15:00Z --text "Ankom roligt og gik direkte ind."
         "$BATON" handover staff "$id" --to laerer2 --reason "ny kontaktperson"
+        "$BATON" handover checklist "$id" 1 --meeting-held 2026-11-02
+        "$BATON" handover ack "$id" 1 --as laerer2
     } >/dev/null 2>&1
     echo "$id"
 }
@@ -171,6 +175,7 @@ for fmt in text markdown html json; do
         if grep -q "$other" "$T/scoped.$fmt"; then not_ok "scoped $fmt holds '$other', outside the consent's scope"; else ok; fi
     done
 done
+grep -q "samtykke c1; delte afsnit: styrker$" "$T/scoped.text" && ok || not_ok "the basis names its scope in Danish words"
 python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); sys.exit([s["key"] for s in m["sections"]] != ["strengths"])' "$T/scoped.json"
 assert "the scoped packet's model has the strengths section only" test $? -eq 0
 

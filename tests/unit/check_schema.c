@@ -161,6 +161,10 @@ static void compare_string(walk *w, const baton_field *f, const json_t *s, const
     case BATON_FIELD_PUBKEY:
         expect_str(w, path, s, "pattern", "^[A-Za-z0-9+/]{43}=$");
         break;
+    case BATON_FIELD_ZONE:
+        expect_int(w, path, s, "maxLength", 64);
+        expect_str(w, path, s, "pattern", "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$");
+        break;
     default:
         break;
     }
