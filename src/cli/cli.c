@@ -74,12 +74,86 @@ int cli_help(const char *text)
     return EXIT_OK;
 }
 
+/* Edit distance (insertions, deletions, substitutions, and swapping two neighbours). */
+static size_t distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 64 || m > 64)
+        return (size_t)-1;
+    size_t d[65][65];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+const char *cli_suggest(const char *word, const char *const *candidates, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1, len = strlen(word);
+    size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = distance(word, candidates[i]);
+        /* a prefix of a longer name counts as near too: --pur for --purpose */
+        if (len >= 3 && strncmp(candidates[i], word, len) == 0)
+            d = 1;
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    return best_d <= limit ? best : NULL;
+}
+
 int cli_bad_option(const char *usage, char **argv)
 {
-    const char *opt = argv[optind - 1];
-    if (optopt && optopt < 256)
-        return cli_usage_error(usage, "unknown option or missing argument: -%c", optopt);
-    return cli_usage_error(usage, "unknown option or missing argument: %s", opt ? opt : "?");
+    const char *opt = argv[optind - 1] ? argv[optind - 1] : "?";
+    char name[64];
+    snprintf(name, sizeof name, "%s", opt);
+    char *eq = strchr(name, '=');
+    if (eq)
+        *eq = '\0';
+    /* the options this command has: those its usage names, and everyone's */
+    const char *cands[64];
+    char words[64][40];
+    size_t n = 0;
+    static const char *const common[] = {"--store", "--as", "--json", "--reason", "--purpose", "--emergency", "--help"};
+    for (size_t i = 0; i < sizeof common / sizeof *common; i++)
+        cands[n++] = common[i];
+    for (const char *p = usage ? strstr(usage, "--") : NULL; p && n < 64; p = strstr(p + 2, "--")) {
+        size_t k = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-") + 2;
+        if (k > 2 && k < sizeof words[0]) {
+            snprintf(words[n], sizeof words[0], "%.*s", (int)k, p);
+            cands[n] = words[n];
+            n++;
+        }
+    }
+    int known = 0;
+    for (size_t i = 0; i < n; i++)
+        known |= strcmp(cands[i], name) == 0;
+    if (name[0] == '-' && name[1] != '-' && optopt && optopt < 256) {
+        char short_opt[4] = {'-', (char)optopt, ' ', 0};
+        snprintf(name, sizeof name, "-%c", optopt);
+        known = usage && (strstr(usage, short_opt) || (strlen(usage) >= 2 && strcmp(usage + strlen(usage) - 2, name) == 0));
+    }
+    if (known)
+        return cli_usage_error(usage, "%s: a value is required", name);
+    const char *near = name[0] == '-' && name[1] == '-' ? cli_suggest(name, cands, n) : NULL;
+    if (near)
+        return cli_usage_error(usage, "unknown option %s; did you mean %s?", name, near);
+    return cli_usage_error(usage, "unknown option %s", name);
 }
 
 /* What reading skipped (a record committed outside Baton that breaks its rules) goes to stderr
@@ -202,9 +276,17 @@ int cli_dispatch(const char *group, const cli_command *subs, int argc, char **ar
         fprintf(out, "\nRun 'baton %s <command> --help' for the options of one.\n", group);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
-    for (const cli_command *c = subs; c->name; c++)
+    const char *names[64];
+    size_t n = 0;
+    for (const cli_command *c = subs; c->name; c++) {
         if (strcmp(c->name, argv[1]) == 0)
             return c->run(argc - 1, argv + 1);
+        if (n < 64)
+            names[n++] = c->name;
+    }
+    const char *near = cli_suggest(argv[1], names, n);
+    if (near)
+        return cli_usage_error(NULL, "'%s' is not a 'baton %s' command; did you mean '%s'?", argv[1], group, near);
     return cli_usage_error(NULL, "'%s' is not a 'baton %s' command; see 'baton %s --help'", argv[1], group, group);
 }
 

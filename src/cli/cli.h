@@ -55,6 +55,8 @@ int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
 int cli_help(const char *text);
 /* Rejects an unknown option or missing argument reported by getopt ('?' or ':'). */
 int cli_bad_option(const char *usage, char **argv);
+/* The candidate nearest to word (a typo away), or NULL: for "did you mean". */
+const char *cli_suggest(const char *word, const char *const *candidates, size_t n);
 
 /* The store (--store, BATON_STORE, or found from the current directory), refused while its access
  * log is missing or damaged; _as_is opens it all the same (for 'baton audit init'). */

@@ -40,24 +40,30 @@ static const cli_command commands[] = {
 #define BATON_LOCALEDIR "/usr/local/share/locale"
 #endif
 
-/* The catalogues: $BATON_LOCALEDIR, else locale/ beside the binary (a build tree), else the
- * installed ones. */
+/* The catalogues: $BATON_LOCALEDIR, else locale/ beside the binary (a build tree), else
+ * ../share/locale from the binary (installed under any PREFIX, wherever it was built for), else
+ * the PREFIX it was built with. */
 void cli_bind_locale(void)
 {
     char dir[4096];
     const char *env = getenv("BATON_LOCALEDIR");
-    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 16);
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 32);
     const char *use = BATON_LOCALEDIR;
+    struct stat st;
     if (env && *env) {
         use = env;
     } else if (n > 0) {
         dir[n] = '\0';
         char *slash = strrchr(dir, '/');
-        struct stat st;
         if (slash) {
             strcpy(slash, "/locale");
-            if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+            if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
                 use = dir;
+            } else {
+                strcpy(slash, "/../share/locale");
+                if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+                    use = dir;
+            }
         }
     }
     bindtextdomain("baton", use);
@@ -87,6 +93,8 @@ int main(int argc, char **argv)
     umask(077);
     setlocale(LC_ALL, "");
     cli_bind_locale();
+    /* getopt's own complaints would say it a second time: cli_bad_option says it once */
+    opterr = 0;
 
     int i = 1;
     /* options before the command apply to it, like git's -C */
@@ -102,7 +110,7 @@ int main(int argc, char **argv)
             i++;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             return usage(stdout, EXIT_OK);
-        } else if (strcmp(argv[i], "--version") == 0) {
+        } else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
             printf("baton %s\n", BATON_VERSION);
             return EXIT_OK;
         } else {
@@ -113,8 +121,16 @@ int main(int argc, char **argv)
         return usage(stderr, EXIT_USAGE);
     if (strcmp(argv[i], "help") == 0)
         return usage(stdout, EXIT_OK);
-    for (const cli_command *c = commands; c->name; c++)
+    const char *names[64];
+    size_t n = 0;
+    for (const cli_command *c = commands; c->name; c++) {
         if (strcmp(c->name, argv[i]) == 0)
             return c->run(argc - i, argv + i);
+        if (n < 64)
+            names[n++] = c->name;
+    }
+    const char *near = cli_suggest(argv[i], names, n);
+    if (near)
+        return cli_usage_error(NULL, "'%s' is not a baton command; did you mean '%s'?", argv[i], near);
     return cli_usage_error(NULL, "'%s' is not a baton command; see 'baton --help'", argv[i]);
 }

@@ -42,6 +42,13 @@ while IFS= read -r line; do
     expect_refused "$S" "$code" "$pattern" "bad input: ${raw[*]}" "${args[@]}"
 done <"$CORPUS/commands.tsv"
 
+# one option wrong, one error line (getopt's own complaint is not printed beside Baton's)
+for args in "case show $ID --emergency" "case show $ID --bogus" "packet $ID -o" "due -x"; do
+    # shellcheck disable=SC2086
+    "$BATON" $args >/dev/null 2>"$T/one.err"
+    assert "one error line for: $args" test "$(grep -vc '^usage: ' "$T/one.err")" -eq 1
+done
+
 # malformed records, given whole to case edit: refused with the message listed, head unchanged
 listed=0
 while IFS=$'\t' read -r file pattern; do

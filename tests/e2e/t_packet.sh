@@ -189,4 +189,13 @@ run packet "$ID" --format html -o "$T/ok.html"
 assert "-o writes the file" test -s "$T/ok.html"
 assert "-o leaves no temporary file" test -z "$(ls "$T" | grep 'ok.html.tmp')"
 
+# ---- installed under another PREFIX than it was built for, baton still finds its catalogues ----
+if head -c 4 "$BATON" | grep -q ELF && [ -d "$(dirname "$BATON")/locale" ]; then
+    mkdir -p "$T/prefix/bin" "$T/prefix/share"
+    cp "$BATON" "$T/prefix/bin/baton"
+    cp -r "$(dirname "$BATON")/locale" "$T/prefix/share/locale"
+    env -u BATON_LOCALEDIR "$T/prefix/bin/baton" packet "$ID" >"$T/installed.txt" 2>"$ERR"
+    assert "an installed baton renders Danish packets from PREFIX/share/locale" grep -q "^Overleveringspakke" "$T/installed.txt"
+fi
+
 finish
