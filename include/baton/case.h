@@ -25,7 +25,10 @@ typedef struct {
 void baton_case_dir(const char *id, char *out, size_t n);
 void baton_case_path(const char *id, char *out, size_t n);
 
-/* Parses KIND:INSTITUTION[:GROUP[:MUNICIPALITY]] into a context object (validated). */
+/* Parses KIND:INSTITUTION[:GROUP[:MUNICIPALITY]] into a context object (validated). KIND is
+ * daycare, school, leisure, special_school or other, or the Danish, Swedish or Norwegian word for
+ * one (skole, skola, dagtilbud, förskola, barnehage, fritid, sfo, fritidshem, specialskole, andet,
+ * ...), stored as the English name. */
 int baton_context_parse(const char *spec, json_t **out);
 
 /* Creates a case, as the session (a coordinator or leader in the new context's scope); its id

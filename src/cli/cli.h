@@ -55,6 +55,12 @@ int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
 int cli_help(const char *text);
 /* Rejects an unknown option or missing argument reported by getopt ('?' or ':'). */
 int cli_bad_option(const char *usage, char **argv);
+/* Display columns of s on a terminal, and s padded with spaces to width columns (one of a few
+ * rotating buffers: several may be used in one printf); cli_print_padded prints it. */
+int cli_width(const char *s);
+const char *cli_pad(const char *s, int width);
+void cli_print_padded(const char *s, int width);
+int cmd_case_fields(int argc, char **argv);
 /* The candidate nearest to word (a typo away), or NULL: for "did you mean". */
 const char *cli_suggest(const char *word, const char *const *candidates, size_t n);
 

@@ -16,6 +16,7 @@ int cmd_case(int argc, char **argv)
         {"log", cmd_case_log, "list the versions of a case"},
         {"diff", cmd_case_diff, "field-level differences between two versions"},
         {"access", cmd_case_access, "everyone who may read the case now, and the rule that grants it"},
+        {"fields", cmd_case_fields, "every field 'case set' can change, and what it takes"},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("case", subs, argc, argv);
@@ -29,7 +30,9 @@ static const char new_help[] =
     "                      --context KIND:INSTITUTION[:GROUP[:MUNICIPALITY]] --contact STAFF\n"
     "                      [--national-id ID] [--reason TEXT] [--as STAFF]\n\n"
     "Creates a case and prints its id alone on stdout.\n"
-    "KIND is daycare, school, leisure, special_school or other.\n"
+    "KIND is daycare, school, leisure, special_school or other, or the word for one in Danish,\n"
+    "Swedish or Norwegian (skole, skola, dagtilbud, förskola, barnehage, fritid, sfo, fritidshem,\n"
+    "specialskole, andet, ...); it is stored as the English name.\n"
     "The contact person is required: every case has exactly one, and they must be active staff.\n"
     "The national id is kept but never shown unless asked for (case show --show-national-id).\n";
 
@@ -137,9 +140,9 @@ int cmd_case_list(int argc, char **argv)
         json_array_foreach(cases, i, doc) {
             json_t *ctx = json_object_get(doc, "context");
             const char *group = json_string_value(json_object_get(ctx, "group"));
-            printf("%-12s %-11s %-28s %s%s%s  %s\n", json_string_value(json_object_get(doc, "id")),
-                   json_string_value(json_object_get(doc, "status")),
-                   json_string_value(json_object_get(json_object_get(doc, "child"), "name")),
+            printf("%s %s %s %s%s%s  %s\n", cli_pad(json_string_value(json_object_get(doc, "id")), 12),
+                   cli_pad(json_string_value(json_object_get(doc, "status")), 11),
+                   cli_pad(json_string_value(json_object_get(json_object_get(doc, "child"), "name")), 28),
                    json_string_value(json_object_get(ctx, "institution")), group ? " " : "", group ? group : "",
                    json_string_value(json_object_get(json_object_get(doc, "contact"), "staff")));
         }
@@ -282,9 +285,9 @@ int cmd_case_access(int argc, char **argv)
     } else {
         size_t i;
         json_t *x;
-        json_array_foreach(who, i, x) printf("%-16s %-28s %-13s %s\n", json_string_value(json_object_get(x, "staff")),
-                                             json_string_value(json_object_get(x, "name")),
-                                             json_string_value(json_object_get(x, "role")),
+        json_array_foreach(who, i, x) printf("%s %s %s %s\n", cli_pad(json_string_value(json_object_get(x, "staff")), 16),
+                                             cli_pad(json_string_value(json_object_get(x, "name")), 28),
+                                             cli_pad(json_string_value(json_object_get(x, "role")), 13),
                                              json_string_value(json_object_get(x, "rule")));
     }
     json_decref(who);

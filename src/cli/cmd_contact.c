@@ -29,8 +29,8 @@ int cmd_contact(int argc, char **argv)
         json_array_foreach(periods, i, p) {
             const char *to = json_string_value(json_object_get(p, "to"));
             json_t *h = json_object_get(p, "handover");
-            printf("%-16s %s .. %-10s  ", json_string_value(json_object_get(p, "staff")),
-                   json_string_value(json_object_get(p, "from")), to ? to : _("now"));
+            printf("%s %s .. %s  ", cli_pad(json_string_value(json_object_get(p, "staff")), 16),
+                   json_string_value(json_object_get(p, "from")), cli_pad(to ? to : _("now"), 10));
             if (json_is_integer(h))
                 printf("%s %lld\n", _("by handover"), (long long)json_integer_value(h));
             else

@@ -124,9 +124,9 @@ int cmd_due(int argc, char **argv)
             char who[128];
             snprintf(who, sizeof who, "%s%s", owner ? owner : _("(coordinator)"),
                      json_is_false(json_object_get(it, "owner_active")) ? _(" (has left)") : "");
-            printf("%-18s %s  %s  %-20s %-12s %s\n", late, json_string_value(json_object_get(it, "due")),
-                   json_string_value(json_object_get(it, "case")), json_string_value(json_object_get(it, "child")),
-                   who, what);
+            printf("%s %s  %s  %s %s %s\n", cli_pad(late, 18), json_string_value(json_object_get(it, "due")),
+                   json_string_value(json_object_get(it, "case")),
+                   cli_pad(json_string_value(json_object_get(it, "child")), 20), cli_pad(who, 12), what);
         }
         if (json_array_size(items) == 0)
             printf("%s\n", _("Nothing is due."));

@@ -150,7 +150,7 @@ static void print_entry(const json_t *e, const json_t *case_doc, const json_t *a
     char pad[32];
     snprintf(pad, sizeof pad, "%*s", depth * 4, "");
     const char *kind = s_of(e, "kind");
-    printf("%s%-4s %-20s %-14s", pad, s_of(e, "id"), s_of(e, "at"), kind);
+    printf("%s%s %s %s", pad, cli_pad(s_of(e, "id"), 4), cli_pad(s_of(e, "at"), 20), cli_pad(kind, 14));
     if (s_of(e, "channel"))
         printf(" %s", s_of(e, "channel"));
     printf("  %s %s", _("by"), s_of(e, "by"));

@@ -92,9 +92,10 @@ out:
 static void print_staff(const json_t *s)
 {
     const char *inst = json_string_value(json_object_get(s, "institution"));
-    printf("%-16s %-28s %-13s %-30s %s%s\n", json_string_value(json_object_get(s, "id")),
-           json_string_value(json_object_get(s, "name")), json_string_value(json_object_get(s, "role")),
-           json_string_value(json_object_get(s, "email")), inst ? inst : "",
+    printf("%s %s %s %s %s%s\n", cli_pad(json_string_value(json_object_get(s, "id")), 16),
+           cli_pad(json_string_value(json_object_get(s, "name")), 28),
+           cli_pad(json_string_value(json_object_get(s, "role")), 13),
+           cli_pad(json_string_value(json_object_get(s, "email")), 30), inst ? inst : "",
            json_is_true(json_object_get(s, "active")) ? "" : "  (left)");
 }
 

@@ -98,12 +98,12 @@ static int show(int argc, char **argv)
         cli_print_json(out);
         json_decref(out);
     } else {
-        printf("%-28s", _("Parents contact:"));
+        fputs(cli_pad(_("Parents contact:"), 28), stdout);
         print_person(store, contact_id);
         printf(", %s %s\n", _("contact person since"), json_string_value(json_object_get(contact, "since")));
-        printf("%-28s", _("Follows up on agreements:"));
+        fputs(cli_pad(_("Follows up on agreements:"), 28), stdout);
         print_duty(store, members, "follows_up", contact_id);
-        printf("%-28s", _("Hands knowledge over:"));
+        fputs(cli_pad(_("Hands knowledge over:"), 28), stdout);
         print_duty(store, members, "hands_over", contact_id);
         printf("%s\n", _("Who does what:"));
         size_t i, j;

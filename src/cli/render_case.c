@@ -33,14 +33,14 @@ static void text_block(FILE *out, const char *label, const char *text)
 static void field(FILE *out, const char *label, const char *value)
 {
     if (value)
-        fprintf(out, "  %-22s %s\n", label, value);
+        fprintf(out, "  %s %s\n", cli_pad(label, 22), value);
 }
 
 static void list_line(FILE *out, const char *label, const json_t *arr)
 {
     if (!json_array_size(arr))
         return;
-    fprintf(out, "  %-22s ", label);
+    fprintf(out, "  %s ", cli_pad(label, 22));
     size_t i;
     json_t *v;
     json_array_foreach(arr, i, v) fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
@@ -63,7 +63,8 @@ void cli_render_case(FILE *out, const json_t *doc, int show_secret)
     field(out, _("Institution"), str(ctx, "institution"));
     field(out, _("Group"), str(ctx, "group"));
     field(out, _("Municipality"), str(ctx, "municipality"));
-    fprintf(out, "  %-22s %s (%s %s)\n", _("Contact person"), str(contact, "staff"), _("since"), str(contact, "since"));
+    fprintf(out, "  %s %s (%s %s)\n", cli_pad(_("Contact person"), 22), str(contact, "staff"), _("since"),
+            str(contact, "since"));
     field(out, _("Opened"), str(doc, "opened"));
 
     heading(out, _("Strengths and what works"));
@@ -126,7 +127,7 @@ void cli_render_case(FILE *out, const json_t *doc, int show_secret)
 
     heading(out, _("Team"));
     json_array_foreach(json_object_get(doc, "team"), i, v) {
-        fprintf(out, "%-16s %s\n", str(v, "staff"), str(v, "role"));
+        fprintf(out, "%s %s\n", cli_pad(str(v, "staff"), 16), str(v, "role"));
         list_line(out, _("responsible for"), json_object_get(v, "responsible_for"));
     }
 }

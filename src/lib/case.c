@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* FNV-1a: a stable, well-spread hash; only the low byte is used, for the fan-out directory. */
 static unsigned fanout(const char *id)
@@ -36,6 +37,27 @@ void baton_case_path(const char *id, char *out, size_t n)
     snprintf(out, n, "cases/%02x/%s/case.json", fanout(id), id);
 }
 
+/* The kind of a context as people in Denmark, Sweden and Norway say it, for the stored name. */
+static const char *context_kind_alias(const char *word, size_t n)
+{
+    static const struct {
+        const char *alias, *kind;
+    } map[] = {
+        {"skole", "school"},          {"skola", "school"},          {"folkeskole", "school"},
+        {"grundskola", "school"},     {"dagtilbud", "daycare"},     {"daginstitution", "daycare"},
+        {"børnehave", "daycare"},     {"vuggestue", "daycare"},     {"förskola", "daycare"},
+        {"barnehage", "daycare"},     {"fritid", "leisure"},        {"sfo", "leisure"},
+        {"fritidshjem", "leisure"},   {"klub", "leisure"},          {"fritidshem", "leisure"},
+        {"fritids", "leisure"},       {"fritidsklubb", "leisure"},  {"specialskole", "special_school"},
+        {"specialskola", "special_school"}, {"spesialskole", "special_school"}, {"andet", "other"},
+        {"annat", "other"},           {"annet", "other"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (strlen(map[i].alias) == n && strncasecmp(map[i].alias, word, n) == 0)
+            return map[i].kind;
+    return NULL;
+}
+
 int baton_context_parse(const char *spec, json_t **out)
 {
     static const char *const keys[] = {"kind", "institution", "group", "municipality"};
@@ -45,8 +67,9 @@ int baton_context_parse(const char *spec, json_t **out)
     *out = NULL;
     while (i < 4) {
         size_t n = i == 3 ? strlen(s) : strcspn(s, ":");
+        const char *kind = i == 0 ? context_kind_alias(s, n) : NULL;
         if (n > 0) {
-            json_t *v = json_stringn(s, n);
+            json_t *v = kind ? json_string(kind) : json_stringn(s, n);
             if (!v) {
                 json_decref(ctx);
                 return baton_error_set(BATON_EINVALID, "--context: not valid UTF-8");

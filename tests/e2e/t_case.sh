@@ -12,6 +12,14 @@ expect_rc 0 "case new"
 ID=$(cat "$OUT")
 assert "case new prints the id alone" test "$(wc -l <"$OUT")" -eq 1 -a -n "$ID"
 CASE_FILE=$(git --git-dir "$S/repo.git" ls-tree -r --name-only main | grep "/$ID/case.json")
+# context kinds in the users' own words
+for spec in "skole:school" "skola:school" "dagtilbud:daycare" "förskola:daycare" "Fritid:leisure" "fritidshem:leisure" \
+    "specialskole:special_school" "andet:other"; do
+    run case new --child "Kim Kontekst" --born 2017-05-06 --context "${spec%%:*}:Testskolen:2.B" --contact laerer1
+    expect_rc 0 "a context kind in the users' words: ${spec%%:*}"
+    run case show "$(cat "$OUT")" --json
+    expect_out "\"kind\": \"${spec#*:}\"" "${spec%%:*} is stored as ${spec#*:}"
+done
 assert "case lives under a two-hex-digit fan-out" sh -c "echo '$CASE_FILE' | grep -qE '^cases/[0-9a-f]{2}/$ID/case.json$'"
 assert "the commit names the case id" git --git-dir "$S/repo.git" log -1 --format=%s | grep -q "^case $ID: create case$"
 assert "the commit keeps the reason" git --git-dir "$S/repo.git" log -1 --format=%B | grep -q "henvist fra PPR"
@@ -137,5 +145,23 @@ run case set "$ID" plan.challenges.home ""
 expect_rc 0 "empty value removes an optional field"
 run case show "$ID" --json
 expect_no_out '"home"' "the field is gone"
+
+# ---- case fields: what case set can change, from the same tables the validator uses ----
+run case fields
+expect_rc 0 "case fields"
+expect_out "^plan\.measures\[ID\]\.status +planned \| active \| completed \| stopped; required$" "a measure's status and its values"
+expect_out "^contact\.staff .*changes only through a handover" "the contact person points to handovers"
+expect_out "^guardians\[ID\]\.agreement\.channels +a comma-separated list of: aula \| email" "a list says what its items take"
+run case fields --json
+python3 - "$OUT" <<'PY'
+import json, sys
+fields = {f["field"]: f for f in json.load(open(sys.argv[1]))}
+ok = "plan.strengths" in fields and fields["opened"].get("note") == "cannot be changed" and fields["child.name"]["required"]
+sys.exit(0 if ok else 1)
+PY
+assert "case fields --json: fields, what they take, required, notes" test $? -eq 0
+run case set "$ID" plan.needs_predictability true
+expect_rc 0 "a field case fields lists can be set"
+expect_refused "$S" 2 "expected no arguments|unexpected argument" "case fields takes no argument" case fields x
 
 finish

@@ -69,6 +69,20 @@ expect_rc 2 "unknown option is a usage error"
 
 run staff list
 expect_out "^anna.k +Anna Kvist +coordinator" "staff list shows members"
+# columns line up by what a terminal shows, not by bytes: å, ä, ö and a decomposed Å (A + ring)
+"$BATON" staff add asa.o --name "Åsa Öberg-Älvström" --email asa@skola.example --role teacher >/dev/null 2>&1
+"$BATON" staff add nfd.o --name "$(printf 'A\xcc\x8asa Nfd')" --email nfd@skola.example --role teacher >/dev/null 2>&1
+run staff list
+python3 - "$OUT" <<'PY'
+import sys, unicodedata
+cols = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    i = line.find(" teacher ") if " teacher " in line else line.find(" coordinator ")
+    if i >= 0:
+        cols.add(sum(0 if unicodedata.combining(c) else 1 for c in line[:i]))
+sys.exit(0 if len(cols) == 1 else sorted(cols))
+PY
+assert "staff list: the role column starts at the same column on every line" test $? -eq 0
 run staff show bo.l --json
 expect_out '"institution": "Exempelskolan"' "staff show --json"
 run staff show nobody
