@@ -70,6 +70,7 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
 
 int cli_help(const char *text)
 {
+    cli_page_output();
     fputs(text, stdout);
     return EXIT_OK;
 }

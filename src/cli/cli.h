@@ -55,6 +55,8 @@ int cli_usage_error(const char *usage, const char *fmt, ...) __attribute__((form
 int cli_help(const char *text);
 /* Rejects an unknown option or missing argument reported by getopt ('?' or ':'). */
 int cli_bad_option(const char *usage, char **argv);
+/* From here on, stdout goes through a pager when it is a terminal (see output.c). */
+void cli_page_output(void);
 /* Display columns of s on a terminal, and s padded with spaces to width columns (one of a few
  * rotating buffers: several may be used in one printf); cli_print_padded prints it. */
 int cli_width(const char *s);

@@ -82,6 +82,7 @@ static int list(int argc, char **argv)
         return cli_fail(rc);
     rc = baton_audit_list(s, case_id, staff, since, &out);
     cli_close(store, s);
+    cli_page_output();
     return show_entries(&c, rc, out, NULL);
 }
 
@@ -149,6 +150,7 @@ static int export_(int argc, char **argv)
         return cli_fail(rc);
     rc = baton_audit_export(s, case_id, with, &out);
     cli_close(store, s);
+    cli_page_output();
     if (rc)
         return cli_fail(rc);
     if (c.json)
@@ -218,6 +220,7 @@ static int review(int argc, char **argv)
         return cli_fail(rc);
     rc = baton_audit_review(s, since, &out);
     cli_close(store, s);
+    cli_page_output();
     return show_entries(&c, rc, out, _("No emergency access in the period."));
 }
 

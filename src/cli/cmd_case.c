@@ -129,6 +129,7 @@ int cmd_case_list(int argc, char **argv)
     if (rc == 0)
         rc = baton_case_list(s, NULL, contact, status, &cases);
     cli_close(store, s);
+    cli_page_output();
     if (rc)
         return cli_fail(rc);
     size_t i;
@@ -197,6 +198,7 @@ int cmd_case_show(int argc, char **argv)
     if (rc == 0)
         rc = baton_case_load(s, at ? rev : NULL, argv[optind], &doc, version);
     cli_close(store, s);
+    cli_page_output();
     if (rc)
         return cli_fail(rc);
     if (!secret)
@@ -278,6 +280,7 @@ int cmd_case_access(int argc, char **argv)
         return cli_fail(rc);
     rc = baton_case_access(s, argv[optind], &who);
     cli_close(store, s);
+    cli_page_output();
     if (rc)
         return cli_fail(rc);
     if (c.json) {

@@ -34,6 +34,7 @@ int cmd_case_log(int argc, char **argv)
         return cli_fail(rc);
     rc = baton_case_log(s, NULL, argv[optind], &v, &n);
     cli_close(store, s);
+    cli_page_output();
     if (rc)
         return cli_fail(rc);
     if (c.json) {
@@ -177,5 +178,6 @@ int cmd_case_diff(int argc, char **argv)
 out:
     baton_diff_free(&d);
     cli_close(store, s);
+    cli_page_output();
     return rc ? cli_fail(rc) : EXIT_OK;
 }

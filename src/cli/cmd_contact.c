@@ -19,6 +19,7 @@ int cmd_contact(int argc, char **argv)
         return cli_fail(rc);
     rc = baton_contact_history(s, argv[optind], &periods);
     cli_close(store, s);
+    cli_page_output();
     if (rc)
         return cli_fail(rc);
     if (c.json) {

@@ -103,6 +103,7 @@ int cmd_due(int argc, char **argv)
         return cli_fail(rc);
     rc = baton_due_list(s, &o, &items);
     cli_close(store, s);
+    cli_page_output();
     if (rc)
         return cli_fail(rc == BATON_ENOTFOUND && o.staff ? baton_error_prefix(rc, "--staff: ") : rc);
     if (c.json) {

@@ -374,6 +374,7 @@ static int list(int argc, char **argv)
     if (rc == 0)
         rc = baton_handover_find(s, case_id, to, only_pending, &out);
     cli_close(store, s);
+    cli_page_output();
     if (rc)
         return cli_fail(rc);
     if (c.json)
@@ -414,6 +415,7 @@ static int show(int argc, char **argv)
         return cli_fail(rc);
     rc = baton_handover_get(s, NULL, argv[optind], number, &h);
     cli_close(store, s);
+    cli_page_output();
     if (rc)
         return cli_fail(rc);
     if (c.json) {

@@ -262,6 +262,7 @@ static int list(int argc, char **argv)
     if (rc == 0)
         rc = baton_case_load(s, NULL, argv[optind], &case_doc, NULL);
     cli_close(store, s);
+    cli_page_output();
     if (rc) {
         json_decref(case_doc);
         return cli_fail(rc);

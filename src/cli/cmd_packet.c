@@ -71,8 +71,10 @@ int cmd_packet(int argc, char **argv)
     cli_close(store, s);
     if (rc == 0 && output)
         rc = baton_file_write(output, data, len);
-    else if (rc == 0)
+    else if (rc == 0) {
+        cli_page_output();
         fwrite(data, 1, len, stdout);
+    }
     free(data);
     return rc ? cli_fail(rc) : EXIT_OK;
 }

@@ -170,5 +170,6 @@ int cmd_search(int argc, char **argv)
     baton_search_hits_free(hits, n);
     baton_index_free(idx);
     cli_close(store, s);
+    cli_page_output();
     return rc ? cli_fail(rc) : EXIT_OK;
 }

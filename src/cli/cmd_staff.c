@@ -124,6 +124,7 @@ static int staff_list(int argc, char **argv)
     if (rc)
         return cli_fail(rc);
     rc = baton_staff_list(store, &list);
+    cli_page_output();
     baton_store_free(store);
     if (rc)
         return cli_fail(rc);

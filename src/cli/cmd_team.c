@@ -119,6 +119,7 @@ static int show(int argc, char **argv)
     }
     json_decref(doc);
     cli_close(store, s);
+    cli_page_output();
     return EXIT_OK;
 }
 

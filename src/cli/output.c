@@ -5,8 +5,11 @@
  * own highlighting (bold search hits, coloured diffs) bypasses the guard through cli_style. */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
     FILE *raw;
@@ -83,6 +86,43 @@ void cli_guard_output(void)
     stdout = wrap(raw_stdout, &out_guard);
     stderr = wrap(stderr, &err_guard);
     setvbuf(stderr, NULL, _IOLBF, 1024);
+}
+
+/* Long output on a terminal goes through a pager ($BATON_PAGER, else $PAGER, else less -FRX, which
+ * quits at once when it all fits); "" or "cat" turns it off, and output that is not a terminal
+ * never pages. The guard stays in front of it. */
+static FILE *pager;
+
+static void close_pager(void)
+{
+    fflush(stdout);
+    if (pager) {
+        pclose(pager);
+        pager = NULL;
+    }
+}
+
+void cli_page_output(void)
+{
+    if (pager || !raw_stdout || !isatty(fileno(raw_stdout)))
+        return;
+    const char *cmd = getenv("BATON_PAGER");
+    if (!cmd)
+        cmd = getenv("PAGER");
+    if (!cmd)
+        cmd = "less -FRX";
+    if (!*cmd || strcmp(cmd, "cat") == 0)
+        return;
+    fflush(stdout);
+    FILE *p = popen(cmd, "w");
+    if (!p)
+        return;
+    /* the reader may quit the pager before the end: the rest is not an error */
+    signal(SIGPIPE, SIG_IGN);
+    pager = p;
+    out_guard.raw = p;
+    raw_stdout = p;
+    atexit(close_pager);
 }
 
 void cli_style(const char *escape)
