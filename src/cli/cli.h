@@ -63,6 +63,11 @@ int cli_width(const char *s);
 const char *cli_pad(const char *s, int width);
 void cli_print_padded(const char *s, int width);
 int cmd_case_fields(int argc, char **argv);
+/* What a field takes, in words ("a date, YYYY-MM-DD", "school | leisure | home"), and the field
+ * of a record at a dotted path whose lists are passed through ("plan.measures.review_by"). */
+#include <baton/record.h>
+void cli_field_takes(const baton_field *f, char *out, size_t n);
+const baton_field *cli_field_at(baton_record_kind kind, const char *path);
 /* The candidate nearest to word (a typo away), or NULL: for "did you mean". */
 const char *cli_suggest(const char *word, const char *const *candidates, size_t n);
 

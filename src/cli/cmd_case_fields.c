@@ -25,44 +25,6 @@ static const char *elsewhere(const char *path)
     return NULL;
 }
 
-/* What a value of this kind looks like, in words. */
-static void takes(const baton_field *f, char *out, size_t n)
-{
-    switch (f->kind) {
-    case BATON_FIELD_STRING:
-        snprintf(out, n, _("text, one line (up to %zu characters)"), f->max ? f->max : (size_t)BATON_SHORT_MAX);
-        break;
-    case BATON_FIELD_TEXT:
-        snprintf(out, n, _("text, line breaks allowed (up to %zu characters)"), f->max ? f->max : (size_t)BATON_TEXT_MAX);
-        break;
-    case BATON_FIELD_DATE: snprintf(out, n, "%s", _("a date, YYYY-MM-DD")); break;
-    case BATON_FIELD_DATETIME: snprintf(out, n, "%s", _("a time, YYYY-MM-DDTHH:MM:SSZ")); break;
-    case BATON_FIELD_WHEN: snprintf(out, n, "%s", _("a date, or a date and time")); break;
-    case BATON_FIELD_BOOL: snprintf(out, n, "true | false"); break;
-    case BATON_FIELD_INT: snprintf(out, n, _("a whole number, %lld to %zu"), f->min, f->max); break;
-    case BATON_FIELD_STAFF: snprintf(out, n, "%s", _("a staff id (active)")); break;
-    case BATON_FIELD_EMAIL: snprintf(out, n, "%s", _("an e-mail address")); break;
-    case BATON_FIELD_PHONE: snprintf(out, n, "%s", _("a phone number")); break;
-    case BATON_FIELD_ENUM: {
-        size_t used = 0;
-        out[0] = '\0';
-        for (const char *const *v = f->values; *v && used < n; v++)
-            used += (size_t)snprintf(out + used, n - used, "%s%s", v == f->values ? "" : " | ", *v);
-        break;
-    }
-    case BATON_FIELD_ARRAY:
-        if (f->fields && f->fields->kind != BATON_FIELD_OBJECT) {
-            char item[300];
-            takes(f->fields, item, sizeof item);
-            snprintf(out, n, _("a comma-separated list of: %s"), item);
-        } else {
-            snprintf(out, n, "%s", _("a list"));
-        }
-        break;
-    default: snprintf(out, n, "%s", _("an id")); break;
-    }
-}
-
 static void walk(const baton_field *fields, const char *prefix, json_t *out)
 {
     for (const baton_field *f = fields; f->name; f++) {
@@ -79,7 +41,7 @@ static void walk(const baton_field *fields, const char *prefix, json_t *out)
             walk(f->fields->fields, item, out);
             continue;
         }
-        takes(f, what, sizeof what);
+        cli_field_takes(f, what, sizeof what);
         const char *note = elsewhere(path);
         if (!note && (f->flags & BATON_FIELD_READONLY))
             note = _("cannot be changed");

@@ -174,8 +174,21 @@ static int entry_command(const cli_entry_kind *k, int argc, char **argv, int mod
         printf("usage: %s\n\n", usage);
         if (mode != REMOVE) {
             printf("Options (each sets one field of the %s):\n", k->group);
-            for (const cli_entry_field *f = k->fields; f->option; f++)
-                printf("  --%-18s %s%s\n", f->option, f->field, f->list ? " (may repeat)" : "");
+            for (const cli_entry_field *f = k->fields; f->option; f++) {
+                char path[200], what[400], opt[64];
+                snprintf(path, sizeof path, "%s.%s", k->list_path, f->field);
+                const baton_field *bf = cli_field_at(BATON_RECORD_CASE, path);
+                if (bf)
+                    cli_field_takes(bf, what, sizeof what);
+                else
+                    snprintf(what, sizeof what, "%s", f->field);
+                int required = 0;
+                for (const char *const *r = k->required; mode == ADD && r && *r; r++)
+                    required |= strcmp(*r, f->option) == 0;
+                snprintf(opt, sizeof opt, "--%s", f->option);
+                printf("  %s %s%s%s\n", cli_pad(opt, 20), what, required ? _("; required") : "",
+                       f->list ? _("; may repeat") : "");
+            }
         }
         if (k->add_help && mode == ADD)
             printf("\n%s", k->add_help);

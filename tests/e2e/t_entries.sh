@@ -104,4 +104,11 @@ expect_refused "$S" 4 "team koord: no such team" "removing a non-member" team re
 expect_refused "$S" 4 "no case with id 'nosuch'" "entry on an unknown case" \
     measure add nosuch --setting school --description d --goal g --responsible laerer1 --review-by 2027-02-01
 
+# each option's help says what it takes, from the validator's tables
+run measure add --help
+expect_out "^  --review-by +a date, YYYY-MM-DD; required$" "measure add --help: a date, and required"
+expect_out "^  --setting +school \| leisure \| home; required$" "measure add --help: the allowed values"
+run guardian set --help
+expect_out "^  --frequency +weekly \| fortnightly \| monthly \| on_news$" "guardian set --help: the allowed values, not required"
+
 finish
