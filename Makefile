@@ -22,6 +22,8 @@ UNIT_SRC = $(wildcard tests/unit/*.c)
 # gettext catalogues of the rendered documents' headings (po/<lang>.po, English is the source)
 LANGS = da sv
 MO = $(foreach l,$(LANGS),$(BUILD)/locale/$(l)/LC_MESSAGES/baton.mo)
+# manual pages: man/*.1.scd (scdoc) into build/man/*.1, one for baton and one per command
+MAN = $(patsubst man/%.scd,build/man/%,$(wildcard man/*.1.scd))
 
 define objs
 $(patsubst %.c,$(1)/%.o,$(2))
@@ -29,7 +31,7 @@ endef
 
 .PHONY: all deps check check-plain check-asan check-long unit e2e demo install clean bench fuzz fuzz-smoke check-valgrind
 
-all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench
+all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench $(MAN)
 
 deps:
 	@tools/install-deps
@@ -48,6 +50,11 @@ $(BUILD)/locale/%/LC_MESSAGES/baton.mo: po/%.po | deps
 	@mkdir -p $(dir $@)
 	@echo "  MSGFMT  $@"
 	@msgfmt --check -o $@ $<
+
+build/man/%.1: man/%.1.scd | deps
+	@mkdir -p build/man
+	@echo "  SCDOC   $@"
+	@scdoc <$< >$@
 
 # The binary finds its catalogues in locale/ beside it (build/locale), else under PREFIX.
 $(BUILD)/src/cli/main.o: EXTRA_CFLAGS += -DBATON_LOCALEDIR='"$(PREFIX)/share/locale"'
@@ -85,7 +92,7 @@ check: deps
 # (BATON_TODAY, BATON_NOW: -DBATON_TEST_HOOKS). The installed binary, build/baton, has none;
 # BATON_RELEASE tells the tests where it is, so they can check that it ignores them.
 TEST_HOOKS = -DBATON_TEST_HOOKS
-check-plain: $(BUILD)/baton
+check-plain: $(BUILD)/baton $(MAN)
 	@$(MAKE) --no-print-directory BUILD=build/test DEFS="$(TEST_HOOKS)" \
 		build/test/baton build/test/check_baton build/test/gen-fixture
 	@echo "== e2e tests (plain build) =="
@@ -93,7 +100,7 @@ check-plain: $(BUILD)/baton
 	@echo "== unit tests (plain build) =="
 	@build/test/check_baton
 
-check-asan: $(BUILD)/baton
+check-asan: $(BUILD)/baton $(MAN)
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 DEFS="$(TEST_HOOKS)" EXTRA_CFLAGS="$(SAN_FLAGS)" \
 		EXTRA_LDFLAGS="$(SAN_FLAGS)" build/asan/baton build/asan/check_baton build/asan/gen-fixture
 	@echo "== e2e tests (AddressSanitizer + UndefinedBehaviorSanitizer) =="
@@ -114,7 +121,7 @@ unit:
 	@$(MAKE) --no-print-directory BUILD=build/test DEFS="$(TEST_HOOKS)" build/test/check_baton
 	build/test/check_baton
 
-e2e: $(BUILD)/baton
+e2e: $(BUILD)/baton $(MAN)
 	@$(MAKE) --no-print-directory BUILD=build/test DEFS="$(TEST_HOOKS)" build/test/baton build/test/gen-fixture
 	BATON=$(abspath build/test/baton) BATON_RELEASE=$(abspath $(BUILD)/baton) tests/e2e/run.sh
 
@@ -190,8 +197,11 @@ bench: all
 	@tools/install-deps bench
 	@tools/bench
 
-install: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/baton $(DESTDIR)$(PREFIX)/lib
+install: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench $(MAN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/baton $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -D -m 0644 completion/baton.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/baton
 	install -m 0755 $(BUILD)/baton $(DESTDIR)$(PREFIX)/bin/baton
 	install -m 0644 include/baton/*.h $(DESTDIR)$(PREFIX)/include/baton/
 	install -m 0644 $(BUILD)/libbaton.a $(DESTDIR)$(PREFIX)/lib/libbaton.a

@@ -11,7 +11,7 @@
 static const cli_command commands[] = {
     {"init", cmd_init, "create a new store"},
     {"staff", cmd_staff, "the staff directory: add, list, show, leave"},
-    {"case", cmd_case, "support-plan cases: new, list, show, set, edit, log, diff"},
+    {"case", cmd_case, "support-plan cases: new, list, show, set, edit, log, diff, access, fields"},
     {"measure", cmd_measure, "add, change or remove a measure of a case"},
     {"focus", cmd_focus, "add, comment on or remove a focus point of a case"},
     {"guardian", cmd_guardian, "guardians and their communication agreement"},
@@ -30,7 +30,7 @@ static const cli_command commands[] = {
     {"reindex", cmd_reindex, "rebuild the search index from git"},
     {"gc", cmd_gc, "pack the store's git objects"},
     {"audit", cmd_audit, "the access log: list, review, verify, export, purge, init"},
-    {"fsck", cmd_fsck, "check git objects and that the index agrees with git"},
+    {"fsck", cmd_fsck, "check the whole store against Baton's rules, the access log and the index"},
     {"validate", cmd_validate, "check record files against Baton's rules"},
     {"config", cmd_config, "show or change the store's settings"},
     {NULL, NULL, NULL},

@@ -37,6 +37,21 @@ assert "and no error" sh -c "! grep -q 'baton:' '$T/quit.txt'"
 BATON_PAGER="cat >'$T/paged.txt'" script -qec "'$BATON' case new --child 'Ny Nysson' --born 2017-01-01 --context skole:S --contact laerer1" /dev/null >"$T/new.txt" 2>&1
 assert "a write's output is not paged" test ! -e "$T/paged.txt"
 
+# ---- bash completion (completion/baton.bash), against this binary's own --help ----
+mkdir -p "$T/bin"
+ln -s "$BATON" "$T/bin/baton"
+complete_words() { # complete_words WORD...: what <TAB> offers after them
+    PATH="$T/bin:$PATH" bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _baton; echo "${COMPREPLY[*]}"' \
+        _ "$(dirname "$0")/../../completion/baton.bash" "$@"
+}
+assert "completion: commands" test "$(complete_words baton ca)" = "case"
+assert "completion: subcommands" test "$(complete_words baton case s)" = "show set"
+assert "completion: options from the subcommand's usage" test "$(complete_words baton case show --js)" = "--json"
+assert "completion: --format values" test "$(complete_words baton packet X --format h)" = "html"
+assert "completion: staff ids" sh -c "echo '$(complete_words baton due --staff laer)' | grep -qw laerer1"
+echo x >"$T/notes-for-edit.txt"
+assert "completion: files" test "$(complete_words baton case edit X --file "$T/notes-for")" = "$T/notes-for-edit.txt"
+
 run --version
 expect_out "^baton [0-9]+\.[0-9]+\.[0-9]+$" "--version"
 run -V
