@@ -47,6 +47,20 @@ static void list_line(FILE *out, const char *label, const json_t *arr)
     fputc('\n', out);
 }
 
+/* An enum value (a status, a kind, a frequency) in the reader's language, where the catalogue
+ * has it: the documents' words (packet_render.c) and these. */
+#ifndef N_
+#define N_(s) s
+#endif
+static const char *const more_words[] = {N_("closed"), N_("transferred"), N_("home"), N_("daycare"),
+                                         N_("special_school"), NULL};
+
+static const char *word(const char *v)
+{
+    (void)more_words;
+    return v && *v ? _(v) : v;
+}
+
 void cli_render_case(FILE *out, const json_t *doc, int show_secret)
 {
     const json_t *child = json_object_get(doc, "child"), *ctx = json_object_get(doc, "context");
@@ -54,12 +68,12 @@ void cli_render_case(FILE *out, const json_t *doc, int show_secret)
     size_t i;
     json_t *v;
 
-    fprintf(out, "%s %s  (%s)\n", _("Case"), str(doc, "id"), str(doc, "status"));
+    fprintf(out, "%s %s  (%s)\n", _("Case"), str(doc, "id"), word(str(doc, "status")));
     field(out, _("Child"), str(child, "name"));
     field(out, _("Born"), str(child, "born"));
     if (show_secret)
         field(out, _("National id"), str(child, "national_id"));
-    field(out, _("Context"), str(ctx, "kind"));
+    field(out, _("Context"), word(str(ctx, "kind")));
     field(out, _("Institution"), str(ctx, "institution"));
     field(out, _("Group"), str(ctx, "group"));
     field(out, _("Municipality"), str(ctx, "municipality"));
@@ -88,7 +102,7 @@ void cli_render_case(FILE *out, const json_t *doc, int show_secret)
 
     heading(out, _("Measures"));
     json_array_foreach(json_object_get(plan, "measures"), i, v) {
-        fprintf(out, "[%s] %s, %s (%s %s, %s %s)\n", str(v, "id"), str(v, "setting"), str(v, "status"),
+        fprintf(out, "[%s] %s, %s (%s %s, %s %s)\n", str(v, "id"), word(str(v, "setting")), word(str(v, "status")),
                 _("responsible"), str(v, "responsible"), _("review by"), str(v, "review_by"));
         text_block(out, _("  What"), str(v, "description"));
         text_block(out, _("  Goal"), str(v, "goal"));
@@ -115,10 +129,10 @@ void cli_render_case(FILE *out, const json_t *doc, int show_secret)
         field(out, _("E-mail"), str(v, "email"));
         const json_t *ag = json_object_get(v, "agreement");
         if (ag) {
-            field(out, _("Hears from us"), str(ag, "frequency"));
+            field(out, _("Hears from us"), word(str(ag, "frequency")));
             list_line(out, _("Channels"), json_object_get(ag, "channels"));
-            field(out, _("About"), str(ag, "topics"));
-            field(out, _("Detail"), str(ag, "detail"));
+            field(out, _("About"), word(str(ag, "topics")));
+            field(out, _("Detail"), word(str(ag, "detail")));
             field(out, _("Agreed on"), str(ag, "agreed_on"));
         } else {
             fprintf(out, "  %s\n", _("No communication agreement yet."));
