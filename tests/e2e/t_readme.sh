@@ -1,22 +1,24 @@
 # The README's walk-through, run exactly as written: the first ```sh block under "## A short
-# walk-through", with the baton under test first on the PATH, in an empty directory, stopping at
-# the first command that fails. The README can then never drift from the program.
+# walk-through", from a source tree whose build/baton is the baton under test (as after make
+# demo), stopping at the first command that fails. The README can then never drift from the
+# program.
 . "$(dirname "$0")/lib.sh"
 
 README=$(cd "$(dirname "$0")/../.." && pwd)/README.md
-W=$T/walk
-mkdir -p "$W"
+TREE=$T/tree
+W=$TREE/walk-through
 awk '/^## A short walk-through/ {in_section = 1; next}
      in_section && /^```sh$/ && !done {in_block = 1; next}
      in_block && /^```$/ {in_block = 0; done = 1; next}
      in_block {print}' "$README" >"$T/walk.sh"
 assert "the README has a walk-through of at least 40 lines" test "$(wc -l <"$T/walk.sh")" -ge 40
 
-BIN=$T/bin
-mkdir -p "$BIN"
-printf '#!/bin/sh\nexec "%s" "$@"\n' "$BATON" >"$BIN/baton"
-chmod +x "$BIN/baton"
-(cd "$W" && env -u BATON_STORE -u BATON_USER PATH="$BIN:$PATH" \
+# a fresh tree: nothing but build/baton, which is the baton under test
+mkdir -p "$TREE/build"
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$BATON" >"$TREE/build/baton"
+chmod +x "$TREE/build/baton"
+assert "no baton on the PATH before the walk-through" sh -c "! PATH=/usr/bin:/bin command -v baton"
+(cd "$TREE" && env -u BATON_STORE -u BATON_USER PATH="/usr/local/bin:/usr/bin:/bin" \
     bash -eu -o pipefail -c 'trap '\''echo "walk-through failed at line $LINENO: $(sed -n "${LINENO}p" "$0")" >&2'\'' ERR; . "$0"' \
     "$T/walk.sh") >"$OUT" 2>"$ERR"
 RC=$?
