@@ -2,6 +2,8 @@
 # once plainly and once under AddressSanitizer + UndefinedBehaviorSanitizer.
 
 PREFIX ?= /usr/local
+# every build and test run uses all processors (sub-makes share the job slots)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
 CC ?= cc
 BUILD ?= build
 
@@ -150,17 +152,19 @@ FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 
 # the library's sources are prerequisites too: a fixed bug must reach the fuzzer binaries
 FUZZ_LIB_DEPS = $(LIB_SRC) $(wildcard src/lib/*.h include/baton/*.h) tests/fuzz/fuzz_scratch.h
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_DEPS) | deps
+# one rule builds the fuzzers' library, so parallel fuzzer builds never build it twice at once
+ifneq ($(BUILD),build/fuzz)
+build/fuzz/libbaton.a: $(FUZZ_LIB_DEPS) | deps
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT=-O1 \
 		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" build/fuzz/libbaton.a
+endif
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libbaton.a | deps
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
 		build/fuzz/libbaton.a $(PKG_LIBS)
 
 # the command line, whole: its main() becomes baton_cli_main for the fuzzer to call
-build/fuzz/fuzz_args: tests/fuzz/fuzz_args.c $(CLI_SRC) src/cli/cli.h $(FUZZ_LIB_DEPS) | deps
-	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT=-O1 \
-		EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" build/fuzz/libbaton.a
+build/fuzz/fuzz_args: tests/fuzz/fuzz_args.c $(CLI_SRC) src/cli/cli.h build/fuzz/libbaton.a | deps
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) -Dmain=baton_cli_main -fsanitize=fuzzer $(FUZZ_SAN) \
 		-o $@ tests/fuzz/fuzz_args.c $(CLI_SRC) build/fuzz/libbaton.a $(PKG_LIBS)
@@ -171,7 +175,8 @@ fuzz: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(CURDIR)/build/fuzz/$$t- \
 			$(CURDIR)/build/fuzz/corpus-$$t $(CURDIR)/tests/fuzz/$$t || exit 1; done
 
-# the smoke run is reproducible (a fixed seed, a fixed number of runs, about 20 s each, and new
+# the smoke run is reproducible (a fixed seed, a fixed number of runs, about 20 s each, all four
+# side by side, and new
 # inputs in a scratch directory, never in the seed corpus): what passes here passes in CI. Paths
 # are absolute: fuzz_args works from a scratch directory of its own.
 FUZZ_RUNS_record = 600000
@@ -185,11 +190,14 @@ fuzz-smoke: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 		case $$t in record) n=$(FUZZ_RUNS_record);; transfer) n=$(FUZZ_RUNS_transfer);; \
 			args) n=$(FUZZ_RUNS_args);; *) n=$(FUZZ_RUNS_query);; esac; \
 		rm -rf build/fuzz/smoke-$$t; mkdir -p build/fuzz/smoke-$$t; \
-		build/fuzz/fuzz_$$t -seed=1 -runs=$$n -artifact_prefix=$(CURDIR)/build/fuzz/$$t- \
+		{ build/fuzz/fuzz_$$t -seed=1 -runs=$$n -artifact_prefix=$(CURDIR)/build/fuzz/$$t- \
 			$(CURDIR)/build/fuzz/smoke-$$t $(CURDIR)/tests/fuzz/$$t \
-			>build/fuzz/$$t.log 2>&1; rc=$$?; \
+			>build/fuzz/$$t.log 2>&1; echo $$? >build/fuzz/$$t.rc; } & \
+		done; wait; bad=0; \
+	for t in $(FUZZ_TARGETS); do \
 		echo "  fuzz $$t: $$(grep -E '^Done' build/fuzz/$$t.log)"; \
-		if [ $$rc -ne 0 ]; then tail -40 build/fuzz/$$t.log; exit 1; fi; done
+		if [ "$$(cat build/fuzz/$$t.rc)" != 0 ]; then tail -40 build/fuzz/$$t.log; bad=1; fi; done; \
+	exit $$bad
 	@ls -A | diff build/fuzz/root-before - >/dev/null || { echo "fuzz-smoke: a fuzz target wrote into $(CURDIR)" >&2; exit 1; }
 
 # Fixtures are cached in bench/ (ignored by git); results go to bench/results.json.
