@@ -31,7 +31,7 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all deps check check-plain check-asan check-long unit e2e demo install clean bench fuzz fuzz-smoke check-valgrind
+.PHONY: all pot deps check check-plain check-asan check-long unit e2e demo install clean bench fuzz fuzz-smoke check-valgrind
 
 all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench $(MAN)
 
@@ -52,6 +52,11 @@ $(BUILD)/locale/%/LC_MESSAGES/baton.mo: po/%.po | deps
 	@mkdir -p $(dir $@)
 	@echo "  MSGFMT  $@"
 	@msgfmt --check -o $@ $<
+
+# the translation template, from every marked message (tools/pot holds the keywords)
+pot:
+	@tools/pot po/baton.pot
+	@for l in $(LANGS); do msgmerge -q --backup=none --no-fuzzy-matching --no-location --no-wrap -U po/$$l.po po/baton.pot; done
 
 build/man/%.1: man/%.1.scd | deps
 	@mkdir -p build/man

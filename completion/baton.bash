@@ -3,11 +3,11 @@
 # files where a file is wanted. Installed as share/bash-completion/completions/baton.
 
 _baton_words() { # _baton_words ARGS...: the command names a --help lists ("  name   summary")
-    BATON_PAGER= command baton "$@" --help 2>/dev/null | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p'
+    BATON_PAGER= LANGUAGE= LC_ALL=C command baton "$@" --help 2>/dev/null | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p'
 }
 
 _baton_options() { # _baton_options ARGS...: every --option a --help names
-    BATON_PAGER= command baton "$@" --help 2>/dev/null | grep -oE -- '--[a-z][a-z-]*' | sort -u
+    BATON_PAGER= LANGUAGE= LC_ALL=C command baton "$@" --help 2>/dev/null | grep -oE -- '--[a-z][a-z-]*' | sort -u
 }
 
 _baton() {
@@ -38,7 +38,7 @@ _baton() {
         return
         ;;
     --as | --to | --from | --contact | --responsible | --owner | --staff | --for)
-        COMPREPLY=($(compgen -W "$(BATON_PAGER= command baton staff list 2>/dev/null | awk '{print $1}')" -- "$cur"))
+        COMPREPLY=($(compgen -W "$(BATON_PAGER= LANGUAGE= LC_ALL=C command baton staff list 2>/dev/null | awk '{print $1}')" -- "$cur"))
         return
         ;;
     --format)
@@ -68,7 +68,7 @@ _baton() {
         fi
         return
     fi
-    has_subs=$(BATON_PAGER= command baton "$cmd" --help 2>/dev/null | grep -c "^usage: baton $cmd <command>")
+    has_subs=$(BATON_PAGER= LANGUAGE= LC_ALL=C command baton "$cmd" --help 2>/dev/null | grep -c "^usage: baton $cmd <command>")
     if [[ $has_subs -gt 0 && -z $sub ]]; then
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W "--help" -- "$cur"))

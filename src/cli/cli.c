@@ -33,7 +33,7 @@ int cli_parse_common(int argc, char **argv, const char *usage, const char *help,
         return cli_help(help);
     if (argc - optind != nargs)
         return nargs == 0 ? cli_usage_error(usage, "unexpected argument: %s", argv[optind])
-                          : cli_usage_error(usage, "expected %d argument%s", nargs, nargs > 1 ? "s" : "");
+                          : cli_usage_error(usage, ngettext("expected %d argument", "expected %d arguments", nargs), nargs);
     return -1;
 }
 
@@ -60,18 +60,18 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fputs("baton: ", stderr);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap);
     fputc('\n', stderr);
     va_end(ap);
     if (usage)
-        fprintf(stderr, "usage: %s\n", usage);
+        fprintf(stderr, _("usage: %s\n"), usage);
     return EXIT_USAGE;
 }
 
 int cli_help(const char *text)
 {
     cli_page_output();
-    fputs(text, stdout);
+    fputs(_(text), stdout);
     return EXIT_OK;
 }
 
@@ -271,10 +271,10 @@ int cli_dispatch(const char *group, const cli_command *subs, int argc, char **ar
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         FILE *out = argc < 2 ? stderr : stdout;
-        fprintf(out, "usage: baton %s <command> [options]\n\n", group);
+        fprintf(out, _("usage: baton %s <command> [options]\n\n"), group);
         for (const cli_command *c = subs; c->name; c++)
-            fprintf(out, "  %-10s %s\n", c->name, c->summary);
-        fprintf(out, "\nRun 'baton %s <command> --help' for the options of one.\n", group);
+            fprintf(out, "  %-10s %s\n", c->name, _(c->summary));
+        fprintf(out, _("\nRun 'baton %s <command> --help' for the options of one.\n"), group);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     const char *names[64];
@@ -302,7 +302,7 @@ int cli_case_update(const cli_common *c, const char *id, const char *base_rev, c
         return rc;
     rc = baton_case_update(s, id, base_rev, what, c->reason, fn, ctx, commit);
     if (rc == 0 && !commit[0])
-        fprintf(stderr, "baton: %s: the case already holds that; nothing written\n", what);
+        fprintf(stderr, _("baton: %s: the case already holds that; nothing written\n"), what);
     else if (rc == 0)
         printf("%.12s\n", commit);
     cli_close(store, s);

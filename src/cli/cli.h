@@ -11,6 +11,8 @@
 #include <stdio.h>
 
 #define _(s) gettext(s)
+/* marks a string for the catalogues where it is translated later (help texts in tables) */
+#define N_(s) s
 
 enum { EXIT_OK = 0, EXIT_ERR = 1, EXIT_USAGE = 2, EXIT_CONFLICT = 3, EXIT_NOTFOUND = 4 };
 

@@ -106,7 +106,7 @@ static int verify(int argc, char **argv)
     rc = baton_audit_verify(s, &report);
     cli_close(store, s);
     if (rc == 0)
-        printf("ok: %lld entries, the chain is whole and matches its %lld anchors in git\n",
+        printf(_("ok: %lld entries, the chain is whole and matches its %lld anchors in git\n"),
                (long long)json_integer_value(json_object_get(report, "entries")),
                (long long)json_integer_value(json_object_get(report, "anchors")));
     json_decref(report);
@@ -181,7 +181,7 @@ static int purge(int argc, char **argv)
     cli_close(store, s);
     if (rc)
         return cli_fail(rc);
-    printf("%lld entries older than %s removed (retention %lld days)\n",
+    printf(_("%lld entries older than %s removed (retention %lld days)\n"),
            (long long)json_integer_value(json_object_get(report, "removed")), s_of(report, "before"),
            (long long)json_integer_value(json_object_get(report, "retention_days")));
     json_decref(report);
@@ -247,7 +247,7 @@ static int init(int argc, char **argv)
     if (rc)
         return cli_fail(rc);
     const char *kept = json_string_value(json_object_get(report, "kept"));
-    printf("a new access log was started; the previous one was %s%s%s\n",
+    printf(_("a new access log was started; the previous one was %s%s%s\n"),
            json_string_value(json_object_get(report, "previous")), kept ? " and is kept as " : "", kept ? kept : "");
     json_decref(report);
     return EXIT_OK;
@@ -256,12 +256,12 @@ static int init(int argc, char **argv)
 int cmd_audit(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"list", list, "the access log: baton audit list [--case ID] [--staff S] [--since DATE]"},
-        {"verify", verify, "check the log's hash chain"},
-        {"export", export_, "a family's access request: baton audit export --case ID"},
-        {"purge", purge, "remove entries past the retention period, keeping the chain whole"},
-        {"review", review, "break-the-glass: every emergency access, who, when and why"},
-        {"init", init, "start a new log when it is missing or damaged (recorded in git)"},
+        {"list", list, N_("the access log: baton audit list [--case ID] [--staff S] [--since DATE]")},
+        {"verify", verify, N_("check the log's hash chain")},
+        {"export", export_, N_("a family's access request: baton audit export --case ID")},
+        {"purge", purge, N_("remove entries past the retention period, keeping the chain whole")},
+        {"review", review, N_("break-the-glass: every emergency access, who, when and why")},
+        {"init", init, N_("start a new log when it is missing or damaged (recorded in git)")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("audit", subs, argc, argv);

@@ -44,7 +44,7 @@ static int ack(int argc, char **argv)
     json_t *x;
     json_array_foreach(acked, i, x) printf("%s %s %lld\n", json_string_value(json_object_get(x, "case")),
                                            _("handover"), (long long)json_integer_value(json_object_get(x, "number")));
-    fprintf(stderr, "%zu onboarding handover(s) acknowledged in revision %.12s\n", json_array_size(acked), commit);
+    fprintf(stderr, _("%zu onboarding handover(s) acknowledged in revision %.12s\n"), json_array_size(acked), commit);
     json_decref(acked);
     return EXIT_OK;
 }

@@ -8,15 +8,15 @@
 int cmd_case(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"new", cmd_case_new, "create a case (prints its id)"},
-        {"list", cmd_case_list, "list cases"},
-        {"show", cmd_case_show, "show a case, now or at an earlier revision or date"},
-        {"set", cmd_case_set, "set one field"},
-        {"edit", cmd_case_edit, "edit the whole record in $EDITOR (or from --file)"},
-        {"log", cmd_case_log, "list the versions of a case"},
-        {"diff", cmd_case_diff, "field-level differences between two versions"},
-        {"access", cmd_case_access, "everyone who may read the case now, and the rule that grants it"},
-        {"fields", cmd_case_fields, "every field 'case set' can change, and what it takes"},
+        {"new", cmd_case_new, N_("create a case (prints its id)")},
+        {"list", cmd_case_list, N_("list cases")},
+        {"show", cmd_case_show, N_("show a case, now or at an earlier revision or date")},
+        {"set", cmd_case_set, N_("set one field")},
+        {"edit", cmd_case_edit, N_("edit the whole record in $EDITOR (or from --file)")},
+        {"log", cmd_case_log, N_("list the versions of a case")},
+        {"diff", cmd_case_diff, N_("field-level differences between two versions")},
+        {"access", cmd_case_access, N_("everyone who may read the case now, and the rule that grants it")},
+        {"fields", cmd_case_fields, N_("every field 'case set' can change, and what it takes")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("case", subs, argc, argv);
@@ -26,7 +26,7 @@ static const char new_usage[] =
     "baton case new --child NAME --born YYYY-MM-DD --context KIND:INSTITUTION[:GROUP[:MUNICIPALITY]] "
     "--contact STAFF [--national-id ID] [--reason TEXT]";
 static const char new_help[] =
-    "usage: baton case new --child NAME --born YYYY-MM-DD\n"
+    N_("usage: baton case new --child NAME --born YYYY-MM-DD\n"
     "                      --context KIND:INSTITUTION[:GROUP[:MUNICIPALITY]] --contact STAFF\n"
     "                      [--national-id ID] [--reason TEXT] [--as STAFF]\n\n"
     "Creates a case and prints its id alone on stdout.\n"
@@ -34,7 +34,7 @@ static const char new_help[] =
     "Swedish or Norwegian (skole, skola, dagtilbud, förskola, barnehage, fritid, sfo, fritidshem,\n"
     "specialskole, andet, ...); it is stored as the English name.\n"
     "The contact person is required: every case has exactly one, and they must be active staff.\n"
-    "The national id is kept but never shown unless asked for (case show --show-national-id).\n";
+    "The national id is kept but never shown unless asked for (case show --show-national-id).\n");
 
 int cmd_case_new(int argc, char **argv)
 {
@@ -154,12 +154,12 @@ int cmd_case_list(int argc, char **argv)
 
 static const char show_usage[] = "baton case show ID [--at REV|DATE] [--json] [--show-national-id]";
 static const char show_help[] =
-    "usage: baton case show ID [--at REV|DATE] [--json] [--show-national-id]\n\n"
+    N_("usage: baton case show ID [--at REV|DATE] [--json] [--show-national-id]\n\n"
     "Shows a case in sections: the child and context, people, the plan, measures, focus points.\n"
     "  --at REV|DATE        as it was at a revision (commit id) or at the end of a date\n"
     "                       (YYYY-MM-DD, or YYYY-MM-DDTHH:MM[:SS]Z, in UTC)\n"
     "  --json               the record as JSON\n"
-    "  --show-national-id   include the child's national id (hidden otherwise)\n";
+    "  --show-national-id   include the child's national id (hidden otherwise)\n");
 
 int cmd_case_show(int argc, char **argv)
 {
@@ -224,7 +224,7 @@ static int set_field(json_t *doc, const baton_identity *as, void *vctx)
 
 static const char set_usage[] = "baton case set ID FIELD VALUE [--reason TEXT] [--base REV]";
 static const char set_help[] =
-    "usage: baton case set ID FIELD VALUE [--reason TEXT] [--base REV] [--as STAFF]\n\n"
+    N_("usage: baton case set ID FIELD VALUE [--reason TEXT] [--base REV] [--as STAFF]\n\n"
     "Sets one field, named by its dotted path, and commits it as one change:\n"
     "  baton case set 7kq2m9xw4p plan.challenges.home \"Evenings are hard after school\"\n"
     "  baton case set 7kq2m9xw4p plan.needs_predictability true\n"
@@ -232,7 +232,7 @@ static const char set_help[] =
     "Lists take comma-separated values (or a JSON array); an empty VALUE removes an optional field.\n"
     "  --reason TEXT  why, kept in the history (never write the child's name: the case id says who)\n"
     "  --base REV     the revision this change was read at: if the case changed since,\n"
-    "                 the save is refused as a conflict (exit 3)\n";
+    "                 the save is refused as a conflict (exit 3)\n");
 
 int cmd_case_set(int argc, char **argv)
 {

@@ -11,7 +11,7 @@
 
 static const char usage[] = "baton case edit ID [--file F] [--reason TEXT] [--base REV] [--show-national-id]";
 static const char help[] =
-    "usage: baton case edit ID [--file F] [--reason TEXT] [--base REV] [--show-national-id] [--as STAFF]\n\n"
+    N_("usage: baton case edit ID [--file F] [--reason TEXT] [--base REV] [--show-national-id] [--as STAFF]\n\n"
     "Opens the case record in $VISUAL or $EDITOR (default vi). Lines starting with # at the top\n"
     "are ignored. On save the record is validated; on errors the file reopens with the errors\n"
     "listed as comments. Leaving the file unchanged aborts without writing. Opening a case is a\n"
@@ -20,7 +20,7 @@ static const char help[] =
     "  --file F      take the new record from F (- for stdin) instead of an editor\n"
     "  --base REV    the revision the edit was based on (default: the head when the edit starts);\n"
     "                if the case has changed since, the save is refused as a conflict (exit 3)\n"
-    "  --reason TEXT why, kept in the history\n";
+    "  --reason TEXT why, kept in the history\n");
 
 /* Drops the leading comment lines (# ...) that carry instructions and errors. */
 static const char *skip_comments(const char *s)
@@ -161,7 +161,7 @@ static int edit_interactive(baton_session *s, const json_t *old, const char *id,
             keep = 1;
             baton_errors_free(&errs);
             char msg[2048];
-            snprintf(msg, sizeof msg, "%s; your edited record is kept in %s", baton_error_last(), path);
+            snprintf(msg, sizeof msg, _("%s; your edited record is kept in %s"), baton_error_last(), path);
             baton_error_set(BATON_ECONFLICT, "%s", msg);
             break;
         }
@@ -179,7 +179,7 @@ static int edit_interactive(baton_session *s, const json_t *old, const char *id,
             rc = baton_error_set(BATON_ERROR, "out of memory");
             break;
         }
-        size_t used = (size_t)snprintf(eh, cap, "# The record was not saved. Fix these and save again:\n");
+        size_t used = (size_t)snprintf(eh, cap, _("# The record was not saved. Fix these and save again:\n"));
         for (size_t i = 0; i < errs.count; i++)
             used += (size_t)snprintf(eh + used, cap - used, "#   %s\n", errs.items[i]);
         snprintf(eh + used, cap - used, "%s", header);
@@ -269,7 +269,7 @@ int cmd_case_edit(int argc, char **argv)
         rc = edit_interactive(s, old, id, version, c.reason, secret, commit);
     }
     if (rc == 0 && !commit[0])
-        fprintf(stderr, "baton: the record is unchanged; nothing written\n");
+        fprintf(stderr, _("baton: the record is unchanged; nothing written\n"));
     else if (rc == 0)
         printf("%.12s\n", commit);
 out:

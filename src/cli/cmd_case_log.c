@@ -71,13 +71,13 @@ int cmd_case_log(int argc, char **argv)
 
 static const char diff_usage[] = "baton case diff ID [REV1 [REV2]] [--json]";
 static const char diff_help[] =
-    "usage: baton case diff ID [REV1 [REV2]] [--json]\n\n"
+    N_("usage: baton case diff ID [REV1 [REV2]] [--json]\n\n"
     "Field-level differences of a case between two versions. Long texts show the changed words:\n"
     "[-removed-]{+added+} (in colour on a terminal).\n"
     "  no REV       the latest change (the newest version against the one before)\n"
     "  REV1         from REV1 to now\n"
     "  REV1 REV2    from REV1 to REV2\n"
-    "A REV is a revision from 'case log' or a date (YYYY-MM-DD, the end of that day, UTC).\n";
+    "A REV is a revision from 'case log' or a date (YYYY-MM-DD, the end of that day, UTC).\n");
 
 static int long_text(const char *a, const char *b)
 {

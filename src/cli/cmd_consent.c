@@ -15,11 +15,10 @@ static const char *const required[] = {"given-by", "scope", NULL};
 static const char *const defaults[] = {"date", "@today", NULL};
 
 static const cli_entry_kind consent = {
-    "consent", "consents", "c", "C", fields, required, defaults,
-    "--given-by takes the guardians' ids (g1,g2). --scope lists the packet sections the consent\n"
+    "consent", "consents", "c", "C", fields, required, defaults, N_("--given-by takes the guardians' ids (g1,g2). --scope lists the packet sections the consent\n"
     "covers: strengths, voices, predictability, challenges, measures, focus, communication, team,\n"
     "follow_ups, journal, changes, checklist. --date defaults to today; --purpose says for what\n"
-    "(\"overgang til Demoskolen\"). Withdraw with: baton consent set ID C --withdrawn DATE.\n"};
+    "(\"overgang til Demoskolen\"). Withdraw with: baton consent set ID C --withdrawn DATE.\n")};
 
 static int add(int argc, char **argv) { return cli_entry_add(&consent, argc, argv); }
 static int set(int argc, char **argv) { return cli_entry_set(&consent, argc, argv); }
@@ -27,8 +26,8 @@ static int set(int argc, char **argv) { return cli_entry_set(&consent, argc, arg
 int cmd_consent(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"add", add, "record consent: baton consent add ID --given-by g1 --scope strengths,measures"},
-        {"set", set, "change or withdraw a consent: baton consent set ID c1 --withdrawn DATE"},
+        {"add", add, N_("record consent: baton consent add ID --given-by g1 --scope strengths,measures")},
+        {"set", set, N_("change or withdraw a consent: baton consent set ID c1 --withdrawn DATE")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("consent", subs, argc, argv);

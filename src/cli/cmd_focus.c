@@ -15,9 +15,8 @@ static const cli_entry_field fields[] = {
 static const char *const required[] = {"area", "text", NULL};
 
 static const cli_entry_kind focus = {
-    "focus", "plan.focus_points", "f", "F", fields, required, NULL,
-    "--school and --home say how school and home support the focus point;\n"
-    "--follow-up YYYY-MM-DD is when it is followed up.\n"};
+    "focus", "plan.focus_points", "f", "F", fields, required, NULL, N_("--school and --home say how school and home support the focus point;\n"
+    "--follow-up YYYY-MM-DD is when it is followed up.\n")};
 
 static int add(int argc, char **argv) { return cli_entry_add(&focus, argc, argv); }
 static int set(int argc, char **argv) { return cli_entry_set(&focus, argc, argv); }
@@ -105,10 +104,10 @@ static int comment(int argc, char **argv)
 int cmd_focus(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"add", add, "add a focus point"},
-        {"set", set, "change a focus point: baton focus set ID F --follow-up 2027-02-01"},
-        {"comment", comment, "add a comment by the child, a guardian or staff"},
-        {"remove", rm, "remove a focus point"},
+        {"add", add, N_("add a focus point")},
+        {"set", set, N_("change a focus point: baton focus set ID F --follow-up 2027-02-01")},
+        {"comment", comment, N_("add a comment by the child, a guardian or staff")},
+        {"remove", rm, N_("remove a focus point")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("focus", subs, argc, argv);

@@ -41,14 +41,14 @@ static int done(int argc, char **argv)
         return cli_fail(cli_rename_fields(rc, names));
     }
     printf("%s\n", id);
-    fprintf(stderr, "follow-up of %s closed by journal entry %s\n", argv[optind + 1], id);
+    fprintf(stderr, _("follow-up of %s closed by journal entry %s\n"), argv[optind + 1], id);
     return EXIT_OK;
 }
 
 int cmd_followup(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"done", done, "close the follow-up of a journal entry: baton followup done ID ENTRY"},
+        {"done", done, N_("close the follow-up of a journal entry: baton followup done ID ENTRY")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("followup", subs, argc, argv);

@@ -45,7 +45,7 @@ int cmd_gc(int argc, char **argv)
         cli_print_json(o);
         json_decref(o);
     } else {
-        printf("%zu objects packed; %zu of %zu loose objects removed; packs: %zu before, %zu after\n",
+        printf(_("%zu objects packed; %zu of %zu loose objects removed; packs: %zu before, %zu after\n"),
                st.objects_packed, st.loose_removed, st.loose_before, st.packs_before, st.packs_after);
     }
     return EXIT_OK;

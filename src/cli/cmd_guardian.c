@@ -17,10 +17,9 @@ static const cli_entry_field fields[] = {
 static const char *const required[] = {"name", "relation", NULL};
 
 static const cli_entry_kind guardian = {
-    "guardian", "guardians", "g", "G", fields, required, NULL,
-    "The communication agreement is all of --frequency (weekly, fortnightly, monthly, on_news),\n"
+    "guardian", "guardians", "g", "G", fields, required, NULL, N_("The communication agreement is all of --frequency (weekly, fortnightly, monthly, on_news),\n"
     "--channel (aula, email, phone, meeting, sms, other; repeat or comma-separate), --topics\n"
-    "(progress, challenges, both), --detail (brief, detailed) and --agreed-on YYYY-MM-DD.\n"};
+    "(progress, challenges, both), --detail (brief, detailed) and --agreed-on YYYY-MM-DD.\n")};
 
 static int add(int argc, char **argv) { return cli_entry_add(&guardian, argc, argv); }
 static int set(int argc, char **argv) { return cli_entry_set(&guardian, argc, argv); }
@@ -29,9 +28,9 @@ static int rm(int argc, char **argv) { return cli_entry_remove(&guardian, argc, 
 int cmd_guardian(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"add", add, "add a guardian, optionally with the communication agreement"},
-        {"set", set, "change a guardian's details or agreement: baton guardian set ID G --frequency weekly"},
-        {"remove", rm, "remove a guardian"},
+        {"add", add, N_("add a guardian, optionally with the communication agreement")},
+        {"set", set, N_("change a guardian's details or agreement: baton guardian set ID G --frequency weekly")},
+        {"remove", rm, N_("remove a guardian")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("guardian", subs, argc, argv);

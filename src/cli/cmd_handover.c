@@ -110,7 +110,8 @@ static int staff(int argc, char **argv)
     if (map && !from)
         return cli_usage_error(staff_usage, "--map goes with --from");
     if ((map != NULL) == (to != NULL))
-        return cli_usage_error(staff_usage, map ? "give --to or --map, not both" : "--to: required");
+        return map ? cli_usage_error(staff_usage, "give --to or --map, not both")
+                   : cli_usage_error(staff_usage, "--to: required");
     if (map && (rc = read_map(map, &pairs, &n, &mapbuf)))
         return cli_fail(rc);
     json_t *made = NULL;
@@ -136,7 +137,7 @@ static int staff(int argc, char **argv)
                 fprintf(stderr, "  %s %s\n", _("moved:"), line);
             }
         }
-        fprintf(stderr, "%zu case(s) handed over in revision %.12s\n", json_array_size(made), commit);
+        fprintf(stderr, _("%zu case(s) handed over in revision %.12s\n"), json_array_size(made), commit);
         json_decref(made);
     }
     free(pairs);
@@ -209,7 +210,7 @@ static int context(int argc, char **argv)
     if (rc)
         return cli_fail(rc);
     printf("%s %s %d\n", o.case_id, _("handover"), number);
-    fprintf(stderr, "handover %d recorded in revision %.12s%s\n", number, commit,
+    fprintf(stderr, _("handover %d recorded in revision %.12s%s\n"), number, commit,
             o.receiver ? "; the case is now transferred and read-only" : "");
     return EXIT_OK;
 }
@@ -456,12 +457,12 @@ static int show(int argc, char **argv)
 int cmd_handover(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"staff", staff, "a new contact person: baton handover staff ID --to STAFF (or --from A --to B)"},
-        {"context", context, "the child moves on: baton handover context ID --to-context ... --to STAFF"},
-        {"checklist", checklist, "tick checklist items of a handover"},
-        {"ack", ack, "the receiver acknowledges a handover"},
-        {"list", list, "every handover; --pending, --to STAFF"},
-        {"show", show, "one handover with its checklist"},
+        {"staff", staff, N_("a new contact person: baton handover staff ID --to STAFF (or --from A --to B)")},
+        {"context", context, N_("the child moves on: baton handover context ID --to-context ... --to STAFF")},
+        {"checklist", checklist, N_("tick checklist items of a handover")},
+        {"ack", ack, N_("the receiver acknowledges a handover")},
+        {"list", list, N_("every handover; --pending, --to STAFF")},
+        {"show", show, N_("one handover with its checklist")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("handover", subs, argc, argv);

@@ -30,7 +30,7 @@ int cmd_reindex(int argc, char **argv)
     baton_index *idx = NULL;
     baton_index_stats st;
     if (rc == 0 && (rc = baton_index_open(&idx, store, NULL, NULL)) == 0 && (rc = baton_index_stats_get(idx, &st)) == 0)
-        printf("indexed %zu versions of %zu records: %zu distinct texts, %zu spans\n", st.versions, st.records,
+        printf(_("indexed %zu versions of %zu records: %zu distinct texts, %zu spans\n"), st.versions, st.records,
                st.texts, st.spans);
     baton_index_free(idx);
     baton_store_free(store);
@@ -38,7 +38,7 @@ int cmd_reindex(int argc, char **argv)
 }
 
 static const char fsck_help[] =
-    "usage: baton fsck [--json]\n\n"
+    N_("usage: baton fsck [--json]\n\n"
     "Checks the store against Baton's rules, not only git's bytes, and lists every finding as\n"
     "RULE: PATH at COMMIT: what is wrong. Exit 0 when there is none, 1 otherwise.\n"
     "  object            a git object reachable from the head is missing or damaged\n"
@@ -55,7 +55,7 @@ static const char fsck_help[] =
     "  permissions       the store directory or a file in it is open to other users\n"
     "  audit             the access log damaged, its chain broken, or not what its git anchors say\n"
     "  audit-commit      an access-log entry names a commit no longer in the history\n"
-    "  index             the search index differs from git (run 'baton reindex')\n";
+    "  index             the search index differs from git (run 'baton reindex')\n");
 
 int cmd_fsck(int argc, char **argv)
 {
@@ -88,7 +88,7 @@ int cmd_fsck(int argc, char **argv)
                    json_string_value(json_object_get(x, "message")));
         }
         if (n == 0)
-            printf("ok: every object intact, every commit and record by Baton's rules, the index agrees with git\n");
+            printf(_("ok: every object intact, every commit and record by Baton's rules, the index agrees with git\n"));
     }
     json_decref(findings);
     if (n) {

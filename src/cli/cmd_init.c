@@ -5,11 +5,11 @@
 
 static const char usage[] = "baton init [PATH] [--language da|sv|nb|en] [--organisation NAME]";
 static const char help[] =
-    "usage: baton init [PATH] [--language da|sv|nb|en] [--organisation NAME]\n\n"
+    N_("usage: baton init [PATH] [--language da|sv|nb|en] [--organisation NAME]\n\n"
     "Creates a store in PATH (default: the current directory): a bare git repository\n"
     "(repo.git) holding baton.json with the store's language and organisation.\n\n"
     "  --language L        language of packets and stemming: da, sv, nb or en (default da)\n"
-    "  --organisation NAME the organisation that keeps this store\n";
+    "  --organisation NAME the organisation that keeps this store\n");
 
 int cmd_init(int argc, char **argv)
 {
@@ -41,6 +41,6 @@ int cmd_init(int argc, char **argv)
     int rc = baton_store_init(path, &io);
     if (rc)
         return cli_fail(rc);
-    printf("Initialised an empty Baton store in %s\n", path);
+    printf(_("Initialised an empty Baton store in %s\n"), path);
     return EXIT_OK;
 }

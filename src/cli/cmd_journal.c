@@ -17,7 +17,7 @@ static const char add_usage[] =
     "                     [--follow-up DATE --owner STAFF] [--corrects ENTRY] [--handover N] [--restricted]\n"
     "                     [--reason TEXT]";
 static const char add_help[] =
-    "usage: baton journal add ID --kind KIND --text TEXT [--with NAME]... [--channel CHANNEL]\n"
+    N_("usage: baton journal add ID --kind KIND --text TEXT [--with NAME]... [--channel CHANNEL]\n"
     "                         [--at WHEN] [--follow-up DATE --owner STAFF] [--corrects ENTRY]\n\n"
     "Appends an entry to the case's journal. Entries are never changed afterwards; to correct one,\n"
     "add a new entry with --corrects ENTRY, and it is shown under the entry it corrects.\n"
@@ -34,7 +34,7 @@ static const char add_help[] =
     "  --restricted       only coordinators and psychologists in the case's scope (and you) may\n"
     "                     read it; others see that it exists, never its text; it is never in a\n"
     "                     packet, a briefing, a transfer file or anyone else's search\n"
-    "Prints the new entry's id (j1, j2, ...).\n";
+    "Prints the new entry's id (j1, j2, ...).\n");
 
 static int add(int argc, char **argv)
 {
@@ -112,7 +112,7 @@ static int add(int argc, char **argv)
     if (rc)
         return cli_fail(cli_rename_fields(rc, option_names));
     printf("%s\n", id);
-    fprintf(stderr, "journal entry %s added (revision %.12s)\n", id, commit);
+    fprintf(stderr, _("journal entry %s added (revision %.12s)\n"), id, commit);
     return EXIT_OK;
 }
 
@@ -302,8 +302,8 @@ static int list(int argc, char **argv)
 int cmd_journal(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"add", add, "append an entry: baton journal add ID --kind contact --text TEXT"},
-        {"list", list, "the journal of a case, corrections under the entries they correct"},
+        {"add", add, N_("append an entry: baton journal add ID --kind contact --text TEXT")},
+        {"list", list, N_("the journal of a case, corrections under the entries they correct")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("journal", subs, argc, argv);

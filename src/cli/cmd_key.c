@@ -172,11 +172,11 @@ static int list(int argc, char **argv)
 int cmd_key(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"generate", generate, "create the organisation's signing key"},
-        {"show", show, "print the public key and its fingerprint"},
-        {"trust", trust, "trust a sender's key: baton key trust KEY --name ORGANISATION"},
-        {"revoke", revoke, "stop trusting a sender's key: baton key revoke FINGERPRINT --reason TEXT"},
-        {"list", list, "the senders this store trusts, and the keys it revoked"},
+        {"generate", generate, N_("create the organisation's signing key")},
+        {"show", show, N_("print the public key and its fingerprint")},
+        {"trust", trust, N_("trust a sender's key: baton key trust KEY --name ORGANISATION")},
+        {"revoke", revoke, N_("stop trusting a sender's key: baton key revoke FINGERPRINT --reason TEXT")},
+        {"list", list, N_("the senders this store trusts, and the keys it revoked")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("key", subs, argc, argv);

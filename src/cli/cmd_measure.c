@@ -11,9 +11,8 @@ static const char *const required[] = {"setting", "description", "goal", "respon
 static const char *const defaults[] = {"status", "active", "start", "@today", NULL};
 
 static const cli_entry_kind measure = {
-    "measure", "plan.measures", "m", "M", fields, required, defaults,
-    "SETTING is school, leisure or home; STATUS planned, active (default), completed or stopped.\n"
-    "--start defaults to today. Dates are YYYY-MM-DD. --responsible is a staff id.\n"};
+    "measure", "plan.measures", "m", "M", fields, required, defaults, N_("SETTING is school, leisure or home; STATUS planned, active (default), completed or stopped.\n"
+    "--start defaults to today. Dates are YYYY-MM-DD. --responsible is a staff id.\n")};
 
 static int add(int argc, char **argv) { return cli_entry_add(&measure, argc, argv); }
 static int set(int argc, char **argv) { return cli_entry_set(&measure, argc, argv); }
@@ -22,9 +21,9 @@ static int rm(int argc, char **argv) { return cli_entry_remove(&measure, argc, a
 int cmd_measure(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"add", add, "add a measure (prints the new revision; the measure id goes to stderr)"},
-        {"set", set, "change fields of a measure: baton measure set ID M --status completed"},
-        {"remove", rm, "remove a measure (it stays in the history)"},
+        {"add", add, N_("add a measure (prints the new revision; the measure id goes to stderr)")},
+        {"set", set, N_("change fields of a measure: baton measure set ID M --status completed")},
+        {"remove", rm, N_("remove a measure (it stays in the history)")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("measure", subs, argc, argv);

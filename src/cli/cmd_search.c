@@ -8,7 +8,7 @@
 static const char usage[] = "baton search QUERY [--history] [--case ID] [--field PATH] [--contact STAFF] "
                             "[--status S] [--since DATE] [--until DATE] [--limit N] [--json]";
 static const char help[] =
-    "usage: baton search QUERY [--history] [--case ID] [--field PATH] [--contact STAFF]\n"
+    N_("usage: baton search QUERY [--history] [--case ID] [--field PATH] [--contact STAFF]\n"
     "                    [--status active|closed|transferred] [--since DATE] [--until DATE]\n"
     "                    [--limit N] [--json]\n\n"
     "Searches the current plans of active cases. Words are matched in all their forms\n"
@@ -18,7 +18,7 @@ static const char help[] =
     "                 appeared, and in which revisions\n"
     "  --field PATH   only this field or its parts: plan.works_well, plan.measures\n"
     "  --since/--until DATE   only texts present at some time in that range\n"
-    "  --limit N      at most N hits (default 20), best first (bm25)\n";
+    "  --limit N      at most N hits (default 20), best first (bm25)\n");
 
 static void print_snippet(const char *s, int tty)
 {

@@ -7,9 +7,9 @@ static const char add_usage[] =
     "baton staff add ID --name NAME --email EMAIL --role teacher|pedagogue|coordinator|psychologist|leader|other "
     "[--institution I]";
 static const char add_help[] =
-    "usage: baton staff add ID --name NAME --email EMAIL --role ROLE [--institution I] [--as STAFF]\n\n"
+    N_("usage: baton staff add ID --name NAME --email EMAIL --role ROLE [--institution I] [--as STAFF]\n\n"
     "Adds a staff member. ROLE is teacher, pedagogue, coordinator, psychologist, leader or other.\n"
-    "The very first staff member of a store may be added without --as; after that, --as is required.\n";
+    "The very first staff member of a store may be added without --as; after that, --as is required.\n");
 
 static int staff_add(int argc, char **argv)
 {
@@ -197,17 +197,17 @@ static int staff_leave(int argc, char **argv)
     json_decref(blocking);
     if (rc)
         return cli_fail(rc);
-    printf("%s has left; their records stay in the history\n", argv[optind]);
+    printf(_("%s has left; their records stay in the history\n"), argv[optind]);
     return EXIT_OK;
 }
 
 int cmd_staff(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"add", staff_add, "add a staff member"},
-        {"list", staff_list, "list staff"},
-        {"show", staff_show, "show one staff member"},
-        {"leave", staff_leave, "mark a staff member as having left"},
+        {"add", staff_add, N_("add a staff member")},
+        {"list", staff_list, N_("list staff")},
+        {"show", staff_show, N_("show one staff member")},
+        {"leave", staff_leave, N_("mark a staff member as having left")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("staff", subs, argc, argv);

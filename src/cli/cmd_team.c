@@ -15,12 +15,11 @@ static const cli_entry_field fields[] = {
 static const char *const required[] = {"role", NULL};
 
 static const cli_entry_kind team = {
-    "team", "team", NULL, "STAFF", fields, required, NULL,
-    "STAFF is a staff id. --role is free text (\"class teacher\", \"PPR psychologist\");\n"
+    "team", "team", NULL, "STAFF", fields, required, NULL, N_("STAFF is a staff id. --role is free text (\"class teacher\", \"PPR psychologist\");\n"
     "repeat --responsible-for for each responsibility.\n"
     "--follows-up yes: this person follows up on the agreements made with the home.\n"
     "--hands-over yes: this person hands knowledge over when the child moves on.\n"
-    "Without anyone named, both fall to the contact person.\n"};
+    "Without anyone named, both fall to the contact person.\n")};
 
 static int add(int argc, char **argv) { return cli_entry_add(&team, argc, argv); }
 static int rm(int argc, char **argv) { return cli_entry_remove(&team, argc, argv); }
@@ -213,12 +212,12 @@ static int leave(int argc, char **argv) { return class_command(argc, argv, 0); }
 int cmd_team(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"add", add, "add a staff member to the team: baton team add ID STAFF --role ROLE"},
-        {"set", set, "change a member's role or responsibilities"},
-        {"remove", rm, "remove a staff member from the team"},
-        {"show", show, "show the contact person and the team"},
-        {"join", join, "join the team of every case in a class: baton team join --context SCHOOL:2.B STAFF --role R"},
-        {"leave", leave, "leave the team of every case in a class"},
+        {"add", add, N_("add a staff member to the team: baton team add ID STAFF --role ROLE")},
+        {"set", set, N_("change a member's role or responsibilities")},
+        {"remove", rm, N_("remove a staff member from the team")},
+        {"show", show, N_("show the contact person and the team")},
+        {"join", join, N_("join the team of every case in a class: baton team join --context SCHOOL:2.B STAFF --role R")},
+        {"leave", leave, N_("leave the team of every case in a class")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("team", subs, argc, argv);

@@ -56,8 +56,8 @@ static int export_(int argc, char **argv)
         return cli_fail(rc);
     const json_t *counts = json_object_get(json_object_get(summary, "manifest"), "counts");
     printf("%s\n", output);
-    fprintf(stderr, "transfer file written: %lld versions, %lld journal entries, %lld handovers; sha256 %s; "
-                    "recorded in revision %.12s\n",
+    fprintf(stderr, _("transfer file written: %lld versions, %lld journal entries, %lld handovers; sha256 %s; "
+                    "recorded in revision %.12s\n"),
             (long long)json_integer_value(json_object_get(counts, "versions")),
             (long long)json_integer_value(json_object_get(counts, "journal")),
             (long long)json_integer_value(json_object_get(counts, "handovers")), s_of(summary, "sha256"), commit);
@@ -171,16 +171,16 @@ static int import(int argc, char **argv)
     rc = baton_transfer_import(s, argv[optind], contact, untrusted, &report, commit);
     cli_close(store, s);
     if (rc == 0 && untrusted && json_is_false(json_object_get(report, "trusted")))
-        fprintf(stderr, "baton: warning: the signer (key %s) is not trusted here; imported anyway "
-                        "(--allow-untrusted), and the handover records it\n", s_of(report, "signer"));
+        fprintf(stderr, _("baton: warning: the signer (key %s) is not trusted here; imported anyway "
+                        "(--allow-untrusted), and the handover records it\n"), s_of(report, "signer"));
     if (rc == 0 && json_integer_value(json_object_get(report, "outside_basis")) > 0)
-        fprintf(stderr, "baton: warning: the file held more than its basis covers (%lld parts: fields, journal "
-                        "entries or handover details); only what the basis covers was imported\n",
+        fprintf(stderr, _("baton: warning: the file held more than its basis covers (%lld parts: fields, journal "
+                        "entries or handover details); only what the basis covers was imported\n"),
                 (long long)json_integer_value(json_object_get(report, "outside_basis")));
     if (rc == 0 && json_is_true(json_object_get(report, "already_imported")))
-        fprintf(stderr, "baton: case %s was already imported from this file; nothing changed\n", s_of(report, "case"));
+        fprintf(stderr, _("baton: case %s was already imported from this file; nothing changed\n"), s_of(report, "case"));
     else if (rc == 0)
-        fprintf(stderr, "imported case %s in revision %.12s; handover %lld waits for %s to acknowledge it\n",
+        fprintf(stderr, _("imported case %s in revision %.12s; handover %lld waits for %s to acknowledge it\n"),
                 s_of(report, "case"), commit, (long long)json_integer_value(json_object_get(report, "handover_here")),
                 s_of(report, "contact"));
     if (rc == 0)
@@ -192,9 +192,9 @@ static int import(int argc, char **argv)
 int cmd_transfer(int argc, char **argv)
 {
     static const cli_command subs[] = {
-        {"export", export_, "write a handover's signed transfer file"},
-        {"verify", verify, "check a transfer file: signer, trust, contents, integrity"},
-        {"import", import, "import a verified transfer file as a case with its history"},
+        {"export", export_, N_("write a handover's signed transfer file")},
+        {"verify", verify, N_("check a transfer file: signer, trust, contents, integrity")},
+        {"import", import, N_("import a verified transfer file as a case with its history")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("transfer", subs, argc, argv);

@@ -171,9 +171,10 @@ static int entry_command(const cli_entry_kind *k, int argc, char **argv, int mod
     }
     if (c.help) {
         json_decref(e.values);
-        printf("usage: %s\n\n", usage);
+        printf(_("usage: %s\n"), usage);
+        putchar('\n');
         if (mode != REMOVE) {
-            printf("Options (each sets one field of the %s):\n", k->group);
+            printf(_("Options (each sets one field of the %s):\n"), k->group);
             for (const cli_entry_field *f = k->fields; f->option; f++) {
                 char path[200], what[400], opt[64];
                 snprintf(path, sizeof path, "%s.%s", k->list_path, f->field);
@@ -191,7 +192,7 @@ static int entry_command(const cli_entry_kind *k, int argc, char **argv, int mod
             }
         }
         if (k->add_help && mode == ADD)
-            printf("\n%s", k->add_help);
+            printf("\n%s", _(k->add_help));
         printf("\nAlso: --reason TEXT, --base REV, --as STAFF, --store PATH.\n");
         return EXIT_OK;
     }

@@ -9,30 +9,30 @@
 #include <unistd.h>
 
 static const cli_command commands[] = {
-    {"init", cmd_init, "create a new store"},
-    {"staff", cmd_staff, "the staff directory: add, list, show, leave"},
-    {"case", cmd_case, "support-plan cases: new, list, show, set, edit, log, diff, access, fields"},
-    {"measure", cmd_measure, "add, change or remove a measure of a case"},
-    {"focus", cmd_focus, "add, comment on or remove a focus point of a case"},
-    {"guardian", cmd_guardian, "guardians and their communication agreement"},
-    {"team", cmd_team, "who works with the child and is responsible for what"},
-    {"consent", cmd_consent, "the parents' consent to share parts of the record"},
-    {"handover", cmd_handover, "hand a case over: new contact person, or the child moves on"},
-    {"packet", cmd_packet, "render the handover packet of a case"},
-    {"briefing", cmd_briefing, "one briefing for a whole class, for its new teacher; ack"},
-    {"contact", cmd_contact, "every contact person a case has had"},
-    {"transfer", cmd_transfer, "signed transfer files: export, verify, import"},
-    {"key", cmd_key, "the signing key and the trusted senders"},
-    {"journal", cmd_journal, "log contacts, meetings, observations, status updates, decisions"},
-    {"followup", cmd_followup, "close the follow-up of a journal entry"},
-    {"due", cmd_due, "what is owed, by whom, and since when"},
-    {"search", cmd_search, "full-text search of the plans, now or across every version"},
-    {"reindex", cmd_reindex, "rebuild the search index from git"},
-    {"gc", cmd_gc, "pack the store's git objects"},
-    {"audit", cmd_audit, "the access log: list, review, verify, export, purge, init"},
-    {"fsck", cmd_fsck, "check the whole store against Baton's rules, the access log and the index"},
-    {"validate", cmd_validate, "check record files against Baton's rules"},
-    {"config", cmd_config, "show or change the store's settings"},
+    {"init", cmd_init, N_("create a new store")},
+    {"staff", cmd_staff, N_("the staff directory: add, list, show, leave")},
+    {"case", cmd_case, N_("support-plan cases: new, list, show, set, edit, log, diff, access, fields")},
+    {"measure", cmd_measure, N_("add, change or remove a measure of a case")},
+    {"focus", cmd_focus, N_("add, comment on or remove a focus point of a case")},
+    {"guardian", cmd_guardian, N_("guardians and their communication agreement")},
+    {"team", cmd_team, N_("who works with the child and is responsible for what")},
+    {"consent", cmd_consent, N_("the parents' consent to share parts of the record")},
+    {"handover", cmd_handover, N_("hand a case over: new contact person, or the child moves on")},
+    {"packet", cmd_packet, N_("render the handover packet of a case")},
+    {"briefing", cmd_briefing, N_("one briefing for a whole class, for its new teacher; ack")},
+    {"contact", cmd_contact, N_("every contact person a case has had")},
+    {"transfer", cmd_transfer, N_("signed transfer files: export, verify, import")},
+    {"key", cmd_key, N_("the signing key and the trusted senders")},
+    {"journal", cmd_journal, N_("log contacts, meetings, observations, status updates, decisions")},
+    {"followup", cmd_followup, N_("close the follow-up of a journal entry")},
+    {"due", cmd_due, N_("what is owed, by whom, and since when")},
+    {"search", cmd_search, N_("full-text search of the plans, now or across every version")},
+    {"reindex", cmd_reindex, N_("rebuild the search index from git")},
+    {"gc", cmd_gc, N_("pack the store's git objects")},
+    {"audit", cmd_audit, N_("the access log: list, review, verify, export, purge, init")},
+    {"fsck", cmd_fsck, N_("check the whole store against Baton's rules, the access log and the index")},
+    {"validate", cmd_validate, N_("check record files against Baton's rules")},
+    {"config", cmd_config, N_("show or change the store's settings")},
     {NULL, NULL, NULL},
 };
 
@@ -73,16 +73,16 @@ void cli_bind_locale(void)
 
 static int usage(FILE *out, int code)
 {
-    fprintf(out, "usage: baton [--store PATH] [--as STAFF] <command> [<subcommand>] [options]\n\n");
+    fprintf(out, _("usage: baton [--store PATH] [--as STAFF] <command> [<subcommand>] [options]\n\n"));
     for (const cli_command *c = commands; c->name; c++)
-        fprintf(out, "  %-10s %s\n", c->name, c->summary);
-    fprintf(out, "\nThe store is --store PATH, else $BATON_STORE, else the current directory or a parent.\n"
+        fprintf(out, "  %-10s %s\n", c->name, _(c->summary));
+    fprintf(out, _("\nThe store is --store PATH, else $BATON_STORE, else the current directory or a parent.\n"
                  "Every command runs as --as STAFF or $BATON_USER, trusted as given (the local administrator's\n"
                  "path): what that staff member may read and change follows the need-to-know policy, and every\n"
                  "read is logged. --purpose TEXT records why; --emergency PURPOSE opens a case outside your scope\n"
                  "(logged as emergency access and shown to its contact person).\n"
                  "Run 'baton <command> --help' for the options of one.\n"
-                 "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict, 4 not found.\n");
+                 "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict, 4 not found.\n"));
     return code;
 }
 

@@ -49,9 +49,6 @@ static void list_line(FILE *out, const char *label, const json_t *arr)
 
 /* An enum value (a status, a kind, a frequency) in the reader's language, where the catalogue
  * has it: the documents' words (packet_render.c) and these. */
-#ifndef N_
-#define N_(s) s
-#endif
 static const char *const more_words[] = {N_("closed"), N_("transferred"), N_("home"), N_("daycare"),
                                          N_("special_school"), NULL};
 

@@ -347,8 +347,8 @@ int baton_case_load_unchecked(baton_store *store, const char *rev, const char *i
     baton_case_path(id, path, sizeof path);
     int rc = baton_store_read(store, rev, path, &buf, &len, version);
     if (rc == BATON_ENOTFOUND)
-        return baton_error_set(BATON_ENOTFOUND, rev ? "no case with id '%s' at revision %.12s" : "no case with id '%s'%s",
-                               id, rev ? rev : "");
+        return rev ? baton_error_set(BATON_ENOTFOUND, "no case with id '%s' at revision %.12s", id, rev)
+                   : baton_error_set(BATON_ENOTFOUND, "no case with id '%s'", id);
     if (rc)
         return rc;
     rc = baton_record_from_git(store, rev, path, BATON_RECORD_CASE, buf, len, out);

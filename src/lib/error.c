@@ -1,6 +1,7 @@
 /* The per-thread last error, the libgit2 way: return a code, keep the message aside. */
 #include "baton/error.h"
 
+#include <libintl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,8 @@ int baton_error_set(int code, const char *fmt, ...)
     char msg[sizeof last_message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    /* in the user's language where the catalogue has the message (the CLI binds it) */
+    vsnprintf(msg, sizeof msg, dgettext("baton", fmt), ap);
     va_end(ap);
     memcpy(last_message, msg, sizeof msg);
     last_code = code;

@@ -15,6 +15,7 @@
 #include "store_internal.h"
 #include "unchecked.h"
 
+#include <libintl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,9 +147,13 @@ int baton_staff_leave_check(baton_store *store, const char *id, json_t **blockin
         snprintf(list + strlen(list), sizeof list - strlen(list), "; and %zu more", n - shown);
     *blocking = held;
     return baton_error_set(BATON_EINVALID,
-                           "staff member '%s' still holds %zu thing%s in active cases: %s; hand them over first "
-                           "('baton handover staff --from %s --to STAFF' moves all of it)",
-                           id, n, n == 1 ? "" : "s", list, id);
+                           dngettext("baton",
+                                     "staff member '%s' still holds %zu thing in active cases: %s; hand them over "
+                                     "first ('baton handover staff --from %s --to STAFF' moves all of it)",
+                                     "staff member '%s' still holds %zu things in active cases: %s; hand them over "
+                                     "first ('baton handover staff --from %s --to STAFF' moves all of it)",
+                                     n),
+                           id, n, list, id);
 }
 
 /* ---- moving everything ---- */

@@ -480,9 +480,9 @@ static int inflate_bounded(const unsigned char *in, size_t inlen, size_t limit, 
         if (zr != Z_OK) {
             free(buf);
             inflateEnd(&z);
-            return baton_error_set(BATON_EINVALID, zr == Z_BUF_ERROR ? "the file is truncated" :
-                                                                       "the file is damaged (zlib: %s)",
-                                   z.msg ? z.msg : "data error");
+            if (zr == Z_BUF_ERROR)
+                return baton_error_set(BATON_EINVALID, "the file is truncated");
+            return baton_error_set(BATON_EINVALID, "the file is damaged (zlib: %s)", z.msg ? z.msg : "data error");
         }
         if (z.avail_in == 0 && z.avail_out != 0) {
             free(buf);

@@ -10,6 +10,10 @@ OUT="$T/.out"
 ERR="$T/.err"
 export BATON_TODAY="${BATON_TODAY:-}"
 unset BATON_STORE BATON_USER VISUAL EDITOR
+# the tests read Baton's English messages: a Danish or Swedish environment must not translate them
+# (t_i18n.sh sets LANGUAGE where it checks the translations)
+unset LANGUAGE LANG LC_MESSAGES
+export LC_ALL=C.UTF-8
 export NO_COLOR=1
 
 ok() { PASS=$((PASS + 1)); }

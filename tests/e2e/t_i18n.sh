@@ -5,8 +5,13 @@
 . "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-xgettext --from-code=UTF-8 -k_ -kT -kN_ -o "$T/baton.pot" "$ROOT"/src/lib/*.c "$ROOT"/src/cli/*.c 2>"$ERR"
-assert "xgettext reads the sources" test -s "$T/baton.pot"
+"$ROOT/tools/pot" "$T/baton.pot" 2>"$ERR"
+assert "tools/pot reads the sources" test -s "$T/baton.pot"
+# the template holds the help texts and the library's error messages too, not only labels
+for msg in '"usage: baton case new' 'msgid "no case with id' 'msgid "unknown option %s; did you mean %s?"' \
+    'msgid "the staff directory: add, list, show, leave"'; do
+    assert "the template holds $msg" grep -q "^$msg" "$T/baton.pot"
+done
 for lang in da sv; do
     msgmerge -q --no-fuzzy-matching "$ROOT/po/$lang.po" "$T/baton.pot" -o "$T/$lang.po" 2>"$ERR"
     untranslated=$(msgattrib --untranslated --no-obsolete "$T/$lang.po" | grep -c '^msgid "[^"]' || true)
@@ -23,7 +28,28 @@ done
 # the command line's own words in the user's language
 S=$T/store
 export BATON_TODAY=2026-11-02
-new_store "$S" || { not_ok "store setup"; finish; exit 1; }
+new_store "$S" || { not_ok "store setup"; 
+# help, summaries and errors (the library's too) in the user's language; the option names,
+# placeholders and values stay as they are typed
+LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" --help >"$OUT" 2>"$ERR"
+expect_out "^brug: baton \[--store PATH\]" "baton --help in Danish: brug"
+expect_out "^  staff +medarbejderregistret: add, list, show, leave" "command summaries in Danish"
+LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" case new --help >"$OUT" 2>"$ERR"
+expect_out "^användning: baton case new --child NAME --born YYYY-MM-DD" "case new --help in Swedish, options as typed"
+expect_out "Skapar ett ärende" "case new --help in Swedish: the text"
+LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" case show zzzzzzzzzz >"$OUT" 2>"$ERR"
+assert "an unknown case is still an error in Danish (exit 4)" test $? -eq 4
+expect_err "^baton: ingen sag med id 'zzzzzzzzzz'" "the library's error message in Danish"
+LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" serach x >"$OUT" 2>"$ERR"
+expect_err "'serach' är inte ett baton-kommando; menade du 'search'\?" "did you mean, in Swedish"
+LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" case show >"$OUT" 2>"$ERR"
+expect_err "forventede ét sags-ID" "a usage error in Danish"
+LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" case show a b >"$OUT" 2>"$ERR"
+expect_err "väntade ett ärende-ID" "a usage error in Swedish"
+expect_err "^användning: baton case show ID" "the usage line in Swedish"
+LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" case access a b >"$OUT" 2>"$ERR"
+expect_err "^baton: forventede 1 argument$" "a count in Danish (ngettext)"
+finish; exit 1; }
 export BATON_STORE=$S BATON_USER=koord BATON_PAGER=""
 ID=$(new_case "$S")
 LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" case show "$ID" >"$OUT" 2>"$ERR"
@@ -31,4 +57,25 @@ expect_out "^  Født +2017-05-06" "case show in Danish: Født"
 expect_out "^  Gruppe +2.B" "case show in Danish: Gruppe"
 LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" due --all >"$OUT" 2>"$ERR"
 expect_out "Inget ska göras\.|om [0-9]+ dagar|försenat|ska göras i dag" "due in Swedish"
+
+# help, summaries and errors (the library's too) in the user's language; the option names,
+# placeholders and values stay as they are typed
+LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" --help >"$OUT" 2>"$ERR"
+expect_out "^brug: baton \[--store PATH\]" "baton --help in Danish: brug"
+expect_out "^  staff +medarbejderregistret: add, list, show, leave" "command summaries in Danish"
+LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" case new --help >"$OUT" 2>"$ERR"
+expect_out "^användning: baton case new --child NAME --born YYYY-MM-DD" "case new --help in Swedish, options as typed"
+expect_out "Skapar ett ärende" "case new --help in Swedish: the text"
+LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" case show zzzzzzzzzz >"$OUT" 2>"$ERR"
+assert "an unknown case is still an error in Danish (exit 4)" test $? -eq 4
+expect_err "^baton: ingen sag med id 'zzzzzzzzzz'" "the library's error message in Danish"
+LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" serach x >"$OUT" 2>"$ERR"
+expect_err "'serach' är inte ett baton-kommando; menade du 'search'\?" "did you mean, in Swedish"
+LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" case show >"$OUT" 2>"$ERR"
+expect_err "forventede ét sags-ID" "a usage error in Danish"
+LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" case show a b >"$OUT" 2>"$ERR"
+expect_err "väntade ett ärende-ID" "a usage error in Swedish"
+expect_err "^användning: baton case show ID" "the usage line in Swedish"
+LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" case access a b >"$OUT" 2>"$ERR"
+expect_err "^baton: forventede 1 argument$" "a count in Danish (ngettext)"
 finish
