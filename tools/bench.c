@@ -167,12 +167,18 @@ int main(int argc, char **argv)
         snprintf(extra, sizeof extra, "\"versions\": %zu", versions);
         report(strcmp(op, "log") == 0 ? "case log" : "case diff", ms, runs, extra);
     } else if (strcmp(op, "search") == 0 || strcmp(op, "history") == 0) {
-        /* the same queries the baselines run (tools/bench) */
+        /* ARG is the query class (rare, common, phrase, ...), the queries follow it; without them,
+         * the phrase bank's words the baselines run (tools/bench) */
         static const char *const da[] = {"overgang", "rutiner", "billedskema", "skolevægring", "samarbejde",
                                          "høretelefoner", "lektiecaféen", "venskaber"};
         static const char *const sv[] = {"övergång", "rutiner", "bildschemat", "skolfrånvaro", "samarbete",
                                          "hörselkåpor", "fritidshemmet", "vänskaper"};
         const char *const *q = strcmp(baton_store_language(store), "sv") == 0 ? sv : da;
+        int nq = 8;
+        if (argc > 5) {
+            q = (const char *const *)argv + 5;
+            nq = argc - 5;
+        }
         baton_index *idx;
         if (baton_index_open(&idx, store, NULL, NULL))
             return fail("index");
@@ -184,7 +190,7 @@ int main(int argc, char **argv)
             baton_search_hit *hits;
             size_t n;
             double t0 = now_ms();
-            if (baton_search(s, idx, q[r % 8], &o, &hits, &n))
+            if (baton_search(s, idx, q[r % nq], &o, &hits, &n))
                 return fail("search");
             ms[r] = now_ms() - t0;
             total += n;
@@ -193,9 +199,11 @@ int main(int argc, char **argv)
         baton_index_stats st;
         baton_index_stats_get(idx, &st);
         baton_index_free(idx);
-        char extra[96];
+        char extra[96], name[96];
         snprintf(extra, sizeof extra, "\"versions\": %zu, \"hits\": %zu", st.versions, total);
-        report(o.history ? "search --history" : "search", ms, runs, extra);
+        snprintf(name, sizeof name, "%s%s%s%s", o.history ? "search --history" : "search", arg ? " (" : "",
+                 arg ? arg : "", arg ? ")" : "");
+        report(name, ms, runs, extra);
     } else if (strcmp(op, "packet") == 0) {
         const char *id = arg ? arg : "c0000000";
         for (int r = 0; r < runs; r++) {

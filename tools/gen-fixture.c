@@ -2,8 +2,11 @@
  * goes through libbaton's normal functions (case create and save, journal, handovers), so the
  * commits are exactly those a user would make; --bulk keeps new objects in memory and writes
  * packfiles (baton_store_bulk_*) instead of one loose file per object. The same seed gives the
- * same commits, byte for byte, bulk or not. All names and texts are invented here, from a small
- * Danish and Swedish phrase bank with real inflections, so stemming meets real word forms. */
+ * same commits, byte for byte, bulk or not. All names and texts are invented here: a small Danish
+ * and Swedish phrase bank with real inflections (so stemming meets real word forms), mixed with
+ * words drawn from Debian's word list of the language (wdanish, wswedish) by a Zipf distribution,
+ * so the text has tens of thousands of distinct words, a few very common ones and a long tail,
+ * as real plans do: the search benchmarks need rare, medium and very common words. */
 #include <baton/baton.h>
 
 #include <getopt.h>
@@ -96,15 +99,148 @@ static bank sv_bank(void)
                   N(sv_areas), "Påhittad kommun"};
 }
 
-/* Two or three sentences built from the bank: subject, verb, object, when. */
+/* ---- the lexicon: a word list, ranked by a seeded shuffle, drawn by Zipf's law ---- */
+
+#define ZIPF_S 1.05 /* the exponent: the commonest word is about one token in 13 */
+
+typedef struct {
+    char **words;  /* by rank: words[0] the commonest */
+    double *cdf;   /* cdf[i]: the probability of a rank <= i */
+    size_t n;
+} lexicon;
+
+static lexicon lex;
+
+static int utf8_valid(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t k = p[i] < 0x80 ? 1 : (p[i] & 0xe0) == 0xc0 ? 2 : (p[i] & 0xf0) == 0xe0 ? 3 : (p[i] & 0xf8) == 0xf0 ? 4 : 0;
+        if (k == 0 || i + k > n)
+            return 0;
+        for (size_t j = 1; j < k; j++)
+            if ((p[i + j] & 0xc0) != 0x80)
+                return 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* A plain lower-case word: a-z and letters beyond ASCII, no digits, no apostrophes or hyphens,
+ * no capital (names and abbreviations stay out), 3 to 24 bytes. */
+static int plain_word(const char *w, size_t len)
+{
+    if (len < 3 || len > 24)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (c < 0x80 && !(c >= 'a' && c <= 'z'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Reads the language's word list (UTF-8 or, like Debian's Swedish one, Latin-1). */
+static int lexicon_load(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "gen-fixture: %s: cannot read the word list (tools/install-deps installs wdanish and "
+                        "wswedish)\n", path);
+        return 1;
+    }
+    size_t cap = 1 << 22, len = 0;
+    unsigned char *buf = malloc(cap);
+    size_t got;
+    while ((got = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += got;
+        if (len == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    int latin1 = !utf8_valid(buf, len);
+    size_t wcap = 1 << 16;
+    lex.words = malloc(wcap * sizeof *lex.words);
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && buf[j] != '\n')
+            j++;
+        char w[64];
+        size_t wl = 0;
+        for (size_t k = i; k < j && wl + 2 < sizeof w; k++) {
+            unsigned char c = buf[k];
+            if (latin1 && c >= 0x80) {
+                w[wl++] = (char)(0xc0 | (c >> 6));
+                w[wl++] = (char)(0x80 | (c & 0x3f));
+            } else {
+                w[wl++] = (char)c;
+            }
+        }
+        if (plain_word(w, wl)) {
+            if (lex.n == wcap)
+                lex.words = realloc(lex.words, (wcap *= 2) * sizeof *lex.words);
+            lex.words[lex.n++] = strndup(w, wl);
+        }
+        i = j + 1;
+    }
+    free(buf);
+    if (lex.n < 1000) {
+        fprintf(stderr, "gen-fixture: %s: only %zu plain words\n", path, lex.n);
+        return 1;
+    }
+    for (size_t i = lex.n; i > 1; i--) { /* the ranks: a shuffle by the seed */
+        size_t j = (size_t)(rnd() % i);
+        char *t = lex.words[i - 1];
+        lex.words[i - 1] = lex.words[j];
+        lex.words[j] = t;
+    }
+    lex.cdf = malloc(lex.n * sizeof *lex.cdf);
+    double sum = 0;
+    for (size_t i = 0; i < lex.n; i++)
+        lex.cdf[i] = (sum += pow((double)(i + 1), -ZIPF_S));
+    for (size_t i = 0; i < lex.n; i++)
+        lex.cdf[i] /= sum;
+    return 0;
+}
+
+static void lexicon_free(void)
+{
+    for (size_t i = 0; i < lex.n; i++)
+        free(lex.words[i]);
+    free(lex.words);
+    free(lex.cdf);
+}
+
+static size_t zipf_rank(void)
+{
+    double u = unit();
+    size_t lo = 0, hi = lex.n - 1;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (lex.cdf[mid] < u)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Text for a field: one or two sentences from the bank (subject, verb, object, when), then one or
+ * two sentences of 6 to 18 words from the lexicon. */
 static void sentence(const bank *b, char *out, size_t n)
 {
     size_t used = 0;
-    int k = 2 + (int)pick(2);
+    int k = 1 + (int)pick(2);
     for (int i = 0; i < k; i++)
         used += (size_t)snprintf(out + used, used < n ? n - used : 0, "%s%s %s %s %s.", i ? " " : "",
                                  b->subjects[pick((unsigned)b->nsubjects)], b->verbs[pick((unsigned)b->nverbs)],
                                  b->objects[pick((unsigned)b->nobjects)], b->when[pick((unsigned)b->nwhen)]);
+    k = 1 + (int)pick(2);
+    for (int i = 0; i < k; i++) {
+        int words = 6 + (int)pick(13);
+        for (int w = 0; w < words; w++)
+            used += (size_t)snprintf(out + used, used < n ? n - used : 0, " %s%s", lex.words[zipf_rank()],
+                                     w == words - 1 ? "." : "");
+    }
 }
 
 /* ---- the municipality ---- */
@@ -343,6 +479,10 @@ int main(int argc, char **argv)
     }
     rng_state = seed;
     bank b = strcmp(lang, "sv") == 0 ? sv_bank() : da_bank();
+    const char *words = getenv("BATON_FIXTURE_WORDS");
+    if (lexicon_load(words && *words ? words : strcmp(lang, "sv") == 0 ? "/usr/share/dict/swedish"
+                                                                        : "/usr/share/dict/danish"))
+        return 1;
     gen g = {0};
     g.b = &b;
     g.bulk = bulk;
@@ -434,8 +574,17 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     baton_oid_hex head;
     baton_store_head(g.store, head);
-    printf("{\"cases\": %d, \"commits\": %zu, \"staff\": %zu, \"seconds\": %.2f, \"head\": \"%s\"}\n", cases,
-           g.writes, nstaff, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, head);
+    /* the lexicon's commonest words, and words at ranks the search benchmark asks for by class */
+    printf("{\"cases\": %d, \"commits\": %zu, \"staff\": %zu, \"seconds\": %.2f, \"head\": \"%s\", "
+           "\"lexicon\": {\"words\": %zu, \"zipf_s\": %.2f, \"by_rank\": {",
+           cases, g.writes, nstaff, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, head,
+           lex.n, ZIPF_S);
+    static const size_t ranks[] = {1, 2, 3, 4, 5, 6, 7, 8, 50, 60, 70, 80, 90, 100, 110, 120,
+                                   3000, 3100, 3200, 3300, 3400, 3500, 3600, 3700};
+    for (size_t i = 0; i < sizeof ranks / sizeof *ranks && ranks[i] <= lex.n; i++)
+        printf("%s\"%zu\": \"%s\"", i ? ", " : "", ranks[i], lex.words[ranks[i] - 1]);
+    printf("}}}\n");
+    lexicon_free();
     for (size_t i = 0; i < g.nstaff; i++)
         baton_session_free(g.sessions[i]);
     free(g.sessions);

@@ -25,6 +25,22 @@ run --store "$T/bulk" --as s0000 fsck
 expect_rc 0 "baton fsck on the bulk store"
 run --store "$T/bulk" --as s0000 search --history "overgang"
 expect_out "journal|plan" "the fixture's texts are searchable (overgang meets its inflections)"
+# the text: a phrase bank mixed with words from the language's word list, drawn by Zipf's law
+python3 - "$T/bulk.json" <<'PY'
+import json, sys
+lx = json.load(open(sys.argv[1]))["lexicon"]
+sys.exit(not (lx["words"] > 100000 and len(lx["by_rank"]) >= 24))
+PY
+assert "gen-fixture reports its lexicon (over 100,000 words, the words by rank)" test $? -eq 0
+common=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lexicon"]["by_rank"]["1"])' "$T/bulk.json")
+distinct=$(git --git-dir "$T/bulk/repo.git" grep -h -o -E '[a-zæøå]{3,}' main -- cases | sort -u | wc -l)
+assert "the fixture's texts hold many distinct words ($distinct)" test "$distinct" -gt 500
+run --store "$T/bulk" --as s0000 search "$common"
+expect_out "c00000" "the commonest word ($common) is in the texts and searchable"
+BATON_FIXTURE_WORDS=$T/no-such-list "$GEN" "$T/nowords" --cases 2 >/dev/null 2>"$ERR"
+assert "a missing word list is an error" test $? -ne 0
+expect_err "no-such-list: cannot read the word list" "the error names the word list"
+assert "and nothing was written" test ! -e "$T/nowords"
 run --store "$T/bulk" --as s0000 case log c0000000 --json
 python3 - "$OUT" <<'PY'
 import json, sys
