@@ -125,6 +125,13 @@ static int open_log_at(baton_store *store, const char *path, int create, sqlite3
         else if (!meta(db, "store_id", store_id, sizeof store_id) || strcmp(store_id, baton_store_id(store)) != 0)
             rc = broken(path, "belongs to another store");
     }
+    /* write-ahead logging: with synchronous=FULL a commit is one append and one fsync of the WAL,
+     * where a rollback journal takes four (journal, its header, the file, the journal's removal);
+     * every read waits for its entry, so this is most of a search's time. The last connection
+     * to close folds the WAL back in and removes it, so between commands audit.db is whole. A log
+     * that cannot switch (opened read-only) keeps its journal mode and is refused on its first write. */
+    if (rc == 0)
+        sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     if (rc) {
         sqlite3_close(db);
         return rc;
@@ -133,11 +140,52 @@ static int open_log_at(baton_store *store, const char *path, int create, sqlite3
     return 0;
 }
 
+/* The store keeps one connection to its log for the reads and appends it makes (a search, a
+ * show, a list: one entry each), so an entry costs an append and an fsync, not an open, a WAL
+ * created, synced and removed, and a checkpoint. It is used again only while audit.db is still
+ * the file it opened (same inode): a log moved aside, removed or replaced is opened afresh, and
+ * so refused or accepted by the same checks as ever. */
 static int open_log(baton_store *store, sqlite3 **out)
+{
+    char path[4200];
+    struct stat st;
+    log_path(store, path, sizeof path);
+    if (store->audit_db) {
+        if (stat(path, &st) == 0 && st.st_ino == store->audit_ino && st.st_dev == store->audit_dev) {
+            *out = store->audit_db;
+            return 0;
+        }
+        sqlite3_close(store->audit_db);
+        store->audit_db = NULL;
+    }
+    int rc = open_log_at(store, path, 0, out);
+    if (rc == 0 && stat(path, &st) == 0) {
+        store->audit_db = *out;
+        store->audit_ino = st.st_ino;
+        store->audit_dev = st.st_dev;
+    }
+    return rc;
+}
+
+/* A connection of its own, for the commit path's transaction (it stays open across the commit). */
+static int open_log_own(baton_store *store, sqlite3 **out)
 {
     char path[4200];
     log_path(store, path, sizeof path);
     return open_log_at(store, path, 0, out);
+}
+
+/* Gives back what open_log gave: the store's own connection stays open. */
+static void close_log(baton_store *store, sqlite3 *db)
+{
+    if (db != store->audit_db)
+        sqlite3_close(db);
+}
+
+void baton_audit_release(baton_store *store)
+{
+    sqlite3_close(store->audit_db);
+    store->audit_db = NULL;
 }
 
 static const char *text(const char *s) { return s ? s : ""; }
@@ -257,7 +305,7 @@ int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size
     if (rc)
         return rc;
     if ((rc = begin(db))) {
-        sqlite3_close(db);
+        close_log(store, db);
         return rc;
     }
     char prev[65];
@@ -265,7 +313,7 @@ int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size
     chain_head(db, prev, &last);
     /* all of them in one transaction: one fsync, and all or none */
     rc = end(db, insert(db, e, n, &last, prev));
-    sqlite3_close(db);
+    close_log(store, db);
     return rc;
 }
 
@@ -286,7 +334,7 @@ int baton_audit_tx_begin(baton_store *store, baton_audit_tx **out)
     *out = NULL;
     if (!tx)
         return baton_error_set(BATON_ERROR, "out of memory");
-    int rc = open_log(store, &tx->db);
+    int rc = open_log_own(store, &tx->db);
     if (rc == 0 && (rc = begin(tx->db)) == 0) {
         tx->open = 1;
         chain_head(tx->db, tx->head_hash, &tx->head);
@@ -466,7 +514,7 @@ int baton_audit_ready(baton_store *store)
         rc = end(db, rc);
     }
     json_decref(late);
-    sqlite3_close(db);
+    close_log(store, db);
     /* the chain's head goes into git at least once a day, also on days without a change */
     if (rc == 0)
         rc = baton_anchor_if_due(store);
@@ -496,7 +544,7 @@ int baton_audit_init(baton_store *store, const char *staff_id, const char *reaso
     const char *was = "missing";
     if (stat(path, &st) == 0) {
         if (open_log(store, &db) == 0) {
-            sqlite3_close(db);
+            close_log(store, db);
             if (baton_audit_check(store, NULL) == 0)
                 return baton_error_set(BATON_EINVALID, "the access log is whole and verifies: there is nothing to "
                                                        "start again");
@@ -506,6 +554,7 @@ int baton_audit_init(baton_store *store, const char *staff_id, const char *reaso
         char stamp[21];
         baton_datetime_format(stamp, baton_now());
         snprintf(kept, sizeof kept, "%s.damaged-%s", path, stamp);
+        baton_audit_release(store);
         if (rename(path, kept) != 0)
             return baton_error_set(BATON_ERROR, "%s: cannot be moved aside: %s", path, strerror(errno));
         char side[4400], moved[4400];
@@ -515,6 +564,8 @@ int baton_audit_init(baton_store *store, const char *staff_id, const char *reaso
         snprintf(side, sizeof side, "%s-journal", path);
         snprintf(moved, sizeof moved, "%s-journal", kept);
         rename(side, moved);
+        snprintf(side, sizeof side, "%s-shm", path);
+        unlink(side); /* the WAL's index, rebuilt from the WAL by whoever opens the kept file */
         was = "damaged";
     }
     if ((rc = create(store, 1)))
@@ -566,7 +617,7 @@ static int select_entries(baton_store *store, const char *case_id, const char *s
                            " AND (?4 IS NULL OR action = ?4) ORDER BY seq",
                            -1, &st, NULL) != SQLITE_OK) {
         rc = db_fail(db, "list");
-        sqlite3_close(db);
+        close_log(store, db);
         return rc;
     }
     sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
@@ -577,7 +628,7 @@ static int select_entries(baton_store *store, const char *case_id, const char *s
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(list, row_json(st, 1));
     sqlite3_finalize(st);
-    sqlite3_close(db);
+    close_log(store, db);
     *out = list;
     return 0;
 }
@@ -797,7 +848,7 @@ int baton_audit_check(baton_store *store, json_t **report)
         rc = check_chain(db, &entries);
     if (rc == 0)
         rc = check_anchors(store, db, &anchors);
-    sqlite3_close(db);
+    close_log(store, db);
     if (report)
         *report = json_pack("{s:I, s:I, s:b}", "entries", (json_int_t)entries, "anchors", (json_int_t)anchors, "ok",
                             rc == 0);
@@ -826,7 +877,7 @@ int baton_audit_purge(baton_session *s, json_t **report)
     if ((rc = open_log(store, &db)))
         return rc;
     if ((rc = begin(db))) {
-        sqlite3_close(db);
+        close_log(store, db);
         return rc;
     }
     sqlite3_stmt *st;
@@ -869,7 +920,7 @@ int baton_audit_purge(baton_session *s, json_t **report)
         }
     }
     rc = end(db, rc);
-    sqlite3_close(db);
+    close_log(store, db);
     if (rc == 0) {
         char q[64];
         snprintf(q, sizeof q, "before %s: %lld entries", before, (long long)removed);
@@ -899,7 +950,7 @@ int baton_audit_commits(baton_store *store, json_t **out)
                                " ORDER BY 2",
                            -1, &st, NULL) != SQLITE_OK) {
         rc = db_fail(db, "read");
-        sqlite3_close(db);
+        close_log(store, db);
         return rc;
     }
     json_t *list = json_array();
@@ -907,7 +958,7 @@ int baton_audit_commits(baton_store *store, json_t **out)
         json_array_append_new(list, json_pack("{s:s, s:I}", "commit", (const char *)sqlite3_column_text(st, 0), "seq",
                                               (json_int_t)sqlite3_column_int64(st, 1)));
     sqlite3_finalize(st);
-    sqlite3_close(db);
+    close_log(store, db);
     *out = list;
     return 0;
 }
@@ -922,6 +973,6 @@ int baton_audit_head(baton_store *store, char epoch[40], long long *seq, char ha
     chain_head(db, hash, &last);
     *seq = last;
     meta(db, "epoch", epoch, 40);
-    sqlite3_close(db);
+    close_log(store, db);
     return 0;
 }

@@ -869,6 +869,10 @@ void baton_index_free(baton_index *idx)
 {
     if (!idx)
         return;
+    sqlite3_finalize(idx->search_ranked);
+    sqlite3_finalize(idx->search_recent);
+    sqlite3_finalize(idx->search_capped);
+    sqlite3_finalize(idx->search_snippet);
     sqlite3_close(idx->db);
     free(idx);
 }

@@ -1,7 +1,14 @@
 /* Searching the index. The MATCH runs over distinct texts; spans then say which records held a
  * hit and from which version to which, so `--history` can tell when a text first and last
- * appeared without scanning versions. bm25 ranks (FTS5's rank); snippets mark matches with
- * \001 and \002 so each front end can highlight its own way. */
+ * appeared without scanning versions. Snippets mark matches with \001 and \002 so each front
+ * end can highlight its own way.
+ *
+ * Ranking: bm25 (FTS5's rank) when at most RANK_LIMIT texts match. bm25 needs every match of
+ * every term counted and scored, so its cost grows with how common the words are; a query
+ * matching more texts than that (a very common word: a third of all texts or more) is answered
+ * newest text first instead, which FTS5 reads straight from its index and stops after the LIMIT.
+ * Which of the two a query gets is decided by counting its matches up to RANK_LIMIT + 1, newest
+ * first, which costs at most that many steps. Such hits carry rank 0. */
 #include "baton/case.h"
 #include "baton/error.h"
 #include "baton/history.h"
@@ -17,32 +24,67 @@
 /* The MATCH runs alone, best first, with a LIMIT (?10): FTS5 can then stop early instead of
  * ranking and snippeting every matching text. Spans and filters are joined outside it; when the
  * filters leave fewer hits than asked for, baton_search asks the inner query for more. */
-static const char search_sql[] =
-    "SELECT d.case_id, c.child, d.kind, t.field, m.snip, m.rank, fv.commit_id, fv.time, fv.author,"
-    "       lv.commit_id, lv.time"
-    "  FROM (SELECT rowid AS tid, rank, snippet(fts, 0, char(1), char(2), '…', 24) AS snip"
-    "          FROM fts WHERE fts MATCH ?1 ORDER BY rank LIMIT ?10) m"
-    "  JOIN texts t ON t.id = m.tid"
-    "  JOIN spans s ON s.text_id = m.tid"
-    "  JOIN docs d ON d.id = s.doc_id"
-    "  JOIN cases c ON c.case_id = d.case_id"
-    "  JOIN versions fv ON fv.id = s.first_version"
-    "  LEFT JOIN versions lv ON lv.id = s.last_version"
-    " WHERE (?2 OR s.last_version IS NULL)"
-    "   AND (?3 IS NULL OR d.case_id = ?3)"
-    "   AND (?4 IS NULL OR t.field = ?4 OR substr(t.field, 1, length(?4) + 1) IN (?4 || '.', ?4 || '['))"
-    "   AND (?5 IS NULL OR c.contact = ?5)"
-    "   AND (?6 IS NULL OR c.status = ?6)"
-    "   AND (?7 = 0 OR s.last_version IS NULL OR lv.time >= ?7)"
-    "   AND (?8 = 0 OR fv.time <= ?8)"
-    /* need to know (policy.h): the cases the session may read, and restricted entries only for
-     * those who may read them; filtered here, before the LIMIT, so nothing is shown or counted
-     * that the session may not read */
-    "   AND (EXISTS (SELECT 1 FROM case_staff cs WHERE cs.case_id = d.case_id AND cs.staff = ?11)"
-    "        OR (?12 AND (?13 IS NULL OR c.institution = ?13)))"
+#define RANK_LIMIT 500
+
+static sqlite3_int64 rank_limit(void)
+{
+#ifdef BATON_TEST_HOOKS
+    /* test builds only: a small limit, so a test can reach the newest-first order with few texts */
+    const char *v = getenv("BATON_RANK_LIMIT");
+    if (v && *v)
+        return atoll(v);
+#endif
+    return RANK_LIMIT;
+}
+
+#define SEARCH_SELECT                                                                                                  \
+    "SELECT d.case_id, c.child, d.kind, t.field, m.snip, m.rank, fv.commit_id, fv.time, fv.author,"                    \
+    "       lv.commit_id, lv.time, m.tid"
+/* ranked: the best ?10 texts by bm25; their snippets are made afterwards for the hits shown only,
+ * as many of these texts are older versions the filters leave out */
+#define SEARCH_RANKED                                                                                                  \
+    "  FROM (SELECT rowid AS tid, rank, NULL AS snip FROM fts WHERE fts MATCH ?1 ORDER BY rank LIMIT ?10) m"
+/* recent: the newest ?10 texts, in the index's own order (mostly current: snippets made here) */
+#define SEARCH_RECENT                                                                                                  \
+    "  FROM (SELECT rowid AS tid, 0.0 AS rank, snippet(fts, 0, char(1), char(2), '…', 24) AS snip"                   \
+    "          FROM fts WHERE fts MATCH ?1 ORDER BY rowid DESC LIMIT ?10) m"
+#define SEARCH_REST                                                                                                    \
+    "  JOIN texts t ON t.id = m.tid"                                                                                   \
+    "  JOIN spans s ON s.text_id = m.tid"                                                                              \
+    "  JOIN docs d ON d.id = s.doc_id"                                                                                 \
+    "  JOIN cases c ON c.case_id = d.case_id"                                                                          \
+    "  JOIN versions fv ON fv.id = s.first_version"                                                                    \
+    "  LEFT JOIN versions lv ON lv.id = s.last_version"                                                                \
+    " WHERE (?2 OR s.last_version IS NULL)"                                                                            \
+    "   AND (?3 IS NULL OR d.case_id = ?3)"                                                                            \
+    "   AND (?4 IS NULL OR t.field = ?4 OR substr(t.field, 1, length(?4) + 1) IN (?4 || '.', ?4 || '['))"              \
+    "   AND (?5 IS NULL OR c.contact = ?5)"                                                                            \
+    "   AND (?6 IS NULL OR c.status = ?6)"                                                                             \
+    "   AND (?7 = 0 OR s.last_version IS NULL OR lv.time >= ?7)"                                                       \
+    "   AND (?8 = 0 OR fv.time <= ?8)"                                                                                 \
+    /* need to know (policy.h): the cases the session may read, and restricted entries only for                        \
+     * those who may read them; filtered here, before the LIMIT, so nothing is shown or counted                        \
+     * that the session may not read */                                                                                \
+    "   AND (EXISTS (SELECT 1 FROM case_staff cs WHERE cs.case_id = d.case_id AND cs.staff = ?11)"                     \
+    "        OR (?12 AND (?13 IS NULL OR c.institution = ?13)))"                                                       \
     "   AND (d.restricted = 0 OR d.author = ?11 OR (?14 AND (?13 IS NULL OR c.institution = ?13)))"
-    " ORDER BY m.rank, d.case_id, t.field, fv.id"
-    " LIMIT ?9";
+#define SEARCH_ORDER_RANKED " ORDER BY m.rank, d.case_id, t.field, fv.id LIMIT ?9"
+#define SEARCH_ORDER_RECENT " ORDER BY m.tid DESC, d.case_id, t.field, fv.id LIMIT ?9"
+
+static const char search_ranked_sql[] = SEARCH_SELECT SEARCH_RANKED SEARCH_REST SEARCH_ORDER_RANKED;
+static const char search_recent_sql[] = SEARCH_SELECT SEARCH_RECENT SEARCH_REST SEARCH_ORDER_RECENT;
+/* one text's snippet (few texts match a ranked query, so finding one of them is quick) */
+static const char search_snippet_sql[] =
+    "SELECT snippet(fts, 0, char(1), char(2), '…', 24) FROM fts WHERE fts MATCH ?1 AND rowid = ?2";
+/* how many texts match, counted newest first and no further than ?2 */
+static const char search_capped_sql[] =
+    "SELECT count(*) FROM (SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)";
+
+/* The statement in *slot, prepared the first time the index is asked. */
+static int prepared(baton_index *idx, sqlite3_stmt **slot, const char *sql)
+{
+    return *slot || sqlite3_prepare_v2(idx->db, sql, -1, slot, NULL) == SQLITE_OK ? 0 : -1;
+}
 
 /* How many texts match at all: the ceiling for the inner LIMIT. */
 static sqlite3_int64 match_count(sqlite3 *db, const char *query)
@@ -83,10 +125,23 @@ int baton_search(baton_session *s, baton_index *idx, const char *query, const ba
     int qrc = baton_query_fts5(query, &fts);
     if (qrc)
         return qrc;
-    if (sqlite3_prepare_v2(idx->db, search_sql, -1, &st, NULL) != SQLITE_OK) {
+    if (prepared(idx, &idx->search_ranked, search_ranked_sql) || prepared(idx, &idx->search_recent, search_recent_sql) ||
+        prepared(idx, &idx->search_capped, search_capped_sql) ||
+        prepared(idx, &idx->search_snippet, search_snippet_sql)) {
         free(fts);
         return baton_error_set(BATON_ERROR, "search: %s", sqlite3_errmsg(idx->db));
     }
+    /* bm25 for a query that matches few texts; newest first for one that matches many */
+    sqlite3_int64 ceiling = -1;
+    sqlite3_bind_text(idx->search_capped, 1, fts, -1, SQLITE_STATIC);
+    sqlite3_int64 most = rank_limit();
+    sqlite3_bind_int64(idx->search_capped, 2, most + 1);
+    if (sqlite3_step(idx->search_capped) == SQLITE_ROW)
+        ceiling = sqlite3_column_int64(idx->search_capped, 0);
+    sqlite3_reset(idx->search_capped);
+    if (ceiling > most)
+        ceiling = -1; /* unknown: counted only if the filters leave the first round short */
+    st = ceiling >= 0 ? idx->search_ranked : idx->search_recent;
     int limit = opts->limit > 0 ? opts->limit : 20;
     const char *status = opts->status ? opts->status : (opts->history ? NULL : "active");
     sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
@@ -107,7 +162,7 @@ int baton_search(baton_session *s, baton_index *idx, const char *query, const ba
     size_t n = 0;
     int r = SQLITE_DONE;
     /* texts first: 4 candidates a hit to begin with, more while filters leave the list short */
-    sqlite3_int64 inner = (sqlite3_int64)limit * 4, ceiling = -1;
+    sqlite3_int64 inner = (sqlite3_int64)limit * 4;
     for (;;) {
         sqlite3_bind_int64(st, 10, inner);
         n = 0;
@@ -125,6 +180,16 @@ int baton_search(baton_session *s, baton_index *idx, const char *query, const ba
             copy_col(st, 8, x->first_author, sizeof x->first_author);
             copy_col(st, 9, x->last_commit, sizeof x->last_commit);
             x->last_time = (time_t)sqlite3_column_int64(st, 10);
+            if (!sqlite3_column_text(st, 4)) { /* ranked: made below */
+                sqlite3_bind_text(idx->search_snippet, 1, fts, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(idx->search_snippet, 2, sqlite3_column_int64(st, 11));
+                const unsigned char *snip = sqlite3_step(idx->search_snippet) == SQLITE_ROW
+                                                ? sqlite3_column_text(idx->search_snippet, 0)
+                                                : NULL;
+                free(x->snippet);
+                x->snippet = strdup(snip ? (const char *)snip : "");
+                sqlite3_reset(idx->search_snippet);
+            }
         }
         if ((r != SQLITE_ROW && r != SQLITE_DONE) || n >= (size_t)limit)
             break;
@@ -140,7 +205,8 @@ int baton_search(baton_session *s, baton_index *idx, const char *query, const ba
         int rc = baton_error_set(BATON_ERROR, "search: the search index could not answer (%s); 'baton reindex' "
                                               "rebuilds it",
                                  sqlite3_errmsg(idx->db));
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
         baton_search_hits_free(h, limit);
         free(fts);
         return rc;
@@ -149,7 +215,8 @@ int baton_search(baton_session *s, baton_index *idx, const char *query, const ba
         free(h[k].snippet);
         h[k].snippet = NULL;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     free(fts);
     /* a search is a read of every case it shows (and, showing none, still a search) */
     json_t *ids = json_array(), *seen = json_object();

@@ -246,6 +246,7 @@ void baton_store_free(baton_store *store)
 {
     if (!store)
         return;
+    baton_audit_release(store);
     git_repository_free(store->repo);
     json_decref(store->meta);
     json_decref(store->warnings);

@@ -24,6 +24,8 @@ struct baton_store {
     int bulk_exclusive;       /* a bulk write (baton_store_bulk_begin): lock-free, head in memory */
     git_repository *pack_saved; /* a packed chain (baton_store_pack_begin): the store's own handle */
     struct baton_audit_tx *bulk_tx; /* a bulk write's access-log transaction, committed when it ends */
+    struct sqlite3 *audit_db;  /* the access log, kept open for the entries of reads (audit.c) */
+    unsigned long long audit_ino, audit_dev; /* ... while audit.db is still this file */
     json_t *warnings;         /* what reading met and skipped (stored.c), each once */
     baton_warning_fn on_warning;
     void *on_warning_ctx;
@@ -93,6 +95,8 @@ int baton_file_private(const char *path);
 
 /* A new, empty access log for the store (baton init). */
 int baton_audit_create(baton_store *store);
+/* Closes the store's own connection to the log (baton_store_free, and before the log is moved). */
+void baton_audit_release(baton_store *store);
 /* The log's head: its epoch, the last entry's number and hash. */
 int baton_audit_head(baton_store *store, char epoch[40], long long *seq, char hash[65]);
 /* A commit's entries, written with the commit: begin (under the store lock, before anything is

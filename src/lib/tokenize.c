@@ -29,6 +29,7 @@ typedef struct {
     int (*xToken)(void *, int, const char *, int, int, int);
     int prefix;
     const int *map; /* offset in the normalised text -> offset in the original (NULL: the same) */
+    int aux;        /* tokenizing for a snippet or a highlight */
 } token_ctx;
 
 /* ---- NFC with a map back to the original offsets ---- */
@@ -177,7 +178,9 @@ static int stem_token(void *vctx, int flags, const char *token, int n, int start
         start = c->map[start];
         end = c->map[end];
     }
-    if (n <= 2)
+    /* snippets and highlights (FTS5_TOKENIZE_AUX) count tokens and read their offsets; the stem
+     * is one token where the word is, so it can be left out there: a snippet costs no stemming */
+    if (n <= 2 || c->aux)
         return c->xToken(c->ctx, flags, token, n, start, end);
     const sb_symbol *s = sb_stemmer_stem(c->tok->stemmer, (const sb_symbol *)token, n);
     if (!s)
@@ -198,7 +201,7 @@ static int tok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text
                         int (*xToken)(void *, int, const char *, int, int, int))
 {
     baton_tokenizer *t = (baton_tokenizer *)p;
-    token_ctx c = {t, ctx, xToken, (flags & FTS5_TOKENIZE_PREFIX) != 0, NULL};
+    token_ctx c = {t, ctx, xToken, (flags & FTS5_TOKENIZE_PREFIX) != 0, NULL, (flags & FTS5_TOKENIZE_AUX) != 0};
     normalised norm;
     int changed = nfc(text, n, &norm);
     if (changed < 0) {

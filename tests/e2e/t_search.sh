@@ -246,6 +246,30 @@ for q in skole-hjem-samtale 08:15 2.B SFO/klub "kl." "samtale:" "(skole-hjem OR 
 done
 run search "hjem-skole-samtale" --case "$E"
 expect_no_out "^$E .*plan.transition_notes" "a hyphenated query is a phrase: order counts"
+# a word that many texts hold is answered newest text first (bm25 would score every one of
+# them); few texts: ranked by bm25. The limit is 500 texts; the test build lowers it to 2 here.
+for i in 1 2 3; do
+    "$BATON" case set "$E" plan.challenges.home "Kanelsnegle nummer $i om aftenen" >/dev/null
+    "$BATON" case set "$E" plan.challenges.school "Kanelsnegle i frikvarter $i" >/dev/null
+done
+BATON_RANK_LIMIT=2 "$BATON" search kanelsnegle --history --json --case "$E" >"$OUT" 2>"$ERR"
+python3 - "$OUT" <<'PY'
+import json, sys
+hits = json.load(open(sys.argv[1]))
+ok = len(hits) == 6 and all(h["rank"] == 0 for h in hits)
+# newest first: the last text written comes first, the first text last
+ok = ok and "frikvarter 3" in hits[0]["snippet"].replace("\u0001", "").replace("\u0002", "")
+ok = ok and "nummer 1" in hits[-1]["snippet"].replace("\u0001", "").replace("\u0002", "")
+sys.exit(not ok)
+PY
+assert "more matches than the limit: newest text first, rank 0" test $? -eq 0
+"$BATON" search kanelsnegle --history --json --case "$E" >"$OUT" 2>"$ERR"
+python3 -c 'import json,sys; h=json.load(open(sys.argv[1])); sys.exit(not (len(h) == 6 and all(x["rank"] < 0 for x in h)))' "$OUT"
+assert "within the limit: ranked by bm25" test $? -eq 0
+BATON_RANK_LIMIT=2 "$BATON" search kanelsnegle --json --case "$E" >"$OUT" 2>"$ERR"
+python3 -c 'import json,sys; h=json.load(open(sys.argv[1])); sys.exit(not (len(h) == 2 and "frikvarter 3" in h[0]["snippet"]))' "$OUT"
+assert "newest first, current texts: the two the plan holds now" test $? -eq 0
+
 # refusals name the problem in words, never FTS5's or SQLite's message
 for q in '"open' 'a OR' 'NOT a' '(a' 'a)' 'a ()' 'a*b' '*' '*a' 'AND' '-' '::'; do
     run search "$q"
