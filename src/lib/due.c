@@ -1,8 +1,19 @@
 /* The due list. Everything is read at one head, so the list is a consistent picture of one
  * moment. A journal entry that was corrected no longer counts: its correction speaks for it (a
  * wrong follow-up is withdrawn by correcting the entry without one). A logged contact or
- * meeting with a guardian restarts that guardian's clock. */
+ * meeting with a guardian restarts that guardian's clock.
+ *
+ * What each case owes does not depend on who asks or on the day: the index's catch-up works it
+ * out whenever a case changes (baton_due_case_raw, into index.db's due_items), twice, once as
+ * it reads to those who may read restricted journal entries and once with them withheld. Listing
+ * is then a query: the items due by the day asked for, of the cases the session may read, in the
+ * view its role gives it, plus what depends on the day or the staff directory (a contact person
+ * who has left, emergency access in the last 30 days, whether an owner is still here). A reader
+ * who wrote restricted entries without the role to read others' sees a view of their own: those
+ * few cases are worked out from git as they always were (due_scan, also the reference the tests
+ * compare the index with). */
 #include "baton/due.h"
+#include "due_internal.h"
 #include "handover_internal.h"
 #include "session_internal.h"
 #include "unchecked.h"
@@ -13,6 +24,8 @@
 #include "baton/handover.h"
 #include "baton/journal.h"
 #include "baton/staff.h"
+#include "index_internal.h"
+#include "journal_internal.h"
 #include "json_internal.h"
 
 #include <stdio.h>
@@ -33,11 +46,12 @@ int baton_due_frequency_days(const char *frequency)
 }
 
 typedef struct {
-    const char *as_of;
+    const char *as_of; /* NULL: raw, every item of the case whatever its date (for the index) */
     const char *staff;
     int all;
     json_t *out;
-    baton_session *session;
+    baton_session *session; /* NULL when raw */
+    int withheld;           /* raw: as read by someone restricted entries are withheld from */
 } due_ctx;
 
 static const char *str(const json_t *obj, const char *key) { return json_string_value(json_object_get(obj, key)); }
@@ -47,6 +61,12 @@ static void add_item(due_ctx *ctx, const json_t *c, const char *kind, const char
                      const char *due, const char *detail)
 {
     int64_t late;
+    if (!ctx->as_of) {
+        if (due)
+            json_array_append_new(ctx->out, json_pack("{s:s, s:s?, s:s?, s:s, s:s?}", "kind", kind, "ref", ref, "owner",
+                                                      owner, "due", due, "detail", detail));
+        return;
+    }
     if (!due || baton_date_diff(ctx->as_of, due, &late) || (late < 0 && !ctx->all))
         return;
     if (ctx->staff && (!owner || strcmp(owner, ctx->staff) != 0))
@@ -152,7 +172,10 @@ static int case_items(due_ctx *ctx, baton_store *store, const char *rev, const j
     if (rc)
         return rc;
     /* the due list shows entry texts: restricted ones only to those who may read them */
-    baton_journal_restricted_filter(ctx->session, c, journal);
+    if (ctx->session)
+        baton_journal_restricted_filter(ctx->session, c, journal);
+    else if (ctx->withheld)
+        baton_journal_withhold_restricted(journal, NULL);
     json_array_foreach(journal, i, x) {
         const json_t *fu = json_object_get(x, "follow_up");
         if (fu && live(x) && !json_object_get(x, "closed_by"))
@@ -199,21 +222,211 @@ static int by_urgency(const void *a, const void *b)
     return 0;
 }
 
+/* What one case owes at rev, as a session reads it (ctx->session) or raw for the index. */
+static int case_owes(due_ctx *ctx, baton_store *store, const char *rev, const json_t *c, const json_t *staff,
+                     long months)
+{
+    const char *status = str(c, "status");
+    /* a case that left still owes the guardians word of where it went */
+    if (strcmp(status, "active") == 0)
+        return case_items(ctx, store, rev, c, staff, months);
+    if (strcmp(status, "transferred") == 0)
+        return handover_items(ctx, store, rev, c, NULL);
+    return 0;
+}
+
+int baton_due_case_raw(baton_store *store, const char *rev, const json_t *case_doc, long review_months, int withheld,
+                       json_t *out)
+{
+    due_ctx ctx = {NULL, NULL, 1, out, NULL, withheld};
+    return case_owes(&ctx, store, rev, case_doc, NULL, review_months);
+}
+
+/* A case as the items need it: its id, the child's name and the contact person. */
+static json_t *case_stub(const char *id, const char *child, const char *contact)
+{
+    return json_pack("{s:s, s:{s:s}, s:{s:s}}", "id", id, "child", "name", child ? child : "", "contact", "staff",
+                     contact ? contact : "");
+}
+
+/* What every listing adds at the end: emergency access of the last 30 days to the cases shown
+ * (scope: id -> case), whether each owner is still here, the order, and the read of every
+ * case the list shows. */
+static int finish(baton_session *s, due_ctx *ctx, const json_t *staff, const json_t *scope)
+{
+    size_t i;
+    json_t *x;
+    /* break-the-glass: the contact person hears, for 30 days, that someone opened the case outside
+     * their scope, who and why */
+    char since[11];
+    json_t *emergencies = NULL;
+    if (baton_date_add_days(ctx->as_of, -30, since) == 0 && baton_audit_emergencies(s->store, since, &emergencies) == 0) {
+        json_array_foreach(emergencies, i, x) {
+            const char *cid = str(x, "case");
+            const json_t *c = cid ? json_object_get(scope, cid) : NULL;
+            if (!c)
+                continue;
+            char date[11], detail[800];
+            snprintf(date, sizeof date, "%.10s", str(x, "time"));
+            snprintf(detail, sizeof detail, "%s: %s", str(x, "staff"), str(x, "purpose") ? str(x, "purpose") : "");
+            add_item(ctx, c, "emergency_access", NULL, str(json_object_get(c, "contact"), "staff"), date, detail);
+        }
+    }
+    json_decref(emergencies);
+    baton_error_clear();
+
+    /* work owed by someone who has left is work nobody is doing: say so */
+    json_array_foreach(ctx->out, i, x) {
+        const char *owner = str(x, "owner");
+        const json_t *person = owner ? json_object_get(staff, owner) : NULL;
+        if (person)
+            json_object_set_new(x, "owner_active", json_boolean(json_is_true(json_object_get(person, "active"))));
+    }
+    int rc = baton_json_sort(ctx->out, by_urgency);
+    if (rc)
+        return rc;
+    /* every case the list shows is a read of that case */
+    json_t *shown = json_array(), *seen = json_object();
+    json_array_foreach(ctx->out, i, x) {
+        const char *cid = str(x, "case");
+        if (!json_object_get(seen, cid)) {
+            json_object_set_new(seen, cid, json_true());
+            json_array_append_new(shown, json_string(cid));
+        }
+    }
+    rc = baton_session_log(s, "read", shown, "due");
+    json_decref(shown);
+    json_decref(seen);
+    return rc;
+}
+
+/* The due list worked out from git, case by case, for the cases in only (NULL: every case the
+ * session may read). */
+static int due_scan(baton_session *s, due_ctx *ctx, const char *head, const json_t *staff, const json_t *only,
+                    json_t *scope)
+{
+    json_t *cases = NULL;
+    size_t i;
+    json_t *x;
+    int rc = baton_case_list_unchecked(s->store, head, NULL, NULL, &cases);
+    if (rc)
+        return rc;
+    /* what the session may read, and nothing else: due shows children's names and entry texts */
+    baton_session_filter(s, cases, NULL);
+    long months = baton_store_config_int(s->store, "agreement_review_months", 6);
+    json_array_foreach(cases, i, x) {
+        if (only && !json_object_get(only, str(x, "id")))
+            continue;
+        json_object_set(scope, str(x, "id"), x);
+        if ((rc = case_owes(ctx, s->store, head, x, staff, months)))
+            break;
+    }
+    json_decref(cases);
+    return rc;
+}
+
+/* The cases the session may read, as index.db knows them (policy.h, the same test as search):
+ * ?1 the reader, ?2 whether their role reads within a scope, ?3 its institution (NULL: all),
+ * ?4 whether the role reads restricted entries. full: this reader sees restricted entries here;
+ * own: they wrote some here without seeing others' (a view of their own: worked out from git). */
+static const char due_scope_sql[] =
+    "SELECT c.case_id, c.child, c.status, c.contact, c.contact_since,"
+    "       (?4 AND (?3 IS NULL OR c.institution = ?3)) AS full,"
+    "       EXISTS (SELECT 1 FROM docs d WHERE d.case_id = c.case_id AND d.restricted = 1 AND d.author = ?1) AS own"
+    "  FROM cases c"
+    " WHERE EXISTS (SELECT 1 FROM case_staff cs WHERE cs.case_id = c.case_id AND cs.staff = ?1)"
+    "    OR (?2 AND (?3 IS NULL OR c.institution = ?3))";
+/* the items due by ?1 (or all, ?2), of ?3 (NULL: anyone's) */
+static const char due_items_sql[] =
+    "SELECT case_id, views, kind, ref, owner, due, detail FROM due_items"
+    " WHERE (?2 OR due <= ?1) AND (?3 IS NULL OR owner = ?3) ORDER BY rowid";
+
+static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, const json_t *staff, json_t *scope)
+{
+    baton_index *idx;
+    int rc = baton_index_open(&idx, s->store, NULL, NULL);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    json_t *view = json_object(), *own = json_object(); /* case id -> 1 (full) or 2 (withheld); own views */
+    const char *inst = baton_session_institution(s);
+    if (sqlite3_prepare_v2(idx->db, due_scope_sql, -1, &st, NULL) != SQLITE_OK) {
+        rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, s->who.id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, baton_policy_role_scope(s->record, BATON_ACCESS_READ));
+    sqlite3_bind_text(st, 3, inst[0] ? inst : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, baton_policy_role_scope(s->record, BATON_ACCESS_READ_RESTRICTED));
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        int full = sqlite3_column_int(st, 5);
+        if (!full && sqlite3_column_int(st, 6)) {
+            json_object_set_new(own, id, json_true());
+            continue;
+        }
+        json_t *c = case_stub(id, (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 3));
+        json_object_set_new(c, "status", json_string((const char *)sqlite3_column_text(st, 2)));
+        const char *since = (const char *)sqlite3_column_text(st, 4);
+        if (since)
+            json_object_set_new(json_object_get(c, "contact"), "since", json_string(since));
+        json_object_set_new(scope, id, c);
+        json_object_set_new(view, id, json_integer(full ? 1 : 2));
+    }
+    sqlite3_finalize(st);
+    /* a contact person who has left: from the staff directory, today */
+    const char *id;
+    json_t *c;
+    json_object_foreach(scope, id, c) {
+        const char *contact = str(json_object_get(c, "contact"), "staff");
+        const json_t *person = json_object_get(staff, contact);
+        if (strcmp(str(c, "status"), "active") == 0 && person && !json_is_true(json_object_get(person, "active")))
+            add_item(ctx, c, "contact_inactive", NULL, NULL,
+                     str(person, "left") ? str(person, "left") : str(json_object_get(c, "contact"), "since"), contact);
+    }
+    if (sqlite3_prepare_v2(idx->db, due_items_sql, -1, &st, NULL) != SQLITE_OK) {
+        rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, ctx->as_of, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, ctx->all);
+    sqlite3_bind_text(st, 3, ctx->staff, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *cid = (const char *)sqlite3_column_text(st, 0);
+        const json_t *v = json_object_get(view, cid);
+        if (!v || !(sqlite3_column_int(st, 1) & (int)json_integer_value(v)))
+            continue;
+        add_item(ctx, json_object_get(scope, cid), (const char *)sqlite3_column_text(st, 2),
+                 (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
+                 (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6));
+    }
+    sqlite3_finalize(st);
+    /* the few cases read in a view of the reader's own */
+    if (json_object_size(own) > 0)
+        rc = due_scan(s, ctx, head, staff, own, scope);
+out:
+    json_decref(view);
+    json_decref(own);
+    baton_index_free(idx);
+    return rc;
+}
+
 int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out)
 {
     baton_store *store = s->store;
     char today[11];
     baton_oid_hex head;
-    json_t *cases = NULL, *staff_list = NULL, *staff = json_object();
+    json_t *staff_list = NULL, *staff = json_object(), *scope = json_object();
     int rc;
     *out = NULL;
     if (opts && opts->as_of && !baton_date_valid(opts->as_of)) {
         json_decref(staff);
+        json_decref(scope);
         return baton_error_set(BATON_EINVALID, "as of: not a date (YYYY-MM-DD): '%.40s'", opts->as_of);
     }
     baton_date_today(today);
     due_ctx ctx = {opts && opts->as_of ? opts->as_of : today, opts ? opts->staff : NULL, opts && opts->all,
-                   json_array(), s};
+                   json_array(), s, 0};
     if ((rc = baton_store_head(store, head)))
         goto out;
     if (ctx.staff) {
@@ -227,67 +440,16 @@ int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out
     size_t i;
     json_t *x;
     json_array_foreach(staff_list, i, x) json_object_set(staff, str(x, "id"), x);
-    /* what the session may read, and nothing else: due shows children's names and entry texts */
-    if ((rc = baton_case_list_unchecked(store, head, NULL, NULL, &cases)))
-        goto out;
-    baton_session_filter(s, cases, NULL);
-    long months = baton_store_config_int(store, "agreement_review_months", 6);
-    json_array_foreach(cases, i, x) {
-        const char *status = str(x, "status");
-        /* a case that left still owes the guardians word of where it went */
-        if (strcmp(status, "active") == 0)
-            rc = case_items(&ctx, store, head, x, staff, months);
-        else if (strcmp(status, "transferred") == 0)
-            rc = handover_items(&ctx, store, head, x, NULL);
-        if (rc)
-            goto out;
-    }
-
-    /* break-the-glass: the contact person hears, for 30 days, that someone opened the case outside
-     * their scope, who and why */
-    char since[11];
-    json_t *emergencies = NULL;
-    if (baton_date_add_days(ctx.as_of, -30, since) == 0 && baton_audit_emergencies(store, since, &emergencies) == 0) {
-        json_array_foreach(emergencies, i, x) {
-            const char *cid = str(x, "case");
-            size_t k;
-            json_t *c;
-            json_array_foreach(cases, k, c) {
-                if (!cid || strcmp(str(c, "id"), cid) != 0)
-                    continue;
-                char date[11], detail[800];
-                snprintf(date, sizeof date, "%.10s", str(x, "time"));
-                snprintf(detail, sizeof detail, "%s: %s", str(x, "staff"), str(x, "purpose") ? str(x, "purpose") : "");
-                add_item(&ctx, c, "emergency_access", NULL, str(json_object_get(c, "contact"), "staff"), date, detail);
-            }
-        }
-    }
-    json_decref(emergencies);
-    baton_error_clear();
-
-    /* work owed by someone who has left is work nobody is doing: say so */
-    json_array_foreach(ctx.out, i, x) {
-        const char *owner = str(x, "owner");
-        const json_t *person = owner ? json_object_get(staff, owner) : NULL;
-        if (person)
-            json_object_set_new(x, "owner_active", json_boolean(json_is_true(json_object_get(person, "active"))));
-    }
-    if ((rc = baton_json_sort(ctx.out, by_urgency)))
-        goto out;
-    /* every case the list shows is a read of that case */
-    json_t *shown = json_array(), *seen = json_object();
-    json_array_foreach(ctx.out, i, x) {
-        const char *cid = str(x, "case");
-        if (!json_object_get(seen, cid)) {
-            json_object_set_new(seen, cid, json_true());
-            json_array_append_new(shown, json_string(cid));
-        }
-    }
-    rc = baton_session_log(s, "read", shown, "due");
-    json_decref(shown);
-    json_decref(seen);
+    int scan = 0;
+#ifdef BATON_TEST_HOOKS
+    /* test builds only: the list worked out from git, to compare the index's with */
+    scan = getenv("BATON_DUE_SCAN") != NULL;
+#endif
+    rc = scan ? due_scan(s, &ctx, head, staff, NULL, scope) : due_from_index(s, &ctx, head, staff, scope);
+    if (rc == 0)
+        rc = finish(s, &ctx, staff, scope);
 out:
-    json_decref(cases);
+    json_decref(scope);
     json_decref(staff_list);
     json_decref(staff);
     if (rc) {

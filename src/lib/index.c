@@ -11,7 +11,10 @@
  *   cases(case_id, status, ...)    the current state of each case, for filters
  *   case_staff(case_id, staff, why) who is close to a case now (contact, team, pending <n>): with
  *                                  the institution in cases, what search needs to show a session
- *                                  only the cases it may read */
+ *                                  only the cases it may read
+ *   due_items(case_id, views, ...)  what each case owes (due.c), worked out again for the cases a
+ *                                  catch-up touched: views 1 as read with restricted entries, 2
+ *                                  with them withheld, 3 both */
 #include "baton/index.h"
 
 #include "baton/case.h"
@@ -30,12 +33,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_FORMAT "8" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
+#define INDEX_FORMAT "9" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
                              6: invalid versions (versions.problem); 7: who is close to each case
                              (case_staff) and restricted journal entries (docs.restricted, docs.author);
-                             8: a journal entry's version carries its writer and time, not its committer */
+                             8: a journal entry's version carries its writer and time, not its committer;
+                             9: what each case owes (due_items), the contact person's start */
 
 #include "index_internal.h"
+#include "due_internal.h"
+#include "unchecked.h"
 
 static int db_error(sqlite3 *db, const char *doing)
 {
@@ -55,7 +61,7 @@ static int exec(sqlite3 *db, const char *sql)
 
 static int create_schema(sqlite3 *db, const char *lang)
 {
-    char sql[2048];
+    char sql[4096];
     snprintf(sql, sizeof sql,
              "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
              "CREATE TABLE IF NOT EXISTS texts(id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, field TEXT NOT NULL,"
@@ -78,7 +84,13 @@ static int create_schema(sqlite3 *db, const char *lang)
              "CREATE INDEX IF NOT EXISTS spans_text ON spans(text_id);"
              "CREATE INDEX IF NOT EXISTS spans_open ON spans(doc_id) WHERE last_version IS NULL;"
              "CREATE TABLE IF NOT EXISTS cases(case_id TEXT PRIMARY KEY, status TEXT NOT NULL, contact TEXT NOT NULL,"
-             " child TEXT NOT NULL, institution TEXT NOT NULL DEFAULT '', grp TEXT NOT NULL DEFAULT '');"
+             " child TEXT NOT NULL, institution TEXT NOT NULL DEFAULT '', grp TEXT NOT NULL DEFAULT '', contact_since TEXT);"
+             "CREATE TABLE IF NOT EXISTS due_items(case_id TEXT NOT NULL, views INTEGER NOT NULL, kind TEXT NOT NULL,"
+             " ref TEXT, owner TEXT, due TEXT NOT NULL, detail TEXT);"
+             "CREATE INDEX IF NOT EXISTS due_items_case ON due_items(case_id);"
+             "CREATE INDEX IF NOT EXISTS due_items_due ON due_items(due);"
+             "CREATE INDEX IF NOT EXISTS due_items_owner ON due_items(owner, due);"
+             "CREATE INDEX IF NOT EXISTS docs_restricted ON docs(author, case_id) WHERE restricted = 1;"
              "CREATE INDEX IF NOT EXISTS cases_class ON cases(institution, grp);"
              "INSERT OR IGNORE INTO meta VALUES('format', '" INDEX_FORMAT "');"
              "INSERT OR IGNORE INTO meta VALUES('language', '%s');",
@@ -267,6 +279,8 @@ typedef struct {
     git_repository *repo;
     baton_store *store;
     int quiet;           /* no warnings for invalid records (fsck's fresh index reports them itself) */
+    json_t *dirty;       /* case id -> true: cases whose records changed, for what they owe */
+    int config_changed;  /* baton.json changed: every case's agreement reviews may have moved */
 } writer;
 
 static void writer_free(writer *w)
@@ -289,6 +303,7 @@ static void writer_free(writer *w)
     sqlite3_finalize(w->mark_doc);
     json_decref(w->last_case);
     json_decref(w->docs);
+    json_decref(w->dirty);
 }
 
 static int writer_init(writer *w, sqlite3 *db, baton_store *store)
@@ -299,6 +314,7 @@ static int writer_init(writer *w, sqlite3 *db, baton_store *store)
     w->repo = store->repo;
     w->last_case = json_object();
     w->docs = json_object();
+    w->dirty = json_object();
     struct {
         sqlite3_stmt **st;
         const char *sql;
@@ -318,8 +334,8 @@ static int writer_init(writer *w, sqlite3 *db, baton_store *store)
         {&w->close_span, "UPDATE spans SET last_version = ? WHERE rowid = ?"},
         {&w->add_span, "INSERT INTO spans(text_id, doc_id, first_version, last_version) VALUES(?, ?, ?, NULL)"},
         {&w->prev_version, "SELECT max(id) FROM versions WHERE doc_id = ? AND id < ?"},
-        {&w->upsert_case, "INSERT OR REPLACE INTO cases(case_id, status, contact, child, institution, grp)"
-                          " VALUES(?, ?, ?, ?, ?, ?)"},
+        {&w->upsert_case, "INSERT OR REPLACE INTO cases(case_id, status, contact, child, institution, grp,"
+                          " contact_since) VALUES(?, ?, ?, ?, ?, ?, ?)"},
         {&w->del_staff, "DELETE FROM case_staff WHERE case_id = ?1 AND (why = ?2 OR (?2 = 'plan' AND why IN ('contact',"
                         " 'team')))"},
         {&w->add_staff, "INSERT OR IGNORE INTO case_staff(case_id, staff, why) VALUES(?, ?, ?)"},
@@ -389,14 +405,14 @@ static int doc_id(writer *w, const char *case_id, const char *path, const char *
     return rc;
 }
 
-/* The cases table holds status, contact and child: rewrite the row only when one of them moved. */
+/* The cases table holds status, contact (and since when), child and context: rewrite the row only
+ * when one of them moved. */
 static int case_row_changed(const json_t *before, const json_t *doc)
 {
     if (!before)
         return 1;
     return !json_equal(json_object_get(before, "status"), json_object_get(doc, "status")) ||
-           !json_equal(json_object_get(json_object_get(before, "contact"), "staff"),
-                       json_object_get(json_object_get(doc, "contact"), "staff")) ||
+           !json_equal(json_object_get(before, "contact"), json_object_get(doc, "contact")) ||
            !json_equal(json_object_get(json_object_get(before, "child"), "name"),
                        json_object_get(json_object_get(doc, "child"), "name")) ||
            !json_equal(json_object_get(before, "context"), json_object_get(doc, "context"));
@@ -611,6 +627,7 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
         const char *inst = json_string_value(json_object_get(ctx, "institution")), *grp = json_string_value(json_object_get(ctx, "group"));
         sqlite3_bind_text(w->upsert_case, 5, inst ? inst : "", -1, SQLITE_STATIC);
         sqlite3_bind_text(w->upsert_case, 6, grp ? grp : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(w->upsert_case, 7, json_string_value(json_object_get(contact, "since")), -1, SQLITE_STATIC);
         rc = step_done(w, w->upsert_case, "update case");
     }
     json_decref(before_case);
@@ -698,6 +715,7 @@ static int index_subdir(writer *w, git_repository *repo, git_commit *c, const ch
 static int index_case_dir(writer *w, git_repository *repo, git_commit *c, const char *fan, const char *case_id,
                           git_tree *now, git_tree *before)
 {
+    json_object_set_new(w->dirty, case_id, json_true());
     const git_oid *a = entry_oid(now, "case.json"), *b = entry_oid(before, "case.json");
     int rc = 0;
     char path[128];
@@ -719,6 +737,8 @@ static int index_commit(writer *w, git_repository *repo, git_commit *c, git_comm
         rc = baton_git_error("index: read tree");
         goto out;
     }
+    if (!same(entry_oid(root, "baton.json"), entry_oid(proot, "baton.json")))
+        w->config_changed = 1;
     if (same(entry_oid(root, "cases"), entry_oid(proot, "cases")))
         goto out;
     if (sub_tree(repo, root, "cases", &cases) < 0 || sub_tree(repo, proot, "cases", &pcases) < 0) {
@@ -755,10 +775,83 @@ out:
     return rc;
 }
 
+/* ---- what each case owes ---- */
+
+/* Views an item is in: 1 as read with restricted entries, 2 with them withheld. */
+static int due_insert(writer *w, sqlite3_stmt *add, const char *case_id, const json_t *item, int views)
+{
+    const char *keys[] = {"kind", "ref", "owner", "due", "detail"};
+    sqlite3_bind_text(add, 1, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(add, 2, views);
+    for (int k = 0; k < 5; k++)
+        sqlite3_bind_text(add, 3 + k, json_string_value(json_object_get(item, keys[k])), -1, SQLITE_STATIC);
+    return step_done(w, add, "record what a case owes");
+}
+
+/* Works out again what the cases this catch-up touched owe, as they are at head (every case when
+ * the store's settings changed). A case whose record cannot be read owes nothing here. */
+static int due_refresh(writer *w, const char *head)
+{
+    sqlite3_stmt *del = NULL, *add = NULL, *all = NULL;
+    int rc = 0;
+    if (w->config_changed && sqlite3_prepare_v2(w->db, "SELECT case_id FROM cases", -1, &all, NULL) == SQLITE_OK) {
+        while (sqlite3_step(all) == SQLITE_ROW)
+            json_object_set_new(w->dirty, (const char *)sqlite3_column_text(all, 0), json_true());
+        sqlite3_finalize(all);
+    }
+    if (json_object_size(w->dirty) == 0)
+        return 0;
+    if (sqlite3_prepare_v2(w->db, "DELETE FROM due_items WHERE case_id = ?", -1, &del, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(w->db, "INSERT INTO due_items(case_id, views, kind, ref, owner, due, detail)"
+                                  " VALUES(?, ?, ?, ?, ?, ?, ?)", -1, &add, NULL) != SQLITE_OK) {
+        rc = db_error(w->db, "prepare");
+        goto out;
+    }
+    long months = baton_store_config_int(w->store, "agreement_review_months", 6);
+    const char *id;
+    json_t *v;
+    json_object_foreach(w->dirty, id, v) {
+        sqlite3_bind_text(del, 1, id, -1, SQLITE_STATIC);
+        if ((rc = step_done(w, del, "clear what a case owes")))
+            break;
+        json_t *doc = NULL, *full = json_array(), *withheld = json_array();
+        if (baton_case_load_unchecked(w->store, head, id, &doc, NULL) == 0 &&
+            baton_due_case_raw(w->store, head, doc, months, 0, full) == 0 &&
+            baton_due_case_raw(w->store, head, doc, months, 1, withheld) == 0) {
+            /* an item both views hold is stored once */
+            char *taken = calloc(json_array_size(withheld) + 1, 1);
+            size_t i, j;
+            json_t *a, *b;
+            json_array_foreach(full, i, a) {
+                int views = 1;
+                json_array_foreach(withheld, j, b) if (!taken[j] && json_equal(a, b)) {
+                    taken[j] = 1;
+                    views = 3;
+                    break;
+                }
+                if (rc == 0)
+                    rc = due_insert(w, add, id, a, views);
+            }
+            json_array_foreach(withheld, j, b) if (rc == 0 && !taken[j]) rc = due_insert(w, add, id, b, 2);
+            free(taken);
+        }
+        baton_error_clear();
+        json_decref(doc);
+        json_decref(full);
+        json_decref(withheld);
+        if (rc)
+            break;
+    }
+out:
+    sqlite3_finalize(del);
+    sqlite3_finalize(add);
+    return rc;
+}
+
 static int clear_all(sqlite3 *db)
 {
     return exec(db, "DELETE FROM spans; DELETE FROM versions; DELETE FROM docs; DELETE FROM cases; DELETE FROM commits;"
-                    "DELETE FROM case_staff;"
+                    "DELETE FROM case_staff; DELETE FROM due_items;"
                     "DELETE FROM texts; INSERT INTO fts(fts) VALUES('delete-all'); DELETE FROM meta WHERE key='last_commit';");
 }
 
@@ -827,6 +920,8 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
         if (progress && ((n - i) % 256 == 0 || i == 0))
             progress(n - i, n, pctx);
     }
+    if (rc == 0)
+        rc = due_refresh(&w, head);
     writer_free(&w);
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
     if (rc == 0)

@@ -133,18 +133,24 @@ static void withhold(json_t *entry)
     json_object_set_new(entry, "withheld", json_true());
 }
 
+void baton_journal_withhold_restricted(json_t *entries, const char *reader)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(entries, i, e) {
+        const char *by = json_string_value(json_object_get(e, "by"));
+        if (json_is_true(json_object_get(e, "restricted")) && !(reader && by && strcmp(by, reader) == 0))
+            withhold(e);
+    }
+}
+
 int baton_journal_restricted_filter(baton_session *s, const json_t *case_doc, json_t *entries)
 {
     char why[160];
     int may = baton_access_check(s, BATON_ACCESS_READ_RESTRICTED, case_doc, why) == 0;
     baton_error_clear();
-    size_t i;
-    json_t *e;
-    json_array_foreach(entries, i, e) {
-        const char *by = json_string_value(json_object_get(e, "by"));
-        if (json_is_true(json_object_get(e, "restricted")) && !may && !(by && strcmp(by, s->who.id) == 0))
-            withhold(e);
-    }
+    if (!may)
+        baton_journal_withhold_restricted(entries, s->who.id);
     return 0;
 }
 

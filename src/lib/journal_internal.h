@@ -20,5 +20,8 @@ int baton_journal_link(json_t *entries);
 void baton_journal_number(json_t *entry, const char *case_id, const char *dir, long n, char path[200]);
 /* A correction of entry that moves its open follow-up to owner, written by as (not yet numbered). */
 json_t *baton_journal_move_follow_up(const json_t *entry, const char *owner, const baton_identity *as);
+/* Withholds the restricted entries of entries (their text, follow-up and guardians go; that they
+ * exist stays), except those written by reader (NULL: withholds them all). */
+void baton_journal_withhold_restricted(json_t *entries, const char *reader);
 
 #endif

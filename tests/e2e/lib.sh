@@ -111,6 +111,22 @@ run_in() {
 expect_rc() { # expect_rc CODE DESCRIPTION
     if [ "$RC" -eq "$1" ]; then ok; else not_ok "$2 (exit $RC, expected $1)"; fi
 }
+# expect_due_same DESCRIPTION ARGS...: `baton due ARGS --json` from the index is byte for byte
+# the list worked out from git (BATON_DUE_SCAN, test builds only)
+expect_due_same() {
+    local what=$1
+    shift
+    "$BATON" due "$@" --json >"$T/.due-index" 2>"$ERR"
+    local a=$?
+    BATON_DUE_SCAN=1 "$BATON" due "$@" --json >"$T/.due-scan" 2>>"$ERR"
+    local b=$?
+    if [ "$a" -eq 0 ] && [ "$b" -eq 0 ] && cmp -s "$T/.due-index" "$T/.due-scan"; then
+        ok
+    else
+        not_ok "$what: due from the index differs from due worked out from git (exit $a, $b)"
+        diff "$T/.due-index" "$T/.due-scan" | head -5 >&2
+    fi
+}
 expect_out() { # expect_out PATTERN DESCRIPTION   (grep -E on stdout)
     if grep -qE -- "$1" "$OUT"; then ok; else not_ok "$2 (stdout lacks /$1/)"; fi
 }

@@ -199,6 +199,24 @@ for f in text html json; do
 done
 run briefing --context Egeskolen:2.A --as koord
 expect_no_out "mærker" "nor in a class briefing"
+# a restricted entry's follow-up is due only for those who may read the entry: the index keeps
+# both views, and its author (without the role to read others') gets the list worked out from git
+run journal add "$X" --kind observation --text "Fortroligt: aftalt opfølgning" --restricted \
+    --follow-up 2027-01-10 --owner kontakt --as kontakt
+expect_rc 0 "a restricted entry with a follow-up"
+run journal add "$X" --kind observation --text "Fortroligt fra koordinator" --restricted \
+    --follow-up 2027-01-11 --owner team --as koord-a
+expect_rc 0 "another one, by the coordinator, owed by the team member"
+run due --all --json --as koord-a
+expect_out "Fortroligt: aftalt opfølgning" "the coordinator sees the restricted follow-up in due"
+run due --all --json --as team
+expect_no_out "Fortroligt" "the team member does not, not even the one they owe"
+run due --all --json --as kontakt
+expect_out "Fortroligt: aftalt opfølgning" "the author sees their own"
+for who in kontakt team koord-a leder-a psyk laerer-a koord; do
+    expect_due_same "due as $who" --all --as "$who"
+    expect_due_same "due as $who, their own" --all --staff "$who" --as "$who"
+done
 
 # ---- case access ----
 run case access "$X" --as koord-a

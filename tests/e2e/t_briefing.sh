@@ -152,4 +152,7 @@ expect_refused "$S" 1 "--context: 'Testskolen:' is not INSTITUTION\[:GROUP\]" "a
 expect_refused "$S" 1 "--format: 'pdf' is not one of" "briefing in an unknown format" briefing --context Testskolen:2.B --format pdf
 expect_refused "$S" 4 "--for: unknown staff member 'ghost'" "briefing for unknown staff" briefing --context Testskolen:2.B --for ghost
 
+# what is due, from the index, is what working it out from git gives
+expect_due_same "due at the end of t_briefing" --all
+expect_due_same "due at the end of t_briefing, as of a day long ago" --as-of 2020-01-01
 finish

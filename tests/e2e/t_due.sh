@@ -135,4 +135,7 @@ done
 run staff show laerer1 --json
 expect_out '"active": true' "a refused leave leaves the person active"
 
+# what is due, from the index, is what working it out from git gives
+expect_due_same "due at the end of t_due" --all
+expect_due_same "due at the end of t_due, as of a day long ago" --as-of 2020-01-01
 finish

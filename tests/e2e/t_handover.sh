@@ -195,4 +195,7 @@ expect_refused "$S" 1 "went outside the organisation: the receiving side acknowl
 run due --as-of 2026-12-01 --json
 expect_out "\"case\": \"$D\"" "a transferred case still owes its guardians word of the handover"
 
+# what is due, from the index, is what working it out from git gives
+expect_due_same "due at the end of t_handover" --all
+expect_due_same "due at the end of t_handover, as of a day long ago" --as-of 2020-01-01
 finish

@@ -159,4 +159,7 @@ expect_refused "$S" 1 "case $ID2 was transferred and is read-only" "no journal e
 run journal add "$ID2" --kind contact --with g1 --handover 1 --channel phone --text "Mor er orienteret om skiftet"
 expect_rc 0 "but the guardians can still be told of the handover"
 
+# what is due, from the index, is what working it out from git gives
+expect_due_same "due at the end of t_journal" --all
+expect_due_same "due at the end of t_journal, as of a day long ago" --as-of 2020-01-01
 finish

@@ -129,4 +129,7 @@ expect_no_out '"staff": "ole.t"' "case C: ole.t's place went to the map's receiv
 
 run fsck
 expect_rc 0 "the store passes baton fsck"
+# what is due, from the index, is what working it out from git gives
+expect_due_same "due at the end of t_leave" --all
+expect_due_same "due at the end of t_leave, as of a day long ago" --as-of 2020-01-01
 finish

@@ -307,4 +307,7 @@ expect_refused "$R" 1 "already revoked" "revoking twice" key revoke "$FP" --reas
 run fsck
 expect_rc 0 "the store with a revoked key passes baton fsck"
 
+# what is due, from the index, is what working it out from git gives
+expect_due_same "due at the end of t_transfer" --all
+expect_due_same "due at the end of t_transfer, as of a day long ago" --as-of 2020-01-01
 finish
