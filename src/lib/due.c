@@ -71,18 +71,21 @@ static void add_item(due_ctx *ctx, const json_t *c, const char *kind, const char
         return;
     if (ctx->staff && (!owner || strcmp(owner, ctx->staff) != 0))
         return;
-    json_t *item = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:I, s:s, s:s?}", "case", str(c, "id"), "child",
-                             str(json_object_get(c, "child"), "name"), "kind", kind, "ref", ref, "owner", owner,
-                             "due", due, "days_overdue", (json_int_t)late, "state",
-                             late > 0 ? "overdue" : late == 0 ? "due" : "upcoming",
-                             "detail", detail);
-    if (item) {
-        if (!owner)
-            json_object_set_new(item, "owner", json_null());
-        if (!ref)
-            json_object_set_new(item, "ref", json_null());
-        json_array_append_new(ctx->out, item);
-    }
+    /* built key by key (a list of thousands: no format string to parse for each) */
+    json_t *item = json_object();
+    const char *child = str(json_object_get(c, "child"), "name");
+    if (!item)
+        return;
+    json_object_set_new(item, "case", json_string(str(c, "id")));
+    json_object_set_new(item, "child", child ? json_string(child) : json_null());
+    json_object_set_new(item, "kind", json_string(kind));
+    json_object_set_new(item, "ref", ref ? json_string(ref) : json_null());
+    json_object_set_new(item, "owner", owner ? json_string(owner) : json_null());
+    json_object_set_new(item, "due", json_string(due));
+    json_object_set_new(item, "days_overdue", json_integer((json_int_t)late));
+    json_object_set_new(item, "state", json_string(late > 0 ? "overdue" : late == 0 ? "due" : "upcoming"));
+    json_object_set_new(item, "detail", detail ? json_string(detail) : json_null());
+    json_array_append_new(ctx->out, item);
 }
 
 static int live(const json_t *entry) { return json_array_size(json_object_get(entry, "corrected_by")) == 0; }
@@ -205,20 +208,45 @@ out:
     return rc;
 }
 
+/* Most overdue first, then by case, kind and ref: the keys taken out of each item once. */
+typedef struct {
+    json_int_t days;
+    const char *keys[3];
+    json_t *item;
+} due_order;
+
 static int by_urgency(const void *a, const void *b)
 {
-    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    json_int_t dx = json_integer_value(json_object_get(x, "days_overdue"));
-    json_int_t dy = json_integer_value(json_object_get(y, "days_overdue"));
-    if (dx != dy)
-        return dx > dy ? -1 : 1;
-    static const char *const keys[] = {"case", "kind", "ref"};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        const char *p = str(x, keys[i]), *q = str(y, keys[i]);
-        int c = strcmp(p ? p : "", q ? q : "");
+    const due_order *x = a, *y = b;
+    if (x->days != y->days)
+        return x->days > y->days ? -1 : 1;
+    for (size_t i = 0; i < 3; i++) {
+        int c = strcmp(x->keys[i], y->keys[i]);
         if (c)
             return c;
     }
+    return 0;
+}
+
+static int sort_by_urgency(json_t *items)
+{
+    static const char *const keys[] = {"case", "kind", "ref"};
+    size_t n = json_array_size(items);
+    due_order *o = malloc((n ? n : 1) * sizeof *o);
+    if (!o)
+        return baton_error_set(BATON_ERROR, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        json_t *x = json_array_get(items, i);
+        o[i].days = json_integer_value(json_object_get(x, "days_overdue"));
+        for (size_t k = 0; k < 3; k++)
+            o[i].keys[k] = str(x, keys[k]) ? str(x, keys[k]) : "";
+        o[i].item = json_incref(x);
+    }
+    qsort(o, n, sizeof *o, by_urgency);
+    json_array_clear(items);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, o[i].item);
+    free(o);
     return 0;
 }
 
@@ -282,7 +310,7 @@ static int finish(baton_session *s, due_ctx *ctx, const json_t *staff, const jso
         if (person)
             json_object_set_new(x, "owner_active", json_boolean(json_is_true(json_object_get(person, "active"))));
     }
-    int rc = baton_json_sort(ctx->out, by_urgency);
+    int rc = sort_by_urgency(ctx->out);
     if (rc)
         return rc;
     /* every case the list shows is a read of that case */
@@ -341,13 +369,23 @@ static const char due_items_sql[] =
     "SELECT case_id, views, kind, ref, owner, due, detail FROM due_items"
     " WHERE (?2 OR due <= ?1) AND (?3 IS NULL OR owner = ?3) ORDER BY rowid";
 
-static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, const json_t *staff, json_t *scope)
+static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json_t *staff, json_t *scope)
 {
     baton_index *idx;
     int rc = baton_index_open(&idx, s->store, NULL, NULL);
     if (rc)
         return rc;
     sqlite3_stmt *st = NULL;
+    /* who is still here, as the index has the staff directory */
+    if (sqlite3_prepare_v2(idx->db, "SELECT id, active, left FROM staff", -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            json_t *p = json_pack("{s:b}", "active", sqlite3_column_int(st, 1));
+            if (sqlite3_column_text(st, 2))
+                json_object_set_new(p, "left", json_string((const char *)sqlite3_column_text(st, 2)));
+            json_object_set_new(staff, (const char *)sqlite3_column_text(st, 0), p);
+        }
+    }
+    sqlite3_finalize(st);
     json_t *view = json_object(), *own = json_object(); /* case id -> 1 (full) or 2 (withheld); own views */
     const char *inst = baton_session_institution(s);
     if (sqlite3_prepare_v2(idx->db, due_scope_sql, -1, &st, NULL) != SQLITE_OK) {
@@ -435,17 +473,21 @@ int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out
             goto out;
         json_decref(rec);
     }
-    if ((rc = baton_staff_list(store, &staff_list)))
-        goto out;
-    size_t i;
-    json_t *x;
-    json_array_foreach(staff_list, i, x) json_object_set(staff, str(x, "id"), x);
     int scan = 0;
 #ifdef BATON_TEST_HOOKS
     /* test builds only: the list worked out from git, to compare the index's with */
     scan = getenv("BATON_DUE_SCAN") != NULL;
 #endif
-    rc = scan ? due_scan(s, &ctx, head, staff, NULL, scope) : due_from_index(s, &ctx, head, staff, scope);
+    if (scan) {
+        if ((rc = baton_staff_list(store, &staff_list)))
+            goto out;
+        size_t i;
+        json_t *x;
+        json_array_foreach(staff_list, i, x) json_object_set(staff, str(x, "id"), x);
+        rc = due_scan(s, &ctx, head, staff, NULL, scope);
+    } else {
+        rc = due_from_index(s, &ctx, head, staff, scope);
+    }
     if (rc == 0)
         rc = finish(s, &ctx, staff, scope);
 out:

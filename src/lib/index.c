@@ -14,7 +14,8 @@
  *                                  only the cases it may read
  *   due_items(case_id, views, ...)  what each case owes (due.c), worked out again for the cases a
  *                                  catch-up touched: views 1 as read with restricted entries, 2
- *                                  with them withheld, 3 both */
+ *                                  with them withheld, 3 both
+ *   staff(id, active, left)        who is still here, for due (rewritten when staff/ changes) */
 #include "baton/index.h"
 
 #include "baton/case.h"
@@ -23,6 +24,7 @@
 #include "baton/error.h"
 #include "baton/history.h"
 #include "baton/record.h"
+#include "baton/staff.h"
 #include "store_internal.h"
 #include "tokenize.h"
 
@@ -33,11 +35,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_FORMAT "9" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
+#define INDEX_FORMAT "10" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
                              6: invalid versions (versions.problem); 7: who is close to each case
                              (case_staff) and restricted journal entries (docs.restricted, docs.author);
                              8: a journal entry's version carries its writer and time, not its committer;
-                             9: what each case owes (due_items), the contact person's start */
+                             9: what each case owes (due_items), the contact person's start;
+                             10: the staff directory (staff) */
 
 #include "index_internal.h"
 #include "due_internal.h"
@@ -90,6 +93,7 @@ static int create_schema(sqlite3 *db, const char *lang)
              "CREATE INDEX IF NOT EXISTS due_items_case ON due_items(case_id);"
              "CREATE INDEX IF NOT EXISTS due_items_due ON due_items(due);"
              "CREATE INDEX IF NOT EXISTS due_items_owner ON due_items(owner, due);"
+             "CREATE TABLE IF NOT EXISTS staff(id TEXT PRIMARY KEY, active INTEGER NOT NULL, left TEXT) WITHOUT ROWID;"
              "CREATE INDEX IF NOT EXISTS docs_restricted ON docs(author, case_id) WHERE restricted = 1;"
              "CREATE INDEX IF NOT EXISTS cases_class ON cases(institution, grp);"
              "INSERT OR IGNORE INTO meta VALUES('format', '" INDEX_FORMAT "');"
@@ -281,6 +285,7 @@ typedef struct {
     int quiet;           /* no warnings for invalid records (fsck's fresh index reports them itself) */
     json_t *dirty;       /* case id -> true: cases whose records changed, for what they owe */
     int config_changed;  /* baton.json changed: every case's agreement reviews may have moved */
+    int staff_changed;   /* staff/ changed: the staff table is rewritten */
 } writer;
 
 static void writer_free(writer *w)
@@ -739,6 +744,8 @@ static int index_commit(writer *w, git_repository *repo, git_commit *c, git_comm
     }
     if (!same(entry_oid(root, "baton.json"), entry_oid(proot, "baton.json")))
         w->config_changed = 1;
+    if (!same(entry_oid(root, "staff"), entry_oid(proot, "staff")))
+        w->staff_changed = 1;
     if (same(entry_oid(root, "cases"), entry_oid(proot, "cases")))
         goto out;
     if (sub_tree(repo, root, "cases", &cases) < 0 || sub_tree(repo, proot, "cases", &pcases) < 0) {
@@ -786,6 +793,35 @@ static int due_insert(writer *w, sqlite3_stmt *add, const char *case_id, const j
     for (int k = 0; k < 5; k++)
         sqlite3_bind_text(add, 3 + k, json_string_value(json_object_get(item, keys[k])), -1, SQLITE_STATIC);
     return step_done(w, add, "record what a case owes");
+}
+
+/* The staff table, as the staff directory is at head. */
+static int staff_refresh(writer *w)
+{
+    json_t *list;
+    sqlite3_stmt *add = NULL;
+    if (!w->staff_changed)
+        return 0;
+    int rc = baton_staff_list(w->store, &list);
+    if (rc)
+        return rc;
+    if ((rc = exec(w->db, "DELETE FROM staff")) == 0 &&
+        sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO staff(id, active, left) VALUES(?, ?, ?)", -1, &add, NULL) !=
+            SQLITE_OK)
+        rc = db_error(w->db, "prepare");
+    size_t i;
+    json_t *x;
+    json_array_foreach(list, i, x) {
+        if (rc)
+            break;
+        sqlite3_bind_text(add, 1, json_string_value(json_object_get(x, "id")), -1, SQLITE_STATIC);
+        sqlite3_bind_int(add, 2, json_is_true(json_object_get(x, "active")));
+        sqlite3_bind_text(add, 3, json_string_value(json_object_get(x, "left")), -1, SQLITE_STATIC);
+        rc = step_done(w, add, "record the staff directory");
+    }
+    sqlite3_finalize(add);
+    json_decref(list);
+    return rc;
 }
 
 /* Works out again what the cases this catch-up touched owe, as they are at head (every case when
@@ -851,7 +887,7 @@ out:
 static int clear_all(sqlite3 *db)
 {
     return exec(db, "DELETE FROM spans; DELETE FROM versions; DELETE FROM docs; DELETE FROM cases; DELETE FROM commits;"
-                    "DELETE FROM case_staff; DELETE FROM due_items;"
+                    "DELETE FROM case_staff; DELETE FROM due_items; DELETE FROM staff;"
                     "DELETE FROM texts; INSERT INTO fts(fts) VALUES('delete-all'); DELETE FROM meta WHERE key='last_commit';");
 }
 
@@ -920,6 +956,8 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
         if (progress && ((n - i) % 256 == 0 || i == 0))
             progress(n - i, n, pctx);
     }
+    if (rc == 0)
+        rc = staff_refresh(&w);
     if (rc == 0)
         rc = due_refresh(&w, head);
     writer_free(&w);
