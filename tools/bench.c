@@ -219,14 +219,14 @@ int main(int argc, char **argv)
     } else if (strcmp(op, "due") == 0) {
         for (int r = 0; r < runs; r++) {
             json_t *items;
-            baton_due_options o = {"2026-01-01", NULL};
+            baton_due_options o = {"2026-01-01", arg};
             double t0 = now_ms();
             if (baton_due_list(s, &o, &items))
                 return fail("due");
             ms[r] = now_ms() - t0;
             json_decref(items);
         }
-        report("due (all cases)", ms, runs, NULL);
+        report(arg ? "due (one person)" : "due (all cases)", ms, runs, NULL);
     } else if (strcmp(op, "export") == 0) {
         /* arg: FILE to write; the case and handover are prepared by tools/bench */
         int number = atoi(argc > 5 ? argv[5] : "0");

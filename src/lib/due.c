@@ -353,21 +353,49 @@ static int due_scan(baton_session *s, due_ctx *ctx, const char *head, const json
     return rc;
 }
 
-/* The cases the session may read, as index.db knows them (policy.h, the same test as search):
+/* A case the session may read, as index.db knows it (policy.h, the same test as search):
  * ?1 the reader, ?2 whether their role reads within a scope, ?3 its institution (NULL: all),
- * ?4 whether the role reads restricted entries. full: this reader sees restricted entries here;
- * own: they wrote some here without seeing others' (a view of their own: worked out from git). */
-static const char due_scope_sql[] =
-    "SELECT c.case_id, c.child, c.status, c.contact, c.contact_since,"
+ * ?4 whether the role reads restricted entries, ?5 the case. full: this reader sees restricted
+ * entries here; own: they wrote some here without seeing others' (a view of their own, worked
+ * out from git). */
+static const char due_case_sql[] =
+    "SELECT c.child, c.status, c.contact, c.contact_since,"
     "       (?4 AND (?3 IS NULL OR c.institution = ?3)) AS full,"
-    "       EXISTS (SELECT 1 FROM docs d WHERE d.case_id = c.case_id AND d.restricted = 1 AND d.author = ?1) AS own"
+    "       EXISTS (SELECT 1 FROM docs d WHERE d.author = ?1 AND d.case_id = c.case_id AND d.restricted = 1) AS own"
     "  FROM cases c"
-    " WHERE EXISTS (SELECT 1 FROM case_staff cs WHERE cs.case_id = c.case_id AND cs.staff = ?1)"
-    "    OR (?2 AND (?3 IS NULL OR c.institution = ?3))";
-/* the items due by ?1 (or all, ?2), of ?3 (NULL: anyone's) */
-static const char due_items_sql[] =
-    "SELECT case_id, views, kind, ref, owner, due, detail FROM due_items"
-    " WHERE (?2 OR due <= ?1) AND (?3 IS NULL OR owner = ?3) ORDER BY rowid";
+    " WHERE c.case_id = ?5"
+    "   AND (EXISTS (SELECT 1 FROM case_staff cs WHERE cs.case_id = c.case_id AND cs.staff = ?1)"
+    "        OR (?2 AND (?3 IS NULL OR c.institution = ?3)))";
+
+typedef struct {
+    baton_session *s;
+    sqlite3_stmt *one;
+    json_t *scope, *view, *own; /* case id -> stub; -> 1 (full) or 2 (withheld); -> true (own view) */
+    json_t *out_of_scope;       /* case id -> true: asked, and not the session's to read */
+} due_cases;
+
+/* Looks case id up once: in scope (its stub and view), in a view of the reader's own, or not theirs. */
+static void due_case(due_cases *dc, const char *id)
+{
+    if (json_object_get(dc->scope, id) || json_object_get(dc->own, id) || json_object_get(dc->out_of_scope, id))
+        return;
+    sqlite3_stmt *st = dc->one;
+    sqlite3_bind_text(st, 5, id, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        json_object_set_new(dc->out_of_scope, id, json_true());
+    } else if (!sqlite3_column_int(st, 4) && sqlite3_column_int(st, 5)) {
+        json_object_set_new(dc->own, id, json_true());
+    } else {
+        json_t *c = case_stub(id, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 2));
+        json_object_set_new(c, "status", json_string((const char *)sqlite3_column_text(st, 1)));
+        const char *since = (const char *)sqlite3_column_text(st, 3);
+        if (since)
+            json_object_set_new(json_object_get(c, "contact"), "since", json_string(since));
+        json_object_set_new(dc->scope, id, c);
+        json_object_set_new(dc->view, id, json_integer(sqlite3_column_int(st, 4) ? 1 : 2));
+    }
+    sqlite3_reset(st);
+}
 
 static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json_t *staff, json_t *scope)
 {
@@ -376,6 +404,8 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
     if (rc)
         return rc;
     sqlite3_stmt *st = NULL;
+    due_cases dc = {s, NULL, scope, json_object(), json_object(), json_object()};
+    const char *inst = baton_session_institution(s);
     /* who is still here, as the index has the staff directory */
     if (sqlite3_prepare_v2(idx->db, "SELECT id, active, left FROM staff", -1, &st, NULL) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW) {
@@ -386,52 +416,59 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
         }
     }
     sqlite3_finalize(st);
-    json_t *view = json_object(), *own = json_object(); /* case id -> 1 (full) or 2 (withheld); own views */
-    const char *inst = baton_session_institution(s);
-    if (sqlite3_prepare_v2(idx->db, due_scope_sql, -1, &st, NULL) != SQLITE_OK) {
+    st = NULL;
+    if (sqlite3_prepare_v2(idx->db, due_case_sql, -1, &dc.one, NULL) != SQLITE_OK) {
         rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
         goto out;
     }
-    sqlite3_bind_text(st, 1, s->who.id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, baton_policy_role_scope(s->record, BATON_ACCESS_READ));
-    sqlite3_bind_text(st, 3, inst[0] ? inst : NULL, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, baton_policy_role_scope(s->record, BATON_ACCESS_READ_RESTRICTED));
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
-        int full = sqlite3_column_int(st, 5);
-        if (!full && sqlite3_column_int(st, 6)) {
-            json_object_set_new(own, id, json_true());
-            continue;
-        }
-        json_t *c = case_stub(id, (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 3));
-        json_object_set_new(c, "status", json_string((const char *)sqlite3_column_text(st, 2)));
-        const char *since = (const char *)sqlite3_column_text(st, 4);
-        if (since)
-            json_object_set_new(json_object_get(c, "contact"), "since", json_string(since));
-        json_object_set_new(scope, id, c);
-        json_object_set_new(view, id, json_integer(full ? 1 : 2));
+    sqlite3_bind_text(dc.one, 1, s->who.id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(dc.one, 2, baton_policy_role_scope(s->record, BATON_ACCESS_READ));
+    sqlite3_bind_text(dc.one, 3, inst[0] ? inst : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_int(dc.one, 4, baton_policy_role_scope(s->record, BATON_ACCESS_READ_RESTRICTED));
+    /* the cases where the reader wrote restricted entries: a view of their own, from git */
+    if (sqlite3_prepare_v2(idx->db, "SELECT DISTINCT case_id FROM docs WHERE author = ? AND restricted = 1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, s->who.id, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            due_case(&dc, (const char *)sqlite3_column_text(st, 0));
     }
     sqlite3_finalize(st);
-    /* a contact person who has left: from the staff directory, today */
-    const char *id;
-    json_t *c;
-    json_object_foreach(scope, id, c) {
-        const char *contact = str(json_object_get(c, "contact"), "staff");
-        const json_t *person = json_object_get(staff, contact);
-        if (strcmp(str(c, "status"), "active") == 0 && person && !json_is_true(json_object_get(person, "active")))
-            add_item(ctx, c, "contact_inactive", NULL, NULL,
-                     str(person, "left") ? str(person, "left") : str(json_object_get(c, "contact"), "since"), contact);
+    st = NULL;
+    /* a contact person who has left: from the staff directory, today (owed by nobody, so not in
+     * one person's list) */
+    if (!ctx->staff &&
+        sqlite3_prepare_v2(idx->db, "SELECT c.case_id FROM cases c JOIN staff p ON p.id = c.contact"
+                                    " WHERE c.status = 'active' AND p.active = 0 ORDER BY c.case_id",
+                           -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *id = (const char *)sqlite3_column_text(st, 0);
+            due_case(&dc, id);
+            const json_t *c = json_object_get(scope, id);
+            const char *contact = c ? str(json_object_get(c, "contact"), "staff") : NULL;
+            const json_t *person = contact ? json_object_get(staff, contact) : NULL;
+            if (person)
+                add_item(ctx, c, "contact_inactive", NULL, NULL,
+                         str(person, "left") ? str(person, "left") : str(json_object_get(c, "contact"), "since"),
+                         contact);
+        }
     }
-    if (sqlite3_prepare_v2(idx->db, due_items_sql, -1, &st, NULL) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    st = NULL;
+    /* the items: only the conditions given, so the index on due or on owner is used */
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT case_id, views, kind, ref, owner, due, detail FROM due_items WHERE 1%s%s"
+                              " ORDER BY rowid",
+             ctx->all ? "" : " AND due <= ?1", ctx->staff ? " AND owner = ?2" : "");
+    if (sqlite3_prepare_v2(idx->db, sql, -1, &st, NULL) != SQLITE_OK) {
         rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
         goto out;
     }
     sqlite3_bind_text(st, 1, ctx->as_of, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, ctx->all);
-    sqlite3_bind_text(st, 3, ctx->staff, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ctx->staff, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *cid = (const char *)sqlite3_column_text(st, 0);
-        const json_t *v = json_object_get(view, cid);
+        due_case(&dc, cid);
+        const json_t *v = json_object_get(dc.view, cid);
         if (!v || !(sqlite3_column_int(st, 1) & (int)json_integer_value(v)))
             continue;
         add_item(ctx, json_object_get(scope, cid), (const char *)sqlite3_column_text(st, 2),
@@ -439,12 +476,24 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
                  (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6));
     }
     sqlite3_finalize(st);
+    /* the cases of emergency reads in the last 30 days, for finish() */
+    char since[11];
+    json_t *emergencies = NULL;
+    if (baton_date_add_days(ctx->as_of, -30, since) == 0 && baton_audit_emergencies(s->store, since, &emergencies) == 0) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(emergencies, i, x) if (str(x, "case")) due_case(&dc, str(x, "case"));
+    }
+    json_decref(emergencies);
+    baton_error_clear();
     /* the few cases read in a view of the reader's own */
-    if (json_object_size(own) > 0)
-        rc = due_scan(s, ctx, head, staff, own, scope);
+    if (json_object_size(dc.own) > 0)
+        rc = due_scan(s, ctx, head, staff, dc.own, scope);
 out:
-    json_decref(view);
-    json_decref(own);
+    sqlite3_finalize(dc.one);
+    json_decref(dc.view);
+    json_decref(dc.own);
+    json_decref(dc.out_of_scope);
     baton_index_free(idx);
     return rc;
 }
