@@ -80,6 +80,40 @@ static const char search_snippet_sql[] =
 static const char search_capped_sql[] =
     "SELECT count(*) FROM (SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)";
 
+/* The phrases of a query as baton_query_fts5 writes it (each typed word or phrase a quoted
+ * string, a prefix followed by " *"), each an FTS5 query of its own. */
+static json_t *phrases_of(const char *fts)
+{
+    json_t *list = json_array();
+    for (const char *p = fts; *p; p++) {
+        if (*p != '"')
+            continue;
+        const char *q = p + 1;
+        while (*q && !(q[0] == '"' && q[1] != '"'))
+            q += q[0] == '"' ? 2 : 1;
+        if (!*q)
+            break;
+        size_t len = (size_t)(q - p) + 1;
+        if (strncmp(q + 1, " *", 2) == 0)
+            len += 2;
+        json_array_append_new(list, json_stringn(p, len));
+        p = q;
+    }
+    return list;
+}
+
+/* How many texts match fts, counted newest first and no further than most + 1. */
+static sqlite3_int64 capped_count(baton_index *idx, const char *fts, sqlite3_int64 most)
+{
+    sqlite3_int64 n = -1;
+    sqlite3_bind_text(idx->search_capped, 1, fts, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(idx->search_capped, 2, most + 1);
+    if (sqlite3_step(idx->search_capped) == SQLITE_ROW)
+        n = sqlite3_column_int64(idx->search_capped, 0);
+    sqlite3_reset(idx->search_capped);
+    return n;
+}
+
 /* The statement in *slot, prepared the first time the index is asked. */
 static int prepared(baton_index *idx, sqlite3_stmt **slot, const char *sql)
 {
@@ -131,14 +165,20 @@ int baton_search(baton_session *s, baton_index *idx, const char *query, const ba
         free(fts);
         return baton_error_set(BATON_ERROR, "search: %s", sqlite3_errmsg(idx->db));
     }
-    /* bm25 for a query that matches few texts; newest first for one that matches many */
-    sqlite3_int64 ceiling = -1;
-    sqlite3_bind_text(idx->search_capped, 1, fts, -1, SQLITE_STATIC);
-    sqlite3_int64 most = rank_limit();
-    sqlite3_bind_int64(idx->search_capped, 2, most + 1);
-    if (sqlite3_step(idx->search_capped) == SQLITE_ROW)
-        ceiling = sqlite3_column_int64(idx->search_capped, 0);
-    sqlite3_reset(idx->search_capped);
+    /* bm25 when every phrase of the query matches few texts (bm25 counts every match of each
+     * phrase, whatever the query as a whole matches: "rare AND common" costs what "common"
+     * does); newest first otherwise */
+    sqlite3_int64 ceiling = -1, most = rank_limit();
+    json_t *phrases = phrases_of(fts);
+    int ranked = 1;
+    size_t pi;
+    json_t *phrase;
+    json_array_foreach(phrases, pi, phrase) if (ranked && json_array_size(phrases) > 1 &&
+                                                capped_count(idx, json_string_value(phrase), most) > most)
+        ranked = 0;
+    json_decref(phrases);
+    if (ranked)
+        ceiling = capped_count(idx, fts, most);
     if (ceiling > most)
         ceiling = -1; /* unknown: counted only if the filters leave the first round short */
     st = ceiling >= 0 ? idx->search_ranked : idx->search_recent;
