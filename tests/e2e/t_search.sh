@@ -269,6 +269,13 @@ assert "within the limit: ranked by bm25" test $? -eq 0
 BATON_RANK_LIMIT=2 "$BATON" search kanelsnegle --json --case "$E" >"$OUT" 2>"$ERR"
 python3 -c 'import json,sys; h=json.load(open(sys.argv[1])); sys.exit(not (len(h) == 2 and "frikvarter 3" in h[0]["snippet"]))' "$OUT"
 assert "newest first, current texts: the two the plan holds now" test $? -eq 0
+# what decides is each word's count, not the query's: bm25 counts every match of each word
+BATON_RANK_LIMIT=3 "$BATON" search "kanelsnegle frikvarter" --history --json --case "$E" >"$OUT" 2>"$ERR"
+python3 -c 'import json,sys; h=json.load(open(sys.argv[1])); sys.exit(not (len(h) == 3 and all(x["rank"] == 0 for x in h)))' "$OUT"
+assert "three texts hold both words, but one word is in six: newest first" test $? -eq 0
+BATON_RANK_LIMIT=6 "$BATON" search "kanelsnegle frikvarter" --history --json --case "$E" >"$OUT" 2>"$ERR"
+python3 -c 'import json,sys; h=json.load(open(sys.argv[1])); sys.exit(not (len(h) == 3 and all(x["rank"] < 0 for x in h)))' "$OUT"
+assert "with both words within the limit: bm25" test $? -eq 0
 
 # refusals name the problem in words, never FTS5's or SQLite's message
 for q in '"open' 'a OR' 'NOT a' '(a' 'a)' 'a ()' 'a*b' '*' '*a' 'AND' '-' '::'; do
