@@ -31,7 +31,7 @@ define objs
 $(patsubst %.c,$(1)/%.o,$(2))
 endef
 
-.PHONY: all pot deps check check-plain check-asan check-long unit e2e demo install clean bench fuzz fuzz-smoke check-valgrind
+.PHONY: all pot deps check check-plain check-asan check-long unit e2e demo install clean bench bench-scale bench-large fuzz fuzz-smoke check-valgrind
 
 all: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench $(MAN)
 
@@ -209,6 +209,17 @@ fuzz-smoke: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 bench: all
 	@tools/install-deps bench
 	@tools/bench
+
+# how cost grows: the same operations at 1,000 and 10,000 cases (bench-large: 50,000, which takes
+# the better part of an hour to build), against make bench's 5,000
+bench-scale: all
+	@tools/install-deps bench
+	@tools/bench --scale 1000
+	@tools/bench --scale 10000
+
+bench-large: all
+	@tools/install-deps bench
+	@tools/bench --scale 50000
 
 install: $(BUILD)/baton $(BUILD)/libbaton.a $(MO) $(BUILD)/gen-fixture $(BUILD)/baton-bench $(MAN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include/baton $(DESTDIR)$(PREFIX)/lib \
