@@ -1089,7 +1089,10 @@ int baton_index_verify(baton_store *store)
         {"spans", "SELECT d.path, t.field, t.body, f.commit_id, l.commit_id FROM spans s JOIN docs d ON d.id = s.doc_id"
                   " JOIN texts t ON t.id = s.text_id JOIN versions f ON f.id = s.first_version"
                   " LEFT JOIN versions l ON l.id = s.last_version ORDER BY 1, 2, 3, 4"},
-        {"cases", "SELECT case_id, status, contact, child, institution, grp FROM cases ORDER BY case_id"},
+        {"cases", "SELECT case_id, status, contact, child, institution, grp, contact_since FROM cases ORDER BY case_id"},
+        {"due items", "SELECT case_id, views, kind, ref, owner, due, detail FROM due_items"
+                      " ORDER BY 1, 2, 3, 4, 5, 6, 7"},
+        {"staff records", "SELECT id, active, left FROM staff ORDER BY id"},
         {"who is close to each case", "SELECT case_id, staff, why FROM case_staff ORDER BY 1, 2, 3"},
         {"restricted entries", "SELECT path, restricted, author FROM docs ORDER BY path"},
         {"full-text index", "SELECT t.field, t.body FROM fts JOIN texts t ON t.id = fts.rowid"

@@ -208,6 +208,16 @@ expect_out "^index: index.db: cases differ from git; run 'baton reindex'" "fsck:
 run reindex
 run fsck
 expect_rc 0 "reindex repairs it"
+# what the cases owe and the staff directory are held to git the same way
+/usr/bin/python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE due_items SET due='2099-01-01'\"); c.commit()" "$S/index.db"
+run fsck
+expect_rc 1 "fsck notices due items that disagree with git"
+expect_out "^index: index.db: due items differ from git" "fsck: the due items"
+run reindex
+/usr/bin/python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE staff SET active=0\"); c.commit()" "$S/index.db"
+run fsck
+expect_out "^index: index.db: staff records differ from git" "fsck: the staff table"
+run reindex
 
 # ---- search finds what people type ----
 # "å" as a + U+030A and "ø" as o + U+0338 (decomposed, as macOS and PDFs paste them): the text
