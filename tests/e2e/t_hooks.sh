@@ -1,6 +1,7 @@
 # Test hooks live in test builds only. The tests run a build with BATON_TODAY and BATON_NOW compiled
-# in; the installed binary ($BATON_RELEASE, build/baton) must ignore both, so nobody can date a
-# record, or age the access log past its retention, by setting an environment variable.
+# in (and fault injection, search's bm25 limit, the due list worked out from git); the installed
+# binary ($BATON_RELEASE, build/baton) must ignore them all, so nobody can date a record, or age
+# the access log past its retention, by setting an environment variable.
 . "$(dirname "$0")/lib.sh"
 
 if [ -z "${BATON_RELEASE:-}" ] || [ ! -x "${BATON_RELEASE:-}" ]; then
@@ -24,5 +25,9 @@ assert "the installed binary has no BATON_TODAY in it at all" sh -c "! grep -q B
 BIN=$BATON
 [ -x "$(dirname "$BATON")/baton.real" ] && BIN=$(dirname "$BATON")/baton.real # under valgrind
 assert "the test build does" grep -q BATON_TODAY "$BIN"
+for hook in BATON_NOW BATON_FAULT BATON_RANK_LIMIT BATON_DUE_SCAN; do
+    assert "the installed binary has no $hook in it" sh -c "! grep -q $hook '$BATON_RELEASE'"
+    assert "the test build has $hook" grep -q "$hook" "$BIN"
+done
 
 finish
