@@ -180,15 +180,15 @@ fuzz: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=$(CURDIR)/build/fuzz/$$t- \
 			$(CURDIR)/build/fuzz/corpus-$$t $(CURDIR)/tests/fuzz/$$t || exit 1; done
 
-# the smoke run is reproducible (a fixed seed, a fixed number of runs, about 20 s each, all four
+# the smoke run is reproducible (a fixed seed, a fixed number of runs, about 10 s each, all four
 # side by side, and new
 # inputs in a scratch directory, never in the seed corpus): what passes here passes in CI. Paths
 # are absolute: fuzz_args works from a scratch directory of its own.
-FUZZ_RUNS_record = 600000
-FUZZ_RUNS_transfer = 20000
+FUZZ_RUNS_record = 300000
+FUZZ_RUNS_transfer = 10000
 # (every search is a logged read now, one fsynced access-log entry per run)
-FUZZ_RUNS_query = 60000
-FUZZ_RUNS_args = 20000
+FUZZ_RUNS_query = 30000
+FUZZ_RUNS_args = 10000
 fuzz-smoke: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 	@ls -A >build/fuzz/root-before
 	@for t in $(FUZZ_TARGETS); do \
