@@ -18,7 +18,8 @@ static const char help[] =
     "                 appeared, and in which revisions\n"
     "  --field PATH   only this field or its parts: plan.works_well, plan.measures\n"
     "  --since/--until DATE   only texts present at some time in that range\n"
-    "  --limit N      at most N hits (default 20), best first (bm25)\n");
+    "  --limit N      at most N hits (default 20), best first (bm25); newest first when a\n"
+    "                 word of the query is in more than 500 texts\n");
 
 static void print_snippet(const char *s, int tty)
 {
