@@ -26,7 +26,6 @@
 #include "baton/staff.h"
 #include "index_internal.h"
 #include "journal_internal.h"
-#include "json_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
