@@ -108,16 +108,17 @@ int baton_staff_holdings(baton_session *s, const char *id, json_t **out)
 void baton_holding_text(const json_t *h, char *out, size_t n)
 {
     const char *kind = str(h, "kind"), *c = str(h, "case"), *ref = str(h, "ref");
+    /* in the user's language, like the refusal it goes into (and the lines of what moved) */
     if (is(kind, "contact"))
-        snprintf(out, n, "contact person of case %s", c);
+        snprintf(out, n, dgettext("baton", "contact person of case %s"), c);
     else if (is(kind, "team"))
-        snprintf(out, n, "team member (%s) of case %s", ref, c);
+        snprintf(out, n, dgettext("baton", "team member (%s) of case %s"), ref, c);
     else if (is(kind, "measure"))
-        snprintf(out, n, "responsible for measure %s of case %s", ref, c);
+        snprintf(out, n, dgettext("baton", "responsible for measure %s of case %s"), ref, c);
     else if (is(kind, "follow_up"))
-        snprintf(out, n, "owner of follow-up %s of case %s", ref, c);
+        snprintf(out, n, dgettext("baton", "owner of follow-up %s of case %s"), ref, c);
     else
-        snprintf(out, n, "receiver of pending handover %s of case %s", ref, c);
+        snprintf(out, n, dgettext("baton", "receiver of pending handover %s of case %s"), ref, c);
 }
 
 int baton_staff_leave_check(baton_store *store, const char *id, json_t **blocking)
@@ -144,7 +145,7 @@ int baton_staff_leave_check(baton_store *store, const char *id, json_t **blockin
         shown++;
     }
     if (shown < n)
-        snprintf(list + strlen(list), sizeof list - strlen(list), "; and %zu more", n - shown);
+        snprintf(list + strlen(list), sizeof list - strlen(list), dgettext("baton", "; and %zu more"), n - shown);
     *blocking = held;
     return baton_error_set(BATON_EINVALID,
                            dngettext("baton",

@@ -57,4 +57,11 @@ expect_err "väntade ett ärende-ID" "a usage error in Swedish"
 expect_err "^användning: baton case show ID" "the usage line in Swedish"
 LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" case access a b >"$OUT" 2>"$ERR"
 expect_err "^baton: forventede 1 argument$" "a count in Danish (ngettext)"
+# the refusal to let someone leave lists what they hold in the same language as the sentence
+LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" staff leave laerer1 >"$OUT" 2>"$ERR"
+expect_err "^baton: medarbejder 'laerer1' har stadig 1 ting i aktive sager: kontaktperson for sag $ID;" \
+    "staff leave refused in Danish, what they hold in Danish too"
+LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" staff leave laerer1 >"$OUT" 2>"$ERR"
+expect_err "^baton: medarbetare 'laerer1' har fortfarande 1 sak i aktiva ärenden: kontaktperson för ärende $ID;" \
+    "and in Swedish (one thing: the singular)"
 finish
