@@ -85,6 +85,7 @@ expect_rc 0 "status 42: due does not crash"
 expect_err "^baton: warning: skipped $CASE_A: this record is invalid at ${REV:0:12}: status: must be a string" \
     "status 42: due warns, naming the path and the commit"
 expect_out "$B +Bo Indefra .*review measure m1" "status 42: due still lists the rest"
+expect_due_same "a record broken with plain git: due from the index" --as-of 2027-06-01
 run case show "$A"
 expect_rc 1 "status 42: case show refuses"
 expect_err "^baton: $CASE_A: this record is invalid at ${REV:0:12}: status: must be a string" \
@@ -119,6 +120,7 @@ outside "case: 30 February" "d = doc('$CASE_A'); d['plan']['measures'][0]['revie
 fsck_finds record "$CASE_A" "plan.measures\[0\].review_by: not a date \(YYYY-MM-DD\): '2026-02-30'" "2026-02-30"
 run due --as-of 2027-06-01
 expect_rc 0 "2026-02-30: due does not crash"
+expect_due_same "a record broken with plain git: due from the index" --as-of 2027-06-01
 still_searchable "2026-02-30"
 
 # ---- a truncated case.json ----
@@ -158,6 +160,7 @@ expect_rc 0 "unknown journal kind: journal list works"
 expect_err "warning: skipped $JP: this record is invalid at ${REV:0:12}: kind:" "unknown journal kind: skipped with a warning"
 run due --as-of 2027-06-01
 expect_rc 0 "unknown journal kind: due does not crash"
+expect_due_same "a record broken with plain git: due from the index" --as-of 2027-06-01
 
 # ---- a staff role outside the list ----
 outside "staff: role" "d = doc('staff/laerer1.json'); d['role'] = 'overlord'; put('staff/laerer1.json', d)"
