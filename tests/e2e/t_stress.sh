@@ -51,6 +51,7 @@ assert "all $((8 * EDITS)) edits ran ($total)" test "$total" -eq $((8 * EDITS))
 assert "every edit was committed or refused as a conflict ($committed committed, $conflicts conflicts, $other other)" \
     test "$other" -eq 0
 assert "the readers never failed" test ! -s "$T/reader.fail"
+if [ -s "$T/reader.fail" ]; then sort "$T/reader.fail" | uniq -c | head -5 >&2; sort "$T/r.err" | uniq -c | head -10 >&2; fi
 if grep -qE 'Sanitizer|runtime error' "$T"/w*.err "$T/r.err" 2>/dev/null; then not_ok "sanitizer reports in the stress"; else ok; fi
 
 # each case's history, replayed: exactly the acknowledged edits, and the current state is the last
