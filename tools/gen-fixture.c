@@ -111,20 +111,6 @@ typedef struct {
 
 static lexicon lex;
 
-static int utf8_valid(const unsigned char *p, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        size_t k = p[i] < 0x80 ? 1 : (p[i] & 0xe0) == 0xc0 ? 2 : (p[i] & 0xf0) == 0xe0 ? 3 : (p[i] & 0xf8) == 0xf0 ? 4 : 0;
-        if (k == 0 || i + k > n)
-            return 0;
-        for (size_t j = 1; j < k; j++)
-            if ((p[i + j] & 0xc0) != 0x80)
-                return 0;
-        i += k;
-    }
-    return 1;
-}
-
 /* A plain lower-case word: a-z and letters beyond ASCII, no digits, no apostrophes or hyphens,
  * no capital (names and abbreviations stay out), 3 to 24 bytes. */
 static int plain_word(const char *w, size_t len)
@@ -157,7 +143,7 @@ static int lexicon_load(const char *path)
             buf = realloc(buf, cap *= 2);
     }
     fclose(f);
-    int latin1 = !utf8_valid(buf, len);
+    int latin1 = !baton_utf8_valid((const char *)buf, len);
     size_t wcap = 1 << 16;
     lex.words = malloc(wcap * sizeof *lex.words);
     for (size_t i = 0; i < len;) {

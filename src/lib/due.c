@@ -147,6 +147,16 @@ static int handover_items(due_ctx *ctx, baton_store *store, const char *rev, con
     return 0;
 }
 
+/* A case whose contact person has left (staff: id -> record with active, left), owed by nobody. */
+static void contact_left(due_ctx *ctx, const json_t *c, const json_t *staff)
+{
+    const char *contact = str(json_object_get(c, "contact"), "staff");
+    const json_t *person = contact ? json_object_get(staff, contact) : NULL;
+    if (person && !json_is_true(json_object_get(person, "active")))
+        add_item(ctx, c, "contact_inactive", NULL, NULL,
+                 str(person, "left") ? str(person, "left") : str(json_object_get(c, "contact"), "since"), contact);
+}
+
 static int case_items(due_ctx *ctx, baton_store *store, const char *rev, const json_t *c, const json_t *staff,
                       long review_months)
 {
@@ -155,10 +165,7 @@ static int case_items(due_ctx *ctx, baton_store *store, const char *rev, const j
     size_t i;
     json_t *x;
 
-    const json_t *person = json_object_get(staff, contact);
-    if (person && !json_is_true(json_object_get(person, "active")))
-        add_item(ctx, c, "contact_inactive", NULL, NULL,
-                 str(person, "left") ? str(person, "left") : str(json_object_get(c, "contact"), "since"), contact);
+    contact_left(ctx, c, staff);
 
     json_array_foreach(json_object_get(plan, "measures"), i, x) {
         const char *status = str(x, "status");
@@ -279,28 +286,22 @@ static json_t *case_stub(const char *id, const char *child, const char *contact)
 /* What every listing adds at the end: emergency access of the last 30 days to the cases shown
  * (scope: id -> case), whether each owner is still here, the order, and the read of every
  * case the list shows. */
-static int finish(baton_session *s, due_ctx *ctx, const json_t *staff, const json_t *scope)
+static int finish(baton_session *s, due_ctx *ctx, const json_t *staff, const json_t *scope, const json_t *emergencies)
 {
     size_t i;
     json_t *x;
     /* break-the-glass: the contact person hears, for 30 days, that someone opened the case outside
      * their scope, who and why */
-    char since[11];
-    json_t *emergencies = NULL;
-    if (baton_date_add_days(ctx->as_of, -30, since) == 0 && baton_audit_emergencies(s->store, since, &emergencies) == 0) {
-        json_array_foreach(emergencies, i, x) {
-            const char *cid = str(x, "case");
-            const json_t *c = cid ? json_object_get(scope, cid) : NULL;
-            if (!c)
-                continue;
-            char date[11], detail[800];
-            snprintf(date, sizeof date, "%.10s", str(x, "time"));
-            snprintf(detail, sizeof detail, "%s: %s", str(x, "staff"), str(x, "purpose") ? str(x, "purpose") : "");
-            add_item(ctx, c, "emergency_access", NULL, str(json_object_get(c, "contact"), "staff"), date, detail);
-        }
+    json_array_foreach(emergencies, i, x) {
+        const char *cid = str(x, "case");
+        const json_t *c = cid ? json_object_get(scope, cid) : NULL;
+        if (!c)
+            continue;
+        char date[11], detail[800];
+        snprintf(date, sizeof date, "%.10s", str(x, "time"));
+        snprintf(detail, sizeof detail, "%s: %s", str(x, "staff"), str(x, "purpose") ? str(x, "purpose") : "");
+        add_item(ctx, c, "emergency_access", NULL, str(json_object_get(c, "contact"), "staff"), date, detail);
     }
-    json_decref(emergencies);
-    baton_error_clear();
 
     /* work owed by someone who has left is work nobody is doing: say so */
     json_array_foreach(ctx->out, i, x) {
@@ -396,7 +397,8 @@ static void due_case(due_cases *dc, const char *id)
     sqlite3_reset(st);
 }
 
-static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json_t *staff, json_t *scope)
+static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json_t *staff, json_t *scope,
+                          const json_t *emergencies)
 {
     baton_index *idx;
     int rc = baton_index_open(&idx, s->store, NULL, NULL);
@@ -443,12 +445,8 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
             const char *id = (const char *)sqlite3_column_text(st, 0);
             due_case(&dc, id);
             const json_t *c = json_object_get(scope, id);
-            const char *contact = c ? str(json_object_get(c, "contact"), "staff") : NULL;
-            const json_t *person = contact ? json_object_get(staff, contact) : NULL;
-            if (person)
-                add_item(ctx, c, "contact_inactive", NULL, NULL,
-                         str(person, "left") ? str(person, "left") : str(json_object_get(c, "contact"), "since"),
-                         contact);
+            if (c)
+                contact_left(ctx, c, staff);
         }
     }
     sqlite3_finalize(st);
@@ -476,15 +474,9 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
     }
     sqlite3_finalize(st);
     /* the cases of emergency reads in the last 30 days, for finish() */
-    char since[11];
-    json_t *emergencies = NULL;
-    if (baton_date_add_days(ctx->as_of, -30, since) == 0 && baton_audit_emergencies(s->store, since, &emergencies) == 0) {
-        size_t i;
-        json_t *x;
-        json_array_foreach(emergencies, i, x) if (str(x, "case")) due_case(&dc, str(x, "case"));
-    }
-    json_decref(emergencies);
-    baton_error_clear();
+    size_t i;
+    json_t *x;
+    json_array_foreach(emergencies, i, x) if (str(x, "case")) due_case(&dc, str(x, "case"));
     /* the few cases read in a view of the reader's own */
     if (json_object_size(dc.own) > 0)
         rc = due_scan(s, ctx, head, staff, dc.own, scope);
@@ -502,7 +494,7 @@ int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out
     baton_store *store = s->store;
     char today[11];
     baton_oid_hex head;
-    json_t *staff_list = NULL, *staff = json_object(), *scope = json_object();
+    json_t *staff_list = NULL, *staff = json_object(), *scope = json_object(), *emergencies = NULL;
     int rc;
     *out = NULL;
     if (opts && opts->as_of && !baton_date_valid(opts->as_of)) {
@@ -521,6 +513,11 @@ int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out
             goto out;
         json_decref(rec);
     }
+    /* emergency reads of the last 30 days, read once: which cases they touch, and their items */
+    char since[11];
+    if (baton_date_add_days(ctx.as_of, -30, since) != 0 || baton_audit_emergencies(store, since, &emergencies) != 0)
+        emergencies = json_array();
+    baton_error_clear();
     int scan = 0;
 #ifdef BATON_TEST_HOOKS
     /* test builds only: the list worked out from git, to compare the index's with */
@@ -534,11 +531,12 @@ int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out
         json_array_foreach(staff_list, i, x) json_object_set(staff, str(x, "id"), x);
         rc = due_scan(s, &ctx, head, staff, NULL, scope);
     } else {
-        rc = due_from_index(s, &ctx, head, staff, scope);
+        rc = due_from_index(s, &ctx, head, staff, scope, emergencies);
     }
     if (rc == 0)
-        rc = finish(s, &ctx, staff, scope);
+        rc = finish(s, &ctx, staff, scope, emergencies);
 out:
+    json_decref(emergencies);
     json_decref(scope);
     json_decref(staff_list);
     json_decref(staff);

@@ -3,12 +3,12 @@
  * appeared without scanning versions. Snippets mark matches with \001 and \002 so each front
  * end can highlight its own way.
  *
- * Ranking: bm25 (FTS5's rank) when at most RANK_LIMIT texts match. bm25 needs every match of
- * every term counted and scored, so its cost grows with how common the words are; a query
- * matching more texts than that (a very common word: a third of all texts or more) is answered
- * newest text first instead, which FTS5 reads straight from its index and stops after the LIMIT.
- * Which of the two a query gets is decided by counting its matches up to RANK_LIMIT + 1, newest
- * first, which costs at most that many steps. Such hits carry rank 0. */
+ * Ranking: bm25 (FTS5's rank) when the query and each of its phrases match at most RANK_LIMIT
+ * texts. bm25 needs every match of every phrase counted and scored, so its cost grows with how
+ * common the words are; any other query (a very common word: a third of all texts or more) is
+ * answered newest text first instead, which FTS5 reads straight from its index and stops after
+ * the LIMIT. Which of the two a query gets is decided by counting matches up to RANK_LIMIT + 1,
+ * newest first, which costs at most that many steps a phrase. Such hits carry rank 0. */
 #include "baton/case.h"
 #include "baton/error.h"
 #include "baton/history.h"
@@ -17,6 +17,7 @@
 #include "session_internal.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,20 +121,6 @@ static int prepared(baton_index *idx, sqlite3_stmt **slot, const char *sql)
     return *slot || sqlite3_prepare_v2(idx->db, sql, -1, slot, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* How many texts match at all: the ceiling for the inner LIMIT. */
-static sqlite3_int64 match_count(sqlite3 *db, const char *query)
-{
-    sqlite3_stmt *st;
-    sqlite3_int64 n = -1;
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM fts WHERE fts MATCH ?", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-    return n;
-}
-
 void baton_search_hits_free(baton_search_hit *hits, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -234,7 +221,7 @@ int baton_search(baton_session *s, baton_index *idx, const char *query, const ba
         if ((r != SQLITE_ROW && r != SQLITE_DONE) || n >= (size_t)limit)
             break;
         if (ceiling < 0)
-            ceiling = match_count(idx->db, fts);
+            ceiling = capped_count(idx, fts, INT64_MAX - 1); /* all of them: the inner LIMIT's ceiling */
         if (inner >= ceiling)
             break;
         inner *= 8;
