@@ -304,6 +304,24 @@ int main(int argc, char **argv)
         snprintf(extra, sizeof extra, "\"versions\": %zu, \"versions_per_s\": %.0f", st.versions,
                  (double)st.versions / (ms[runs / 2] / 1e3));
         report("reindex", ms, runs, extra);
+    } else if (strcmp(op, "size") == 0) {
+        /* index.db (with its WAL, checkpointed on close) against the distinct text it covers */
+        baton_index *idx;
+        size_t text = 0;
+        if (baton_index_open(&idx, store, NULL, NULL) || baton_index_text_bytes(idx, &text))
+            return fail("size");
+        baton_index_free(idx);
+        long long bytes = 0;
+        const char *parts[] = {"index.db", "index.db-wal"};
+        for (size_t i = 0; i < 2; i++) {
+            char f[4200];
+            struct stat sb;
+            snprintf(f, sizeof f, "%s/%s", path, parts[i]);
+            if (stat(f, &sb) == 0)
+                bytes += (long long)sb.st_size;
+        }
+        printf("{\"op\": \"size\", \"index_bytes\": %lld, \"distinct_text_bytes\": %zu, \"ratio\": %.2f}\n", bytes,
+               text, text ? (double)bytes / (double)text : 0.0);
     } else {
         fprintf(stderr, "baton-bench: unknown OP %s\n", op);
         return 2;

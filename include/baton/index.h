@@ -33,6 +33,8 @@ typedef struct {
 } baton_index_stats;
 
 int baton_index_stats_get(baton_index *idx, baton_index_stats *out);
+/* The bytes of distinct text the index covers (inflated): what its size is measured against. */
+int baton_index_text_bytes(baton_index *idx, size_t *out);
 
 /* The versions of case id as of rev (NULL: head), newest first, from the index's version map:
  * no walk of the history. (baton_case_log in history.h uses this.) */

@@ -2,10 +2,16 @@
  * indexed and every open catches it up from there, one commit at a time, finding what changed
  * by comparing tree entry ids with the parent's (no blob is read unless its id changed).
  *
- *   texts(id, hash, field, body)   one row per distinct (field, text); FTS5 indexes body
- *   fts                            external-content FTS5 over texts, tokenizer 'baton <lang>'
- *   docs(id, case_id, path, kind)  an indexed record: a case record (journal, handovers later)
- *   versions(id, doc_id, ...)      each version of a record: commit, blob, time, author
+ *   strs(id, s)                    each author, e-mail, staff id, subject, field name and list of
+ *                                  changed fields once; the tables below hold their ids
+ *   texts(id, hash, field, body)   one row per distinct (field, text), known by a 96-bit hash of
+ *                                  both; the body deflated (zlib) where that makes it smaller
+ *   fts                            external-content FTS5 over the view text_bodies (the bodies
+ *                                  inflated), tokenizer 'baton <lang>'
+ *   docs(id, case_id, name, kind)  an indexed record: a case record, a journal entry, a handover
+ *   versions(id, doc_id, seq, ...) each version of a record: its commit (seq), blob (20 bytes),
+ *                                  time, author
+ *   commits(seq, commit_id)        the first-parent chain, 20-byte ids
  *   spans(text_id, doc_id, first_version, last_version)
  *                                  the record held the text from first to last (NULL: still)
  *   cases(case_id, status, ...)    the current state of each case, for filters
@@ -28,23 +34,28 @@
 #include "store_internal.h"
 #include "tokenize.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdint.h>
+#include <zlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define INDEX_FORMAT "10" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
+#define INDEX_FORMAT "11" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
                              6: invalid versions (versions.problem); 7: who is close to each case
                              (case_staff) and restricted journal entries (docs.restricted, docs.author);
                              8: a journal entry's version carries its writer and time, not its committer;
                              9: what each case owes (due_items), the contact person's start;
-                             10: the staff directory (staff) */
+                             10: the staff directory (staff); 11: texts deflated and known by a
+                             hash, binary ids, repeated strings kept once (strs) */
 
 #include "index_internal.h"
 #include "due_internal.h"
 #include "unchecked.h"
+
+static int text_source_register(sqlite3 *db);
 
 static int db_error(sqlite3 *db, const char *doing)
 {
@@ -64,23 +75,26 @@ static int exec(sqlite3 *db, const char *sql)
 
 static int create_schema(sqlite3 *db, const char *lang)
 {
-    char sql[4096];
+    char sql[8192];
     snprintf(sql, sizeof sql,
              "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-             "CREATE TABLE IF NOT EXISTS texts(id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, field TEXT NOT NULL,"
-             " body TEXT NOT NULL);"
-             "CREATE INDEX IF NOT EXISTS texts_hash ON texts(hash);"
-             "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='texts', content_rowid='id',"
+             "CREATE TABLE IF NOT EXISTS strs(id INTEGER PRIMARY KEY, s TEXT NOT NULL UNIQUE);"
+             "CREATE TABLE IF NOT EXISTS texts(id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, field INTEGER NOT NULL,"
+             " body NOT NULL);"
+             "CREATE VIEW IF NOT EXISTS text_bodies AS SELECT id, baton_text(body) AS body FROM texts;"
+             "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, content='text_bodies', content_rowid='id',"
              " tokenize='baton %s');"
-             "CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, path TEXT NOT NULL UNIQUE,"
-             " kind TEXT NOT NULL, restricted INTEGER NOT NULL DEFAULT 0, author TEXT);"
+             "CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, name TEXT NOT NULL,"
+             " kind TEXT NOT NULL, restricted INTEGER NOT NULL DEFAULT 0, author TEXT, UNIQUE(case_id, name));"
              "CREATE TABLE IF NOT EXISTS case_staff(case_id TEXT NOT NULL, staff TEXT NOT NULL, why TEXT NOT NULL,"
              " PRIMARY KEY(case_id, why, staff)) WITHOUT ROWID;"
              "CREATE INDEX IF NOT EXISTS case_staff_staff ON case_staff(staff);"
-             "CREATE TABLE IF NOT EXISTS versions(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, commit_id TEXT NOT NULL,"
-             " blob TEXT NOT NULL, time INTEGER NOT NULL, author TEXT NOT NULL, staff TEXT NOT NULL, subject TEXT NOT NULL,"
-             " email TEXT NOT NULL, reason TEXT, fields TEXT, seq INTEGER NOT NULL, problem TEXT);"
-             "CREATE TABLE IF NOT EXISTS commits(seq INTEGER PRIMARY KEY, commit_id TEXT NOT NULL UNIQUE);"
+             "CREATE TABLE IF NOT EXISTS versions(id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+             " blob BLOB NOT NULL, time INTEGER NOT NULL, author INTEGER NOT NULL, email INTEGER NOT NULL,"
+             " staff INTEGER NOT NULL, subject INTEGER NOT NULL, reason TEXT, fields INTEGER, problem TEXT);"
+             "CREATE TABLE IF NOT EXISTS commits(seq INTEGER PRIMARY KEY, commit_id BLOB NOT NULL);"
+             /* a commit is looked up by its id rarely (case log --at): 4 bytes of it are index enough */
+             "CREATE INDEX IF NOT EXISTS commits_prefix ON commits(substr(commit_id, 1, 4));"
              "CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_id, id);"
              "CREATE TABLE IF NOT EXISTS spans(text_id INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
              " first_version INTEGER NOT NULL, last_version INTEGER);"
@@ -151,9 +165,12 @@ static int open_db(const char *path, const char *lang, sqlite3 **out)
     }
     sqlite3_busy_timeout(db, 30000);
     int rc = baton_tokenizer_register(db) == SQLITE_OK ? 0 : db_error(db, "register tokenizer");
-    /* derived data: synchronous=NORMAL is enough, git is the truth */
+    if (rc == 0 && (sodium_init() < 0 || text_source_register(db) != SQLITE_OK))
+        rc = db_error(db, "register the text source");
+    /* derived data: synchronous=NORMAL is enough, git is the truth; a cache that holds a big
+     * catch-up's working set (SQLite's default is 2 MB), grown only as pages are read */
     if (rc == 0)
-        rc = exec(db, "PRAGMA synchronous=NORMAL;");
+        rc = exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;");
     /* the schema is written once, when the file is new: opening for a search stays a read */
     if (rc == 0 && user_version(db) == 0) {
         rc = exec(db, "PRAGMA journal_mode=WAL;");
@@ -196,9 +213,12 @@ static void remove_db(const char *path)
 
 /* ---- extracting texts from a record ---- */
 
+#define TEXT_HASH_BYTES 12 /* of BLAKE2b's 16: 96 bits, so two texts never share one by chance */
+
 typedef struct {
     char **fields;
     char **bodies;
+    unsigned char (*hashes)[TEXT_HASH_BYTES];
     size_t n, cap;
 } text_list;
 
@@ -210,6 +230,21 @@ static void texts_free(text_list *t)
     }
     free(t->fields);
     free(t->bodies);
+    free(t->hashes);
+    memset(t, 0, sizeof *t);
+}
+
+/* A text is known by a hash of its field and body: finding it, and telling whether a record
+ * still holds it, takes no inflating of stored bodies. */
+static void text_hash(const char *field, const char *body, unsigned char out[TEXT_HASH_BYTES])
+{
+    unsigned char full[crypto_generichash_BYTES_MIN];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof full);
+    crypto_generichash_update(&st, (const unsigned char *)field, strlen(field) + 1);
+    crypto_generichash_update(&st, (const unsigned char *)body, strlen(body));
+    crypto_generichash_final(&st, full, sizeof full);
+    memcpy(out, full, TEXT_HASH_BYTES);
 }
 
 static void texts_add(text_list *t, const char *field, const char *body)
@@ -218,9 +253,11 @@ static void texts_add(text_list *t, const char *field, const char *body)
         t->cap = t->cap ? t->cap * 2 : 32;
         t->fields = realloc(t->fields, t->cap * sizeof *t->fields);
         t->bodies = realloc(t->bodies, t->cap * sizeof *t->bodies);
+        t->hashes = realloc(t->hashes, t->cap * sizeof *t->hashes);
     }
     t->fields[t->n] = strdup(field);
     t->bodies[t->n] = strdup(body);
+    text_hash(field, body, t->hashes[t->n]);
     t->n++;
 }
 
@@ -260,26 +297,100 @@ static void extract(text_list *t, const json_t *v, const baton_field *f, const c
     }
 }
 
-/* ---- writing versions ---- */
-
-static int64_t text_hash(const char *field, const char *body)
+/* The texts of one version of a record. Journal texts are named by their entry,
+ * "journal[j3].text", and a handover's by its number, so hits say which. */
+static void texts_of(text_list *t, const json_t *doc, baton_record_kind rkind)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)field; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;
-    for (const unsigned char *p = (const unsigned char *)body; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return (int64_t)h;
+    char prefix[64] = "";
+    if (!doc)
+        return;
+    if (rkind == BATON_RECORD_JOURNAL)
+        snprintf(prefix, sizeof prefix, "journal[%.20s]", json_string_value(json_object_get(doc, "id")));
+    else if (rkind == BATON_RECORD_HANDOVER)
+        snprintf(prefix, sizeof prefix, "handover[%lld]", (long long)json_integer_value(json_object_get(doc, "number")));
+    extract(t, doc, baton_record_spec(rkind), prefix);
 }
+
+/* ---- the texts, stored compressed ---- */
+
+/* A body is kept as TEXT when deflating does not make it smaller, else as a BLOB: its length
+ * (4 bytes, little-endian) and its zlib stream. FTS5 reads the bodies through the view
+ * text_bodies, which inflates them with baton_text(): snippets, and the integrity check. */
+static int text_pack(z_stream *z, const char *body, unsigned char **out, size_t *outlen)
+{
+    size_t n = strlen(body);
+    *out = NULL;
+    if (n < 64 || n > 0xffffffffu || deflateReset(z) != Z_OK)
+        return 0;
+    uLong cap = deflateBound(z, (uLong)n);
+    unsigned char *buf = malloc(4 + cap);
+    if (!buf)
+        return 0;
+    z->next_in = (Bytef *)(uintptr_t)body;
+    z->avail_in = (uInt)n;
+    z->next_out = buf + 4;
+    z->avail_out = (uInt)cap;
+    if (deflate(z, Z_FINISH) != Z_STREAM_END || 4 + z->total_out >= n) {
+        free(buf);
+        return 0;
+    }
+    for (int i = 0; i < 4; i++)
+        buf[i] = (unsigned char)(n >> (8 * i));
+    *out = buf;
+    *outlen = 4 + z->total_out;
+    return 1;
+}
+
+static void text_body_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    const unsigned char *in = sqlite3_value_blob(argv[0]);
+    int inlen = sqlite3_value_bytes(argv[0]);
+    if (inlen < 4) {
+        sqlite3_result_error(ctx, "index: a stored text is damaged", -1);
+        return;
+    }
+    uLongf n = (uLongf)in[0] | (uLongf)in[1] << 8 | (uLongf)in[2] << 16 | (uLongf)in[3] << 24;
+    char *out = sqlite3_malloc64(n + 1);
+    if (!out) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    uLongf got = n;
+    if (uncompress((Bytef *)out, &got, in + 4, (uLong)(inlen - 4)) != Z_OK || got != n) {
+        sqlite3_free(out);
+        sqlite3_result_error(ctx, "index: a stored text is damaged", -1);
+        return;
+    }
+    out[n] = '\0';
+    sqlite3_result_text(ctx, out, (int)n, sqlite3_free);
+}
+
+static int text_source_register(sqlite3 *db)
+{
+    return sqlite3_create_function_v2(db, "baton_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                      text_body_sql, NULL, NULL, NULL);
+}
+
+/* ---- writing versions ---- */
 
 typedef struct {
     sqlite3 *db;
     sqlite3_stmt *find_text, *add_text, *add_fts, *find_doc, *add_doc, *add_version, *open_spans, *close_span,
-        *add_span, *prev_version, *upsert_case, *add_commit, *prev_blob, *del_staff, *add_staff, *mark_doc;
+        *add_span, *prev_version, *upsert_case, *add_commit, *prev_blob, *del_staff, *add_staff, *mark_doc, *find_str,
+        *add_str;
     sqlite3_int64 seq;   /* the commit being indexed, counted along the first-parent chain */
     json_t *last_case;   /* path -> the case record as last indexed, for the fields a version changed */
+    json_t *gone;        /* path -> true: the case record's newest version is invalid or deleted (last_case
+                            holds an older one, or none) */
     json_t *docs;        /* path -> [doc id, last version id], so catching up does not ask sqlite each time */
+    json_t *strs;        /* string -> its id in strs, as far as this catch-up has met it */
+    z_stream z;          /* deflating new texts: one stream, reset for each */
+    int have_z;
     git_repository *repo;
     baton_store *store;
     int quiet;           /* no warnings for invalid records (fsck's fresh index reports them itself) */
@@ -306,7 +417,13 @@ static void writer_free(writer *w)
     sqlite3_finalize(w->del_staff);
     sqlite3_finalize(w->add_staff);
     sqlite3_finalize(w->mark_doc);
+    sqlite3_finalize(w->find_str);
+    sqlite3_finalize(w->add_str);
+    json_decref(w->strs);
+    if (w->have_z)
+        deflateEnd(&w->z);
     json_decref(w->last_case);
+    json_decref(w->gone);
     json_decref(w->docs);
     json_decref(w->dirty);
 }
@@ -318,24 +435,29 @@ static int writer_init(writer *w, sqlite3 *db, baton_store *store)
     w->store = store;
     w->repo = store->repo;
     w->last_case = json_object();
+    w->gone = json_object();
     w->docs = json_object();
+    w->strs = json_object();
     w->dirty = json_object();
+    w->have_z = deflateInit(&w->z, 6) == Z_OK;
     struct {
         sqlite3_stmt **st;
         const char *sql;
     } q[] = {
-        {&w->find_text, "SELECT id, field, body FROM texts WHERE hash = ?"},
+        {&w->find_text, "SELECT id FROM texts WHERE hash = ?"},
         {&w->add_text, "INSERT INTO texts(hash, field, body) VALUES(?, ?, ?)"},
         {&w->add_fts, "INSERT INTO fts(rowid, body) VALUES(?, ?)"},
-        {&w->find_doc, "SELECT id FROM docs WHERE path = ?"},
-        {&w->add_doc, "INSERT INTO docs(case_id, path, kind) VALUES(?, ?, ?)"},
-        {&w->add_version, "INSERT INTO versions(doc_id, commit_id, blob, time, author, staff, subject, email, reason,"
-                          " fields, seq, problem) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+        {&w->find_doc, "SELECT id FROM docs WHERE case_id = ? AND name = ?"},
+        {&w->add_doc, "INSERT INTO docs(case_id, name, kind) VALUES(?, ?, ?)"},
+        {&w->add_version, "INSERT INTO versions(doc_id, seq, blob, time, author, email, staff, subject, reason, fields,"
+                          " problem) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
         {&w->add_commit, "INSERT OR IGNORE INTO commits(seq, commit_id) VALUES(?, ?)"},
-        {&w->prev_blob, "SELECT v.blob FROM versions v JOIN docs d ON d.id = v.doc_id WHERE d.path = ?"
-                        " AND v.problem IS NULL ORDER BY v.id DESC LIMIT 1"},
-        {&w->open_spans, "SELECT s.rowid, s.text_id, t.field, t.body FROM spans s JOIN texts t ON t.id = s.text_id"
+        {&w->prev_blob, "SELECT v.blob FROM versions v JOIN docs d ON d.id = v.doc_id WHERE d.case_id = ?"
+                        " AND d.name = 'case.json' AND v.problem IS NULL ORDER BY v.id DESC LIMIT 1"},
+        {&w->open_spans, "SELECT s.rowid, t.hash FROM spans s JOIN texts t ON t.id = s.text_id"
                          " WHERE s.doc_id = ? AND s.last_version IS NULL"},
+        {&w->find_str, "SELECT id FROM strs WHERE s = ?"},
+        {&w->add_str, "INSERT INTO strs(s) VALUES(?)"},
         {&w->close_span, "UPDATE spans SET last_version = ? WHERE rowid = ?"},
         {&w->add_span, "INSERT INTO spans(text_id, doc_id, first_version, last_version) VALUES(?, ?, ?, NULL)"},
         {&w->prev_version, "SELECT max(id) FROM versions WHERE doc_id = ? AND id < ?"},
@@ -363,22 +485,24 @@ static int step_done(writer *w, sqlite3_stmt *st, const char *doing)
     return r == SQLITE_DONE ? 0 : db_error(w->db, doing);
 }
 
-static int text_id(writer *w, const char *field, const char *body, sqlite3_int64 *out)
+/* The id of a text (hash, the field's and body's hash), added and indexed if it is new. */
+static int text_id(writer *w, const unsigned char *hash, sqlite3_int64 field, const char *body, sqlite3_int64 *out)
 {
-    int64_t h = text_hash(field, body);
-    sqlite3_bind_int64(w->find_text, 1, h);
-    while (sqlite3_step(w->find_text) == SQLITE_ROW) {
-        if (strcmp((const char *)sqlite3_column_text(w->find_text, 1), field) == 0 &&
-            strcmp((const char *)sqlite3_column_text(w->find_text, 2), body) == 0) {
-            *out = sqlite3_column_int64(w->find_text, 0);
-            sqlite3_reset(w->find_text);
-            return 0;
-        }
-    }
+    sqlite3_bind_blob(w->find_text, 1, hash, TEXT_HASH_BYTES, SQLITE_STATIC);
+    int r = sqlite3_step(w->find_text);
+    if (r == SQLITE_ROW)
+        *out = sqlite3_column_int64(w->find_text, 0);
     sqlite3_reset(w->find_text);
-    sqlite3_bind_int64(w->add_text, 1, h);
-    sqlite3_bind_text(w->add_text, 2, field, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->add_text, 3, body, -1, SQLITE_STATIC);
+    if (r == SQLITE_ROW)
+        return 0;
+    unsigned char *packed;
+    size_t plen;
+    sqlite3_bind_blob(w->add_text, 1, hash, TEXT_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_int64(w->add_text, 2, field);
+    if (w->have_z && text_pack(&w->z, body, &packed, &plen))
+        sqlite3_bind_blob(w->add_text, 3, packed, (int)plen, free);
+    else
+        sqlite3_bind_text(w->add_text, 3, body, -1, SQLITE_STATIC);
     int rc = step_done(w, w->add_text, "add text");
     if (rc)
         return rc;
@@ -388,6 +512,41 @@ static int text_id(writer *w, const char *field, const char *body, sqlite3_int64
     return step_done(w, w->add_fts, "index text");
 }
 
+/* The id of s in strs (authors, subjects, field names: each is kept once). */
+static int str_id(writer *w, const char *s, sqlite3_int64 *out)
+{
+    json_t *known = json_object_get(w->strs, s);
+    if (known) {
+        *out = json_integer_value(known);
+        return 0;
+    }
+    sqlite3_bind_text(w->find_str, 1, s, -1, SQLITE_STATIC);
+    int r = sqlite3_step(w->find_str);
+    if (r == SQLITE_ROW)
+        *out = sqlite3_column_int64(w->find_str, 0);
+    sqlite3_reset(w->find_str);
+    if (r != SQLITE_ROW) {
+        sqlite3_bind_text(w->add_str, 1, s, -1, SQLITE_STATIC);
+        int rc = step_done(w, w->add_str, "add string");
+        if (rc)
+            return rc;
+        *out = sqlite3_last_insert_rowid(w->db);
+    }
+    json_object_set_new(w->strs, s, json_integer((json_int_t)*out));
+    return 0;
+}
+
+/* A record's name in its case directory ("case.json", "journal/j3.json"): docs keeps the case
+ * id and this, not the whole path. */
+static const char *doc_name(const char *path)
+{
+    const char *p = path;
+    for (int i = 0; i < 3 && p; i++)
+        if ((p = strchr(p, '/')))
+            p++;
+    return p ? p : path;
+}
+
 static int doc_id(writer *w, const char *case_id, const char *path, const char *kind, sqlite3_int64 *out)
 {
     json_t *known = json_object_get(w->docs, path);
@@ -395,7 +554,8 @@ static int doc_id(writer *w, const char *case_id, const char *path, const char *
         *out = json_integer_value(json_array_get(known, 0));
         return 0;
     }
-    sqlite3_bind_text(w->find_doc, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->find_doc, 1, case_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->find_doc, 2, doc_name(path), -1, SQLITE_STATIC);
     int r = sqlite3_step(w->find_doc);
     if (r == SQLITE_ROW)
         *out = sqlite3_column_int64(w->find_doc, 0);
@@ -403,7 +563,7 @@ static int doc_id(writer *w, const char *case_id, const char *path, const char *
     if (r == SQLITE_ROW)
         return 0;
     sqlite3_bind_text(w->add_doc, 1, case_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->add_doc, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(w->add_doc, 2, doc_name(path), -1, SQLITE_STATIC);
     sqlite3_bind_text(w->add_doc, 3, kind, -1, SQLITE_STATIC);
     int rc = step_done(w, w->add_doc, "add record");
     *out = sqlite3_last_insert_rowid(w->db);
@@ -461,13 +621,13 @@ static int case_staff(writer *w, const char *case_id, baton_record_kind rkind, c
 }
 
 /* The case record as its last indexed version held it (an index caught up by an earlier run). */
-static json_t *previous_case(writer *w, const char *path)
+static json_t *previous_case(writer *w, const char *case_id, const char *path)
 {
     json_t *doc = NULL;
     git_oid id;
-    sqlite3_bind_text(w->prev_blob, 1, path, -1, SQLITE_STATIC);
-    if (sqlite3_step(w->prev_blob) == SQLITE_ROW &&
-        git_oid_fromstr(&id, (const char *)sqlite3_column_text(w->prev_blob, 0)) == 0) {
+    sqlite3_bind_text(w->prev_blob, 1, case_id, -1, SQLITE_STATIC);
+    if (sqlite3_step(w->prev_blob) == SQLITE_ROW && sqlite3_column_bytes(w->prev_blob, 0) == GIT_OID_RAWSZ &&
+        git_oid_fromraw(&id, sqlite3_column_blob(w->prev_blob, 0)) == 0) {
         git_blob *b;
         if (git_blob_lookup(&b, w->repo, &id) == 0) {
             baton_record_parse(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), path, &doc);
@@ -486,12 +646,11 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
                          const git_oid *blob_id, const json_t *doc, baton_record_kind rkind, const char *problem)
 {
     sqlite3_int64 did, vid, prev = 0;
-    char commit_hex[41], blob_hex[41];
+    char commit_hex[41];
     int rc = doc_id(w, case_id, path, kind, &did);
     if (rc)
         return rc;
     git_oid_tostr(commit_hex, sizeof commit_hex, git_commit_id(c));
-    git_oid_tostr(blob_hex, sizeof blob_hex, blob_id);
     char *subject, *reason, staff[40], *fields = NULL;
     baton_message_parse(git_commit_message(c), &subject, &reason, staff);
     json_t *before_case = NULL;
@@ -499,7 +658,7 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
         /* which fields this version changed, against the version before it */
         json_t *before = json_incref(json_object_get(w->last_case, path));
         if (!before)
-            before = previous_case(w, path);
+            before = previous_case(w, case_id, path);
         before_case = json_incref(before);
         baton_diff d;
         if (doc && baton_diff_records(before, doc, BATON_RECORD_CASE, &d) == 0) {
@@ -509,8 +668,12 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
             baton_diff_free(&d);
         }
         json_decref(before);
-        if (doc)
+        if (doc) {
             json_object_set(w->last_case, path, (json_t *)doc);
+            json_object_del(w->gone, path);
+        } else {
+            json_object_set_new(w->gone, path, json_true());
+        }
     }
     const char *subj = subject ? subject : "";
     /* "case <id>: set x" is stored as "set x": the log shows the case once */
@@ -536,18 +699,25 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
         }
         baton_error_clear();
     }
+    sqlite3_int64 author_id = 0, email_id = 0, staff_id = 0, subject_id = 0, fields_id = 0;
+    if ((rc = str_id(w, author ? author : "", &author_id)) == 0 && (rc = str_id(w, email ? email : "", &email_id)) == 0 &&
+        (rc = str_id(w, staff, &staff_id)) == 0 && (rc = str_id(w, subj, &subject_id)) == 0 && fields)
+        rc = str_id(w, fields, &fields_id);
     sqlite3_bind_int64(w->add_version, 1, did);
-    sqlite3_bind_text(w->add_version, 2, commit_hex, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->add_version, 3, blob_hex, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(w->add_version, 2, w->seq);
+    sqlite3_bind_blob(w->add_version, 3, blob_id->id, GIT_OID_RAWSZ, SQLITE_STATIC);
     sqlite3_bind_int64(w->add_version, 4, when);
-    sqlite3_bind_text(w->add_version, 5, author ? author : "", -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(w->add_version, 6, staff, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->add_version, 7, subj, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->add_version, 8, email ? email : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(w->add_version, 5, author_id);
+    sqlite3_bind_int64(w->add_version, 6, email_id);
+    sqlite3_bind_int64(w->add_version, 7, staff_id);
+    sqlite3_bind_int64(w->add_version, 8, subject_id);
     sqlite3_bind_text(w->add_version, 9, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_text(w->add_version, 10, fields, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(w->add_version, 11, w->seq);
-    sqlite3_bind_text(w->add_version, 12, problem, -1, SQLITE_STATIC);
+    if (fields)
+        sqlite3_bind_int64(w->add_version, 10, fields_id);
+    else
+        sqlite3_bind_null(w->add_version, 10);
+    sqlite3_bind_text(w->add_version, 11, problem, -1, SQLITE_STATIC);
+    if (rc == 0)
     rc = step_done(w, w->add_version, "add version");
     json_decref(writer_rec);
     free(subject);
@@ -569,24 +739,16 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
     json_object_set_new(w->docs, path, json_pack("[I, I]", (json_int_t)did, (json_int_t)vid));
 
     text_list t = {0};
-    /* journal texts are named by their entry, "journal[j3].text", so hits say which entry */
-    char prefix[64] = "";
-    if (doc && rkind == BATON_RECORD_JOURNAL)
-        snprintf(prefix, sizeof prefix, "journal[%.20s]", json_string_value(json_object_get(doc, "id")));
-    else if (doc && rkind == BATON_RECORD_HANDOVER)
-        snprintf(prefix, sizeof prefix, "handover[%lld]", (long long)json_integer_value(json_object_get(doc, "number")));
-    if (doc)
-        extract(&t, doc, baton_record_spec(rkind), prefix);
+    texts_of(&t, doc, rkind);
     /* Most versions change one field: the texts the record already holds (its open spans) are
-     * matched by content, and only the others are looked up or added. */
+     * matched by their hash, and only the others are looked up or added. */
     char *kept = calloc(t.n + 1, 1); /* texts of this version found among the open spans */
     sqlite3_bind_int64(w->open_spans, 1, did);
     while (rc == 0 && sqlite3_step(w->open_spans) == SQLITE_ROW) {
         sqlite3_int64 span = sqlite3_column_int64(w->open_spans, 0);
-        const char *field = (const char *)sqlite3_column_text(w->open_spans, 2);
-        const char *body = (const char *)sqlite3_column_text(w->open_spans, 3);
-        size_t i = 0;
-        while (i < t.n && (kept[i] || strcmp(t.fields[i], field) != 0 || strcmp(t.bodies[i], body) != 0))
+        const void *hash = sqlite3_column_blob(w->open_spans, 1);
+        size_t i = hash && sqlite3_column_bytes(w->open_spans, 1) == TEXT_HASH_BYTES ? 0 : t.n;
+        while (i < t.n && (kept[i] || memcmp(t.hashes[i], hash, TEXT_HASH_BYTES) != 0))
             i++;
         if (i < t.n) {
             kept[i] = 1;
@@ -600,7 +762,8 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
     sqlite3_reset(w->open_spans);
     for (size_t i = 0; i < t.n && rc == 0; i++) {
         sqlite3_int64 tid;
-        if (kept[i] || (rc = text_id(w, t.fields[i], t.bodies[i], &tid)))
+        sqlite3_int64 field;
+        if (kept[i] || (rc = str_id(w, t.fields[i], &field)) || (rc = text_id(w, t.hashes[i], field, t.bodies[i], &tid)))
             continue;
         sqlite3_bind_int64(w->add_span, 1, tid);
         sqlite3_bind_int64(w->add_span, 2, did);
@@ -655,6 +818,18 @@ static int sub_tree(git_repository *repo, git_tree *t, const char *name, git_tre
 }
 
 static int same(const git_oid *a, const git_oid *b) { return a && b ? git_oid_equal(a, b) : a == b; }
+
+/* The id of the entry of before that stands where e stands in now: both trees are sorted the
+ * same way, so walking them together (*j is where the walk in before is) finds it without a
+ * search by name for each of a big tree's entries. */
+static const git_oid *matching_oid(git_tree *before, const git_tree_entry *e, size_t *j)
+{
+    size_t n = before ? git_tree_entrycount(before) : 0;
+    int cmp = 1;
+    while (*j < n && (cmp = git_tree_entry_cmp(git_tree_entry_byindex(before, *j), e)) < 0)
+        (*j)++;
+    return *j < n && cmp == 0 ? git_tree_entry_id(git_tree_entry_byindex(before, *j)) : NULL;
+}
 
 static int index_blob(writer *w, git_repository *repo, git_commit *c, const char *case_id, const char *path,
                       const char *kind, const git_oid *id, baton_record_kind rkind)
@@ -752,19 +927,25 @@ static int index_commit(writer *w, git_repository *repo, git_commit *c, git_comm
         rc = baton_git_error("index: read cases");
         goto out;
     }
+    size_t pi = 0;
     for (size_t i = 0; cases && i < git_tree_entrycount(cases) && rc == 0; i++) {
-        const char *fan = git_tree_entry_name(git_tree_entry_byindex(cases, i));
-        if (same(entry_oid(cases, fan), entry_oid(pcases, fan)))
+        const git_tree_entry *fe = git_tree_entry_byindex(cases, i);
+        const char *fan = git_tree_entry_name(fe);
+        const git_oid *pfan = matching_oid(pcases, fe, &pi);
+        if (same(git_tree_entry_id(fe), pfan))
             continue;
         git_tree *ft = NULL, *pft = NULL;
-        if (sub_tree(repo, cases, fan, &ft) < 0 || sub_tree(repo, pcases, fan, &pft) < 0)
+        if (git_tree_lookup(&ft, repo, git_tree_entry_id(fe)) < 0 || (pfan && git_tree_lookup(&pft, repo, pfan) < 0))
             rc = baton_git_error("index: read fan-out");
+        size_t pj = 0;
         for (size_t j = 0; ft && j < git_tree_entrycount(ft) && rc == 0; j++) {
-            const char *id = git_tree_entry_name(git_tree_entry_byindex(ft, j));
-            if (same(entry_oid(ft, id), entry_oid(pft, id)))
+            const git_tree_entry *ce = git_tree_entry_byindex(ft, j);
+            const char *id = git_tree_entry_name(ce);
+            const git_oid *pcase = matching_oid(pft, ce, &pj);
+            if (same(git_tree_entry_id(ce), pcase))
                 continue;
             git_tree *ct = NULL, *pct = NULL;
-            if (sub_tree(repo, ft, id, &ct) < 0 || sub_tree(repo, pft, id, &pct) < 0)
+            if (git_tree_lookup(&ct, repo, git_tree_entry_id(ce)) < 0 || (pcase && git_tree_lookup(&pct, repo, pcase) < 0))
                 rc = baton_git_error("index: read case");
             if (rc == 0)
                 rc = index_case_dir(w, repo, c, fan, id, ct, pct);
@@ -851,7 +1032,14 @@ static int due_refresh(writer *w, const char *head)
         if ((rc = step_done(w, del, "clear what a case owes")))
             break;
         json_t *doc = NULL, *full = json_array(), *withheld = json_array();
-        if (baton_case_load_unchecked(w->store, head, id, &doc, NULL) == 0 &&
+        /* the case record as this catch-up last indexed it is the one at head, unless that
+         * version was invalid or deleted */
+        char path[128];
+        baton_case_path(id, path, sizeof path);
+        json_t *known = json_object_get(w->gone, path) ? NULL : json_object_get(w->last_case, path);
+        if (known)
+            doc = json_incref(known);
+        if ((doc || baton_case_load_unchecked(w->store, head, id, &doc, NULL) == 0) &&
             baton_due_case_raw(w->store, head, doc, months, 0, full) == 0 &&
             baton_due_case_raw(w->store, head, doc, months, 1, withheld) == 0) {
             /* an item both views hold is stored once */
@@ -887,7 +1075,7 @@ out:
 static int clear_all(sqlite3 *db)
 {
     return exec(db, "DELETE FROM spans; DELETE FROM versions; DELETE FROM docs; DELETE FROM cases; DELETE FROM commits;"
-                    "DELETE FROM case_staff; DELETE FROM due_items; DELETE FROM staff;"
+                    "DELETE FROM case_staff; DELETE FROM due_items; DELETE FROM staff; DELETE FROM strs;"
                     "DELETE FROM texts; INSERT INTO fts(fts) VALUES('delete-all'); DELETE FROM meta WHERE key='last_commit';");
 }
 
@@ -935,11 +1123,9 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
         sqlite3_finalize(st);
     }
     for (size_t i = n; i-- > 0 && rc == 0;) {
-        char hex[41];
-        git_oid_tostr(hex, sizeof hex, &chain[i]);
         w.seq++;
         sqlite3_bind_int64(w.add_commit, 1, w.seq);
-        sqlite3_bind_text(w.add_commit, 2, hex, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(w.add_commit, 2, chain[i].id, GIT_OID_RAWSZ, SQLITE_STATIC);
         if ((rc = step_done(&w, w.add_commit, "add commit")))
             break;
         git_commit *cur = NULL, *parent = NULL;
@@ -1041,6 +1227,20 @@ int baton_index_stats_get(baton_index *idx, baton_index_stats *out)
     return meta_get(idx->db, "last_commit", out->last_commit, sizeof out->last_commit);
 }
 
+int baton_index_text_bytes(baton_index *idx, size_t *out)
+{
+    sqlite3_stmt *st;
+    *out = 0;
+    if (sqlite3_prepare_v2(idx->db, "SELECT coalesce(sum(length(CAST(body AS BLOB))), 0) FROM text_bodies", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_error(idx->db, "measure the texts");
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        *out = (size_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return r == SQLITE_ROW ? 0 : db_error(idx->db, "measure the texts");
+}
+
 /* A digest of a query's rows, to compare two indexes without holding either in memory. */
 static int digest(sqlite3 *db, const char *sql, uint64_t *out)
 {
@@ -1082,21 +1282,25 @@ int baton_index_verify(baton_store *store)
     static const struct {
         const char *what, *sql;
     } checks[] = {
-        {"texts", "SELECT field, body FROM texts ORDER BY field, body"},
-        {"versions", "SELECT d.path, v.commit_id, v.blob, v.time, v.author, v.staff, v.subject, v.email, v.reason,"
-                     " v.fields, v.problem FROM versions v"
-                     " JOIN docs d ON d.id = v.doc_id ORDER BY d.path, v.commit_id"},
-        {"spans", "SELECT d.path, t.field, t.body, f.commit_id, l.commit_id FROM spans s JOIN docs d ON d.id = s.doc_id"
-                  " JOIN texts t ON t.id = s.text_id JOIN versions f ON f.id = s.first_version"
-                  " LEFT JOIN versions l ON l.id = s.last_version ORDER BY 1, 2, 3, 4"},
+        {"texts", "SELECT f.s, hex(t.hash) FROM texts t JOIN strs f ON f.id = t.field ORDER BY 1, 2"},
+        {"versions", "SELECT d.case_id, d.name, hex(c.commit_id), hex(v.blob), v.time, a.s, st.s, su.s, e.s, v.reason, fl.s,"
+                     " v.problem FROM versions v JOIN docs d ON d.id = v.doc_id JOIN commits c ON c.seq = v.seq"
+                     " JOIN strs a ON a.id = v.author JOIN strs e ON e.id = v.email JOIN strs st ON st.id = v.staff"
+                     " JOIN strs su ON su.id = v.subject LEFT JOIN strs fl ON fl.id = v.fields ORDER BY 1, 2, 3"},
+        {"spans", "SELECT d.case_id, d.name, f.s, hex(t.hash), hex(fc.commit_id), hex(lc.commit_id) FROM spans s"
+                  " JOIN docs d ON d.id = s.doc_id JOIN texts t ON t.id = s.text_id JOIN strs f ON f.id = t.field"
+                  " JOIN versions fv ON fv.id = s.first_version JOIN commits fc ON fc.seq = fv.seq"
+                  " LEFT JOIN versions lv ON lv.id = s.last_version LEFT JOIN commits lc ON lc.seq = lv.seq"
+                  " ORDER BY 1, 2, 3, 4, 5"},
         {"cases", "SELECT case_id, status, contact, child, institution, grp, contact_since FROM cases ORDER BY case_id"},
         {"due items", "SELECT case_id, views, kind, ref, owner, due, detail FROM due_items"
                       " ORDER BY 1, 2, 3, 4, 5, 6, 7"},
         {"staff records", "SELECT id, active, left FROM staff ORDER BY id"},
         {"who is close to each case", "SELECT case_id, staff, why FROM case_staff ORDER BY 1, 2, 3"},
-        {"restricted entries", "SELECT path, restricted, author FROM docs ORDER BY path"},
-        {"full-text index", "SELECT t.field, t.body FROM fts JOIN texts t ON t.id = fts.rowid"
-                            " WHERE fts MATCH 'a* OR e* OR i* OR o* OR s* OR t*' ORDER BY 1, 2"},
+        {"restricted entries", "SELECT case_id, name, restricted, author FROM docs ORDER BY 1, 2"},
+        {"full-text index", "SELECT f.s, hex(t.hash) FROM fts JOIN texts t ON t.id = fts.rowid"
+                            " JOIN strs f ON f.id = t.field WHERE fts MATCH 'a* OR e* OR i* OR o* OR s* OR t*'"
+                            " ORDER BY 1, 2"},
     };
     for (size_t i = 0; rc == 0 && i < sizeof checks / sizeof *checks; i++) {
         uint64_t a, b;

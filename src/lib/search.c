@@ -16,6 +16,7 @@
 #include "index_internal.h"
 #include "session_internal.h"
 
+#include <git2.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,26 +40,31 @@ static sqlite3_int64 rank_limit(void)
 }
 
 #define SEARCH_SELECT                                                                                                  \
-    "SELECT d.case_id, c.child, d.kind, t.field, m.snip, m.rank, fv.commit_id, fv.time, fv.author,"                    \
-    "       lv.commit_id, lv.time, m.tid"
+    "SELECT d.case_id, c.child, d.kind, tf.s, m.snip, m.rank, lower(hex(fc.commit_id)), fv.time, fa.s,"                \
+    "       lower(hex(lc.commit_id)), lv.time, m.tid"
 /* ranked: the best ?10 texts by bm25; their snippets are made afterwards for the hits shown only,
  * as many of these texts are older versions the filters leave out */
 #define SEARCH_RANKED                                                                                                  \
     "  FROM (SELECT rowid AS tid, rank, NULL AS snip FROM fts WHERE fts MATCH ?1 ORDER BY rank LIMIT ?10) m"
-/* recent: the newest ?10 texts, in the index's own order (mostly current: snippets made here) */
+/* recent: the newest ?10 texts, in the index's own order (mostly current: snippets made here,
+ * as FTS5 finds one text of a very common word by its rowid slowly) */
 #define SEARCH_RECENT                                                                                                  \
     "  FROM (SELECT rowid AS tid, 0.0 AS rank, snippet(fts, 0, char(1), char(2), '…', 24) AS snip"                   \
     "          FROM fts WHERE fts MATCH ?1 ORDER BY rowid DESC LIMIT ?10) m"
 #define SEARCH_REST                                                                                                    \
     "  JOIN texts t ON t.id = m.tid"                                                                                   \
+    "  JOIN strs tf ON tf.id = t.field"                                                                                \
     "  JOIN spans s ON s.text_id = m.tid"                                                                              \
     "  JOIN docs d ON d.id = s.doc_id"                                                                                 \
     "  JOIN cases c ON c.case_id = d.case_id"                                                                          \
     "  JOIN versions fv ON fv.id = s.first_version"                                                                    \
+    "  JOIN commits fc ON fc.seq = fv.seq"                                                                             \
+    "  JOIN strs fa ON fa.id = fv.author"                                                                              \
     "  LEFT JOIN versions lv ON lv.id = s.last_version"                                                                \
+    "  LEFT JOIN commits lc ON lc.seq = lv.seq"                                                                        \
     " WHERE (?2 OR s.last_version IS NULL)"                                                                            \
     "   AND (?3 IS NULL OR d.case_id = ?3)"                                                                            \
-    "   AND (?4 IS NULL OR t.field = ?4 OR substr(t.field, 1, length(?4) + 1) IN (?4 || '.', ?4 || '['))"              \
+    "   AND (?4 IS NULL OR tf.s = ?4 OR substr(tf.s, 1, length(?4) + 1) IN (?4 || '.', ?4 || '['))"                   \
     "   AND (?5 IS NULL OR c.contact = ?5)"                                                                            \
     "   AND (?6 IS NULL OR c.status = ?6)"                                                                             \
     "   AND (?7 = 0 OR s.last_version IS NULL OR lv.time >= ?7)"                                                       \
@@ -69,8 +75,8 @@ static sqlite3_int64 rank_limit(void)
     "   AND (EXISTS (SELECT 1 FROM case_staff cs WHERE cs.case_id = d.case_id AND cs.staff = ?11)"                     \
     "        OR (?12 AND (?13 IS NULL OR c.institution = ?13)))"                                                       \
     "   AND (d.restricted = 0 OR d.author = ?11 OR (?14 AND (?13 IS NULL OR c.institution = ?13)))"
-#define SEARCH_ORDER_RANKED " ORDER BY m.rank, d.case_id, t.field, fv.id LIMIT ?9"
-#define SEARCH_ORDER_RECENT " ORDER BY m.tid DESC, d.case_id, t.field, fv.id LIMIT ?9"
+#define SEARCH_ORDER_RANKED " ORDER BY m.rank, d.case_id, tf.s, fv.id LIMIT ?9"
+#define SEARCH_ORDER_RECENT " ORDER BY m.tid DESC, d.case_id, tf.s, fv.id LIMIT ?9"
 
 static const char search_ranked_sql[] = SEARCH_SELECT SEARCH_RANKED SEARCH_REST SEARCH_ORDER_RANKED;
 static const char search_recent_sql[] = SEARCH_SELECT SEARCH_RECENT SEARCH_REST SEARCH_ORDER_RECENT;
@@ -268,29 +274,35 @@ int baton_search(baton_session *s, baton_index *idx, const char *query, const ba
 
 int baton_index_case_log(baton_index *idx, const char *id, const char *rev, baton_case_version **out, size_t *count)
 {
-    char path[128];
     sqlite3_stmt *st;
     sqlite3_int64 upto = -1;
     *out = NULL;
     *count = 0;
-    baton_case_path(id, path, sizeof path);
     if (rev) {
-        if (sqlite3_prepare_v2(idx->db, "SELECT seq FROM commits WHERE commit_id = ?", -1, &st, NULL) != SQLITE_OK)
+        git_oid rid;
+        memset(&rid, 0, sizeof rid);
+        int full = strlen(rev) == GIT_OID_HEXSZ && git_oid_fromstr(&rid, rev) == 0;
+        if (sqlite3_prepare_v2(idx->db, "SELECT seq FROM commits WHERE substr(commit_id, 1, 4) = substr(?1, 1, 4)"
+                                        " AND commit_id = ?1", -1, &st, NULL) != SQLITE_OK)
             return baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
-        sqlite3_bind_text(st, 1, rev, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        sqlite3_bind_blob(st, 1, rid.id, GIT_OID_RAWSZ, SQLITE_STATIC);
+        if (full && sqlite3_step(st) == SQLITE_ROW)
             upto = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
         if (upto < 0)
             return baton_error_set(BATON_ENOTFOUND, "no such revision in the first-parent history: %.12s", rev);
     }
     if (sqlite3_prepare_v2(idx->db,
-                           "SELECT v.commit_id, v.blob, v.time, v.author, v.email, v.staff, v.subject, v.reason, v.fields, v.problem"
-                           "  FROM versions v JOIN docs d ON d.id = v.doc_id"
-                           " WHERE d.path = ?1 AND (?2 < 0 OR v.seq <= ?2) ORDER BY v.id DESC",
+                           "SELECT lower(hex(c.commit_id)), lower(hex(v.blob)), v.time, a.s, e.s, st.s, su.s, v.reason,"
+                           "       fl.s, v.problem"
+                           "  FROM versions v JOIN docs d ON d.id = v.doc_id JOIN commits c ON c.seq = v.seq"
+                           "  JOIN strs a ON a.id = v.author JOIN strs e ON e.id = v.email JOIN strs st ON st.id = v.staff"
+                           "  JOIN strs su ON su.id = v.subject LEFT JOIN strs fl ON fl.id = v.fields"
+                           " WHERE d.case_id = ?1 AND d.name = 'case.json' AND (?2 < 0 OR v.seq <= ?2)"
+                           " ORDER BY v.id DESC",
                            -1, &st, NULL) != SQLITE_OK)
         return baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
-    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, upto);
     size_t n = 0, cap = 0;
     baton_case_version *v = NULL;

@@ -218,6 +218,23 @@ run reindex
 run fsck
 expect_out "^index: index.db: staff records differ from git" "fsck: the staff table"
 run reindex
+# a text is known in the index by its hash; one that no longer matches is noticed too
+/usr/bin/python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE texts SET hash=randomblob(12) WHERE id=(SELECT max(id) FROM texts)\"); c.commit()" "$S/index.db"
+run fsck
+expect_out "^index: index.db: texts differ from git" "fsck: the texts"
+run reindex
+# texts are stored compressed: a long sentence is in no byte of index.db as written, and the
+# snippet that shows it is inflated intact
+LONG="Zebrafinker og kanotur giver ro hver fredag morgen, og zebrafinker og kanotur giver ro igen om mandagen"
+"$BATON" case set "$A" plan.works_well "$LONG" >/dev/null
+run search kanotur --json
+expect_out '"snippet": "Zebrafinker og .kanotur. giver ro hver fredag morgen, og zebrafinker' "the snippet is the text as written"
+/usr/bin/python3 - "$S" <<'PY'
+import glob, sys
+data = b"".join(open(f, "rb").read() for f in glob.glob(sys.argv[1] + "/index.db*"))
+sys.exit(b"giver ro hver fredag morgen, og" in data)
+PY
+assert "index.db holds the long text compressed" test $? -eq 0
 
 # ---- search finds what people type ----
 # "å" as a + U+030A and "ø" as o + U+0338 (decomposed, as macOS and PDFs paste them): the text
