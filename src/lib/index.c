@@ -378,6 +378,19 @@ static int text_source_register(sqlite3 *db)
 
 /* ---- writing versions ---- */
 
+#define LAST_CASES_KEPT 8192 /* about 66 KB each, parsed */
+
+static size_t last_cases_kept(void)
+{
+#ifdef BATON_TEST_HOOKS
+    /* test builds only: keep fewer, so a test reaches the records read again from git */
+    const char *v = getenv("BATON_INDEX_KEPT");
+    if (v && *v)
+        return (size_t)atol(v);
+#endif
+    return LAST_CASES_KEPT;
+}
+
 typedef struct {
     sqlite3 *db;
     sqlite3_stmt *find_text, *add_text, *add_fts, *find_doc, *add_doc, *add_version, *open_spans, *close_span,
@@ -669,6 +682,10 @@ static int index_version(writer *w, git_commit *c, const char *case_id, const ch
         }
         json_decref(before);
         if (doc) {
+            /* a few thousand parsed records at most (a big store's would fill the memory): past
+             * that, one is let go, and read again from git if its case changes again */
+            if (json_object_size(w->last_case) >= last_cases_kept() && !json_object_get(w->last_case, path))
+                json_object_del(w->last_case, json_object_iter_key(json_object_iter(w->last_case)));
             json_object_set(w->last_case, path, (json_t *)doc);
             json_object_del(w->gone, path);
         } else {
