@@ -14,6 +14,7 @@
 #include "baton/file.h"
 #include "baton/fsck.h"
 #include "baton/handover.h"
+#include "baton/i18n.h"
 #include "baton/history.h"
 #include "baton/index.h"
 #include "baton/journal.h"

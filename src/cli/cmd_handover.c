@@ -40,7 +40,9 @@ static int read_map(const char *file, baton_handover_pair **pairs, size_t *n, ch
         char *hash = strchr(s, '#');
         if (hash)
             *hash = '\0';
-        char *a = strtok(s, " \t\r"), *b = a ? strtok(NULL, " \t\r") : NULL, *extra = b ? strtok(NULL, " \t\r") : NULL;
+        char *save = NULL;
+        char *a = strtok_r(s, " \t\r", &save), *b = a ? strtok_r(NULL, " \t\r", &save) : NULL,
+             *extra = b ? strtok_r(NULL, " \t\r", &save) : NULL;
         if (!a)
             continue;
         if (!b || extra) {

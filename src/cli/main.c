@@ -93,6 +93,12 @@ int main(int argc, char **argv)
     umask(077);
     setlocale(LC_ALL, "");
     cli_bind_locale();
+    /* the messages' language is this thread's (i18n.h), so a document can be written in its
+     * store's language whatever the reader's: LANGUAGE, which would override that, is read and
+     * then left out; without a locale for the language, gettext keeps following the environment */
+    if (baton_i18n_use(baton_i18n_from_env()) == 0)
+        unsetenv("LANGUAGE");
+    baton_error_clear();
     /* getopt's own complaints would say it a second time: cli_bad_option says it once */
     opterr = 0;
 

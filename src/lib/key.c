@@ -171,7 +171,8 @@ static int read_public(const char *key_or_file, char out[BATON_PUBLIC_KEY_B64])
         snprintf(buf, sizeof buf, "%s", key_or_file);
     }
     /* the file may be `baton key show` output: take the first 44-character base64 word */
-    for (char *w = strtok(buf, " \t\r\n:"); w; w = strtok(NULL, " \t\r\n:")) {
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " \t\r\n:", &save); w; w = strtok_r(NULL, " \t\r\n:", &save)) {
         if (strlen(w) == 44 && baton_key_fingerprint(w, fp) == 0) {
             snprintf(out, BATON_PUBLIC_KEY_B64, "%s", w);
             return 0;

@@ -20,34 +20,6 @@
 
 #define T(s) dgettext("baton", s)
 
-/* ---- the message language ---- */
-
-extern int _nl_msg_cat_cntr; /* glibc: bumped to drop cached translations after LANGUAGE changes */
-
-void baton_i18n_begin(const char *lang, baton_i18n_state *st)
-{
-    const char *cur = setlocale(LC_MESSAGES, NULL);
-    const char *language = getenv("LANGUAGE");
-    snprintf(st->locale, sizeof st->locale, "%s", cur ? cur : "C");
-    st->had_language = language != NULL;
-    snprintf(st->language, sizeof st->language, "%s", language ? language : "");
-    /* gettext ignores LANGUAGE under the plain C locale; C.UTF-8 is always there on Debian */
-    if (!cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
-        setlocale(LC_MESSAGES, "C.UTF-8");
-    setenv("LANGUAGE", lang && *lang ? lang : "en", 1);
-    ++_nl_msg_cat_cntr;
-}
-
-void baton_i18n_end(baton_i18n_state *st)
-{
-    if (st->had_language)
-        setenv("LANGUAGE", st->language, 1);
-    else
-        unsetenv("LANGUAGE");
-    setlocale(LC_MESSAGES, st->locale);
-    ++_nl_msg_cat_cntr;
-}
-
 /* ---- output buffer ---- */
 
 void baton_out_put(baton_out *o, const char *s, size_t n)

@@ -6,6 +6,7 @@
 #include "baton/packet.h"
 
 #include <jansson.h>
+#include <locale.h>
 
 #include <stddef.h>
 
@@ -51,12 +52,10 @@ void baton_doc_table(baton_out *o, const char *const *headers, size_t ncols, con
 /* A heading inside a section (h3). */
 void baton_doc_subheading(baton_out *o, const char *title);
 
-/* Switches gettext to lang for the rendering of one document (process-wide: LANGUAGE and, under
- * the C locale, LC_MESSAGES), and back. */
+/* Switches the calling thread's messages to lang for the rendering of one document (i18n.c:
+ * uselocale, nothing process-wide), and back. */
 typedef struct {
-    char locale[64];
-    char language[64];
-    int had_language;
+    locale_t prev;
 } baton_i18n_state;
 void baton_i18n_begin(const char *lang, baton_i18n_state *st);
 void baton_i18n_end(baton_i18n_state *st);

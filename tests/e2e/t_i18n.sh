@@ -64,4 +64,18 @@ expect_err "^baton: medarbejder 'laerer1' har stadig 1 ting i aktive sager: kont
 LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" staff leave laerer1 >"$OUT" 2>"$ERR"
 expect_err "^baton: medarbetare 'laerer1' har fortfarande 1 sak i aktiva ärenden: kontaktperson för ärende $ID;" \
     "and in Swedish (one thing: the singular)"
+# a document is written in its store's language whatever its reader's: a Swedish user prints a
+# Danish store's handover packet, and the command's own words around it are Swedish
+"$BATON" handover staff "$ID" --to koord >/dev/null 2>&1
+LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" packet "$ID" --format text >"$OUT" 2>"$ERR"
+expect_out "^Overleveringspakke: " "the packet is in the store's language (Danish)"
+expect_no_out "Överlämningspaket|Handover packet" "and in no other"
+LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" packet "$ID" 99 >"$OUT" 2>"$ERR"
+assert "the reader's error is in Swedish" grep -q "överlämning\|Överlämning\|finns" "$ERR"
+
+# nothing in the library switches the process's language: no setlocale, no LANGUAGE (i18n.c
+# switches the calling thread's locale only), and no strtok's hidden state either
+assert "src/lib sets no process-wide locale or LANGUAGE" sh -c "! grep -n 'setlocale *(\\|\"LANGUAGE\"' '$ROOT'/src/lib/*.c | grep -v 'getenv'"
+assert "src/ uses no strtok" sh -c "! grep -rn '[^_]strtok *(' '$ROOT/src'"
+
 finish

@@ -4,6 +4,9 @@
 
 #include <baton/baton.h>
 
+#include <libintl.h>
+
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +155,66 @@ START_TEST(packet_holds_only_its_scope)
 }
 END_TEST
 
+/* One thread's renderings of a packet in one language, while others render it in theirs. */
+typedef struct {
+    const json_t *model;
+    const char *lang, *want, *not1, *not2;
+    int bad;
+} render_job;
+
+static void *render_many(void *p)
+{
+    render_job *j = p;
+    for (int i = 0; i < 40; i++) {
+        char *out;
+        size_t len;
+        if (baton_packet_render(j->model, BATON_FORMAT_TEXT, j->lang, &out, &len) != 0) {
+            j->bad++;
+            continue;
+        }
+        /* the document in its own language: its title, neither of the others' */
+        if (!strstr(out, j->want) || strstr(out, j->not1) || strstr(out, j->not2)) {
+            j->bad++;
+        }
+        free(out);
+    }
+    return NULL;
+}
+
+/* The language is the rendering thread's own: three threads writing the same packet in Danish,
+ * Swedish and English at once each get theirs, every time (a server answers users this way). */
+START_TEST(packets_in_three_languages_at_once)
+{
+    char a[33];
+    baton_oid_hex commit;
+    unit_bind_locale();
+    new_case("Alma Example", a);
+    baton_handover_context_options o = {a, "school:Other School", NULL, "Nina Receiver <nina@other.example>",
+                                        "statutory", "a synthetic reference", NULL};
+    int number;
+    ck_assert_int_eq(baton_handover_context(koord, &o, NULL, &number, commit), 0);
+    json_t *model;
+    ck_assert_int_eq(baton_packet_model(koord, a, number, &model), 0);
+    render_job jobs[3] = {{model, "da", "Overleveringspakke", "Överlämningspaket", "Handover packet", 0},
+                          {model, "sv", "Överlämningspaket", "Overleveringspakke", "Handover packet", 0},
+                          {model, "en", "Handover packet", "Overleveringspakke", "Överlämningspaket", 0}};
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, render_many, &jobs[i]), 0);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 3; i++)
+        ck_assert_msg(jobs[i].bad == 0, "%s: %d of 40 renderings not all in %s", jobs[i].lang, jobs[i].bad, jobs[i].lang);
+    /* and the calling thread's own messages are as they were */
+    ck_assert_int_eq(baton_i18n_use("sv"), 0);
+    ck_assert_str_eq(dgettext("baton", "Strengths"), "Styrkor");
+    ck_assert_int_eq(baton_i18n_use("xx"), BATON_EINVALID);
+    ck_assert_str_eq(dgettext("baton", "Strengths"), "Styrkor");
+    ck_assert_int_eq(baton_i18n_use(NULL), 0);
+    json_decref(model);
+}
+END_TEST
+
 Suite *handover_suite(void)
 {
     Suite *s = suite_create("handover");
@@ -164,6 +227,7 @@ Suite *handover_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, bulk_is_all_or_nothing);
     tcase_add_test(tc, packet_holds_only_its_scope);
+    tcase_add_test(tc, packets_in_three_languages_at_once);
     suite_add_tcase(s, tc);
     return s;
 }

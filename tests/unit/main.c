@@ -1,9 +1,25 @@
 /* Runs every libbaton Check suite; the summary line is Check's own. */
 #include "unit.h"
 
+#include <libintl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+void unit_bind_locale(void)
+{
+    char dir[4096];
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 32);
+    if (n <= 0)
+        return;
+    dir[n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        strcpy(slash, "/locale");
+        bindtextdomain("baton", dir);
+    }
+}
 
 char *unit_tmpdir(void)
 {

@@ -19,6 +19,9 @@ Suite *schema_suite(void);
 #include <baton/baton.h>
 baton_session *unit_session(baton_store *store, const char *id);
 
+/* Binds the "baton" message domain to the catalogues beside the test binary (build/.../locale). */
+void unit_bind_locale(void);
+
 /* A fresh temporary directory (removed by unit_rmdir). */
 char *unit_tmpdir(void);
 void unit_rmdir(const char *path);

@@ -1,0 +1,109 @@
+/* The message language per thread: one locale object per language, made once and shared (a
+ * locale_t is read-only once made), switched with uselocale(). gettext then finds the catalogue by
+ * the thread's LC_MESSAGES name. The environment's LANGUAGE would override every thread's choice,
+ * so a front end that uses this takes LANGUAGE out of its environment at start (baton_i18n_from_env
+ * reads it first). */
+#include "baton/i18n.h"
+
+#include "baton/error.h"
+#include "render_internal.h"
+
+#include <locale.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *lang, *locale;
+} known[] = {{"da", "da_DK.UTF-8"}, {"sv", "sv_SE.UTF-8"}, {"nb", "nb_NO.UTF-8"}, {"en", "C.UTF-8"}};
+#define NKNOWN (sizeof known / sizeof *known)
+
+static pthread_mutex_t made_lock = PTHREAD_MUTEX_INITIALIZER;
+static locale_t made[NKNOWN];
+
+/* The locale for known[i], made the first time: LC_MESSAGES from the language's locale, the rest
+ * C.UTF-8, so that gettext hands out UTF-8 whatever the process's locale is. */
+static locale_t locale_of(size_t i)
+{
+    pthread_mutex_lock(&made_lock);
+    if (!made[i]) {
+        locale_t base = newlocale(LC_ALL_MASK, "C.UTF-8", (locale_t)0);
+        locale_t l = base && i != NKNOWN - 1 ? newlocale(LC_MESSAGES_MASK, known[i].locale, base) : base;
+        if (!l && base)
+            freelocale(base);
+        made[i] = l;
+    }
+    locale_t l = made[i];
+    pthread_mutex_unlock(&made_lock);
+    return l;
+}
+
+static size_t index_of(const char *lang)
+{
+    for (size_t i = 0; lang && i < NKNOWN; i++)
+        if (strcmp(lang, known[i].lang) == 0)
+            return i;
+    return NKNOWN;
+}
+
+int baton_i18n_use(const char *lang)
+{
+    if (!lang) {
+        uselocale(LC_GLOBAL_LOCALE);
+        return 0;
+    }
+    size_t i = index_of(lang);
+    if (i == NKNOWN)
+        return baton_error_set(BATON_EINVALID, "language: '%.20s' is not one of da, sv, nb, en", lang);
+    locale_t l = locale_of(i);
+    if (!l)
+        return baton_error_set(BATON_ENOTFOUND, "language: this system has no %s locale (tools/install-deps makes it)",
+                               known[i].locale);
+    uselocale(l);
+    return 0;
+}
+
+/* The known language a locale or LANGUAGE item names ("da", "da_DK", "sv_SE.UTF-8"), or NULL. */
+static const char *known_in(const char *item, size_t n)
+{
+    size_t k = strcspn(item, "_.@:");
+    if (k > n)
+        k = n;
+    for (size_t i = 0; i < NKNOWN; i++)
+        if (strlen(known[i].lang) == k && strncmp(item, known[i].lang, k) == 0)
+            return known[i].lang;
+    return NULL;
+}
+
+const char *baton_i18n_from_env(void)
+{
+    const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"}, *loc = NULL;
+    for (size_t v = 0; v < 3 && !loc; v++)
+        if (getenv(vars[v]) && *getenv(vars[v]))
+            loc = getenv(vars[v]);
+    /* gettext's rule: under the C locale, messages as written; else LANGUAGE's list first */
+    if (!loc || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0)
+        return "en";
+    const char *list = getenv("LANGUAGE");
+    if (list && *list) {
+        for (const char *p = list; *p; p += strcspn(p, ":"), p += *p == ':') {
+            const char *l = known_in(p, strcspn(p, ":"));
+            if (l)
+                return l;
+        }
+        return "en";
+    }
+    const char *l = known_in(loc, strlen(loc));
+    return l ? l : "en";
+}
+
+void baton_i18n_begin(const char *lang, baton_i18n_state *st)
+{
+    st->prev = uselocale((locale_t)0);
+    size_t i = index_of(lang && *lang ? lang : "en");
+    locale_t l = locale_of(i == NKNOWN ? NKNOWN - 1 : i);
+    if (l)
+        uselocale(l);
+}
+
+void baton_i18n_end(baton_i18n_state *st) { uselocale(st->prev); }
