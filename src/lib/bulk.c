@@ -44,8 +44,6 @@ int baton_store_bulk_begin(baton_store *store)
     }
     store->bulk_have_head = git_reference_name_to_id(&store->bulk_head, store->repo, "refs/heads/main") == 0;
     store->bulk_exclusive = 1;
-    /* objects are hashed as they are written; reading them back need not hash them again */
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     return 0;
 }
 
@@ -94,7 +92,6 @@ int baton_store_bulk_end(baton_store *store)
 {
     int rc = baton_store_bulk_flush(store);
     git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
     git_oid head;
     int have_head = store->bulk_have_head;
     git_oid_cpy(&head, &store->bulk_head);

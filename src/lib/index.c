@@ -1129,9 +1129,6 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
     if ((rc = writer_init(&w, idx->db, idx->store)))
         goto free_chain;
     w.quiet = idx->quiet;
-    /* the index is derived and 'baton fsck' checks every object's hash: reading for the index
-     * need not hash each object again */
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     {
         sqlite3_stmt *st;
         if (sqlite3_prepare_v2(idx->db, "SELECT coalesce(max(seq), 0) FROM commits", -1, &st, NULL) == SQLITE_OK &&
@@ -1164,7 +1161,6 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
     if (rc == 0)
         rc = due_refresh(&w, head);
     writer_free(&w);
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 1);
     if (rc == 0)
         rc = meta_set(idx->db, "last_commit", head);
 free_chain:

@@ -30,6 +30,9 @@ void baton_git_acquire(void)
         git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
         /* the cases/ tree has 256 entries (about 8 KiB): keep such trees in libgit2's cache */
         git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)64 * 1024);
+        /* reads do not hash every object again: 'baton fsck' checks each one's hash itself
+         * (fsck.c). Set once here and never switched, as a server's threads share it. */
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     }
 }
 

@@ -225,6 +225,25 @@ expect_rc 1 "a rewritten history: fsck exits 1"
 expect_out "^audit-commit: audit.db at ${GONE:0:12}: access-log entry [0-9]+ records a change in a commit that is no longer in the history" \
     "a change the access log records is gone from the history"
 
+# ---- bit rot: an object whose bytes no longer hash to its id ----
+# (reads skip libgit2's hash check, set once for the process; fsck hashes every object itself)
+S=$T/rot
+cp -a "$TEMPLATE" "$S"
+export BATON_STORE=$S
+CASE_B=$(git --git-dir "$S/repo.git" ls-tree -r --name-only main | grep "/$B/case.json")
+ROT=$(git --git-dir "$S/repo.git" rev-parse "main:$CASE_A")
+GOOD=$(git --git-dir "$S/repo.git" rev-parse "main:$CASE_B")
+ROTF=$S/repo.git/objects/${ROT:0:2}/${ROT:2}
+GOODF=$S/repo.git/objects/${GOOD:0:2}/${GOOD:2}
+if [ -f "$ROTF" ] && [ -f "$GOODF" ]; then
+    chmod u+w "$ROTF" && cp "$GOODF" "$ROTF"
+    run fsck
+    expect_rc 1 "bit rot: fsck exits 1"
+    expect_out "^object: .*object $ROT is missing or damaged" "bit rot: fsck names the object"
+else
+    not_ok "bit rot: the template's case records are loose objects"
+fi
+
 # ---- baton init into an existing directory makes it private ----
 mkdir -m 0755 "$T/open"
 ( umask 022; echo notes > "$T/open/left-here.txt" )
@@ -239,6 +258,6 @@ assert "a first staff member is added (umask 022)" sh -c "umask 022; BATON_STORE
 assert "files baton writes later (umask 022) are private too" sh -c "[ -z \"\$(find '$T/open' -perm /077)\" ]"
 
 # the stores above broke the rules on purpose: finish's schema check must not see them
-for s in "$T"/s* "$T"/perm "$T"/rewrite; do rm -rf "$s"; done
+for s in "$T"/s* "$T"/perm "$T"/rewrite "$T"/rot; do rm -rf "$s"; done
 rm -rf "$T"/w*
 finish
