@@ -17,8 +17,10 @@ typedef enum {
     BATON_EEXISTS = -5,   /* something that must be new already exists */
     BATON_EUSAGE = -6,    /* a command was called the wrong way */
     BATON_EDENIED = -7,   /* the identity may not do this (unknown or inactive staff) */
-    BATON_ERECORD = -8    /* a record in git breaks Baton's rules (written outside Baton): the message
+    BATON_ERECORD = -8,   /* a record in git breaks Baton's rules (written outside Baton): the message
                              names its path and the revision it was read at */
+    BATON_EBUSY = -9      /* another writer held the store past the wait's deadline: nothing was
+                             written, try again */
 } baton_error_code;
 
 /* The message of the last error raised on this thread ("" if none). */

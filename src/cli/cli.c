@@ -44,6 +44,7 @@ int cli_exit_code(int rc)
     case BATON_EUSAGE: return EXIT_USAGE;
     case BATON_ECONFLICT: return EXIT_CONFLICT;
     case BATON_ENOTFOUND: return EXIT_NOTFOUND;
+    case BATON_EBUSY: return EXIT_BUSY;
     default: return EXIT_ERR;
     }
 }

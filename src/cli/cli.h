@@ -14,7 +14,7 @@
 /* marks a string for the catalogues where it is translated later (help texts in tables) */
 #define N_(s) s
 
-enum { EXIT_OK = 0, EXIT_ERR = 1, EXIT_USAGE = 2, EXIT_CONFLICT = 3, EXIT_NOTFOUND = 4 };
+enum { EXIT_OK = 0, EXIT_ERR = 1, EXIT_USAGE = 2, EXIT_CONFLICT = 3, EXIT_NOTFOUND = 4, EXIT_BUSY = 5 };
 
 /* Options common to every command; their short codes live above the printable range. */
 enum { OPT_STORE = 1000, OPT_AS, OPT_JSON, OPT_REASON, OPT_HELP, OPT_BASE, OPT_PURPOSE, OPT_EMERGENCY };

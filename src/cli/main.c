@@ -82,7 +82,7 @@ static int usage(FILE *out, int code)
                  "read is logged. --purpose TEXT records why; --emergency PURPOSE opens a case outside your scope\n"
                  "(logged as emergency access and shown to its contact person).\n"
                  "Run 'baton <command> --help' for the options of one.\n"
-                 "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict, 4 not found.\n"));
+                 "Exit codes: 0 ok, 1 error, 2 usage, 3 conflict, 4 not found, 5 busy (try again).\n"));
     return code;
 }
 

@@ -25,18 +25,48 @@
 
 #define MAX_ATTEMPTS 50
 
+/* How long a writer waits for another's lock before it gives up as busy. A save holds the lock
+ * for milliseconds; a gc of a big store or a bulk handover may hold it for seconds. */
+static long lock_wait_ms(void)
+{
+#ifdef BATON_TEST_HOOKS
+    /* test builds only: a short wait, so a test reaches the deadline quickly */
+    const char *v = getenv("BATON_LOCK_WAIT_MS");
+    if (v && *v)
+        return atol(v);
+#endif
+    return 30000;
+}
+
 /* Holding <store>/lock means no other Baton writer is between steps 2 and 3, so a ref lock
- * file left behind by a writer that was killed there is stale and may go. */
+ * file left behind by a writer that was killed there is stale and may go. The wait has a
+ * deadline: a writer never hangs behind one that does not finish (BATON_EBUSY). */
 int baton_store_lock(baton_store *store, int *fd_out)
 {
     int fd = open(store->lock_path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0)
         return baton_error_set(BATON_ERROR, "%s: %s", store->lock_path, strerror(errno));
-    while (flock(fd, LOCK_EX) < 0) {
-        if (errno != EINTR) {
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    long wait = lock_wait_ms(), slept_us = 1000;
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
             close(fd);
             return baton_error_set(BATON_ERROR, "cannot lock %s: %s", store->lock_path, strerror(errno));
         }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long waited = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (waited >= wait) {
+            close(fd);
+            return baton_error_set(BATON_EBUSY,
+                                   "the store is busy: another writer has held it for %ld s; nothing was written, "
+                                   "try again",
+                                   waited / 1000);
+        }
+        /* from 1 ms up to 50 ms between tries: a save's lock is gone in a few */
+        usleep((useconds_t)slept_us);
+        if (slept_us < 50000)
+            slept_us *= 2;
     }
     char stale[4096];
     /* a writer killed after taking libgit2's ref lock leaves it behind; the ref itself is intact */

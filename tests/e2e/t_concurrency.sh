@@ -76,4 +76,20 @@ done
 assert "the store is intact" fsck_ok "$S"
 assert "no lock is left behind" test ! -e "$S/repo.git/refs/heads/main.lock"
 
+# a writer never hangs behind another: past the wait's deadline it gives up as busy (exit 5),
+# having written nothing, and the same save goes through once the store is free again
+BEFORE=$(head_of "$S")
+spawn flock "$S/lock" sleep 4
+HOLDER=$SPAWNED
+sleep 0.3
+BATON_LOCK_WAIT_MS=400 run case set "$ID" plan.works_well "Efter ventetiden"
+expect_rc 5 "a save behind a held lock: busy, exit 5"
+expect_err "^baton: the store is busy: another writer has held it for [0-9]+ s; nothing was written, try again" \
+    "busy: the message says nothing was written"
+assert "busy: the head has not moved" test "$(head_of "$S")" = "$BEFORE"
+kill_group "$HOLDER"
+wait_deadline 10 "$HOLDER" 2>/dev/null
+run case set "$ID" plan.works_well "Efter ventetiden"
+expect_rc 0 "the same save once the lock is free"
+
 finish

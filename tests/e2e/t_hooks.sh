@@ -25,7 +25,7 @@ assert "the installed binary has no BATON_TODAY in it at all" sh -c "! grep -q B
 BIN=$BATON
 [ -x "$(dirname "$BATON")/baton.real" ] && BIN=$(dirname "$BATON")/baton.real # under valgrind
 assert "the test build does" grep -q BATON_TODAY "$BIN"
-for hook in BATON_NOW BATON_FAULT BATON_RANK_LIMIT BATON_DUE_SCAN BATON_INDEX_KEPT; do
+for hook in BATON_NOW BATON_FAULT BATON_RANK_LIMIT BATON_DUE_SCAN BATON_INDEX_KEPT BATON_LOCK_WAIT_MS; do
     assert "the installed binary has no $hook in it" sh -c "! grep -q $hook '$BATON_RELEASE'"
     assert "the test build has $hook" grep -q "$hook" "$BIN"
 done
