@@ -74,8 +74,11 @@ LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" packet "$ID" 99 >"$OUT" 2>"$ERR"
 assert "the reader's error is in Swedish" grep -q "överlämning\|Överlämning\|finns" "$ERR"
 
 # nothing in the library switches the process's language: no setlocale, no LANGUAGE (i18n.c
-# switches the calling thread's locale only), and no strtok's hidden state either
+# switches the calling thread's locale only), and no strtok's hidden state either: a server's
+# threads share all three
 assert "src/lib sets no process-wide locale or LANGUAGE" sh -c "! grep -n 'setlocale *(\\|\"LANGUAGE\"' '$ROOT'/src/lib/*.c | grep -v 'getenv'"
 assert "src/ uses no strtok" sh -c "! grep -rn '[^_]strtok *(' '$ROOT/src'"
+# nor its environment (times are shown in the store's zone from its TZif file, not through TZ)
+assert "src/lib changes no environment variable" sh -c "! grep -n 'setenv *(\\|putenv *(\\|tzset *(' '$ROOT'/src/lib/*.c"
 
 finish

@@ -4,7 +4,10 @@
 #include <baton/date.h>
 #include <baton/error.h>
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 START_TEST(valid_dates)
 {
@@ -106,6 +109,49 @@ START_TEST(datetime_stored_form)
 }
 END_TEST
 
+/* The store's time zone is read from its TZif file, not by switching TZ (a server's threads
+ * share the environment): it agrees with the C library's own conversion, minute for minute, at
+ * instants spread over 1901 to 2099, in zones north and south of the equator, with half-hour
+ * offsets and none, before the first transition and past the last (the file's POSIX rule). */
+START_TEST(zones_agree_with_libc)
+{
+    const char *zones[] = {"Europe/Copenhagen", "Europe/Stockholm", "Europe/Oslo", "America/New_York",
+                           "Australia/Sydney", "Asia/Kolkata", "America/St_Johns", "UTC"};
+    int bad = 0, checked = 0;
+    for (size_t z = 0; z < sizeof zones / sizeof *zones; z++) {
+        setenv("TZ", zones[z], 1);
+        tzset();
+        /* from 1901-12-14 on, every 13 h 13 min 17 s: each hour of the day and each day of the year */
+        for (int64_t t = -2147483600LL; t < 4102444800LL; t += 13 * 3600 + 13 * 60 + 17) {
+            time_t tt = (time_t)t;
+            struct tm tm;
+            char want[40], stamp[32], got[40];
+            localtime_r(&tt, &tm);
+            strftime(want, sizeof want, "%Y-%m-%d %H:%M", &tm);
+            gmtime_r(&tt, &tm);
+            strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            baton_time_local(stamp, zones[z], got, sizeof got);
+            checked++;
+            if (strcmp(want, got) != 0 && bad++ < 5)
+                fprintf(stderr, "%s at %s: libc %s, baton %s\n", zones[z], stamp, want, got);
+        }
+    }
+    unsetenv("TZ");
+    tzset();
+    ck_assert_int_gt(checked, 900000);
+    ck_assert_int_eq(bad, 0);
+    char out[40];
+    baton_time_local("2026-07-01T10:00:00Z", "Europe/Copenhagen", out, sizeof out);
+    ck_assert_str_eq(out, "2026-07-01 12:00"); /* summer time */
+    baton_time_local("2026-12-01T10:00:00Z", "Europe/Copenhagen", out, sizeof out);
+    ck_assert_str_eq(out, "2026-12-01 11:00");
+    baton_time_local("2026-12-01T10:00:00Z", "No/Such_Zone", out, sizeof out);
+    ck_assert_str_eq(out, "2026-12-01 10:00"); /* unknown: UTC */
+    baton_time_local("2026-12-01", "Europe/Copenhagen", out, sizeof out);
+    ck_assert_str_eq(out, "2026-12-01"); /* a date is the same everywhere */
+}
+END_TEST
+
 Suite *date_suite(void)
 {
     Suite *s = suite_create("date");
@@ -116,6 +162,7 @@ Suite *date_suite(void)
     tcase_add_test(tc, today_override);
     tcase_add_test(tc, date_arithmetic);
     tcase_add_test(tc, datetime_stored_form);
+    tcase_add_test(tc, zones_agree_with_libc);
     suite_add_tcase(s, tc);
     return s;
 }
