@@ -7,6 +7,7 @@
  * If the head moved, the changes are re-applied to the new head, unless a file they touch moved
  * away from the version the edit was based on: then the edit is refused as a conflict that
  * names both versions. Nothing is lost, nothing is silently overwritten. */
+#include "hooks.h"
 #include "store_internal.h"
 
 #include "baton/date.h"
@@ -29,13 +30,8 @@
  * for milliseconds; a gc of a big store or a bulk handover may hold it for seconds. */
 static long lock_wait_ms(void)
 {
-#ifdef BATON_TEST_HOOKS
-    /* test builds only: a short wait, so a test reaches the deadline quickly */
-    const char *v = getenv("BATON_LOCK_WAIT_MS");
-    if (v && *v)
-        return atol(v);
-#endif
-    return 30000;
+    /* a test build may wait less, to reach the deadline quickly */
+    return (long)BATON_HOOK_NUMBER("BATON_LOCK_WAIT_MS", 30000);
 }
 
 /* Holding <store>/lock means no other Baton writer is between steps 2 and 3, so a ref lock

@@ -51,6 +51,7 @@
                              10: the staff directory (staff); 11: texts deflated and known by a
                              hash, binary ids, repeated strings kept once (strs) */
 
+#include "hooks.h"
 #include "index_internal.h"
 #include "due_internal.h"
 #include "unchecked.h"
@@ -382,13 +383,8 @@ static int text_source_register(sqlite3 *db)
 
 static size_t last_cases_kept(void)
 {
-#ifdef BATON_TEST_HOOKS
-    /* test builds only: keep fewer, so a test reaches the records read again from git */
-    const char *v = getenv("BATON_INDEX_KEPT");
-    if (v && *v)
-        return (size_t)atol(v);
-#endif
-    return LAST_CASES_KEPT;
+    /* a test build may keep fewer, so a test reaches the records read again from git */
+    return (size_t)BATON_HOOK_NUMBER("BATON_INDEX_KEPT", LAST_CASES_KEPT);
 }
 
 typedef struct {

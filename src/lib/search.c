@@ -13,6 +13,7 @@
 #include "baton/error.h"
 #include "baton/history.h"
 #include "baton/index.h"
+#include "hooks.h"
 #include "index_internal.h"
 #include "session_internal.h"
 
@@ -30,13 +31,8 @@
 
 static sqlite3_int64 rank_limit(void)
 {
-#ifdef BATON_TEST_HOOKS
-    /* test builds only: a small limit, so a test can reach the newest-first order with few texts */
-    const char *v = getenv("BATON_RANK_LIMIT");
-    if (v && *v)
-        return atoll(v);
-#endif
-    return RANK_LIMIT;
+    /* a test build may lower it, to reach the newest-first order with few texts */
+    return (sqlite3_int64)BATON_HOOK_NUMBER("BATON_RANK_LIMIT", RANK_LIMIT);
 }
 
 #define SEARCH_SELECT                                                                                                  \
