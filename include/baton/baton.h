@@ -4,6 +4,7 @@
 #define BATON_BATON_H
 
 #include "baton/audit.h"
+#include "baton/auth.h"
 #include "baton/case.h"
 #include "baton/class.h"
 #include "baton/config.h"

@@ -2,6 +2,8 @@
 #include "cli.h"
 
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 static const char add_usage[] =
     "baton staff add ID --name NAME --email EMAIL --role teacher|pedagogue|coordinator|psychologist|leader|other "
@@ -201,6 +203,69 @@ static int staff_leave(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* One line from f, without its line end; NULL at end of input. */
+static char *read_line(FILE *f, char *buf, size_t n)
+{
+    if (!fgets(buf, (int)n, f))
+        return NULL;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return buf;
+}
+
+/* The new password: typed twice without echo on a terminal, else one line of standard input. */
+static int read_password(const char *id, char *out, size_t n)
+{
+    if (!isatty(STDIN_FILENO))
+        return read_line(stdin, out, n) ? 0 : baton_error_set(BATON_EINVALID, "password: none on standard input");
+    struct termios was, quiet;
+    char again[1100];
+    if (tcgetattr(STDIN_FILENO, &was) != 0)
+        return baton_error_set(BATON_ERROR, "password: cannot read the terminal");
+    quiet = was;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    fprintf(stderr, _("New password for %s: "), id);
+    int got = read_line(stdin, out, n) != NULL;
+    fprintf(stderr, "\n%s", _("Again: "));
+    got = got && read_line(stdin, again, sizeof again) != NULL;
+    fprintf(stderr, "\n");
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &was);
+    int same = got && strcmp(out, again) == 0;
+    explicit_bzero(again, sizeof again);
+    if (!got)
+        return baton_error_set(BATON_EINVALID, "password: none typed");
+    return same ? 0 : baton_error_set(BATON_EINVALID, "password: the two did not match; nothing was changed");
+}
+
+static int staff_passwd(int argc, char **argv)
+{
+    cli_common c = {0};
+    int done = cli_parse_common(argc, argv, "baton staff passwd ID --as STAFF",
+                                "usage: baton staff passwd ID --as STAFF\n\n"
+                                "Sets the password ID logs in to the web front end with: your own, or anyone's\n"
+                                "as a coordinator. Typed twice on a terminal, else one line of standard input.\n"
+                                "At least 12 characters. Kept as an argon2id hash in the store's auth.db (never\n"
+                                "in git); the change is logged.\n",
+                                1, &c);
+    if (done >= 0)
+        return done;
+    baton_store *store;
+    baton_session *s;
+    char password[1100];
+    int rc = cli_session(&c, &store, &s);
+    if (rc)
+        return cli_fail(rc);
+    rc = read_password(argv[optind], password, sizeof password);
+    if (rc == 0)
+        rc = baton_auth_password_set(s, argv[optind], password);
+    explicit_bzero(password, sizeof password);
+    cli_close(store, s);
+    if (rc)
+        return cli_fail(rc);
+    printf(_("password set for %s\n"), argv[optind]);
+    return EXIT_OK;
+}
+
 int cmd_staff(int argc, char **argv)
 {
     static const cli_command subs[] = {
@@ -208,6 +273,7 @@ int cmd_staff(int argc, char **argv)
         {"list", staff_list, N_("list staff")},
         {"show", staff_show, N_("show one staff member")},
         {"leave", staff_leave, N_("mark a staff member as having left")},
+        {"passwd", staff_passwd, N_("set a password for the web front end")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("staff", subs, argc, argv);

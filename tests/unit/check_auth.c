@@ -1,0 +1,136 @@
+/* Local passwords: argon2id in auth.db, set by the person or a coordinator, checked with one
+ * answer for every way a login can fail, and refused as a whole when the password is too weak. */
+#include "unit.h"
+
+#include <baton/baton.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char *dir;
+static baton_store *store;
+static baton_session *koord, *anna;
+
+static void setup(void)
+{
+    char path[512];
+    dir = unit_tmpdir();
+    snprintf(path, sizeof path, "%s/s", dir);
+    baton_init_options o = {"en", "Test Municipality"};
+    ck_assert_int_eq(baton_store_init(path, &o), 0);
+    ck_assert_int_eq(baton_store_open(&store, path), 0);
+    baton_oid_hex commit;
+    const char *ids[] = {"koord", "anna", "bo"};
+    for (int i = 0; i < 3; i++) {
+        char email[64];
+        snprintf(email, sizeof email, "%s@school.example", ids[i]);
+        json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", ids[i], "name", ids[i], "email", email, "role",
+                                i ? "teacher" : "coordinator");
+        ck_assert_int_eq(i ? baton_staff_add(koord, rec, NULL, commit) : baton_staff_add_first(store, rec, NULL, commit), 0);
+        json_decref(rec);
+        if (i == 0)
+            koord = unit_session(store, "koord");
+    }
+    anna = unit_session(store, "anna");
+}
+
+static void teardown(void)
+{
+    baton_session_free(anna);
+    baton_session_free(koord);
+    baton_store_free(store);
+    unit_rmdir(dir);
+    free(dir);
+}
+
+START_TEST(set_and_check)
+{
+    const char *right = "korrekt hest batteri";
+    ck_assert_int_eq(baton_auth_password_set(koord, "anna", right), 0);
+    ck_assert_int_eq(baton_auth_password_check(store, "anna", right), 0);
+    /* every failure the same answer: wrong, unknown, none set */
+    ck_assert_int_eq(baton_auth_password_check(store, "anna", "korrekt hest batterI"), BATON_EDENIED);
+    char wrong[256];
+    snprintf(wrong, sizeof wrong, "%s", baton_error_last());
+    ck_assert_int_eq(baton_auth_password_check(store, "ghost", right), BATON_EDENIED);
+    ck_assert_str_eq(baton_error_last(), wrong);
+    ck_assert_int_eq(baton_auth_password_check(store, "bo", right), BATON_EDENIED);
+    ck_assert_str_eq(baton_error_last(), wrong);
+    ck_assert_int_eq(baton_auth_password_check(store, "anna", NULL), BATON_EDENIED);
+    /* auth.db is the owner's alone, holds the argon2id string and not the password */
+    char path[600];
+    snprintf(path, sizeof path, "%s/s/auth.db", dir);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_mode & 0777, 0600);
+    FILE *f = fopen(path, "rb");
+    char *buf = calloc(1, 1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    fclose(f);
+    ck_assert_ptr_nonnull(memmem(buf, n, "$argon2id$", 10));
+    ck_assert_ptr_null(memmem(buf, n, right, strlen(right)));
+    free(buf);
+}
+END_TEST
+
+START_TEST(who_may_set)
+{
+    /* one's own, yes; someone else's, only as a coordinator */
+    ck_assert_int_eq(baton_auth_password_set(anna, "anna", "annas eget kodeord"), 0);
+    ck_assert_int_eq(baton_auth_password_set(anna, "bo", "bos kodeord fra anna"), BATON_EDENIED);
+    ck_assert_int_eq(baton_auth_password_check(store, "bo", "bos kodeord fra anna"), BATON_EDENIED);
+    ck_assert_int_eq(baton_auth_password_set(koord, "ghost", "et kodeord til ingen"), BATON_ENOTFOUND);
+}
+END_TEST
+
+START_TEST(weak_or_odd_passwords_change_nothing)
+{
+    const char *right = "korrekt hest batteri";
+    ck_assert_int_eq(baton_auth_password_set(koord, "anna", right), 0);
+    const char *bad[] = {"", "elleve tegn", "tab\there is odd", "\xff\xfe not UTF-8 at all"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ck_assert_int_eq(baton_auth_password_set(koord, "anna", bad[i]), BATON_EINVALID);
+        ck_assert_ptr_nonnull(strstr(baton_error_last(), "password: "));
+        ck_assert_int_eq(baton_auth_password_check(store, "anna", right), 0); /* still the old one */
+    }
+    /* twelve characters, not twelve bytes: "æøåæøåæøåæø" is 11 characters in 22 bytes */
+    ck_assert_int_eq(baton_auth_password_set(koord, "anna", "æøåæøåæøåæø"), BATON_EINVALID);
+    ck_assert_int_eq(baton_auth_password_set(koord, "anna", "æøåæøåæøåæøå"), 0);
+    char *huge = malloc(1100);
+    memset(huge, 'a', 1099);
+    huge[1099] = '\0';
+    ck_assert_int_eq(baton_auth_password_set(koord, "anna", huge), BATON_EINVALID);
+    ck_assert_int_eq(baton_auth_password_check(store, "anna", huge), BATON_EDENIED);
+    free(huge);
+}
+END_TEST
+
+START_TEST(someone_who_leaves_can_no_longer_log_in)
+{
+    const char *right = "korrekt hest batteri";
+    ck_assert_int_eq(baton_auth_password_set(koord, "bo", right), 0);
+    ck_assert_int_eq(baton_auth_password_check(store, "bo", right), 0);
+    json_t *blocking = NULL;
+    baton_oid_hex commit;
+    ck_assert_int_eq(baton_staff_leave(koord, "bo", "moved on", &blocking, commit), 0);
+    json_decref(blocking);
+    ck_assert_int_eq(baton_auth_password_check(store, "bo", right), BATON_EDENIED);
+    ck_assert_int_eq(baton_auth_password_set(koord, "bo", right), BATON_EINVALID);
+}
+END_TEST
+
+Suite *auth_suite(void)
+{
+    Suite *s = suite_create("auth");
+    TCase *tc = tcase_create("passwords");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, set_and_check);
+    tcase_add_test(tc, who_may_set);
+    tcase_add_test(tc, weak_or_odd_passwords_change_nothing);
+    tcase_add_test(tc, someone_who_leaves_can_no_longer_log_in);
+    suite_add_tcase(s, tc);
+    return s;
+}
