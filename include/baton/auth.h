@@ -17,4 +17,25 @@ int baton_auth_password_set(baton_session *s, const char *staff, const char *pas
  * left, no password set, a wrong one), so a login says nothing about which it was. */
 int baton_auth_password_check(baton_store *store, const char *staff, const char *password);
 
+/* ---- logins (the web front end's sessions) ---- */
+
+#define BATON_TOKEN_CHARS 43 /* 256 random bits, base64url without padding */
+
+/* Logs staff in from address (the client's, for throttling): on the right password, a new
+ * session token (BATON_TOKEN_CHARS + 1 bytes: hand it to the client, it is stored only hashed).
+ * Throttled: after 5 failures for one account, or 20 from one address, within 15 minutes, every
+ * attempt is refused (BATON_EBUSY, saying for how long) until the oldest of them is 15 minutes
+ * old, the right password included. Else BATON_EDENIED as baton_auth_password_check. */
+int baton_auth_login(baton_store *store, const char *staff, const char *password, const char *address,
+                     char token[BATON_TOKEN_CHARS + 1]);
+
+/* The staff id of the login token belongs to (staff: 64 bytes), and its use now noted; BATON_EDENIED
+ * when there is no such login, or it has been idle longer than the store's session_idle_minutes
+ * (30), or began longer ago than session_max_hours (10), or its person has left. An ended login
+ * is removed. */
+int baton_auth_session(baton_store *store, const char *token, char staff[64]);
+
+/* Ends the login of token (no error if there was none). */
+int baton_auth_logout(baton_store *store, const char *token);
+
 #endif

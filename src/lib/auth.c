@@ -33,7 +33,11 @@ static int open_auth(baton_store *store, sqlite3 **out)
         sqlite3_exec(db,
                      "PRAGMA synchronous=FULL;"
                      "CREATE TABLE IF NOT EXISTS passwords(staff TEXT PRIMARY KEY, hash TEXT NOT NULL,"
-                     " set_at TEXT NOT NULL, set_by TEXT NOT NULL);",
+                     " set_at TEXT NOT NULL, set_by TEXT NOT NULL);"
+                     "CREATE TABLE IF NOT EXISTS sessions(hash BLOB PRIMARY KEY, staff TEXT NOT NULL,"
+                     " created INTEGER NOT NULL, seen INTEGER NOT NULL) WITHOUT ROWID;"
+                     "CREATE TABLE IF NOT EXISTS failures(key TEXT NOT NULL, at INTEGER NOT NULL);"
+                     "CREATE INDEX IF NOT EXISTS failures_key ON failures(key, at);",
                      NULL, NULL, NULL) != SQLITE_OK) {
         rc = baton_error_set(BATON_ERROR, "auth.db: %s", db ? sqlite3_errmsg(db) : "cannot open");
         sqlite3_close(db);
@@ -131,24 +135,211 @@ int baton_auth_password_set(baton_session *s, const char *staff, const char *pas
     return rc;
 }
 
-int baton_auth_password_check(baton_store *store, const char *staff, const char *password)
+/* Whether password is staff's (who must still be here), on an open auth.db. */
+static int password_ok(sqlite3 *db, baton_store *store, const char *staff, const char *password)
 {
     json_t *rec;
-    sqlite3 *db;
     sqlite3_stmt *st = NULL;
     int ok = 0;
-    if (staff && password && strlen(password) <= PASSWORD_MAX_BYTES && active_staff(store, staff, &rec) == 0) {
-        json_decref(rec);
-        if (open_auth(store, &db) == 0) {
-            if (sqlite3_prepare_v2(db, "SELECT hash FROM passwords WHERE staff = ?", -1, &st, NULL) == SQLITE_OK) {
-                sqlite3_bind_text(st, 1, staff, -1, SQLITE_STATIC);
-                if (sqlite3_step(st) == SQLITE_ROW && sodium_init() >= 0)
-                    ok = crypto_pwhash_str_verify((const char *)sqlite3_column_text(st, 0), password, strlen(password)) == 0;
-            }
-            sqlite3_finalize(st);
-            sqlite3_close(db);
+    if (!staff || !password || strlen(password) > PASSWORD_MAX_BYTES || active_staff(store, staff, &rec) != 0) {
+        baton_error_clear();
+        return 0;
+    }
+    json_decref(rec);
+    if (sqlite3_prepare_v2(db, "SELECT hash FROM passwords WHERE staff = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, staff, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sodium_init() >= 0)
+            ok = crypto_pwhash_str_verify((const char *)sqlite3_column_text(st, 0), password, strlen(password)) == 0;
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static int denied(void) { return baton_error_set(BATON_EDENIED, "wrong staff id or password"); }
+
+int baton_auth_password_check(baton_store *store, const char *staff, const char *password)
+{
+    sqlite3 *db;
+    int ok = 0;
+    if (open_auth(store, &db) == 0) {
+        ok = password_ok(db, store, staff, password);
+        sqlite3_close(db);
+    }
+    return ok ? 0 : denied();
+}
+
+/* ---- logins ---- */
+
+#define THROTTLE_WINDOW (15 * 60)
+#define THROTTLE_ACCOUNT 5
+#define THROTTLE_ADDRESS 20
+
+static void token_hash(const char *token, unsigned char out[crypto_hash_sha256_BYTES])
+{
+    crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
+}
+
+/* Runs sql with ?1 = a, ?2 = b, ?3 = n where it has them; *out (if given) the first column of the first row. */
+static int step(sqlite3 *db, const char *sql, const char *a, const char *b, sqlite3_int64 n, sqlite3_int64 *out)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+    int params = sqlite3_bind_parameter_count(st);
+    if (a && params >= 1)
+        sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
+    if (b && params >= 2)
+        sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+    if (params >= 3)
+        sqlite3_bind_int64(st, 3, n);
+    int r = sqlite3_step(st);
+    if (out)
+        *out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+}
+
+int baton_auth_login(baton_store *store, const char *staff, const char *password, const char *address,
+                     char token[BATON_TOKEN_CHARS + 1])
+{
+    sqlite3 *db;
+    token[0] = '\0';
+    if (!staff || !*staff)
+        return denied();
+    int rc = open_auth(store, &db);
+    if (rc)
+        return rc;
+    sqlite3_int64 now = (sqlite3_int64)baton_now();
+    char account[128], from[128];
+    snprintf(account, sizeof account, "account:%.100s", staff);
+    snprintf(from, sizeof from, "address:%.100s", address && *address ? address : "-");
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return rc;
+    }
+    sqlite3_int64 n_account = 0, n_from = 0, oldest = 0;
+    rc = step(db, "DELETE FROM failures WHERE at <= ?3", NULL, NULL, now - THROTTLE_WINDOW, NULL);
+    if (rc == 0)
+        rc = step(db, "SELECT count(*) FROM failures WHERE key = ?1", account, NULL, 0, &n_account);
+    if (rc == 0 && address && *address)
+        rc = step(db, "SELECT count(*) FROM failures WHERE key = ?1", from, NULL, 0, &n_from);
+    if (rc == 0 && (n_account >= THROTTLE_ACCOUNT || n_from >= THROTTLE_ADDRESS)) {
+        /* refused until the oldest failure that counts leaves the window */
+        step(db, "SELECT min(at) FROM failures WHERE key = ?1", n_account >= THROTTLE_ACCOUNT ? account : from, NULL, 0,
+             &oldest);
+        long minutes = (long)((oldest + THROTTLE_WINDOW - now + 59) / 60);
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        sqlite3_close(db);
+        return baton_error_set(BATON_EBUSY, "too many failed logins: try again in %ld min", minutes < 1 ? 1 : minutes);
+    }
+    if (rc == 0 && !password_ok(db, store, staff, password)) {
+        rc = step(db, "INSERT INTO failures(key, at) VALUES(?1, ?3)", account, NULL, now, NULL);
+        if (rc == 0 && address && *address)
+            rc = step(db, "INSERT INTO failures(key, at) VALUES(?1, ?3)", from, NULL, now, NULL);
+        if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+        if (rc)
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close(db);
+        return rc ? rc : denied();
+    }
+    unsigned char raw[32], hash[crypto_hash_sha256_BYTES];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(token, BATON_TOKEN_CHARS + 1, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof raw);
+    token_hash(token, hash);
+    sqlite3_stmt *st = NULL;
+    if (rc == 0)
+        rc = step(db, "DELETE FROM failures WHERE key = ?1", account, NULL, 0, NULL);
+    if (rc == 0 && sqlite3_prepare_v2(db, "INSERT INTO sessions(hash, staff, created, seen) VALUES(?, ?, ?, ?3)", -1,
+                                      &st, NULL) != SQLITE_OK)
+        rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+    if (rc == 0) {
+        sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, staff, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, now);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(st);
+    if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+    if (rc) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        token[0] = '\0';
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
+int baton_auth_session(baton_store *store, const char *token, char staff[64])
+{
+    sqlite3 *db;
+    sqlite3_stmt *st = NULL;
+    staff[0] = '\0';
+    if (!token || strlen(token) != BATON_TOKEN_CHARS || open_auth(store, &db) != 0) {
+        baton_error_clear();
+        return baton_error_set(BATON_EDENIED, "not logged in");
+    }
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    token_hash(token, hash);
+    sqlite3_int64 now = (sqlite3_int64)baton_now(), created = 0, seen = 0;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT staff, created, seen FROM sessions WHERE hash = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            snprintf(staff, 64, "%s", (const char *)sqlite3_column_text(st, 0));
+            created = sqlite3_column_int64(st, 1);
+            seen = sqlite3_column_int64(st, 2);
+            found = 1;
         }
     }
+    sqlite3_finalize(st);
+    long idle = baton_store_config_int(store, "session_idle_minutes", 30) * 60;
+    long most = baton_store_config_int(store, "session_max_hours", 10) * 3600;
+    json_t *rec = NULL;
+    int live = found && now - seen < idle && now - created < most && active_staff(store, staff, &rec) == 0;
+    json_decref(rec);
     baton_error_clear();
-    return ok ? 0 : baton_error_set(BATON_EDENIED, "wrong staff id or password");
+    const char *sql = !found ? NULL
+                      : !live ? "DELETE FROM sessions WHERE hash = ?1"
+                      /* noted once a minute, not on every request: each note is a write */
+                      : now - seen >= 60 ? "UPDATE sessions SET seen = ?2 WHERE hash = ?1"
+                                         : NULL;
+    if (sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, now);
+        sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    if (!live) {
+        staff[0] = '\0';
+        return baton_error_set(BATON_EDENIED, "not logged in, or the login has ended: log in again");
+    }
+    return 0;
+}
+
+int baton_auth_logout(baton_store *store, const char *token)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st = NULL;
+    if (!token || !*token)
+        return 0;
+    int rc = open_auth(store, &db);
+    if (rc)
+        return rc;
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    token_hash(token, hash);
+    if (sqlite3_prepare_v2(db, "DELETE FROM sessions WHERE hash = ?", -1, &st, NULL) != SQLITE_OK)
+        rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+    else {
+        sqlite3_bind_blob(st, 1, hash, sizeof hash, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc;
 }

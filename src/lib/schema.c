@@ -310,6 +310,8 @@ static const baton_field staff_fields[] = {
 static const baton_field store_config_fields[] = {
     F_INT("agreement_review_months", 0, 0, 120), /* 0: agreements are never due for review */
     F_INT("audit_retention_days", 0, 1, 36500),
+    F_INT("session_idle_minutes", 0, 1, 1440), /* a web login ends after this long unused (30) */
+    F_INT("session_max_hours", 0, 1, 168),     /* and this long after it began, whatever (10) */
     F_STR("signing_key", 0), /* the private key file, relative to the store directory */
     {"time_zone", BATON_FIELD_ZONE, 0, NULL, NULL, 0, NULL}, /* how documents show times; default by language */
     END};

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static char *dir;
 static baton_store *store;
@@ -121,6 +123,93 @@ START_TEST(someone_who_leaves_can_no_longer_log_in)
 }
 END_TEST
 
+START_TEST(login_session_logout)
+{
+    const char *right = "korrekt hest batteri";
+    char token[BATON_TOKEN_CHARS + 1], other[BATON_TOKEN_CHARS + 1], who[64];
+    ck_assert_int_eq(baton_auth_password_set(koord, "anna", right), 0);
+    baton_clock_set(1800000000);
+    ck_assert_int_eq(baton_auth_login(store, "anna", right, "10.0.0.1", token), 0);
+    ck_assert_int_eq(strlen(token), BATON_TOKEN_CHARS);
+    ck_assert_int_eq(baton_auth_login(store, "anna", right, "10.0.0.1", other), 0);
+    ck_assert_str_ne(token, other); /* a new token for every login */
+    ck_assert_int_eq(baton_auth_session(store, token, who), 0);
+    ck_assert_str_eq(who, "anna");
+    ck_assert_int_eq(baton_auth_session(store, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", who), BATON_EDENIED);
+    ck_assert_str_eq(who, "");
+    ck_assert_int_eq(baton_auth_session(store, "short", who), BATON_EDENIED);
+    /* the token is stored hashed: auth.db does not hold it */
+    char path[600];
+    snprintf(path, sizeof path, "%s/s/auth.db", dir);
+    FILE *f = fopen(path, "rb");
+    char *buf = calloc(1, 1 << 20);
+    size_t n = fread(buf, 1, (1 << 20) - 1, f);
+    fclose(f);
+    ck_assert_ptr_null(memmem(buf, n, token, strlen(token)));
+    free(buf);
+    /* idle: 29 minutes apart is fine, each use moves the idle clock; 31 minutes unused ends it */
+    baton_clock_set(1800000000 + 29 * 60);
+    ck_assert_int_eq(baton_auth_session(store, token, who), 0);
+    baton_clock_set(1800000000 + 58 * 60);
+    ck_assert_int_eq(baton_auth_session(store, token, who), 0);
+    baton_clock_set(1800000000 + 89 * 60);
+    ck_assert_int_eq(baton_auth_session(store, token, who), BATON_EDENIED);
+    ck_assert_int_eq(baton_auth_session(store, token, who), BATON_EDENIED); /* and it stays ended */
+    /* absolute: used every 20 minutes, still ended 10 hours after it began */
+    ck_assert_int_eq(baton_auth_login(store, "anna", right, NULL, token), 0);
+    int64_t start = 1800000000 + 89 * 60;
+    for (int m = 20; m < 600; m += 20) {
+        baton_clock_set((time_t)(start + m * 60));
+        ck_assert_int_eq(baton_auth_session(store, token, who), 0);
+    }
+    baton_clock_set((time_t)(start + 600 * 60));
+    ck_assert_int_eq(baton_auth_session(store, token, who), BATON_EDENIED);
+    /* logout ends it at once */
+    ck_assert_int_eq(baton_auth_login(store, "anna", right, NULL, token), 0);
+    ck_assert_int_eq(baton_auth_logout(store, token), 0);
+    ck_assert_int_eq(baton_auth_session(store, token, who), BATON_EDENIED);
+    /* someone who leaves is logged out */
+    ck_assert_int_eq(baton_auth_password_set(koord, "bo", right), 0);
+    ck_assert_int_eq(baton_auth_login(store, "bo", right, NULL, token), 0);
+    json_t *blocking = NULL;
+    baton_oid_hex commit;
+    ck_assert_int_eq(baton_staff_leave(koord, "bo", "moved on", &blocking, commit), 0);
+    json_decref(blocking);
+    ck_assert_int_eq(baton_auth_session(store, token, who), BATON_EDENIED);
+    baton_clock_set(0);
+}
+END_TEST
+
+START_TEST(failed_logins_are_throttled)
+{
+    const char *right = "korrekt hest batteri";
+    char token[BATON_TOKEN_CHARS + 1];
+    ck_assert_int_eq(baton_auth_password_set(koord, "anna", right), 0);
+    ck_assert_int_eq(baton_auth_password_set(koord, "bo", right), 0);
+    baton_clock_set(1800000000);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(baton_auth_login(store, "anna", "forkert kodeord her", "10.0.0.2", token), BATON_EDENIED);
+    /* the account is held: even the right password waits, and says for how long */
+    ck_assert_int_eq(baton_auth_login(store, "anna", right, "10.0.0.3", token), BATON_EBUSY);
+    ck_assert_ptr_nonnull(strstr(baton_error_last(), "try again in 15 min"));
+    ck_assert_str_eq(token, "");
+    /* another account from another address is not */
+    ck_assert_int_eq(baton_auth_login(store, "bo", right, "10.0.0.4", token), 0);
+    /* 15 minutes after the first failure, the right password works, and clears the count */
+    baton_clock_set(1800000000 + 15 * 60 + 1);
+    ck_assert_int_eq(baton_auth_login(store, "anna", right, "10.0.0.3", token), 0);
+    /* one address guessing at many accounts is held after 20 failures */
+    for (int i = 0; i < 20; i++) {
+        char guess[32];
+        snprintf(guess, sizeof guess, "guess%d", i);
+        ck_assert_int_eq(baton_auth_login(store, guess, "gæt gæt gæt gæt", "10.9.9.9", token), BATON_EDENIED);
+    }
+    ck_assert_int_eq(baton_auth_login(store, "bo", right, "10.9.9.9", token), BATON_EBUSY);
+    ck_assert_int_eq(baton_auth_login(store, "bo", right, "10.0.0.5", token), 0);
+    baton_clock_set(0);
+}
+END_TEST
+
 Suite *auth_suite(void)
 {
     Suite *s = suite_create("auth");
@@ -131,6 +220,8 @@ Suite *auth_suite(void)
     tcase_add_test(tc, who_may_set);
     tcase_add_test(tc, weak_or_odd_passwords_change_nothing);
     tcase_add_test(tc, someone_who_leaves_can_no_longer_log_in);
+    tcase_add_test(tc, login_session_logout);
+    tcase_add_test(tc, failed_logins_are_throttled);
     suite_add_tcase(s, tc);
     return s;
 }
