@@ -215,6 +215,103 @@ START_TEST(packets_in_three_languages_at_once)
 }
 END_TEST
 
+/* One thread of a server: its own store handle and session (a handle belongs to one thread at a
+ * time), saving its own case and searching all of them while the others do the same. */
+typedef struct {
+    const char *path, *case_id, *word;
+    int saves, conflicts, searched, errors;
+} worker;
+
+static void *work(void *p)
+{
+    worker *w = p;
+    baton_store *st;
+    baton_session *se = NULL;
+    baton_session_options so = {"koord", "unit test", NULL, "test"};
+    if (baton_store_open(&st, w->path) || baton_session_open(&se, st, &so)) {
+        w->errors++;
+        return NULL;
+    }
+    for (int i = 0; i < 8; i++) {
+        json_t *old, *doc;
+        baton_oid_hex version, commit;
+        if (baton_case_load(se, NULL, w->case_id, &old, version)) {
+            w->errors++;
+            continue;
+        }
+        doc = json_deep_copy(old);
+        char text[160];
+        snprintf(text, sizeof text, "%s runde %d i frikvarteret", w->word, i);
+        json_object_set_new(json_object_get(doc, "plan"), "works_well", json_string(text));
+        int rc = baton_case_save(se, old, doc, version, "set plan.works_well", NULL, commit);
+        w->saves += rc == 0;
+        w->conflicts += rc == BATON_ECONFLICT;
+        w->errors += rc != 0 && rc != BATON_ECONFLICT;
+        json_decref(old);
+        json_decref(doc);
+        baton_index *idx;
+        if (baton_index_open(&idx, st, NULL, NULL)) {
+            w->errors++;
+            continue;
+        }
+        baton_search_options o = {0};
+        o.history = 1;
+        baton_search_hit *hits;
+        size_t n;
+        if (baton_search(se, idx, "frikvarteret", &o, &hits, &n) == 0) {
+            w->searched++;
+            baton_search_hits_free(hits, n);
+        } else {
+            w->errors++;
+        }
+        baton_index_free(idx);
+    }
+    baton_session_free(se);
+    baton_store_free(st);
+    return NULL;
+}
+
+/* Four threads in one process, each with its own store handle, save and search at once: every
+ * save commits (each its own case, so no conflict), every search answers, and the store is whole. */
+START_TEST(threads_with_their_own_handles)
+{
+    char ids[4][33], path[600];
+    const char *words[] = {"alfa", "bravo", "charlie", "delta"};
+    for (int i = 0; i < 4; i++) {
+        char name[40];
+        snprintf(name, sizeof name, "Barn %s Example", words[i]);
+        new_case(name, ids[i]);
+    }
+    snprintf(path, sizeof path, "%s/s", dir);
+    worker w[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (worker){path, ids[i], words[i], 0, 0, 0, 0};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_msg(w[i].errors == 0, "thread %d: %d errors", i, w[i].errors);
+        ck_assert_int_eq(w[i].saves, 8);
+        ck_assert_int_eq(w[i].searched, 8);
+    }
+    /* every save is in the history, and the index agrees with git */
+    baton_index *idx;
+    ck_assert_int_eq(baton_index_open(&idx, store, NULL, NULL), 0);
+    baton_search_options o = {0};
+    o.history = 1;
+    o.limit = 100;
+    baton_search_hit *hits;
+    size_t n;
+    ck_assert_int_eq(baton_search(koord, idx, "runde", &o, &hits, &n), 0);
+    ck_assert_int_eq(n, 32);
+    baton_search_hits_free(hits, n);
+    baton_index_free(idx);
+    ck_assert_int_eq(baton_index_verify(store), 0);
+}
+END_TEST
+
 Suite *handover_suite(void)
 {
     Suite *s = suite_create("handover");
@@ -228,6 +325,7 @@ Suite *handover_suite(void)
     tcase_add_test(tc, bulk_is_all_or_nothing);
     tcase_add_test(tc, packet_holds_only_its_scope);
     tcase_add_test(tc, packets_in_three_languages_at_once);
+    tcase_add_test(tc, threads_with_their_own_handles);
     suite_add_tcase(s, tc);
     return s;
 }
