@@ -15,4 +15,10 @@ int baton_i18n_use(const char *lang);
  * among those Baton has messages for, or "en". */
 const char *baton_i18n_from_env(void);
 
+/* The language to answer an HTTP request in, from its Accept-Language header ("sv-SE,sv;q=0.9,
+ * en;q=0.5"): the one with Baton's messages (da, sv, nb, en) the client ranks highest (q=0 never,
+ * ties in the header's order), or fallback when none of them is asked for or the header is absent
+ * or unreadable. */
+const char *baton_i18n_pick(const char *accept_language, const char *fallback);
+
 #endif

@@ -97,6 +97,46 @@ const char *baton_i18n_from_env(void)
     return l ? l : "en";
 }
 
+const char *baton_i18n_pick(const char *accept, const char *fallback)
+{
+    const char *best = NULL;
+    double best_q = 0.0;
+    for (const char *p = accept ? accept : ""; *p;) {
+        size_t n = strcspn(p, ",");
+        /* "sv-SE;q=0.9": the tag up to ';', its weight after "q=" */
+        size_t tag = strcspn(p, ";,");
+        while (tag > 0 && (p[0] == ' ' || p[0] == '\t')) {
+            p++;
+            n--;
+            tag--;
+        }
+        double q = 1.0;
+        const char *semi = memchr(p, ';', n);
+        if (semi) {
+            const char *qs = strstr(semi, "q=");
+            if (qs && qs < p + n)
+                q = strtod(qs + 2, NULL);
+        }
+        char lang[16] = "";
+        size_t k = strcspn(p, "-_;, \t");
+        if (k > tag)
+            k = tag;
+        if (k > 0 && k < sizeof lang) {
+            for (size_t i = 0; i < k; i++)
+                lang[i] = (char)((p[i] >= 'A' && p[i] <= 'Z') ? p[i] + 32 : p[i]);
+            /* Norwegian asked for as "no" or "nn" is answered in Bokmål */
+            const char *l = strcmp(lang, "no") == 0 || strcmp(lang, "nn") == 0 ? "nb" : lang;
+            size_t i = index_of(l);
+            if (i < NKNOWN && q > best_q && q <= 1.0) {
+                best = known[i].lang;
+                best_q = q;
+            }
+        }
+        p += n + (p[n] == ',');
+    }
+    return best ? best : fallback;
+}
+
 void baton_i18n_begin(const char *lang, baton_i18n_state *st)
 {
     st->prev = uselocale((locale_t)0);

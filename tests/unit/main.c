@@ -57,6 +57,7 @@ int main(void)
     srunner_add_suite(sr, transfer_suite());
     srunner_add_suite(sr, schema_suite());
     srunner_add_suite(sr, auth_suite());
+    srunner_add_suite(sr, i18n_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -15,6 +15,7 @@ Suite *handover_suite(void);
 Suite *transfer_suite(void);
 Suite *schema_suite(void);
 Suite *auth_suite(void);
+Suite *i18n_suite(void);
 
 /* A session as staff member id on store (asserted to open); freed with baton_session_free. */
 #include <baton/baton.h>
