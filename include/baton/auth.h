@@ -35,6 +35,13 @@ int baton_auth_login(baton_store *store, const char *staff, const char *password
  * is removed. */
 int baton_auth_session(baton_store *store, const char *token, char staff[64]);
 
+/* The anti-forgery token for a login's forms (BATON_TOKEN_CHARS + 1 bytes): an HMAC of the login
+ * token under a key of this store's (made once, kept in auth.db), so a page can carry it without
+ * the server remembering it, and no other login's token fits. */
+int baton_auth_csrf(baton_store *store, const char *token, char csrf[BATON_TOKEN_CHARS + 1]);
+/* 0 when presented is the anti-forgery token of the login token, else BATON_EDENIED. */
+int baton_auth_csrf_check(baton_store *store, const char *token, const char *presented);
+
 /* Ends the login of token (no error if there was none). */
 int baton_auth_logout(baton_store *store, const char *token);
 

@@ -37,7 +37,8 @@ static int open_auth(baton_store *store, sqlite3 **out)
                      "CREATE TABLE IF NOT EXISTS sessions(hash BLOB PRIMARY KEY, staff TEXT NOT NULL,"
                      " created INTEGER NOT NULL, seen INTEGER NOT NULL) WITHOUT ROWID;"
                      "CREATE TABLE IF NOT EXISTS failures(key TEXT NOT NULL, at INTEGER NOT NULL);"
-                     "CREATE INDEX IF NOT EXISTS failures_key ON failures(key, at);",
+                     "CREATE INDEX IF NOT EXISTS failures_key ON failures(key, at);"
+                     "CREATE TABLE IF NOT EXISTS keys(name TEXT PRIMARY KEY, value BLOB NOT NULL);",
                      NULL, NULL, NULL) != SQLITE_OK) {
         rc = baton_error_set(BATON_ERROR, "auth.db: %s", db ? sqlite3_errmsg(db) : "cannot open");
         sqlite3_close(db);
@@ -317,6 +318,72 @@ int baton_auth_session(baton_store *store, const char *token, char staff[64])
     if (!live) {
         staff[0] = '\0';
         return baton_error_set(BATON_EDENIED, "not logged in, or the login has ended: log in again");
+    }
+    return 0;
+}
+
+/* The store's key for anti-forgery tokens, made the first time it is asked for. */
+static int csrf_key(baton_store *store, unsigned char key[crypto_auth_KEYBYTES])
+{
+    sqlite3 *db;
+    sqlite3_stmt *st = NULL;
+    int rc = open_auth(store, &db), found = 0;
+    if (rc)
+        return rc;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT value FROM keys WHERE name = 'csrf'", -1, &st, NULL) != SQLITE_OK) {
+        rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+    } else if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == crypto_auth_KEYBYTES) {
+        memcpy(key, sqlite3_column_blob(st, 0), crypto_auth_KEYBYTES);
+        found = 1;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == 0 && !found) {
+        crypto_auth_keygen(key);
+        if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO keys(name, value) VALUES('csrf', ?)", -1, &st, NULL) !=
+            SQLITE_OK)
+            rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+        else {
+            sqlite3_bind_blob(st, 1, key, crypto_auth_KEYBYTES, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+        }
+        sqlite3_finalize(st);
+    }
+    if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+    if (rc)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
+int baton_auth_csrf(baton_store *store, const char *token, char csrf[BATON_TOKEN_CHARS + 1])
+{
+    unsigned char key[crypto_auth_KEYBYTES], mac[crypto_auth_BYTES];
+    csrf[0] = '\0';
+    if (!token || strlen(token) != BATON_TOKEN_CHARS)
+        return baton_error_set(BATON_EDENIED, "not logged in");
+    if (sodium_init() < 0)
+        return baton_error_set(BATON_ERROR, "libsodium could not be initialised");
+    int rc = csrf_key(store, key);
+    if (rc)
+        return rc;
+    crypto_auth(mac, (const unsigned char *)token, strlen(token), key);
+    sodium_memzero(key, sizeof key);
+    /* crypto_auth's 32 bytes, as the login token's 43 characters */
+    sodium_bin2base64(csrf, BATON_TOKEN_CHARS + 1, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    return 0;
+}
+
+int baton_auth_csrf_check(baton_store *store, const char *token, const char *presented)
+{
+    char want[BATON_TOKEN_CHARS + 1];
+    if (!presented || strlen(presented) != BATON_TOKEN_CHARS || baton_auth_csrf(store, token, want) != 0 ||
+        sodium_memcmp(want, presented, BATON_TOKEN_CHARS) != 0) {
+        baton_error_clear();
+        return baton_error_set(BATON_EDENIED, "the form is stale or was not sent from Baton's own page: load it again");
     }
     return 0;
 }

@@ -210,6 +210,41 @@ START_TEST(failed_logins_are_throttled)
 }
 END_TEST
 
+/* A form's anti-forgery token is tied to one login and to this store's key. */
+START_TEST(forms_carry_a_token_of_their_login)
+{
+    const char *right = "korrekt hest batteri";
+    char a[BATON_TOKEN_CHARS + 1], b[BATON_TOKEN_CHARS + 1], ca[BATON_TOKEN_CHARS + 1], cb[BATON_TOKEN_CHARS + 1],
+        again[BATON_TOKEN_CHARS + 1];
+    ck_assert_int_eq(baton_auth_password_set(koord, "anna", right), 0);
+    ck_assert_int_eq(baton_auth_login(store, "anna", right, NULL, a), 0);
+    ck_assert_int_eq(baton_auth_login(store, "anna", right, NULL, b), 0);
+    ck_assert_int_eq(baton_auth_csrf(store, a, ca), 0);
+    ck_assert_int_eq(baton_auth_csrf(store, b, cb), 0);
+    ck_assert_int_eq(strlen(ca), BATON_TOKEN_CHARS);
+    ck_assert_str_ne(ca, cb);
+    ck_assert_str_ne(ca, a);
+    ck_assert_int_eq(baton_auth_csrf_check(store, a, ca), 0);
+    ck_assert_int_eq(baton_auth_csrf_check(store, a, cb), BATON_EDENIED); /* another login's */
+    ck_assert_ptr_nonnull(strstr(baton_error_last(), "load it again"));
+    ck_assert_int_eq(baton_auth_csrf_check(store, a, NULL), BATON_EDENIED);
+    ck_assert_int_eq(baton_auth_csrf_check(store, a, ""), BATON_EDENIED);
+    char tampered[BATON_TOKEN_CHARS + 1];
+    memcpy(tampered, ca, sizeof tampered);
+    tampered[5] = tampered[5] == 'A' ? 'B' : 'A';
+    ck_assert_int_eq(baton_auth_csrf_check(store, a, tampered), BATON_EDENIED);
+    ck_assert_int_eq(baton_auth_csrf(store, "short", again), BATON_EDENIED);
+    /* the key is the store's, kept: another handle on the store makes the same token */
+    baton_store *other;
+    char path[600];
+    snprintf(path, sizeof path, "%s/s", dir);
+    ck_assert_int_eq(baton_store_open(&other, path), 0);
+    ck_assert_int_eq(baton_auth_csrf(other, a, again), 0);
+    ck_assert_str_eq(again, ca);
+    baton_store_free(other);
+}
+END_TEST
+
 Suite *auth_suite(void)
 {
     Suite *s = suite_create("auth");
@@ -222,6 +257,7 @@ Suite *auth_suite(void)
     tcase_add_test(tc, someone_who_leaves_can_no_longer_log_in);
     tcase_add_test(tc, login_session_logout);
     tcase_add_test(tc, failed_logins_are_throttled);
+    tcase_add_test(tc, forms_carry_a_token_of_their_login);
     suite_add_tcase(s, tc);
     return s;
 }
