@@ -8,8 +8,10 @@ CC ?= cc
 BUILD ?= build
 
 # Recursive (=) so pkg-config runs after `deps` has installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags libgit2 jansson sqlite3 libsodium zlib)
+PKG_CFLAGS = $(shell pkg-config --cflags libgit2 jansson sqlite3 libsodium zlib libmicrohttpd)
 PKG_LIBS = $(shell pkg-config --libs libgit2 jansson sqlite3 libsodium zlib) -lstemmer -lunistring
+# the web front end (src/web) is linked into the baton binary only
+WEB_LIBS = $(shell pkg-config --libs libmicrohttpd)
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
@@ -20,6 +22,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 
 LIB_SRC = $(wildcard src/lib/*.c)
 CLI_SRC = $(wildcard src/cli/*.c)
+WEB_SRC = $(wildcard src/web/*.c)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 # gettext catalogues of the rendered documents' headings (po/<lang>.po, English is the source)
 LANGS = da sv
@@ -66,9 +69,9 @@ build/man/%.1: man/%.1.scd | deps
 # The binary finds its catalogues in locale/ beside it (build/locale), else under PREFIX.
 $(BUILD)/src/cli/main.o: EXTRA_CFLAGS += -DBATON_LOCALEDIR='"$(PREFIX)/share/locale"'
 
-$(BUILD)/baton: $(call objs,$(BUILD),$(CLI_SRC)) $(BUILD)/libbaton.a | $(MO)
+$(BUILD)/baton: $(call objs,$(BUILD),$(CLI_SRC) $(WEB_SRC)) $(BUILD)/libbaton.a | $(MO)
 	@echo "  LINK    $@"
-	@$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@$(CC) $(EXTRA_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(WEB_LIBS)
 
 $(BUILD)/check_baton: $(call objs,$(BUILD),$(UNIT_SRC)) $(BUILD)/libbaton.a | $(MO)
 	@echo "  LINK    $@"
@@ -169,10 +172,10 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libbaton.a | deps
 		build/fuzz/libbaton.a $(PKG_LIBS)
 
 # the command line, whole: its main() becomes baton_cli_main for the fuzzer to call
-build/fuzz/fuzz_args: tests/fuzz/fuzz_args.c $(CLI_SRC) src/cli/cli.h build/fuzz/libbaton.a | deps
+build/fuzz/fuzz_args: tests/fuzz/fuzz_args.c $(CLI_SRC) $(WEB_SRC) src/cli/cli.h build/fuzz/libbaton.a | deps
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) -Dmain=baton_cli_main -fsanitize=fuzzer $(FUZZ_SAN) \
-		-o $@ tests/fuzz/fuzz_args.c $(CLI_SRC) build/fuzz/libbaton.a $(PKG_LIBS)
+		-o $@ tests/fuzz/fuzz_args.c $(CLI_SRC) $(WEB_SRC) build/fuzz/libbaton.a $(PKG_LIBS) $(WEB_LIBS)
 
 fuzz: $(foreach t,$(FUZZ_TARGETS),build/fuzz/fuzz_$(t))
 	@for t in $(FUZZ_TARGETS); do mkdir -p build/fuzz/corpus-$$t; \

@@ -38,6 +38,11 @@ typedef struct {
  * filter is BATON_ENOTFOUND. Only cases the session may read are in the list, each logged as read. */
 int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out);
 
+/* What an item of baton_due_list asks of its owner, in words, in the calling thread's language
+ * ("review measure m2: Billedskema ved morgenstart"; the detail cut to one line of 50
+ * characters, but who opened a case in an emergency and why, which is never cut). */
+void baton_due_describe(const json_t *item, char *out, size_t n);
+
 /* Days a guardian may go without news under an agreed frequency (weekly 7, fortnightly 14,
  * monthly 31); 0 for on_news, which never runs out, and for anything unknown. */
 int baton_due_frequency_days(const char *frequency);

@@ -113,6 +113,7 @@ int cli_dispatch(const char *group, const cli_command *subs, int argc, char **ar
 
 /* The commands. */
 int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_case_new(int argc, char **argv);

@@ -7,53 +7,6 @@
 
 static const char usage[] = "baton due [--staff STAFF] [--as-of DATE] [--all] [--json]";
 
-/* What the item asks of its owner, in words. */
-static void describe(const json_t *item, char *out, size_t n)
-{
-    const char *kind = json_string_value(json_object_get(item, "kind"));
-    const char *ref = json_string_value(json_object_get(item, "ref"));
-    const char *detail = json_string_value(json_object_get(item, "detail"));
-    char what[160];
-    if (strcmp(kind, "follow_up") == 0)
-        snprintf(what, sizeof what, _("follow up on journal entry %s"), ref);
-    else if (strcmp(kind, "measure_review") == 0)
-        snprintf(what, sizeof what, _("review measure %s"), ref);
-    else if (strcmp(kind, "focus_follow_up") == 0)
-        snprintf(what, sizeof what, _("follow up on focus point %s"), ref);
-    else if (strcmp(kind, "guardian_contact") == 0)
-        snprintf(what, sizeof what, _("contact guardian %s as agreed"), ref);
-    else if (strcmp(kind, "agreement_review") == 0)
-        snprintf(what, sizeof what, _("renew the communication agreement with guardian %s"), ref);
-    else if (strcmp(kind, "handover_ack") == 0)
-        snprintf(what, sizeof what, _("acknowledge handover %s"), ref + 1);
-    else if (strcmp(kind, "onboarding_ack") == 0)
-        snprintf(what, sizeof what, _("read the class briefing and acknowledge onboarding handover %s"), ref + 1);
-    else if (strcmp(kind, "guardians_not_informed") == 0)
-        snprintf(what, sizeof what, _("tell the guardians about handover %s (log it: journal add --handover %s)"),
-                 ref + 1, ref + 1);
-    else if (strcmp(kind, "contact_inactive") == 0)
-        snprintf(what, sizeof what, "%s", _("the contact person has left: hand the case over"));
-    else if (strcmp(kind, "emergency_access") == 0)
-        snprintf(what, sizeof what, "%s", _("opened outside their scope in an emergency (see it with the coordinator)"));
-    else
-        snprintf(what, sizeof what, "%s %s", kind, ref ? ref : "");
-    /* the detail is a reminder, not the record: one line, cut at a character boundary */
-    char brief[256] = "";
-    if (detail && strstr(kind, "handover") == NULL && strcmp(kind, "guardians_not_informed") != 0 &&
-        strcmp(kind, "onboarding_ack") != 0) {
-        int whole = strcmp(kind, "emergency_access") == 0; /* who, and why: never cut */
-        size_t cut = 0, chars = 0;
-        while (detail[cut] && detail[cut] != '\n' && (whole || chars < 50)) {
-            cut++;
-            while ((detail[cut] & 0xc0) == 0x80)
-                cut++;
-            chars++;
-        }
-        snprintf(brief, sizeof brief, "%.*s%s", (int)cut, detail, detail[cut] ? "..." : "");
-    }
-    snprintf(out, n, "%s%s%s", what, brief[0] ? ": " : "", brief);
-}
-
 int cmd_due(int argc, char **argv)
 {
     enum { O_STAFF = 1, O_ASOF, O_ALL };
@@ -120,7 +73,7 @@ int cmd_due(int argc, char **argv)
                 snprintf(late, sizeof late, _("in %lld days"), (long long)-days);
             else
                 snprintf(late, sizeof late, "%s", _("due today"));
-            describe(it, what, sizeof what);
+            baton_due_describe(it, what, sizeof what);
             const char *owner = json_string_value(json_object_get(it, "owner"));
             char who[128];
             snprintf(who, sizeof who, "%s%s", owner ? owner : _("(coordinator)"),

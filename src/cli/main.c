@@ -33,6 +33,7 @@ static const cli_command commands[] = {
     {"fsck", cmd_fsck, N_("check the whole store against Baton's rules, the access log and the index")},
     {"validate", cmd_validate, N_("check record files against Baton's rules")},
     {"config", cmd_config, N_("show or change the store's settings")},
+    {"serve", cmd_serve, N_("serve the store to a browser: the web front end")},
     {NULL, NULL, NULL},
 };
 

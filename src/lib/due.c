@@ -27,9 +27,12 @@
 #include "index_internal.h"
 #include "journal_internal.h"
 
+#include <libintl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define T(s) dgettext("baton", s)
 
 int baton_due_frequency_days(const char *frequency)
 {
@@ -546,4 +549,52 @@ out:
     }
     *out = ctx.out;
     return 0;
+}
+
+/* ---- in words ---- */
+
+void baton_due_describe(const json_t *item, char *out, size_t n)
+{
+    const char *kind = json_string_value(json_object_get(item, "kind"));
+    const char *ref = json_string_value(json_object_get(item, "ref"));
+    const char *detail = json_string_value(json_object_get(item, "detail"));
+    char what[160];
+    if (strcmp(kind, "follow_up") == 0)
+        snprintf(what, sizeof what, T("follow up on journal entry %s"), ref);
+    else if (strcmp(kind, "measure_review") == 0)
+        snprintf(what, sizeof what, T("review measure %s"), ref);
+    else if (strcmp(kind, "focus_follow_up") == 0)
+        snprintf(what, sizeof what, T("follow up on focus point %s"), ref);
+    else if (strcmp(kind, "guardian_contact") == 0)
+        snprintf(what, sizeof what, T("contact guardian %s as agreed"), ref);
+    else if (strcmp(kind, "agreement_review") == 0)
+        snprintf(what, sizeof what, T("renew the communication agreement with guardian %s"), ref);
+    else if (strcmp(kind, "handover_ack") == 0)
+        snprintf(what, sizeof what, T("acknowledge handover %s"), ref + 1);
+    else if (strcmp(kind, "onboarding_ack") == 0)
+        snprintf(what, sizeof what, T("read the class briefing and acknowledge onboarding handover %s"), ref + 1);
+    else if (strcmp(kind, "guardians_not_informed") == 0)
+        snprintf(what, sizeof what, T("tell the guardians about handover %s (log it: journal add --handover %s)"),
+                 ref + 1, ref + 1);
+    else if (strcmp(kind, "contact_inactive") == 0)
+        snprintf(what, sizeof what, "%s", T("the contact person has left: hand the case over"));
+    else if (strcmp(kind, "emergency_access") == 0)
+        snprintf(what, sizeof what, "%s", T("opened outside their scope in an emergency (see it with the coordinator)"));
+    else
+        snprintf(what, sizeof what, "%s %s", kind, ref ? ref : "");
+    /* the detail is a reminder, not the record: one line, cut at a character boundary */
+    char brief[256] = "";
+    if (detail && strstr(kind, "handover") == NULL && strcmp(kind, "guardians_not_informed") != 0 &&
+        strcmp(kind, "onboarding_ack") != 0) {
+        int whole = strcmp(kind, "emergency_access") == 0; /* who, and why: never cut */
+        size_t cut = 0, chars = 0;
+        while (detail[cut] && detail[cut] != '\n' && (whole || chars < 50)) {
+            cut++;
+            while ((detail[cut] & 0xc0) == 0x80)
+                cut++;
+            chars++;
+        }
+        snprintf(brief, sizeof brief, "%.*s%s", (int)cut, detail, detail[cut] ? "..." : "");
+    }
+    snprintf(out, n, "%s%s%s", what, brief[0] ? ": " : "", brief);
 }

@@ -1,0 +1,50 @@
+/* baton serve: the web front end (src/web), for the store's staff in a browser, like `fossil ui`. */
+#include "cli.h"
+
+#include "../web/web.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_serve(int argc, char **argv)
+{
+    enum { O_LISTEN = 1, O_SECURE };
+    static const struct option opts[] = {{"listen", required_argument, NULL, O_LISTEN},
+                                         {"secure", no_argument, NULL, O_SECURE},
+                                         CLI_COMMON_OPTIONS,
+                                         {NULL, 0, NULL, 0}};
+    static const char usage[] = "baton serve [--listen ADDRESS:PORT] [--secure]";
+    cli_common c = {0};
+    web_options o = {NULL, "127.0.0.1:8080", 0};
+    int opt, rc;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (cli_common_option(&c, opt, optarg))
+            continue;
+        if (opt == O_LISTEN)
+            o.listen = optarg;
+        else if (opt == O_SECURE)
+            o.secure = 1;
+        else
+            return cli_bad_option(usage, argv);
+    }
+    if (c.help)
+        return cli_help("usage: baton serve [--listen ADDRESS:PORT] [--secure]\n\n"
+                        "Serves the store to a browser until Ctrl-C (default 127.0.0.1:8080). Staff log in\n"
+                        "with their staff id and the password set by 'baton staff passwd'; every page\n"
+                        "shows only what they may read, and every read is logged.\n"
+                        "  --listen ADDRESS:PORT  where to listen (an IPv4 address)\n"
+                        "  --secure               behind TLS (a reverse proxy): cookies are Secure and\n"
+                        "                         forms must come from https://\n");
+    if (optind != argc)
+        return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
+    baton_store *store;
+    if ((rc = cli_open_store(&c, &store)))
+        return cli_fail(rc);
+    char *path = strdup(baton_store_path(store));
+    baton_store_free(store);
+    o.store = path;
+    rc = web_serve(&o);
+    free(path);
+    return rc ? cli_fail(rc) : EXIT_OK;
+}

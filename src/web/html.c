@@ -1,0 +1,65 @@
+/* The one writer every page goes through: text is escaped (& < > " '), markup comes only from
+ * string literals (WEB_RAW), so a record's text can never become markup. */
+#include "web.h"
+
+#include <libintl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void put(web_page *o, const char *s, size_t n)
+{
+    if (o->oom)
+        return;
+    if (o->n + n + 1 > o->cap) {
+        size_t cap = o->cap ? o->cap : 8192;
+        while (cap < o->n + n + 1)
+            cap *= 2;
+        char *p = realloc(o->p, cap);
+        if (!p) {
+            o->oom = 1;
+            return;
+        }
+        o->p = p;
+        o->cap = cap;
+    }
+    memcpy(o->p + o->n, s, n);
+    o->n += n;
+    o->p[o->n] = '\0';
+}
+
+void web_raw_(web_page *o, const char *markup) { put(o, markup, strlen(markup)); }
+
+void web_text(web_page *o, const char *text)
+{
+    const char *from = text ? text : "";
+    for (const char *p = from; *p; p++) {
+        const char *esc = *p == '&'    ? "&amp;"
+                          : *p == '<'  ? "&lt;"
+                          : *p == '>'  ? "&gt;"
+                          : *p == '"'  ? "&quot;"
+                          : *p == '\'' ? "&#39;"
+                                       : NULL;
+        if (!esc)
+            continue;
+        put(o, from, (size_t)(p - from));
+        put(o, esc, strlen(esc));
+        from = p + 1;
+    }
+    put(o, from, strlen(from));
+}
+
+void web_int(web_page *o, long long n)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", n);
+    put(o, buf, strlen(buf));
+}
+
+void web_t(web_page *o, const char *msgid) { web_text(o, dgettext("baton", msgid)); }
+
+void web_page_free(web_page *o)
+{
+    free(o->p);
+    memset(o, 0, sizeof *o);
+}

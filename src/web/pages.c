@@ -1,0 +1,428 @@
+/* The pages of baton serve. Each asks the library for what it shows through a session of the
+ * logged-in person: the access policy and the access log are the library's, never the page's.
+ * Everything a page writes goes through the escaping writer (html.c). */
+#include "pages.h"
+
+#include <libintl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_(s) s /* marks a message for the catalogues (tools/pot); translated where it is shown */
+
+static const char *field(const json_t *o, const char *key) { return json_string_value(json_object_get(o, key)); }
+
+static void add_cookie(web_req *q, const char *cookie)
+{
+    if (q->ncookies < 2)
+        snprintf(q->cookies[q->ncookies++], sizeof q->cookies[0], "%s", cookie);
+}
+
+static void redirect(web_req *q, const char *to)
+{
+    q->status = 303;
+    snprintf(q->location, sizeof q->location, "%s", to);
+}
+
+/* The page's top: the language, the title, and for a logged-in person their name and logout. */
+static void head(web_req *q, const char *title)
+{
+    web_page *o = &q->page;
+    WEB_RAW(o, "<!DOCTYPE html>\n<html lang=\"");
+    web_text(o, q->lang ? q->lang : "en");
+    WEB_RAW(o, "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, "
+               "initial-scale=1\"><title>");
+    web_text(o, title);
+    WEB_RAW(o, " — Baton</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><header><a href=\"/\">"
+               "Baton</a>");
+    if (q->s && q->cookie_session) {
+        char csrf[BATON_TOKEN_CHARS + 1];
+        WEB_RAW(o, "<span class=\"who\">");
+        web_text(o, q->staff);
+        WEB_RAW(o, "</span><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
+        if (baton_auth_csrf(q->store, q->cookie_session, csrf) == 0)
+            web_text(o, csrf);
+        WEB_RAW(o, "\"><button type=\"submit\">");
+        web_t(o, "Log out");
+        WEB_RAW(o, "</button></form>");
+    }
+    WEB_RAW(o, "</header><main>\n<h1>");
+    web_text(o, title);
+    WEB_RAW(o, "</h1>\n");
+}
+
+static void foot(web_req *q) { WEB_RAW(&q->page, "</main></body></html>\n"); }
+
+void web_error_page(web_req *q, int status, const char *message)
+{
+    web_page_free(&q->page);
+    q->status = status;
+    q->location[0] = '\0';
+    if (!q->lang)
+        q->lang = baton_i18n_pick(q->accept_language, "en");
+    const char *title = status == 404 ? N_("Not found") : status == 403 ? N_("Not allowed") : N_("Something went wrong");
+    head(q, dgettext("baton", title));
+    WEB_RAW(&q->page, "<p class=\"error\">");
+    web_text(&q->page, message);
+    WEB_RAW(&q->page, "</p>\n<p><a href=\"/\">");
+    web_t(&q->page, "Back to your overview");
+    WEB_RAW(&q->page, "</a></p>\n");
+    foot(q);
+}
+
+/* An error of the library as a page: its code decides the status, its message (already in the
+ * request's language) is what the page says. */
+static void library_error(web_req *q, int rc)
+{
+    int status = rc == BATON_ENOTFOUND   ? 404
+                 : rc == BATON_EDENIED   ? 403
+                 : rc == BATON_EINVALID  ? 400
+                 : rc == BATON_EUSAGE    ? 400
+                 : rc == BATON_ECONFLICT ? 409
+                 : rc == BATON_EBUSY     ? 503
+                                         : 500;
+    web_error_page(q, status, baton_error_last());
+}
+
+/* ---- logging in and out ---- */
+
+static void login_page(web_req *q, int status, const char *message)
+{
+    web_page_free(&q->page);
+    q->status = status;
+    /* before a login, the form's anti-forgery token belongs to a random cookie of its own */
+    char pre[BATON_TOKEN_CHARS + 1], csrf[BATON_TOKEN_CHARS + 1];
+    const char *have = q->cookie_pre;
+    if (!have || strlen(have) != BATON_TOKEN_CHARS) {
+        unsigned char raw[32];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2base64(pre, sizeof pre, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        char cookie[160];
+        snprintf(cookie, sizeof cookie, "baton_pre=%s", pre);
+        add_cookie(q, cookie);
+        have = pre;
+    }
+    head(q, dgettext("baton", "Log in"));
+    web_page *o = &q->page;
+    if (message) {
+        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
+        web_text(o, message);
+        WEB_RAW(o, "</p>\n");
+    }
+    WEB_RAW(o, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"");
+    if (baton_auth_csrf(q->store, have, csrf) == 0)
+        web_text(o, csrf);
+    WEB_RAW(o, "\">\n<p><label for=\"staff\">");
+    web_t(o, "Staff id");
+    WEB_RAW(o, "</label> <input id=\"staff\" name=\"staff\" autocomplete=\"username\" required></p>\n"
+               "<p><label for=\"password\">");
+    web_t(o, "Password");
+    WEB_RAW(o, "</label> <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" "
+               "required></p>\n<p><button type=\"submit\">");
+    web_t(o, "Log in");
+    WEB_RAW(o, "</button></p></form>\n");
+    foot(q);
+}
+
+static void login_post(web_req *q)
+{
+    if (!q->cookie_pre || baton_auth_csrf_check(q->store, q->cookie_pre, field(q->form, "csrf")) != 0) {
+        login_page(q, 403, baton_error_last());
+        return;
+    }
+    char token[BATON_TOKEN_CHARS + 1];
+    int rc = baton_auth_login(q->store, field(q->form, "staff"), field(q->form, "password"), q->address, token);
+    if (rc) {
+        login_page(q, rc == BATON_EBUSY ? 429 : 403, baton_error_last());
+        return;
+    }
+    /* a new token at every login, never one the browser brought: no session fixation */
+    char cookie[160];
+    snprintf(cookie, sizeof cookie, "baton_session=%s", token);
+    add_cookie(q, cookie);
+    add_cookie(q, "baton_pre=; Max-Age=0");
+    redirect(q, "/");
+}
+
+static void logout_post(web_req *q)
+{
+    if (q->cookie_session && baton_auth_csrf_check(q->store, q->cookie_session, field(q->form, "csrf")) != 0) {
+        web_error_page(q, 403, baton_error_last());
+        return;
+    }
+    baton_auth_logout(q->store, q->cookie_session);
+    add_cookie(q, "baton_session=; Max-Age=0");
+    redirect(q, "/login");
+}
+
+/* ---- the pages of a logged-in person ---- */
+
+static void dashboard(web_req *q)
+{
+    web_page *o = &q->page;
+    json_t *cases = NULL, *due = NULL, *waiting = NULL;
+    size_t i;
+    json_t *x;
+    int rc = baton_case_list(q->s, NULL, q->staff, "active", &cases);
+    baton_due_options d = {NULL, q->staff, 0};
+    if (rc == 0)
+        rc = baton_due_list(q->s, &d, &due);
+    if (rc == 0)
+        rc = baton_handover_find(q->s, NULL, q->staff, 1, &waiting);
+    if (rc) {
+        library_error(q, rc);
+        goto out;
+    }
+    head(q, dgettext("baton", "Your overview"));
+    WEB_RAW(o, "<section><h2>");
+    web_t(o, "Your cases");
+    WEB_RAW(o, "</h2>\n");
+    if (json_array_size(cases) == 0) {
+        WEB_RAW(o, "<p>");
+        web_t(o, "You are the contact person of no active case.");
+        WEB_RAW(o, "</p>\n");
+    } else {
+        WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
+        web_t(o, "Child");
+        WEB_RAW(o, "</th><th scope=\"col\">");
+        web_t(o, "Context");
+        WEB_RAW(o, "</th></tr></thead><tbody>\n");
+        json_array_foreach(cases, i, x) {
+            const json_t *ctx = json_object_get(x, "context");
+            WEB_RAW(o, "<tr><td><a href=\"/case/");
+            web_text(o, field(x, "id"));
+            WEB_RAW(o, "\">");
+            web_text(o, field(json_object_get(x, "child"), "name"));
+            WEB_RAW(o, "</a></td><td>");
+            web_text(o, field(ctx, "institution"));
+            WEB_RAW(o, " ");
+            web_text(o, field(ctx, "group"));
+            WEB_RAW(o, "</td></tr>\n");
+        }
+        WEB_RAW(o, "</tbody></table>\n");
+    }
+    WEB_RAW(o, "</section>\n<section><h2>");
+    web_t(o, "Due for you");
+    WEB_RAW(o, "</h2>\n");
+    if (json_array_size(due) == 0) {
+        WEB_RAW(o, "<p>");
+        web_t(o, "Nothing is due.");
+        WEB_RAW(o, "</p>\n");
+    } else {
+        WEB_RAW(o, "<ul>\n");
+        json_array_foreach(due, i, x) {
+            char what[600];
+            baton_due_describe(x, what, sizeof what);
+            WEB_RAW(o, "<li><time>");
+            web_text(o, field(x, "due"));
+            WEB_RAW(o, "</time> <a href=\"/case/");
+            web_text(o, field(x, "case"));
+            WEB_RAW(o, "\">");
+            web_text(o, field(x, "child"));
+            WEB_RAW(o, "</a>: ");
+            web_text(o, what);
+            WEB_RAW(o, "</li>\n");
+        }
+        WEB_RAW(o, "</ul>\n");
+    }
+    WEB_RAW(o, "</section>\n<section><h2>");
+    web_t(o, "Handovers waiting for you");
+    WEB_RAW(o, "</h2>\n");
+    if (json_array_size(waiting) == 0) {
+        WEB_RAW(o, "<p>");
+        web_t(o, "No handover waits for your acknowledgement.");
+        WEB_RAW(o, "</p>\n");
+    } else {
+        WEB_RAW(o, "<ul>\n");
+        json_array_foreach(waiting, i, x) {
+            WEB_RAW(o, "<li><a href=\"/case/");
+            web_text(o, field(x, "case"));
+            WEB_RAW(o, "\">");
+            web_text(o, field(x, "case"));
+            WEB_RAW(o, "</a> ");
+            web_t(o, "Handover");
+            WEB_RAW(o, " ");
+            web_int(o, json_integer_value(json_object_get(x, "number")));
+            WEB_RAW(o, "</li>\n");
+        }
+        WEB_RAW(o, "</ul>\n");
+    }
+    WEB_RAW(o, "</section>\n");
+    foot(q);
+out:
+    json_decref(cases);
+    json_decref(due);
+    json_decref(waiting);
+}
+
+static void block(web_page *o, const char *label, const char *text)
+{
+    if (!text)
+        return;
+    WEB_RAW(o, "<h3>");
+    web_t(o, label);
+    WEB_RAW(o, "</h3>\n<p class=\"text\">");
+    web_text(o, text);
+    WEB_RAW(o, "</p>\n");
+}
+
+static void case_page(web_req *q, const char *id)
+{
+    json_t *doc;
+    int rc = baton_case_load(q->s, NULL, id, &doc, NULL);
+    if (rc) {
+        library_error(q, rc);
+        return;
+    }
+    web_page *o = &q->page;
+    const json_t *plan = json_object_get(doc, "plan"), *ctx = json_object_get(doc, "context");
+    head(q, field(json_object_get(doc, "child"), "name"));
+    WEB_RAW(o, "<dl><dt>");
+    web_t(o, "Case");
+    WEB_RAW(o, "</dt><dd>");
+    web_text(o, field(doc, "id"));
+    WEB_RAW(o, "</dd><dt>");
+    web_t(o, "Context");
+    WEB_RAW(o, "</dt><dd>");
+    web_text(o, field(ctx, "institution"));
+    WEB_RAW(o, " ");
+    web_text(o, field(ctx, "group"));
+    WEB_RAW(o, "</dd><dt>");
+    web_t(o, "Contact person (whom the parents contact)");
+    WEB_RAW(o, "</dt><dd>");
+    web_text(o, field(json_object_get(doc, "contact"), "staff"));
+    WEB_RAW(o, "</dd></dl>\n<section><h2>");
+    /* what works and the strengths first: the plan starts from what goes well */
+    web_t(o, "What works and the child's strengths");
+    WEB_RAW(o, "</h2>\n");
+    block(o, "What works", field(plan, "works_well"));
+    block(o, "Strengths", field(plan, "strengths"));
+    if (!field(plan, "works_well") && !field(plan, "strengths")) {
+        WEB_RAW(o, "<p>");
+        web_t(o, "Nothing recorded.");
+        WEB_RAW(o, "</p>\n");
+    }
+    WEB_RAW(o, "</section>\n<section><h2>");
+    web_t(o, "Challenges");
+    WEB_RAW(o, "</h2>\n");
+    const json_t *ch = json_object_get(plan, "challenges");
+    block(o, "At school", field(ch, "school"));
+    block(o, "In leisure time", field(ch, "leisure"));
+    block(o, "At home", field(ch, "home"));
+    WEB_RAW(o, "</section>\n<section><h2>");
+    web_t(o, "Active measures");
+    WEB_RAW(o, "</h2>\n");
+    size_t i;
+    json_t *m;
+    int any = 0;
+    json_array_foreach(json_object_get(plan, "measures"), i, m) {
+        any = 1;
+        WEB_RAW(o, "<article><h3>");
+        web_text(o, field(m, "description"));
+        WEB_RAW(o, "</h3><dl><dt>");
+        web_t(o, "Goal");
+        WEB_RAW(o, "</dt><dd>");
+        web_text(o, field(m, "goal"));
+        WEB_RAW(o, "</dd><dt>");
+        web_t(o, "Responsible");
+        WEB_RAW(o, "</dt><dd>");
+        const json_t *who = json_object_get(m, "responsible");
+        web_text(o, json_is_string(who) ? json_string_value(who) : field(who, "staff"));
+        WEB_RAW(o, "</dd><dt>");
+        web_t(o, "Review by");
+        WEB_RAW(o, "</dt><dd>");
+        web_text(o, field(m, "review_by"));
+        WEB_RAW(o, "</dd></dl></article>\n");
+    }
+    if (!any) {
+        WEB_RAW(o, "<p>");
+        web_t(o, "No active measures.");
+        WEB_RAW(o, "</p>\n");
+    }
+    WEB_RAW(o, "</section>\n");
+    foot(q);
+    json_decref(doc);
+}
+
+#define STYLE_CSS \
+    "body{font-family:sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.5}" \
+    "header{display:flex;gap:1em;align-items:center;padding:.5em 1em;background:#1d3557;color:#fff}" \
+    "header a{color:#fff;font-weight:bold}header form{margin-left:auto}" \
+    "main{max-width:60em;margin:0 auto;padding:1em}" \
+    "table{border-collapse:collapse}th,td{text-align:left;padding:.25em 1em .25em 0;border-bottom:1px solid #ccc}" \
+    ".error{color:#9b1c1c;font-weight:bold}.text{white-space:pre-wrap}" \
+    "a{color:#1d3557}button{font:inherit;padding:.25em .75em}input{font:inherit}"
+
+static void style(web_req *q)
+{
+    q->content_type = "text/css; charset=utf-8";
+    WEB_RAW(&q->page, STYLE_CSS);
+}
+
+/* ---- routing ---- */
+
+/* The person the login cookie names, with a session of theirs; 0 when logged in. */
+static int logged_in(web_req *q)
+{
+    if (!q->cookie_session || baton_auth_session(q->store, q->cookie_session, q->staff) != 0)
+        return -1;
+    baton_session_options so = {q->staff, NULL, NULL, "web"};
+    return baton_session_open(&q->s, q->store, &so) == 0 ? 0 : -1;
+}
+
+void web_route(web_req *q)
+{
+    const char *url = q->url;
+    int post = strcmp(q->method, "POST") == 0;
+    q->lang = baton_i18n_pick(q->accept_language, "en");
+    if (strcmp(url, "/style.css") == 0 && !post) {
+        style(q);
+        return;
+    }
+    int rc = baton_store_open(&q->store, q->options->store);
+    if (rc) {
+        library_error(q, rc);
+        return;
+    }
+    q->lang = baton_i18n_pick(q->accept_language, baton_store_language(q->store));
+    baton_i18n_use(q->lang);
+    baton_error_clear();
+    if (strcmp(url, "/login") == 0) {
+        if (post)
+            login_post(q);
+        else
+            login_page(q, 200, NULL);
+        return;
+    }
+    if (strcmp(url, "/logout") == 0 && post) {
+        logout_post(q);
+        return;
+    }
+    if (logged_in(q) != 0) {
+        if (q->cookie_session)
+            add_cookie(q, "baton_session=; Max-Age=0");
+        redirect(q, "/login");
+        return;
+    }
+    if (post && baton_auth_csrf_check(q->store, q->cookie_session, field(q->form, "csrf")) != 0) {
+        web_error_page(q, 403, baton_error_last());
+        return;
+    }
+    if (strcmp(url, "/") == 0 && !post)
+        dashboard(q);
+    else if (strncmp(url, "/case/", 6) == 0 && !post && url[6] && !strchr(url + 6, '/'))
+        case_page(q, url + 6);
+    else
+        web_error_page(q, 404, dgettext("baton", "There is no such page."));
+}
+
+void web_req_free(web_req *q)
+{
+    web_page_free(&q->page);
+    baton_session_free(q->s);
+    baton_store_free(q->store);
+    q->s = NULL;
+    q->store = NULL;
+    baton_i18n_use(NULL);
+}

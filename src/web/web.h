@@ -1,0 +1,39 @@
+/* The web front end (baton serve): a second front end over libbaton's public API, like the
+ * command line. It holds no check of its own that the library does not make: every page opens a
+ * session for the logged-in person and asks the library, which applies the access policy and
+ * writes the access log. */
+#ifndef BATON_WEB_H
+#define BATON_WEB_H
+
+#include <baton/baton.h>
+
+#include <stddef.h>
+
+typedef struct {
+    const char *store;  /* the store's directory */
+    const char *listen; /* "127.0.0.1:8080" */
+    int secure;         /* behind TLS: cookies get Secure */
+} web_options;
+
+/* Serves until SIGINT or SIGTERM; prints the URL on stdout once it listens. */
+int web_serve(const web_options *o);
+
+/* ---- the page being written (html.c): every write of text goes through web_text, which
+ * escapes it; markup is written with WEB_RAW, which takes string literals only ---- */
+typedef struct {
+    char *p;
+    size_t n, cap;
+    int oom;
+} web_page;
+
+void web_raw_(web_page *o, const char *markup);
+/* "" lit "" compiles only for a string literal: no text from a record can be written unescaped */
+#define WEB_RAW(o, lit) web_raw_((o), "" lit "")
+/* text, escaped for HTML element content and attribute values alike */
+void web_text(web_page *o, const char *text);
+void web_int(web_page *o, long long n);
+/* a translated literal (gettext), escaped like any text */
+void web_t(web_page *o, const char *msgid);
+void web_page_free(web_page *o);
+
+#endif

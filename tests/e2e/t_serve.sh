@@ -1,0 +1,148 @@
+# baton serve, over HTTP as a browser would use it: login with the password `staff passwd` set,
+# cookies HttpOnly and SameSite=Strict with a new token at every login, the security headers on
+# every response, forms refused without their anti-forgery token or from another origin, text
+# from records escaped, pages in the reader's language, only what the person may read, every
+# read in the access log, logins throttled, and clear 4xx answers for odd requests.
+. "$(dirname "$0")/lib.sh"
+
+S=$T/store
+new_store "$S" || { not_ok "store setup"; finish; exit 1; }
+export BATON_STORE=$S
+export BATON_USER=koord
+A=$(new_case "$S" "Alma <script>alert(1)</script> Eksempel")
+"$BATON" case set "$A" plan.works_well "Faste makkere & korte beskeder" >/dev/null
+OTHER=$("$BATON" case new --child "Bo Andensted" --born 2016-01-02 --context school:Andenskolen:3.A:Testkommune \
+    --contact koord)
+printf 'korrekt hest batteri\n' | "$BATON" staff passwd laerer1 >/dev/null
+unset BATON_USER
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+spawn "$BATON" serve --listen "127.0.0.1:$PORT"
+SERVER=$SPAWNED
+for _ in $(seq 100); do
+    python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$PORT" 2>/dev/null && break
+    sleep 0.05
+done
+
+python3 - "$PORT" "$A" "$OTHER" >"$T/web.out" 2>&1 <<'PY'
+import http.client, re, sys, urllib.parse
+port, case_a, other = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+origin = f"http://127.0.0.1:{port}"
+def req(method, path, form=None, cookies=None, lang="da", origin_header=origin, raw_body=None, ctype=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    h = {"Accept-Language": lang, "Host": f"127.0.0.1:{port}"}
+    if cookies:
+        h["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    body = raw_body
+    if form is not None:
+        body = urllib.parse.urlencode(form)
+    if body is not None:
+        h["Content-Type"] = ctype or "application/x-www-form-urlencoded"
+        if origin_header:
+            h["Origin"] = origin_header
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    data = r.read().decode("utf-8", "replace")
+    return r.status, [(k.lower(), v) for k, v in r.getheaders()], data
+def check(what, ok):
+    print(("ok" if ok else "FAIL"), what)
+def header(h, name):
+    return [v for k, v in h if k == name]
+CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
+def secure_headers(what, h):
+    check(what + ": Content-Security-Policy", header(h, "content-security-policy") == [CSP])
+    check(what + ": Cache-Control no-store", header(h, "cache-control") == ["no-store"])
+    check(what + ": Referrer-Policy no-referrer", header(h, "referrer-policy") == ["no-referrer"])
+    check(what + ": X-Content-Type-Options nosniff", header(h, "x-content-type-options") == ["nosniff"])
+
+s, h, d = req("GET", "/login")
+check("the login page answers", s == 200)
+secure_headers("login page", h)
+pre = re.search(r"baton_pre=([^;]+)", " ".join(header(h, "set-cookie"))).group(1)
+csrf = re.search(r'name="csrf" value="([^"]+)"', d).group(1)
+check("the pre-login cookie is HttpOnly and SameSite=Strict", all("HttpOnly" in v and "SameSite=Strict" in v for v in header(h, "set-cookie")))
+check("the login page is Danish for a Danish reader", 'lang="da"' in d and "Log ind" in d)
+
+# forms without their token, with another's, or from another origin are refused
+s, _, _ = req("POST", "/login", {"staff": "laerer1", "password": "korrekt hest batteri"}, {"baton_pre": pre})
+check("login without the form's token: 403", s == 403)
+s, _, _ = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "korrekt hest batteri"}, {"baton_pre": pre},
+              origin_header="http://evil.example")
+check("login from another origin: 403", s == 403)
+s, _, _ = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "korrekt hest batteri"}, {"baton_pre": pre},
+              origin_header=None)
+check("login without an Origin: 403", s == 403)
+s, _, d = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "forkert"}, {"baton_pre": pre})
+check("a wrong password: 403, the form again, one answer for every failure", s == 403 and "<form" in d)
+
+# session fixation: a token the browser brings is never taken for a login
+s, h, _ = req("GET", "/", cookies={"baton_session": "A" * 43})
+check("a made-up session cookie: to the login", s == 303 and header(h, "location") == ["/login"])
+s, h, _ = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "korrekt hest batteri"},
+              {"baton_pre": pre, "baton_session": "B" * 43})
+cookies = header(h, "set-cookie")
+tok = [re.search(r"baton_session=([^;]*)", v).group(1) for v in cookies if v.startswith("baton_session=")][0]
+check("login: 303 to the overview", s == 303 and header(h, "location") == ["/"])
+check("login: a new token, not the one brought", len(tok) == 43 and tok != "B" * 43)
+check("the login cookie is HttpOnly, SameSite=Strict, Path=/", any(v.startswith("baton_session=" + tok) and "HttpOnly" in v
+      and "SameSite=Strict" in v and "Path=/" in v for v in cookies))
+
+s, h, d = req("GET", "/", cookies={"baton_session": tok})
+check("the overview answers", s == 200)
+secure_headers("overview", h)
+check("the overview lists the person's case", "/case/" + case_a in d)
+check("a child's name is escaped", "&lt;script&gt;alert(1)&lt;/script&gt;" in d and "<script>" not in d)
+check("the overview is Danish", "Dine sager" in d and "Your cases" not in d)
+
+s, h, d = req("GET", "/case/" + case_a, cookies={"baton_session": tok})
+check("the case page answers", s == 200)
+secure_headers("case page", h)
+check("the case page shows what works first, escaped", "Faste makkere &amp; korte beskeder" in d
+      and d.index("Faste makkere") < d.index("Udfordringer"))
+s, h, d = req("GET", "/case/" + case_a, cookies={"baton_session": tok}, lang="sv-SE,sv;q=0.9")
+check("a Swedish reader gets Swedish", 'lang="sv"' in d and "Utmaningar" in d and "Udfordringer" not in d)
+
+s, _, d = req("GET", "/case/" + other, cookies={"baton_session": tok})
+check("a case outside the teacher's scope: 403, and nothing of it shown", s == 403 and "Andensted" not in d)
+s, _, _ = req("GET", "/case/nosuchcase", cookies={"baton_session": tok})
+check("an unknown case: 404", s == 404)
+for path in ["/../../etc/passwd", "/case/../../etc/passwd", "/case/" + case_a + "/x", "/nothing", "/case/"]:
+    s, h, _ = req("GET", path, cookies={"baton_session": tok})
+    check(f"{path}: 404", s == 404)
+    secure_headers(path, h)
+s, _, _ = req("DELETE", "/", cookies={"baton_session": tok})
+check("DELETE: 405", s == 405)
+s, _, _ = req("POST", "/logout", raw_body="x" * 100000, cookies={"baton_session": tok})
+check("a body over 64 KiB: 413", s == 413)
+s, _, _ = req("POST", "/logout", raw_body="{}", ctype="application/json", cookies={"baton_session": tok})
+check("a POST that is not a form: 415", s == 415)
+s, _, _ = req("POST", "/logout", {"csrf": "x" * 43}, cookies={"baton_session": tok})
+check("logout with a wrong token: 403", s == 403)
+s, _, d = req("GET", "/", cookies={"baton_session": tok})
+lcsrf = re.search(r'action="/logout"><input type="hidden" name="csrf" value="([^"]+)"', d).group(1)
+s, h, _ = req("POST", "/logout", {"csrf": lcsrf}, cookies={"baton_session": tok})
+check("logout: 303 to the login, the cookie cleared", s == 303 and any("baton_session=;" in v for v in header(h, "set-cookie")))
+s, _, _ = req("GET", "/", cookies={"baton_session": tok})
+check("after logout the old token opens nothing", s == 303)
+s, h, _ = req("GET", "/style.css")
+check("the style sheet", s == 200 and header(h, "content-type") == ["text/css; charset=utf-8"])
+
+# five wrong passwords hold the account, the right one included
+for i in range(5):
+    req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "gæt nummer %d" % i}, {"baton_pre": pre})
+s, _, d = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "korrekt hest batteri"}, {"baton_pre": pre})
+check("after 5 failures: 429, saying for how long", s == 429 and "min" in d)
+PY
+while read -r verdict what; do
+    if [ "$verdict" = ok ]; then ok; else not_ok "$what"; fi
+done <"$T/web.out"
+assert "the web checks ran to the end" grep -q "after 5 failures" "$T/web.out"
+grep -v "^ok " "$T/web.out" | head -20 >&2
+
+# every page read a case through the library: the access log has them, by laerer1
+BATON_USER=koord run audit list --staff laerer1
+expect_out "read +laerer1 +.*$A" "the access log has laerer1's reads of the case"
+{ kill_group "$SERVER"; wait "$SERVER"; } 2>/dev/null
+
+# the pages write only through the escaping writer: markup from literals, text through web_text
+assert "src/web/pages.c writes nothing unescaped" sh -c "! grep -nE 'printf *\\(|puts *\\(|fwrite *\\(|web_raw_ *\\(' '$(dirname "$0")/../../src/web/pages.c' | grep -v 'snprintf'"
+finish
