@@ -36,6 +36,11 @@ static void head(web_req *q, const char *title)
     web_text(o, title);
     WEB_RAW(o, " — Baton</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body><header><a href=\"/\">"
                "Baton</a>");
+    if (q->s) {
+        WEB_RAW(o, "<a href=\"/search\">");
+        web_t(o, "Search");
+        WEB_RAW(o, "</a>");
+    }
     if (q->s && q->cookie_session) {
         char csrf[BATON_TOKEN_CHARS + 1];
         WEB_RAW(o, "<span class=\"who\">");
@@ -292,7 +297,11 @@ static void case_page(web_req *q, const char *id)
     web_t(o, "Contact person (whom the parents contact)");
     WEB_RAW(o, "</dt><dd>");
     web_text(o, field(json_object_get(doc, "contact"), "staff"));
-    WEB_RAW(o, "</dd></dl>\n<section><h2>");
+    WEB_RAW(o, "</dd></dl>\n<p><a href=\"/case/");
+    web_text(o, field(doc, "id"));
+    WEB_RAW(o, "/history\">");
+    web_t(o, "Every version of the case");
+    WEB_RAW(o, "</a></p>\n<section><h2>");
     /* what works and the strengths first: the plan starts from what goes well */
     web_t(o, "What works and the child's strengths");
     WEB_RAW(o, "</h2>\n");
@@ -343,6 +352,167 @@ static void case_page(web_req *q, const char *id)
     WEB_RAW(o, "</section>\n");
     foot(q);
     json_decref(doc);
+}
+
+/* A snippet from search: the matches between \001 and \002, marked. */
+static void snippet(web_page *o, const char *s)
+{
+    char part[2048];
+    size_t n = 0;
+    for (const char *p = s ? s : "";; p++) {
+        if (*p && *p != '\001' && *p != '\002' && n + 1 < sizeof part) {
+            part[n++] = *p;
+            continue;
+        }
+        part[n] = '\0';
+        web_text(o, part);
+        n = 0;
+        if (!*p)
+            break;
+        if (*p == '\001')
+            WEB_RAW(o, "<mark>");
+        else if (*p == '\002')
+            WEB_RAW(o, "</mark>");
+        else
+            part[n++] = *p;
+    }
+}
+
+/* An instant as the store's people read it. */
+static void when(web_req *q, time_t t)
+{
+    char stamp[21], local[40];
+    baton_datetime_format(stamp, t);
+    baton_time_local(stamp, baton_store_time_zone(q->store), local, sizeof local);
+    WEB_RAW(&q->page, "<time>");
+    web_text(&q->page, local);
+    WEB_RAW(&q->page, "</time>");
+}
+
+static void search_page(web_req *q)
+{
+    web_page *o = &q->page;
+    const char *text = field(q->query, "q");
+    int history = field(q->query, "history") != NULL;
+    baton_search_hit *hits = NULL;
+    size_t n = 0;
+    int rc = 0;
+    if (text && *text) {
+        baton_index *idx;
+        baton_search_options so = {0};
+        so.history = history;
+        so.limit = 50;
+        if ((rc = baton_index_open(&idx, q->store, NULL, NULL)) == 0) {
+            rc = baton_search(q->s, idx, text, &so, &hits, &n);
+            baton_index_free(idx);
+        }
+        if (rc && rc != BATON_EUSAGE) {
+            library_error(q, rc);
+            return;
+        }
+    }
+    head(q, dgettext("baton", "Search"));
+    WEB_RAW(o, "<form method=\"get\" action=\"/search\" role=\"search\"><p><label for=\"q\">");
+    web_t(o, "Words to find");
+    WEB_RAW(o, "</label> <input id=\"q\" name=\"q\" type=\"search\" value=\"");
+    web_text(o, text);
+    WEB_RAW(o, "\"> <input id=\"history\" name=\"history\" type=\"checkbox\" value=\"1\"");
+    if (history)
+        WEB_RAW(o, " checked");
+    WEB_RAW(o, "> <label for=\"history\">");
+    web_t(o, "in every version, not only the current one");
+    WEB_RAW(o, "</label> <button type=\"submit\">");
+    web_t(o, "Search");
+    WEB_RAW(o, "</button></p></form>\n");
+    if (rc == BATON_EUSAGE) {
+        q->status = 400;
+        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
+        web_text(o, baton_error_last());
+        WEB_RAW(o, "</p>\n");
+    } else if (text && *text && n == 0) {
+        WEB_RAW(o, "<p>");
+        web_t(o, "No text matches.");
+        WEB_RAW(o, "</p>\n");
+    } else if (n) {
+        WEB_RAW(o, "<ol class=\"hits\">\n");
+        for (size_t i = 0; i < n; i++) {
+            WEB_RAW(o, "<li><a href=\"/case/");
+            web_text(o, hits[i].case_id);
+            WEB_RAW(o, "\">");
+            web_text(o, hits[i].child);
+            WEB_RAW(o, "</a> <code>");
+            web_text(o, hits[i].field);
+            WEB_RAW(o, "</code><p>");
+            snippet(o, hits[i].snippet);
+            WEB_RAW(o, "</p><p class=\"meta\">");
+            when(q, hits[i].first_time);
+            WEB_RAW(o, " ");
+            web_text(o, hits[i].first_author);
+            if (hits[i].last_commit[0]) {
+                WEB_RAW(o, " — ");
+                web_t(o, "until");
+                WEB_RAW(o, " ");
+                when(q, hits[i].last_time);
+            }
+            WEB_RAW(o, "</p></li>\n");
+        }
+        WEB_RAW(o, "</ol>\n");
+    }
+    foot(q);
+    baton_search_hits_free(hits, n);
+}
+
+static void history_page(web_req *q, const char *id)
+{
+    baton_case_version *v = NULL;
+    size_t n = 0;
+    json_t *doc;
+    int rc = baton_case_load(q->s, NULL, id, &doc, NULL);
+    if (rc == 0)
+        rc = baton_case_log(q->s, NULL, id, &v, &n);
+    if (rc) {
+        library_error(q, rc);
+        return;
+    }
+    web_page *o = &q->page;
+    head(q, field(json_object_get(doc, "child"), "name"));
+    json_decref(doc);
+    WEB_RAW(o, "<h2>");
+    web_t(o, "Every version of the case");
+    WEB_RAW(o, "</h2>\n<p><a href=\"/case/");
+    web_text(o, id);
+    WEB_RAW(o, "\">");
+    web_t(o, "The case as it is now");
+    WEB_RAW(o, "</a></p>\n<table><thead><tr><th scope=\"col\">");
+    web_t(o, "When");
+    WEB_RAW(o, "</th><th scope=\"col\">");
+    web_t(o, "Who");
+    WEB_RAW(o, "</th><th scope=\"col\">");
+    web_t(o, "What changed");
+    WEB_RAW(o, "</th><th scope=\"col\">");
+    web_t(o, "Why");
+    WEB_RAW(o, "</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < n; i++) {
+        WEB_RAW(o, "<tr><td>");
+        when(q, v[i].when);
+        WEB_RAW(o, "</td><td>");
+        web_text(o, v[i].author_name);
+        WEB_RAW(o, "</td><td>");
+        web_text(o, v[i].subject);
+        size_t k;
+        json_t *f;
+        json_array_foreach(v[i].fields, k, f) {
+            WEB_RAW(o, " <code>");
+            web_text(o, json_string_value(f));
+            WEB_RAW(o, "</code>");
+        }
+        WEB_RAW(o, "</td><td>");
+        web_text(o, v[i].reason);
+        WEB_RAW(o, "</td></tr>\n");
+    }
+    WEB_RAW(o, "</tbody></table>\n");
+    foot(q);
+    baton_case_log_free(v, n);
 }
 
 #define STYLE_CSS \
@@ -411,8 +581,16 @@ void web_route(web_req *q)
     }
     if (strcmp(url, "/") == 0 && !post)
         dashboard(q);
+    else if (strcmp(url, "/search") == 0 && !post)
+        search_page(q);
     else if (strncmp(url, "/case/", 6) == 0 && !post && url[6] && !strchr(url + 6, '/'))
         case_page(q, url + 6);
+    else if (strncmp(url, "/case/", 6) == 0 && !post && url[6] && strchr(url + 6, '/') &&
+             strcmp(strchr(url + 6, '/'), "/history") == 0) {
+        char id[64];
+        snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 6, '/') - (url + 6)), url + 6);
+        history_page(q, id);
+    }
     else
         web_error_page(q, 404, dgettext("baton", "There is no such page."));
 }

@@ -9,6 +9,7 @@ typedef struct {
     const char *method, *url, *accept_language;
     const char *cookie_session, *cookie_pre;
     const json_t *form;
+    const json_t *query; /* the URL's ?name=value arguments, decoded */
     char address[64];
     /* the answer */
     int status;

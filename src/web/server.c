@@ -61,6 +61,14 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    if (key && value && baton_utf8_valid(value, strlen(value)) && !json_object_get(cls, key))
+        json_object_set_new(cls, key, json_string(value));
+    return MHD_YES;
+}
+
 static void request_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
     request *r = *con_cls;
@@ -153,6 +161,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     q.method = method;
     q.url = url;
     q.form = r->form;
+    json_t *query = json_object();
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_arg, query);
+    q.query = query;
     q.cookie_session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "baton_session");
     q.cookie_pre = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "baton_pre");
     client_address(c, q.address, sizeof q.address);
@@ -169,6 +180,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         web_route(&q);
     enum MHD_Result ok = respond(c, o, &q);
     web_req_free(&q);
+    json_decref(query);
     return ok;
 }
 

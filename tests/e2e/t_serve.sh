@@ -16,7 +16,7 @@ OTHER=$("$BATON" case new --child "Bo Andensted" --born 2016-01-02 --context sch
 printf 'korrekt hest batteri\n' | "$BATON" staff passwd laerer1 >/dev/null
 unset BATON_USER
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-spawn "$BATON" serve --listen "127.0.0.1:$PORT"
+spawn sh -c "exec \"\$0\" serve --listen 127.0.0.1:$PORT >/dev/null" "$BATON"
 SERVER=$SPAWNED
 for _ in $(seq 100); do
     python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$PORT" 2>/dev/null && break
@@ -109,6 +109,21 @@ for path in ["/../../etc/passwd", "/case/../../etc/passwd", "/case/" + case_a + 
     s, h, _ = req("GET", path, cookies={"baton_session": tok})
     check(f"{path}: 404", s == 404)
     secure_headers(path, h)
+# search: the reader's cases only, the match marked, the rest escaped; a bad query said in words
+s, h, d = req("GET", "/search?q=makkere", cookies={"baton_session": tok})
+check("search answers", s == 200)
+secure_headers("search", h)
+check("search finds the text, the match marked", "<mark>makkere</mark>" in d and "/case/" + case_a in d)
+check("search shows the child's name escaped", "&lt;script&gt;" in d and "<script>" not in d)
+s, _, d = req("GET", "/search?q=Andensted&history=1", cookies={"baton_session": tok})
+check("search shows nothing of a case the reader may not read", "/case/" + other not in d)
+s, _, d = req("GET", "/search?q=%22aaben", cookies={"baton_session": tok})
+check("a malformed query: 400, said on the page", s == 400 and 'class="error"' in d)
+# history: every version with who and what
+s, _, d = req("GET", "/case/" + case_a + "/history", cookies={"baton_session": tok})
+check("the case's history answers", s == 200 and "plan.works_well" in d and "Kirsten Koordinator" in d)
+s, _, _ = req("GET", "/case/" + other + "/history", cookies={"baton_session": tok})
+check("the history of a case outside the reader's scope: 403", s == 403)
 s, _, _ = req("DELETE", "/", cookies={"baton_session": tok})
 check("DELETE: 405", s == 405)
 s, _, _ = req("POST", "/logout", raw_body="x" * 100000, cookies={"baton_session": tok})
