@@ -28,7 +28,8 @@ typedef struct baton_case_version {
 int baton_case_log(baton_session *s, const char *rev, const char *id, baton_case_version **out, size_t *n);
 void baton_case_log_free(baton_case_version *versions, size_t n);
 /* Field-level differences of case id between revisions from and to (to NULL: head), or, with
- * from NULL, those of its latest change; one read by the session (logged). The revisions compared
+ * from NULL, those of its latest change as of to (the change that made the version to holds);
+ * one read by the session (logged). The revisions compared
  * go to from_out ("" when the case was created there) and to_out. */
 int baton_case_diff(baton_session *s, const char *id, const char *from, const char *to, baton_diff *d,
                     baton_oid_hex from_out, baton_oid_hex to_out);

@@ -169,10 +169,10 @@ int baton_case_diff(baton_session *s, const char *id, const char *from, const ch
     if (rc)
         return rc;
     if (!from) {
-        /* the latest change: the last version against the one before */
+        /* the latest change as of to: its last version then against the one before */
         baton_case_version *v;
         size_t n;
-        if ((rc = baton_case_log_unchecked(s->store, NULL, id, &v, &n)))
+        if ((rc = baton_case_log_unchecked(s->store, to, id, &v, &n)))
             return rc;
         snprintf(to_out, 41, "%s", v[0].commit);
         if (n > 1)

@@ -445,7 +445,18 @@ static void search_page(web_req *q)
             WEB_RAW(o, "</code><p>");
             snippet(o, hits[i].snippet);
             WEB_RAW(o, "</p><p class=\"meta\">");
+            /* a plan's text links to the change that brought it in (a journal entry is its own) */
+            int plan_text = strcmp(hits[i].kind, "case") == 0;
+            if (plan_text) {
+                WEB_RAW(o, "<a href=\"/case/");
+                web_text(o, hits[i].case_id);
+                WEB_RAW(o, "/diff?to=");
+                web_text(o, hits[i].first_commit);
+                WEB_RAW(o, "\">");
+            }
             when(q, hits[i].first_time);
+            if (plan_text)
+                WEB_RAW(o, "</a>");
             WEB_RAW(o, " ");
             web_text(o, hits[i].first_author);
             if (hits[i].last_commit[0]) {
@@ -493,8 +504,14 @@ static void history_page(web_req *q, const char *id)
     web_t(o, "Why");
     WEB_RAW(o, "</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < n; i++) {
-        WEB_RAW(o, "<tr><td>");
+        /* what this version's commit changed (the first version: what the case began with) */
+        WEB_RAW(o, "<tr><td><a href=\"/case/");
+        web_text(o, id);
+        WEB_RAW(o, "/diff?to=");
+        web_text(o, v[i].commit);
+        WEB_RAW(o, "\">");
         when(q, v[i].when);
+        WEB_RAW(o, "</a>");
         WEB_RAW(o, "</td><td>");
         web_text(o, v[i].author_name);
         WEB_RAW(o, "</td><td>");
@@ -515,6 +532,77 @@ static void history_page(web_req *q, const char *id)
     baton_case_log_free(v, n);
 }
 
+/* One text's change, word by word: what went out struck through, what came in underlined. */
+static void word_diff(web_page *o, const char *before, const char *after)
+{
+    baton_word_span *spans = NULL;
+    int n = baton_diff_words(before ? before : "", after ? after : "", &spans);
+    if (n < 0) {
+        web_text(o, after);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (spans[i].op == BATON_WORD_DELETED)
+            WEB_RAW(o, "<del>");
+        else if (spans[i].op == BATON_WORD_INSERTED)
+            WEB_RAW(o, "<ins>");
+        web_text(o, spans[i].text);
+        if (spans[i].op == BATON_WORD_DELETED)
+            WEB_RAW(o, "</del>");
+        else if (spans[i].op == BATON_WORD_INSERTED)
+            WEB_RAW(o, "</ins>");
+    }
+    baton_word_spans_free(spans, n);
+}
+
+static void diff_page(web_req *q, const char *id)
+{
+    baton_diff d = {0};
+    baton_oid_hex from, to;
+    const char *want_from = field(q->query, "from"), *want_to = field(q->query, "to");
+    json_t *doc;
+    int rc = baton_case_load(q->s, NULL, id, &doc, NULL);
+    if (rc == 0)
+        rc = baton_case_diff(q->s, id, want_from && *want_from ? want_from : NULL, want_to && *want_to ? want_to : NULL,
+                             &d, from, to);
+    if (rc) {
+        json_decref(doc);
+        library_error(q, rc);
+        return;
+    }
+    web_page *o = &q->page;
+    head(q, field(json_object_get(doc, "child"), "name"));
+    json_decref(doc);
+    WEB_RAW(o, "<h2>");
+    web_t(o, "What changed");
+    WEB_RAW(o, "</h2>\n<p><code>");
+    web_text(o, from[0] ? from : "-");
+    WEB_RAW(o, "</code> → <code>");
+    web_text(o, to);
+    WEB_RAW(o, "</code> <a href=\"/case/");
+    web_text(o, id);
+    WEB_RAW(o, "/history\">");
+    web_t(o, "Every version of the case");
+    WEB_RAW(o, "</a></p>\n");
+    if (d.count == 0) {
+        WEB_RAW(o, "<p>");
+        web_t(o, "Nothing changed.");
+        WEB_RAW(o, "</p>\n");
+    }
+    WEB_RAW(o, "<dl class=\"diff\">\n");
+    for (size_t i = 0; i < d.count; i++) {
+        const baton_diff_item *it = &d.items[i];
+        WEB_RAW(o, "<dt><code>");
+        web_text(o, it->path);
+        WEB_RAW(o, "</code></dt><dd>");
+        word_diff(o, it->op == BATON_DIFF_ADDED ? NULL : it->old_value, it->op == BATON_DIFF_REMOVED ? NULL : it->new_value);
+        WEB_RAW(o, "</dd>\n");
+    }
+    WEB_RAW(o, "</dl>\n");
+    foot(q);
+    baton_diff_free(&d);
+}
+
 #define STYLE_CSS \
     "body{font-family:sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.5}" \
     "header{display:flex;gap:1em;align-items:center;padding:.5em 1em;background:#1d3557;color:#fff}" \
@@ -522,7 +610,8 @@ static void history_page(web_req *q, const char *id)
     "main{max-width:60em;margin:0 auto;padding:1em}" \
     "table{border-collapse:collapse}th,td{text-align:left;padding:.25em 1em .25em 0;border-bottom:1px solid #ccc}" \
     ".error{color:#9b1c1c;font-weight:bold}.text{white-space:pre-wrap}" \
-    "a{color:#1d3557}button{font:inherit;padding:.25em .75em}input{font:inherit}"
+    "a{color:#1d3557}button{font:inherit;padding:.25em .75em}input{font:inherit}" \
+    "del{background:#fde2e2}ins{background:#dcf5e3}mark{background:#fff3b0}"
 
 static void style(web_req *q)
 {
@@ -590,6 +679,11 @@ void web_route(web_req *q)
         char id[64];
         snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 6, '/') - (url + 6)), url + 6);
         history_page(q, id);
+    } else if (strncmp(url, "/case/", 6) == 0 && !post && url[6] && strchr(url + 6, '/') &&
+               strcmp(strchr(url + 6, '/'), "/diff") == 0) {
+        char id[64];
+        snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 6, '/') - (url + 6)), url + 6);
+        diff_page(q, id);
     }
     else
         web_error_page(q, 404, dgettext("baton", "There is no such page."));

@@ -122,6 +122,24 @@ check("a malformed query: 400, said on the page", s == 400 and 'class="error"' i
 # history: every version with who and what
 s, _, d = req("GET", "/case/" + case_a + "/history", cookies={"baton_session": tok})
 check("the case's history answers", s == 200 and "plan.works_well" in d and "Kirsten Koordinator" in d)
+# a psychologist's way: when did a word first appear, and what did that change bring
+s, _, d = req("GET", "/search?q=makkere&history=1", cookies={"baton_session": tok})
+first = re.search(r'href="(/case/[^"]+/diff\?to=[0-9a-f]{40})"', d)
+check("a hit links to the change that brought its text in", first is not None)
+if first:
+    s, h, d = req("GET", first.group(1), cookies={"baton_session": tok})
+    check("that change, word by word", s == 200 and "<ins>Faste makkere &amp; korte beskeder</ins>" in d)
+    secure_headers("diff", h)
+s, _, d = req("GET", "/case/" + case_a + "/history", cookies={"baton_session": tok})
+links = re.findall(r'href="(/case/[^"]+/diff\?to=[0-9a-f]{40})"', d)
+check("every version in the history links to its change", len(links) >= 2)
+if links:
+    s, _, d = req("GET", links[-1], cookies={"baton_session": tok})
+    check("the first version: what the case began with", s == 200 and "<code>child.name</code>" in d)
+s, _, _ = req("GET", "/case/" + other + "/diff", cookies={"baton_session": tok})
+check("the diff of a case outside the reader's scope: 403", s == 403)
+s, _, d = req("GET", "/case/" + case_a + "/diff?to=nonsense", cookies={"baton_session": tok})
+check("a diff to no such revision: refused in words (4xx)", s in (400, 404) and 'class="error"' in d)
 s, _, _ = req("GET", "/case/" + other + "/history", cookies={"baton_session": tok})
 check("the history of a case outside the reader's scope: 403", s == 403)
 s, _, _ = req("DELETE", "/", cookies={"baton_session": tok})
