@@ -240,6 +240,8 @@ static void dashboard(web_req *q)
         WEB_RAW(o, "</p>\n");
     } else {
         WEB_RAW(o, "<ul>\n");
+        char csrf[BATON_TOKEN_CHARS + 1] = "";
+        baton_auth_csrf(q->store, q->cookie_session, csrf);
         json_array_foreach(waiting, i, x) {
             WEB_RAW(o, "<li><a href=\"/case/");
             web_text(o, field(x, "case"));
@@ -249,7 +251,16 @@ static void dashboard(web_req *q)
             web_t(o, "Handover");
             WEB_RAW(o, " ");
             web_int(o, json_integer_value(json_object_get(x, "number")));
-            WEB_RAW(o, "</li>\n");
+            /* read it, then say so: the form acknowledges this one handover */
+            WEB_RAW(o, "<form method=\"post\" action=\"/case/");
+            web_text(o, field(x, "case"));
+            WEB_RAW(o, "/ack\"><input type=\"hidden\" name=\"csrf\" value=\"");
+            web_text(o, csrf);
+            WEB_RAW(o, "\"><input type=\"hidden\" name=\"number\" value=\"");
+            web_int(o, json_integer_value(json_object_get(x, "number")));
+            WEB_RAW(o, "\"><button type=\"submit\">");
+            web_t(o, "I have read it: acknowledge");
+            WEB_RAW(o, "</button></form></li>\n");
         }
         WEB_RAW(o, "</ul>\n");
     }
@@ -259,6 +270,25 @@ out:
     json_decref(cases);
     json_decref(due);
     json_decref(waiting);
+}
+
+/* POST /case/ID/ack: the receiver acknowledges handover number (the library checks they are). */
+static void ack_post(web_req *q, const char *id)
+{
+    const char *number = field(q->form, "number");
+    char *end = NULL;
+    long n = number ? strtol(number, &end, 10) : 0;
+    if (!number || *end || n < 1 || n > 100000) {
+        web_error_page(q, 400, dgettext("baton", "number: not a handover number"));
+        return;
+    }
+    baton_oid_hex commit;
+    int rc = baton_handover_ack(q->s, id, (int)n, NULL, commit);
+    if (rc) {
+        library_error(q, rc);
+        return;
+    }
+    redirect(q, "/");
 }
 
 static void block(web_page *o, const char *label, const char *text)
@@ -670,6 +700,11 @@ void web_route(web_req *q)
     }
     if (strcmp(url, "/") == 0 && !post)
         dashboard(q);
+    else if (post && strncmp(url, "/case/", 6) == 0 && strchr(url + 6, '/') && strcmp(strchr(url + 6, '/'), "/ack") == 0) {
+        char id[64];
+        snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 6, '/') - (url + 6)), url + 6);
+        ack_post(q, id);
+    }
     else if (strcmp(url, "/search") == 0 && !post)
         search_page(q);
     else if (strncmp(url, "/case/", 6) == 0 && !post && url[6] && !strchr(url + 6, '/'))

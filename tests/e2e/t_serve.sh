@@ -13,6 +13,10 @@ A=$(new_case "$S" "Alma <script>alert(1)</script> Eksempel")
 "$BATON" case set "$A" plan.works_well "Faste makkere & korte beskeder" >/dev/null
 OTHER=$("$BATON" case new --child "Bo Andensted" --born 2016-01-02 --context school:Andenskolen:3.A:Testkommune \
     --contact koord)
+# a case handed over to laerer1, waiting for the acknowledgement
+C=$("$BATON" case new --child "Cia Overdraget" --born 2016-03-04 --context school:Testskolen:2.B:Testkommune \
+    --contact koord)
+"$BATON" handover staff "$C" --to laerer1 >/dev/null 2>&1
 printf 'korrekt hest batteri\n' | "$BATON" staff passwd laerer1 >/dev/null
 unset BATON_USER
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -23,9 +27,9 @@ for _ in $(seq 100); do
     sleep 0.05
 done
 
-python3 - "$PORT" "$A" "$OTHER" >"$T/web.out" 2>&1 <<'PY'
+python3 - "$PORT" "$A" "$OTHER" "$C" >"$T/web.out" 2>&1 <<'PY'
 import http.client, re, sys, urllib.parse
-port, case_a, other = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+port, case_a, other, case_c = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 origin = f"http://127.0.0.1:{port}"
 def req(method, path, form=None, cookies=None, lang="da", origin_header=origin, raw_body=None, ctype=None):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
@@ -109,6 +113,21 @@ for path in ["/../../etc/passwd", "/case/../../etc/passwd", "/case/" + case_a + 
     s, h, _ = req("GET", path, cookies={"baton_session": tok})
     check(f"{path}: 404", s == 404)
     secure_headers(path, h)
+# the receiver acknowledges a handover from the overview
+s, _, d = req("GET", "/", cookies={"baton_session": tok})
+ack = re.search(r'action="/case/' + case_c + r'/ack"><input type="hidden" name="csrf" value="([^"]+)"><input type="hidden" name="number" value="([0-9]+)"', d)
+check("the overview offers the waiting handover's acknowledgement", ack is not None)
+if ack:
+    s, _, _ = req("POST", f"/case/{case_c}/ack", {"number": ack.group(2)}, cookies={"baton_session": tok})
+    check("acknowledging without the form's token: 403", s == 403)
+    s, _, _ = req("POST", f"/case/{case_c}/ack", {"csrf": ack.group(1), "number": "x"}, cookies={"baton_session": tok})
+    check("acknowledging no number: 400", s == 400)
+    s, h, _ = req("POST", f"/case/{case_c}/ack", {"csrf": ack.group(1), "number": ack.group(2)}, cookies={"baton_session": tok})
+    check("acknowledging: 303 back to the overview", s == 303 and header(h, "location") == ["/"])
+    s, _, d = req("GET", "/", cookies={"baton_session": tok})
+    check("the handover waits no more", f"/case/{case_c}/ack" not in d)
+    s, _, d = req("POST", f"/case/{case_c}/ack", {"csrf": ack.group(1), "number": ack.group(2)}, cookies={"baton_session": tok})
+    check("acknowledging it twice is refused in words", 400 <= s < 500 and 'class="error"' in d)
 # search: the reader's cases only, the match marked, the rest escaped; a bad query said in words
 s, h, d = req("GET", "/search?q=makkere", cookies={"baton_session": tok})
 check("search answers", s == 200)
@@ -171,6 +190,9 @@ done <"$T/web.out"
 assert "the web checks ran to the end" grep -q "after 5 failures" "$T/web.out"
 grep -v "^ok " "$T/web.out" | head -20 >&2
 
+# the acknowledgement is in the history, as laerer1's
+BATON_USER=koord run handover list --case "$C" --json
+expect_out '"acknowledged"' "the handover is acknowledged in the store"
 # every page read a case through the library: the access log has them, by laerer1
 BATON_USER=koord run audit list --staff laerer1
 expect_out "read +laerer1 +.*$A" "the access log has laerer1's reads of the case"
