@@ -21,4 +21,8 @@ const char *baton_i18n_from_env(void);
  * or unreadable. */
 const char *baton_i18n_pick(const char *accept_language, const char *fallback);
 
+/* The word for a record's enum value in the calling thread's language: a setting, a kind of
+ * journal entry, a status, a frequency ("contact" -> "kontakt"); an unknown value as it is. */
+const char *baton_i18n_word(const char *value);
+
 #endif

@@ -8,6 +8,7 @@
 #include "baton/error.h"
 #include "render_internal.h"
 
+#include <libintl.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -135,6 +136,30 @@ const char *baton_i18n_pick(const char *accept, const char *fallback)
         p += n + (p[n] == ',');
     }
     return best ? best : fallback;
+}
+
+#define N_(s) s /* marks a message for the catalogues (tools/pot) */
+
+const char *baton_i18n_word(const char *value)
+{
+    static const char *const words[] = {
+        N_("school"), N_("leisure"), N_("home"), N_("daycare"), N_("special_school"), N_("other"),
+        N_("planned"), N_("active"), N_("completed"), N_("stopped"),
+        N_("weekly"), N_("fortnightly"), N_("monthly"), N_("on_news"),
+        N_("aula"), N_("email"), N_("phone"), N_("meeting"), N_("sms"),
+        N_("progress"), N_("challenges"), N_("both"), N_("brief"), N_("detailed"),
+        N_("contact"), N_("observation"), N_("status_update"), N_("decision"), N_("follow_up_done"),
+        N_("child"), N_("guardian"), N_("staff"),
+        N_("added"), N_("removed"), N_("changed"),
+        N_("consent"), N_("statutory"), N_("context"), N_("onboarding"),
+        /* the packet's sections, as a basis's scope names them */
+        N_("strengths"), N_("voices"), N_("predictability"), N_("measures"), N_("focus"), N_("communication"),
+        N_("team"), N_("follow_ups"), N_("journal"), N_("changes"), N_("checklist"),
+        NULL};
+    for (const char *const *w = words; *w; w++)
+        if (value && strcmp(*w, value) == 0)
+            return dgettext("baton", *w);
+    return value ? value : "";
 }
 
 void baton_i18n_begin(const char *lang, baton_i18n_state *st)

@@ -10,6 +10,7 @@
 #include "baton/error.h"
 #include "baton/handover.h"
 #include "baton/record.h"
+#include "baton/i18n.h"
 #include "render_internal.h"
 
 #include <libintl.h>
@@ -23,29 +24,8 @@
 
 static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-/* The word for an enum value in the store's language (settings, kinds, frequencies, ...). */
-static const char *word(const char *value)
-{
-    static const char *const words[] = {
-        N_("school"), N_("leisure"), N_("home"), N_("daycare"), N_("special_school"), N_("other"),
-        N_("planned"), N_("active"), N_("completed"), N_("stopped"),
-        N_("weekly"), N_("fortnightly"), N_("monthly"), N_("on_news"),
-        N_("aula"), N_("email"), N_("phone"), N_("meeting"), N_("sms"),
-        N_("progress"), N_("challenges"), N_("both"), N_("brief"), N_("detailed"),
-        N_("contact"), N_("observation"), N_("status_update"), N_("decision"), N_("follow_up_done"),
-        N_("child"), N_("guardian"), N_("staff"),
-        N_("added"), N_("removed"), N_("changed"),
-        N_("consent"), N_("statutory"), N_("context"), N_("onboarding"),
-        /* the packet's sections, as a basis's scope names them */
-        N_("strengths"), N_("voices"), N_("predictability"), N_("measures"), N_("focus"), N_("communication"),
-        N_("team"), N_("follow_ups"), N_("journal"), N_("changes"), N_("checklist"),
-        NULL};
-    for (const char *const *w = words; *w; w++)
-        if (value && strcmp(*w, value) == 0)
-            return T(*w);
-    return value ? value : "";
-}
-
+/* The word for an enum value in the document's language (i18n.c). */
+static const char *word(const char *value) { return baton_i18n_word(value); }
 
 static void context_text(const json_t *c, char *out, size_t n)
 {

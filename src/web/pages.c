@@ -302,6 +302,48 @@ static void block(web_page *o, const char *label, const char *text)
     WEB_RAW(o, "</p>\n");
 }
 
+/* The journal, newest first: what was said and done with the home and at school. A restricted
+ * entry the reader may not read comes from the library without its text, and says so. */
+static void journal_section(web_req *q, const char *id)
+{
+    web_page *o = &q->page;
+    json_t *all = NULL;
+    if (baton_journal_list(q->s, NULL, id, &all) != 0) {
+        baton_error_clear();
+        return;
+    }
+    WEB_RAW(o, "<section><h2>");
+    web_t(o, "Journal");
+    WEB_RAW(o, "</h2>\n");
+    if (json_array_size(all) == 0) {
+        WEB_RAW(o, "<p>");
+        web_t(o, "No journal entries yet.");
+        WEB_RAW(o, "</p>\n");
+    }
+    for (size_t i = json_array_size(all); i-- > 0;) {
+        const json_t *e = json_array_get(all, i);
+        WEB_RAW(o, "<article class=\"entry\"><h3>");
+        web_text(o, field(e, "at"));
+        WEB_RAW(o, " · ");
+        web_text(o, baton_i18n_word(field(e, "kind")));
+        WEB_RAW(o, " · ");
+        web_text(o, field(e, "by"));
+        WEB_RAW(o, "</h3>\n");
+        if (json_is_true(json_object_get(e, "withheld"))) {
+            WEB_RAW(o, "<p><em>");
+            web_t(o, "A restricted entry: only coordinators and psychologists of the case may read it.");
+            WEB_RAW(o, "</em></p>");
+        } else {
+            WEB_RAW(o, "<p class=\"text\">");
+            web_text(o, field(e, "text"));
+            WEB_RAW(o, "</p>");
+        }
+        WEB_RAW(o, "</article>\n");
+    }
+    WEB_RAW(o, "</section>\n");
+    json_decref(all);
+}
+
 static void case_page(web_req *q, const char *id)
 {
     json_t *doc;
@@ -380,6 +422,7 @@ static void case_page(web_req *q, const char *id)
         WEB_RAW(o, "</p>\n");
     }
     WEB_RAW(o, "</section>\n");
+    journal_section(q, id);
     foot(q);
     json_decref(doc);
 }

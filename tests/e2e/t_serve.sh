@@ -11,6 +11,8 @@ export BATON_STORE=$S
 export BATON_USER=koord
 A=$(new_case "$S" "Alma <script>alert(1)</script> Eksempel")
 "$BATON" case set "$A" plan.works_well "Faste makkere & korte beskeder" >/dev/null
+"$BATON" journal add "$A" --kind contact --text "Mor ringede om <b>morgenen</b>" >/dev/null 2>&1
+"$BATON" journal add "$A" --kind observation --text "Fortroligt: samtale med PPR" --restricted >/dev/null 2>&1
 OTHER=$("$BATON" case new --child "Bo Andensted" --born 2016-01-02 --context school:Andenskolen:3.A:Testkommune \
     --contact koord)
 # a case handed over to laerer1, waiting for the acknowledgement
@@ -102,6 +104,8 @@ check("the case page answers", s == 200)
 secure_headers("case page", h)
 check("the case page shows what works first, escaped", "Faste makkere &amp; korte beskeder" in d
       and d.index("Faste makkere") < d.index("Udfordringer"))
+check("the case page has the journal, kinds in Danish, text escaped", "kontakt" in d and "Mor ringede om &lt;b&gt;morgenen&lt;/b&gt;" in d)
+check("a restricted entry's text is not shown to a teacher", "Fortroligt: samtale" not in d)
 s, h, d = req("GET", "/case/" + case_a, cookies={"baton_session": tok}, lang="sv-SE,sv;q=0.9")
 check("a Swedish reader gets Swedish", 'lang="sv"' in d and "Utmaningar" in d and "Udfordringer" not in d)
 
