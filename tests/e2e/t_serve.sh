@@ -29,7 +29,22 @@ for _ in $(seq 100); do
     sleep 0.05
 done
 
-python3 - "$PORT" "$A" "$OTHER" "$C" >"$T/web.out" 2>&1 <<'PY'
+echo wait >"$T/signal"
+# while the web checks run: when they say so, someone else changes case A (the conflict check)
+changer() {
+    for _ in $(seq 400); do
+        if [ "$(cat "$T/signal")" = go ]; then
+            BATON_USER=koord "$BATON" case set "$A" plan.strengths "Ændret af en anden" >/dev/null 2>&1
+            echo done >"$T/signal"
+            return
+        fi
+        sleep 0.05
+    done
+}
+export A T BATON BATON_STORE
+spawn changer
+CHANGER=$SPAWNED
+python3 - "$PORT" "$A" "$OTHER" "$C" "$T/signal" >"$T/web.out" 2>&1 <<'PY'
 import http.client, re, sys, urllib.parse
 port, case_a, other, case_c = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 origin = f"http://127.0.0.1:{port}"
@@ -132,6 +147,44 @@ if ack:
     check("the handover waits no more", f"/case/{case_c}/ack" not in d)
     s, _, d = req("POST", f"/case/{case_c}/ack", {"csrf": ack.group(1), "number": ack.group(2)}, cookies={"baton_session": tok})
     check("acknowledging it twice is refused in words", 400 <= s < 500 and 'class="error"' in d)
+# editing the plan: saved as the person; a save over a change made meanwhile is refused (409)
+# with the person's text kept beside what the case holds now, and nothing overwritten
+def edit_form(case):
+    s, _, d = req("GET", f"/case/{case}/edit", cookies={"baton_session": tok})
+    f = {"csrf": re.search(r'name="csrf" value="([^"]+)"', d.split("<main>")[1]).group(1),
+         "base": re.search(r'name="base" value="([0-9a-f]+)"', d).group(1)}
+    return s, d, f
+s, d, f = edit_form(case_a)
+check("the edit form answers, with the current text", s == 200 and "Faste makkere &amp; korte beskeder</textarea>" in d)
+f["plan.strengths"] = "Tegner <flot> i detaljer"
+s, h, _ = req("POST", f"/case/{case_a}/edit", f, cookies={"baton_session": tok})
+check("a save: 303 to the case", s == 303 and header(h, "location") == ["/case/" + case_a])
+s, _, d = req("GET", "/case/" + case_a, cookies={"baton_session": tok})
+check("the case shows the saved text, escaped", "Tegner &lt;flot&gt; i detaljer" in d)
+s, d, f = edit_form(case_a)
+open(sys.argv[5], "w").write("go")  # the shell changes the case now, as someone else
+import time
+for _ in range(200):
+    if open(sys.argv[5]).read() == "done":
+        break
+    time.sleep(0.05)
+f["plan.strengths"] = "Min egen tekst, som ikke må gå tabt"
+s, _, d = req("POST", f"/case/{case_a}/edit", f, cookies={"baton_session": tok})
+check("a save over a change made meanwhile: 409", s == 409)
+check("the person's text is kept in the form", "Min egen tekst, som ikke må gå tabt</textarea>" in d)
+check("beside what the case holds now, word by word", "Sagen rummer nu" in d and re.search(r"<del>[^<]*Ændret", d) is not None)
+s, _, d2 = req("GET", "/case/" + case_a, cookies={"baton_session": tok})
+check("nothing was overwritten", "Ændret af en anden" in d2 and "Min egen tekst" not in d2)
+f2 = {"csrf": f["csrf"], "base": re.search(r'name="base" value="([0-9a-f]+)"', d).group(1),
+      "plan.strengths": "Min egen tekst, som ikke må gå tabt"}
+s, _, _ = req("POST", f"/case/{case_a}/edit", f2, cookies={"baton_session": tok})
+check("saved again from the conflict page, deliberately: 303", s == 303)
+s, d, f = edit_form(case_a)
+f["plan.strengths"] = "x" * 10001
+s, _, d = req("POST", f"/case/{case_a}/edit", f, cookies={"baton_session": tok})
+check("a text over the limit: 400, said, and kept", s == 400 and 'class="error"' in d and "x" * 10001 in d)
+s, _, _ = req("GET", f"/case/{other}/edit", cookies={"baton_session": tok})
+check("the edit form of a case outside the reader's scope: 403", s == 403)
 # search: the reader's cases only, the match marked, the rest escaped; a bad query said in words
 s, h, d = req("GET", "/search?q=makkere", cookies={"baton_session": tok})
 check("search answers", s == 200)
@@ -188,6 +241,7 @@ for i in range(5):
 s, _, d = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "korrekt hest batteri"}, {"baton_pre": pre})
 check("after 5 failures: 429, saying for how long", s == 429 and "min" in d)
 PY
+wait_deadline 30 "$CHANGER"
 while read -r verdict what; do
     if [ "$verdict" = ok ]; then ok; else not_ok "$what"; fi
 done <"$T/web.out"
