@@ -8,14 +8,17 @@
 
 int cmd_serve(int argc, char **argv)
 {
-    enum { O_LISTEN = 1, O_SECURE };
+    enum { O_LISTEN = 1, O_SECURE, O_HEADER, O_PROXY };
     static const struct option opts[] = {{"listen", required_argument, NULL, O_LISTEN},
                                          {"secure", no_argument, NULL, O_SECURE},
+                                         {"trust-header", required_argument, NULL, O_HEADER},
+                                         {"trusted-proxy", required_argument, NULL, O_PROXY},
                                          CLI_COMMON_OPTIONS,
                                          {NULL, 0, NULL, 0}};
-    static const char usage[] = "baton serve [--listen ADDRESS:PORT] [--secure]";
+    static const char usage[] =
+        "baton serve [--listen ADDRESS:PORT] [--secure] [--trust-header HEADER --trusted-proxy ADDRESS]";
     cli_common c = {0};
-    web_options o = {NULL, "127.0.0.1:8080", 0};
+    web_options o = {NULL, "127.0.0.1:8080", 0, NULL, NULL};
     int opt, rc;
     optind = 0;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -25,19 +28,32 @@ int cmd_serve(int argc, char **argv)
             o.listen = optarg;
         else if (opt == O_SECURE)
             o.secure = 1;
+        else if (opt == O_HEADER)
+            o.trust_header = optarg;
+        else if (opt == O_PROXY)
+            o.trusted_proxy = optarg;
         else
             return cli_bad_option(usage, argv);
     }
     if (c.help)
-        return cli_help("usage: baton serve [--listen ADDRESS:PORT] [--secure]\n\n"
+        return cli_help("usage: baton serve [--listen ADDRESS:PORT] [--secure] [--trust-header HEADER --trusted-proxy "
+                        "ADDRESS]\n\n"
                         "Serves the store to a browser until Ctrl-C (default 127.0.0.1:8080). Staff log in\n"
                         "with their staff id and the password set by 'baton staff passwd'; every page\n"
                         "shows only what they may read, and every read is logged.\n"
                         "  --listen ADDRESS:PORT  where to listen (an IPv4 address)\n"
                         "  --secure               behind TLS (a reverse proxy): cookies are Secure and\n"
-                        "                         forms must come from https://\n");
+                        "                         forms must come from https://\n"
+                        "  --trust-header HEADER  single sign-on: the staff id is this header's value\n"
+                        "                         (X-Remote-User), taken only from the request of\n"
+                        "  --trusted-proxy ADDRESS  the reverse proxy that logged them in, never from\n"
+                        "                         anyone else; off unless both are given\n");
     if (optind != argc)
         return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
+    if (o.trust_header && !o.trusted_proxy)
+        return cli_usage_error(usage, "--trust-header needs --trusted-proxy ADDRESS");
+    if (o.trusted_proxy && !o.trust_header)
+        return cli_usage_error(usage, "--trusted-proxy needs --trust-header HEADER");
     baton_store *store;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);

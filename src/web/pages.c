@@ -41,16 +41,20 @@ static void head(web_req *q, const char *title)
         web_t(o, "Search");
         WEB_RAW(o, "</a>");
     }
-    if (q->s && q->cookie_session) {
+    if (q->s && q->binding[0]) {
         char csrf[BATON_TOKEN_CHARS + 1];
         WEB_RAW(o, "<span class=\"who\">");
         web_text(o, q->staff);
-        WEB_RAW(o, "</span><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
-        if (baton_auth_csrf(q->store, q->cookie_session, csrf) == 0)
-            web_text(o, csrf);
-        WEB_RAW(o, "\"><button type=\"submit\">");
-        web_t(o, "Log out");
-        WEB_RAW(o, "</button></form>");
+        WEB_RAW(o, "</span>");
+        /* behind single sign-on, logging out is the identity provider's */
+        if (!q->remote_user) {
+            WEB_RAW(o, "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
+            if (baton_auth_csrf(q->store, q->binding, csrf) == 0)
+                web_text(o, csrf);
+            WEB_RAW(o, "\"><button type=\"submit\">");
+            web_t(o, "Log out");
+            WEB_RAW(o, "</button></form>");
+        }
     }
     WEB_RAW(o, "</header><main>\n<h1>");
     web_text(o, title);
@@ -241,7 +245,7 @@ static void dashboard(web_req *q)
     } else {
         WEB_RAW(o, "<ul>\n");
         char csrf[BATON_TOKEN_CHARS + 1] = "";
-        baton_auth_csrf(q->store, q->cookie_session, csrf);
+        baton_auth_csrf(q->store, q->binding, csrf);
         json_array_foreach(waiting, i, x) {
             WEB_RAW(o, "<li><a href=\"/case/");
             web_text(o, field(x, "case"));
@@ -351,7 +355,7 @@ static void edit_form(web_req *q, const char *id, const json_t *doc, const json_
 {
     web_page *o = &q->page;
     char csrf[BATON_TOKEN_CHARS + 1] = "";
-    baton_auth_csrf(q->store, q->cookie_session, csrf);
+    baton_auth_csrf(q->store, q->binding, csrf);
     head(q, field(json_object_get(doc, "child"), "name"));
     WEB_RAW(o, "<h2>");
     web_t(o, "Edit the plan");
@@ -851,11 +855,24 @@ static void style(web_req *q)
 
 /* ---- routing ---- */
 
-/* The person the login cookie names, with a session of theirs; 0 when logged in. */
+/* The person the login cookie names (or, behind a trusted proxy, its header), with a session of
+ * theirs; 0 when logged in. */
 static int logged_in(web_req *q)
 {
-    if (!q->cookie_session || baton_auth_session(q->store, q->cookie_session, q->staff) != 0)
+    if (q->remote_user && *q->remote_user) {
+        /* the proxy has logged them in: forms are bound to a digest of who it says, which no one
+         * can turn into a form's token without the store's key */
+        unsigned char digest[crypto_hash_sha256_BYTES];
+        char what[128];
+        snprintf(q->staff, sizeof q->staff, "%s", q->remote_user);
+        snprintf(what, sizeof what, "trusted header:%s", q->staff);
+        crypto_hash_sha256(digest, (const unsigned char *)what, strlen(what));
+        sodium_bin2base64(q->binding, sizeof q->binding, digest, sizeof digest, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    } else if (!q->cookie_session || baton_auth_session(q->store, q->cookie_session, q->staff) != 0) {
         return -1;
+    } else {
+        snprintf(q->binding, sizeof q->binding, "%s", q->cookie_session);
+    }
     baton_session_options so = {q->staff, NULL, NULL, "web"};
     return baton_session_open(&q->s, q->store, &so) == 0 ? 0 : -1;
 }
@@ -894,7 +911,7 @@ void web_route(web_req *q)
         redirect(q, "/login");
         return;
     }
-    if (post && baton_auth_csrf_check(q->store, q->cookie_session, field(q->form, "csrf")) != 0) {
+    if (post && baton_auth_csrf_check(q->store, q->binding, field(q->form, "csrf")) != 0) {
         web_error_page(q, 403, baton_error_last());
         return;
     }

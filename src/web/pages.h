@@ -8,6 +8,7 @@ typedef struct {
     const web_options *options;
     const char *method, *url, *accept_language;
     const char *cookie_session, *cookie_pre;
+    const char *remote_user; /* the trusted header's value, when the request came from the trusted proxy */
     const json_t *form;
     const json_t *query; /* the URL's ?name=value arguments, decoded */
     char address[64];
@@ -22,6 +23,8 @@ typedef struct {
     baton_store *store;
     baton_session *s;
     char staff[64];
+    char binding[BATON_TOKEN_CHARS + 1]; /* what forms' anti-forgery tokens are bound to: the login
+                                            token, or behind a trusted proxy a digest of the person */
     const char *lang;
 } web_req;
 

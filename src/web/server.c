@@ -168,6 +168,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     q.cookie_pre = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "baton_pre");
     client_address(c, q.address, sizeof q.address);
     q.accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+    /* single sign-on: the proxy in front names the person, and only that proxy may */
+    if (o->trust_header && o->trusted_proxy && strcmp(q.address, o->trusted_proxy) == 0)
+        q.remote_user = MHD_lookup_connection_value(c, MHD_HEADER_KIND, o->trust_header);
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "POST") != 0)
         web_error_page(&q, 405, "this method is not served here");
     else if (r->too_big)

@@ -260,6 +260,39 @@ kill -TERM "$SERVER"
 wait_deadline 20 "$SERVER"
 assert "SIGTERM stops the server cleanly (exit $WAITED_RC)" test "$WAITED_RC" -eq 0
 
+# single sign-on behind a reverse proxy: the header names the person, from the trusted proxy only
+run serve --trust-header X-Remote-User
+expect_rc 2 "--trust-header without --trusted-proxy"
+expect_err "needs --trusted-proxy" "says what is missing"
+sso() { # PROXY: serves with the header trusted from PROXY, prints the overview's status for laerer1
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    spawn sh -c "exec \"\$0\" serve --listen 127.0.0.1:$port --trust-header X-Remote-User --trusted-proxy $1 >/dev/null" "$BATON"
+    local pid=$SPAWNED
+    for _ in $(seq 100); do
+        python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$port" 2>/dev/null && break
+        sleep 0.05
+    done
+    python3 - "$port" "$A" <<'PY'
+import http.client, sys
+port, case_a = int(sys.argv[1]), sys.argv[2]
+def get(path, who):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    c.request("GET", path, headers={"X-Remote-User": who, "Host": f"127.0.0.1:{port}"})
+    r = c.getresponse()
+    return r.status, r.read().decode()
+s, d = get("/", "laerer1")
+s2, _ = get("/", "ghost")
+print(s, "/case/" + case_a in d, s2)
+PY
+    kill -TERM "$pid"
+    wait_deadline 20 "$pid"
+}
+OUT1=$(sso 127.0.0.1)
+assert "from the trusted proxy, the header logs laerer1 in (overview, their case): $OUT1" test "$OUT1" = "200 True 303"
+OUT2=$(sso 10.1.2.3)
+assert "from any other address the header counts for nothing: $OUT2" test "$OUT2" = "303 False 303"
+
 # the pages write only through the escaping writer: markup from literals, text through web_text
 assert "src/web/pages.c writes nothing unescaped" sh -c "! grep -nE 'printf *\\(|puts *\\(|fwrite *\\(|web_raw_ *\\(' '$(dirname "$0")/../../src/web/pages.c' | grep -v 'snprintf'"
 finish
