@@ -461,11 +461,11 @@ static void block(web_page *o, const char *label, const char *text)
 
 /* The journal, newest first: what was said and done with the home and at school. A restricted
  * entry the reader may not read comes from the library without its text, and says so. */
-static void journal_section(web_req *q, const char *id)
+static void journal_section(web_req *q, const char *id, const char *rev)
 {
     web_page *o = &q->page;
     json_t *all = NULL;
-    if (baton_journal_list(q->s, NULL, id, &all) != 0) {
+    if (baton_journal_list(q->s, rev, id, &all) != 0) {
         baton_error_clear();
         return;
     }
@@ -504,7 +504,12 @@ static void journal_section(web_req *q, const char *id)
 static void case_page(web_req *q, const char *id)
 {
     json_t *doc;
-    int rc = baton_case_load(q->s, NULL, id, &doc, NULL);
+    /* ?at=DATE (or a revision): the case as it was then */
+    const char *at = field(q->query, "at");
+    baton_oid_hex rev = "";
+    int rc = at && *at ? baton_store_resolve(q->store, at, rev) : 0;
+    if (rc == 0)
+        rc = baton_case_load(q->s, rev[0] ? rev : NULL, id, &doc, NULL);
     if (rc) {
         library_error(q, rc);
         return;
@@ -526,7 +531,29 @@ static void case_page(web_req *q, const char *id)
     web_t(o, "Contact person (whom the parents contact)");
     WEB_RAW(o, "</dt><dd>");
     web_text(o, field(json_object_get(doc, "contact"), "staff"));
-    WEB_RAW(o, "</dd></dl>\n<p><a href=\"/case/");
+    WEB_RAW(o, "</dd></dl>\n");
+    if (rev[0]) {
+        WEB_RAW(o, "<p class=\"meta\">");
+        web_t(o, "As it was on");
+        WEB_RAW(o, " ");
+        web_text(o, at);
+        WEB_RAW(o, " (<code>");
+        web_text(o, rev);
+        WEB_RAW(o, "</code>). <a href=\"/case/");
+        web_text(o, field(doc, "id"));
+        WEB_RAW(o, "\">");
+        web_t(o, "The case as it is now");
+        WEB_RAW(o, "</a></p>\n");
+    }
+    WEB_RAW(o, "<form method=\"get\" action=\"/case/");
+    web_text(o, field(doc, "id"));
+    WEB_RAW(o, "\"><p><label for=\"at\">");
+    web_t(o, "The case as it was on");
+    WEB_RAW(o, "</label> <input id=\"at\" name=\"at\" type=\"date\" value=\"");
+    web_text(o, at);
+    WEB_RAW(o, "\"> <button type=\"submit\">");
+    web_t(o, "Show");
+    WEB_RAW(o, "</button></p></form>\n<p><a href=\"/case/");
     web_text(o, field(doc, "id"));
     WEB_RAW(o, "/history\">");
     web_t(o, "Every version of the case");
@@ -583,7 +610,7 @@ static void case_page(web_req *q, const char *id)
         WEB_RAW(o, "</p>\n");
     }
     WEB_RAW(o, "</section>\n");
-    journal_section(q, id);
+    journal_section(q, id, rev[0] ? rev : NULL);
     foot(q);
     json_decref(doc);
 }

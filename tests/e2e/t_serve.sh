@@ -198,6 +198,15 @@ check("a malformed query: 400, said on the page", s == 400 and 'class="error"' i
 # history: every version with who and what
 s, _, d = req("GET", "/case/" + case_a + "/history", cookies={"baton_session": tok})
 check("the case's history answers", s == 200 and "plan.works_well" in d and "Kirsten Koordinator" in d)
+# the case as it was on a date: before it existed there is nothing; a date that is no date is said
+import datetime
+today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+s, _, d = req("GET", f"/case/{case_a}?at={today}", cookies={"baton_session": tok})
+check("the case as it was on a date", s == 200 and "Som den var" in d and "Faste makkere" in d)
+s, _, d = req("GET", f"/case/{case_a}?at=1999-01-01", cookies={"baton_session": tok})
+check("before the case existed: 404, said", s == 404 and 'class="error"' in d)
+s, _, d = req("GET", f"/case/{case_a}?at=2026-13-45", cookies={"baton_session": tok})
+check("a date that is no date: refused in words (4xx)", 400 <= s < 500 and 'class="error"' in d)
 # a psychologist's way: when did a word first appear, and what did that change bring
 s, _, d = req("GET", "/search?q=makkere&history=1", cookies={"baton_session": tok})
 first = re.search(r'href="(/case/[^"]+/diff\?to=[0-9a-f]{40})"', d)
