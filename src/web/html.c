@@ -58,6 +58,23 @@ void web_int(web_page *o, long long n)
 
 void web_t(web_page *o, const char *msgid) { web_text(o, dgettext("baton", msgid)); }
 
+void web_para(web_page *o, const char *msgid)
+{
+    WEB_RAW(o, "<p>");
+    web_t(o, msgid);
+    WEB_RAW(o, "</p>\n");
+}
+
+void web_case_link(web_page *o, const char *id, const char *suffix, const char *text)
+{
+    WEB_RAW(o, "<a href=\"/case/");
+    web_text(o, id);
+    web_text(o, suffix);
+    WEB_RAW(o, "\">");
+    web_text(o, text);
+    WEB_RAW(o, "</a>");
+}
+
 void web_page_free(web_page *o)
 {
     free(o->p);

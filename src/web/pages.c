@@ -188,9 +188,7 @@ static void dashboard(web_req *q)
     web_t(o, "Your cases");
     WEB_RAW(o, "</h2>\n");
     if (json_array_size(cases) == 0) {
-        WEB_RAW(o, "<p>");
-        web_t(o, "You are the contact person of no active case.");
-        WEB_RAW(o, "</p>\n");
+        web_para(o, "You are the contact person of no active case.");
     } else {
         WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
         web_t(o, "Child");
@@ -215,9 +213,7 @@ static void dashboard(web_req *q)
     web_t(o, "Due for you");
     WEB_RAW(o, "</h2>\n");
     if (json_array_size(due) == 0) {
-        WEB_RAW(o, "<p>");
-        web_t(o, "Nothing is due.");
-        WEB_RAW(o, "</p>\n");
+        web_para(o, "Nothing is due.");
     } else {
         WEB_RAW(o, "<ul>\n");
         json_array_foreach(due, i, x) {
@@ -239,19 +235,15 @@ static void dashboard(web_req *q)
     web_t(o, "Handovers waiting for you");
     WEB_RAW(o, "</h2>\n");
     if (json_array_size(waiting) == 0) {
-        WEB_RAW(o, "<p>");
-        web_t(o, "No handover waits for your acknowledgement.");
-        WEB_RAW(o, "</p>\n");
+        web_para(o, "No handover waits for your acknowledgement.");
     } else {
         WEB_RAW(o, "<ul>\n");
         char csrf[BATON_TOKEN_CHARS + 1] = "";
         baton_auth_csrf(q->store, q->binding, csrf);
         json_array_foreach(waiting, i, x) {
-            WEB_RAW(o, "<li><a href=\"/case/");
-            web_text(o, field(x, "case"));
-            WEB_RAW(o, "\">");
-            web_text(o, field(x, "case"));
-            WEB_RAW(o, "</a> ");
+            WEB_RAW(o, "<li>");
+            web_case_link(o, field(x, "case"), "", field(x, "case"));
+            WEB_RAW(o, " ");
             web_t(o, "Handover");
             WEB_RAW(o, " ");
             web_int(o, json_integer_value(json_object_get(x, "number")));
@@ -430,8 +422,9 @@ static void edit_page(web_req *q, const char *id, int post)
     rc = baton_case_update(q->s, id, base && *base ? base : NULL, "edit the plan on the web", reason && *reason ? reason : NULL,
                            apply_edit, &e, commit);
     if (rc == 0) {
-        redirect(q, "/case/");
-        snprintf(q->location, sizeof q->location, "/case/%s", id);
+        char to[128];
+        snprintf(to, sizeof to, "/case/%s", id);
+        redirect(q, to);
         json_decref(doc);
         return;
     }
@@ -473,9 +466,7 @@ static void journal_section(web_req *q, const char *id, const char *rev)
     web_t(o, "Journal");
     WEB_RAW(o, "</h2>\n");
     if (json_array_size(all) == 0) {
-        WEB_RAW(o, "<p>");
-        web_t(o, "No journal entries yet.");
-        WEB_RAW(o, "</p>\n");
+        web_para(o, "No journal entries yet.");
     }
     for (size_t i = json_array_size(all); i-- > 0;) {
         const json_t *e = json_array_get(all, i);
@@ -568,9 +559,7 @@ static void case_page(web_req *q, const char *id)
     block(o, "What works", field(plan, "works_well"));
     block(o, "Strengths", field(plan, "strengths"));
     if (!field(plan, "works_well") && !field(plan, "strengths")) {
-        WEB_RAW(o, "<p>");
-        web_t(o, "Nothing recorded.");
-        WEB_RAW(o, "</p>\n");
+        web_para(o, "Nothing recorded.");
     }
     WEB_RAW(o, "</section>\n<section><h2>");
     web_t(o, "Challenges");
@@ -605,9 +594,7 @@ static void case_page(web_req *q, const char *id)
         WEB_RAW(o, "</dd></dl></article>\n");
     }
     if (!any) {
-        WEB_RAW(o, "<p>");
-        web_t(o, "No active measures.");
-        WEB_RAW(o, "</p>\n");
+        web_para(o, "No active measures.");
     }
     WEB_RAW(o, "</section>\n");
     journal_section(q, id, rev[0] ? rev : NULL);
@@ -691,17 +678,13 @@ static void search_page(web_req *q)
         web_text(o, baton_error_last());
         WEB_RAW(o, "</p>\n");
     } else if (text && *text && n == 0) {
-        WEB_RAW(o, "<p>");
-        web_t(o, "No text matches.");
-        WEB_RAW(o, "</p>\n");
+        web_para(o, "No text matches.");
     } else if (n) {
         WEB_RAW(o, "<ol class=\"hits\">\n");
         for (size_t i = 0; i < n; i++) {
-            WEB_RAW(o, "<li><a href=\"/case/");
-            web_text(o, hits[i].case_id);
-            WEB_RAW(o, "\">");
-            web_text(o, hits[i].child);
-            WEB_RAW(o, "</a> <code>");
+            WEB_RAW(o, "<li>");
+            web_case_link(o, hits[i].case_id, "", hits[i].child);
+            WEB_RAW(o, " <code>");
             web_text(o, hits[i].field);
             WEB_RAW(o, "</code><p>");
             snippet(o, hits[i].snippet);
@@ -846,9 +829,7 @@ static void diff_page(web_req *q, const char *id)
     web_t(o, "Every version of the case");
     WEB_RAW(o, "</a></p>\n");
     if (d.count == 0) {
-        WEB_RAW(o, "<p>");
-        web_t(o, "Nothing changed.");
-        WEB_RAW(o, "</p>\n");
+        web_para(o, "Nothing changed.");
     }
     WEB_RAW(o, "<dl class=\"diff\">\n");
     for (size_t i = 0; i < d.count; i++) {
@@ -904,6 +885,21 @@ static int logged_in(web_req *q)
     return baton_session_open(&q->s, q->store, &so) == 0 ? 0 : -1;
 }
 
+/* Whether url is /case/ID followed by exactly suffix ("" for the case page itself); the id into
+ * out. What an id may hold is the library's to say (an unknown one is 404 from there). */
+static int case_url(const char *url, const char *suffix, char *out, size_t n)
+{
+    if (strncmp(url, "/case/", 6) != 0 || !url[6])
+        return 0;
+    const char *id = url + 6, *slash = strchr(id, '/');
+    size_t len = slash ? (size_t)(slash - id) : strlen(id);
+    if (len == 0 || len >= n || strcmp(slash ? slash : "", suffix) != 0)
+        return 0;
+    memcpy(out, id, len);
+    out[len] = '\0';
+    return 1;
+}
+
 void web_route(web_req *q)
 {
     const char *url = q->url;
@@ -942,32 +938,21 @@ void web_route(web_req *q)
         web_error_page(q, 403, baton_error_last());
         return;
     }
+    char id[64];
     if (strcmp(url, "/") == 0 && !post)
         dashboard(q);
-    else if (strncmp(url, "/case/", 6) == 0 && strchr(url + 6, '/') && strcmp(strchr(url + 6, '/'), "/edit") == 0) {
-        char id[64];
-        snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 6, '/') - (url + 6)), url + 6);
-        edit_page(q, id, post);
-    } else if (post && strncmp(url, "/case/", 6) == 0 && strchr(url + 6, '/') && strcmp(strchr(url + 6, '/'), "/ack") == 0) {
-        char id[64];
-        snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 6, '/') - (url + 6)), url + 6);
-        ack_post(q, id);
-    }
     else if (strcmp(url, "/search") == 0 && !post)
         search_page(q);
-    else if (strncmp(url, "/case/", 6) == 0 && !post && url[6] && !strchr(url + 6, '/'))
-        case_page(q, url + 6);
-    else if (strncmp(url, "/case/", 6) == 0 && !post && url[6] && strchr(url + 6, '/') &&
-             strcmp(strchr(url + 6, '/'), "/history") == 0) {
-        char id[64];
-        snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 6, '/') - (url + 6)), url + 6);
+    else if (case_url(url, "", id, sizeof id) && !post)
+        case_page(q, id);
+    else if (case_url(url, "/edit", id, sizeof id))
+        edit_page(q, id, post);
+    else if (case_url(url, "/ack", id, sizeof id) && post)
+        ack_post(q, id);
+    else if (case_url(url, "/history", id, sizeof id) && !post)
         history_page(q, id);
-    } else if (strncmp(url, "/case/", 6) == 0 && !post && url[6] && strchr(url + 6, '/') &&
-               strcmp(strchr(url + 6, '/'), "/diff") == 0) {
-        char id[64];
-        snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 6, '/') - (url + 6)), url + 6);
+    else if (case_url(url, "/diff", id, sizeof id) && !post)
         diff_page(q, id);
-    }
     else
         web_error_page(q, 404, dgettext("baton", "There is no such page."));
 }

@@ -36,6 +36,10 @@ void web_text(web_page *o, const char *text);
 void web_int(web_page *o, long long n);
 /* a translated literal (gettext), escaped like any text */
 void web_t(web_page *o, const char *msgid);
+/* <p>msgid, translated</p> */
+void web_para(web_page *o, const char *msgid);
+/* <a href="/case/ID">text</a> (a case's page; suffix: "" or "/history" and the like, a literal) */
+void web_case_link(web_page *o, const char *id, const char *suffix, const char *text);
 void web_page_free(web_page *o);
 
 #endif

@@ -21,6 +21,28 @@ void unit_bind_locale(void)
     }
 }
 
+void unit_store_with_staff(const char *dir, baton_store **store, baton_session **koord)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/s", dir);
+    baton_init_options o = {"en", "Test Municipality"};
+    ck_assert_int_eq(baton_store_init(path, &o), 0);
+    ck_assert_int_eq(baton_store_open(store, path), 0);
+    baton_oid_hex commit;
+    const char *ids[] = {"koord", "anna", "bo"};
+    for (int i = 0; i < 3; i++) {
+        char email[64];
+        snprintf(email, sizeof email, "%s@school.example", ids[i]);
+        json_t *rec = json_pack("{s:s, s:s, s:s, s:s}", "id", ids[i], "name", ids[i], "email", email, "role",
+                                i ? "teacher" : "coordinator");
+        ck_assert_int_eq(i ? baton_staff_add(*koord, rec, NULL, commit) : baton_staff_add_first(*store, rec, NULL, commit),
+                         0);
+        json_decref(rec);
+        if (i == 0)
+            *koord = unit_session(*store, "koord");
+    }
+}
+
 char *unit_tmpdir(void)
 {
     char tmpl[] = "/tmp/baton-unit.XXXXXX";

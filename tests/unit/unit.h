@@ -24,6 +24,10 @@ baton_session *unit_session(baton_store *store, const char *id);
 /* Binds the "baton" message domain to the catalogues beside the test binary (build/.../locale). */
 void unit_bind_locale(void);
 
+/* A new store in dir/s (language en) with staff koord (coordinator), anna and bo (teachers), and
+ * the coordinator's session. */
+void unit_store_with_staff(const char *dir, baton_store **store, baton_session **koord);
+
 /* A fresh temporary directory (removed by unit_rmdir). */
 char *unit_tmpdir(void);
 void unit_rmdir(const char *path);
