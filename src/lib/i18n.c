@@ -150,6 +150,7 @@ const char *baton_i18n_word(const char *value)
         N_("progress"), N_("challenges"), N_("both"), N_("brief"), N_("detailed"),
         N_("contact"), N_("observation"), N_("status_update"), N_("decision"), N_("follow_up_done"),
         N_("child"), N_("guardian"), N_("staff"),
+        N_("teacher"), N_("pedagogue"), N_("coordinator"), N_("psychologist"), N_("leader"),
         N_("added"), N_("removed"), N_("changed"),
         N_("consent"), N_("statutory"), N_("context"), N_("onboarding"),
         /* the packet's sections, as a basis's scope names them */

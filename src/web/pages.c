@@ -40,6 +40,13 @@ static void head(web_req *q, const char *title)
         WEB_RAW(o, "<a href=\"/search\">");
         web_t(o, "Search");
         WEB_RAW(o, "</a>");
+        /* the staff directory for those the library lets administer it */
+        if (baton_access_check(q->s, BATON_ACCESS_ADMIN, NULL, NULL) == 0) {
+            WEB_RAW(o, "<a href=\"/staff\">");
+            web_t(o, "Staff");
+            WEB_RAW(o, "</a>");
+        }
+        baton_error_clear();
     }
     if (q->s && q->binding[0]) {
         char csrf[BATON_TOKEN_CHARS + 1];
@@ -439,6 +446,93 @@ static void edit_page(web_req *q, const char *id, int post)
                                                         "replace it, or change your text first.")
                                     : message);
     json_decref(doc);
+}
+
+/* ---- the staff directory, for coordinators ---- */
+
+/* GET /staff: everyone active, and for each a form that hands all they hold over to a colleague
+ * and marks them as left (one commit, the library's baton_handover_from). Coordinators only: the
+ * library's own check says who. */
+static void staff_page(web_req *q)
+{
+    json_t *list = NULL;
+    int rc = baton_access_check(q->s, BATON_ACCESS_ADMIN, NULL, NULL);
+    if (rc == 0)
+        rc = baton_staff_list(q->store, &list);
+    if (rc) {
+        library_error(q, rc);
+        return;
+    }
+    web_page *o = &q->page;
+    char csrf[BATON_TOKEN_CHARS + 1] = "";
+    baton_auth_csrf(q->store, q->binding, csrf);
+    head(q, dgettext("baton", "Staff"));
+    WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
+    web_t(o, "Name");
+    WEB_RAW(o, "</th><th scope=\"col\">");
+    web_t(o, "Role");
+    WEB_RAW(o, "</th><th scope=\"col\">");
+    web_t(o, "When they leave");
+    WEB_RAW(o, "</th></tr></thead><tbody>\n");
+    size_t i, j;
+    json_t *x, *y;
+    json_array_foreach(list, i, x) {
+        if (!json_is_true(json_object_get(x, "active")))
+            continue;
+        const char *id = field(x, "id");
+        WEB_RAW(o, "<tr><td>");
+        web_text(o, field(x, "name"));
+        WEB_RAW(o, " (");
+        web_text(o, id);
+        WEB_RAW(o, ")</td><td>");
+        web_text(o, baton_i18n_word(field(x, "role")));
+        WEB_RAW(o, "</td><td><form method=\"post\" action=\"/staff/");
+        web_text(o, id);
+        WEB_RAW(o, "/leave\"><input type=\"hidden\" name=\"csrf\" value=\"");
+        web_text(o, csrf);
+        WEB_RAW(o, "\"><label for=\"to-");
+        web_text(o, id);
+        WEB_RAW(o, "\">");
+        web_t(o, "Hand everything over to");
+        WEB_RAW(o, "</label> <select id=\"to-");
+        web_text(o, id);
+        WEB_RAW(o, "\" name=\"to\">");
+        json_array_foreach(list, j, y) {
+            if (j == i || !json_is_true(json_object_get(y, "active")))
+                continue;
+            WEB_RAW(o, "<option value=\"");
+            web_text(o, field(y, "id"));
+            WEB_RAW(o, "\">");
+            web_text(o, field(y, "name"));
+            WEB_RAW(o, "</option>");
+        }
+        WEB_RAW(o, "</select> <button type=\"submit\">");
+        web_t(o, "and mark as left");
+        WEB_RAW(o, "</button></form></td></tr>\n");
+    }
+    WEB_RAW(o, "</tbody></table>\n");
+    foot(q);
+    json_decref(list);
+}
+
+/* POST /staff/ID/leave: everything ID holds moves to `to` in one commit, then ID leaves (a second
+ * commit: should it be refused, what moved stays moved, and the page says why). */
+static void leave_post(web_req *q, const char *id)
+{
+    json_t *made = NULL;
+    baton_oid_hex commit;
+    json_t *blocking = NULL;
+    int rc = baton_handover_from(q->s, id, field(q->form, "to"), NULL, 0, NULL, &made, commit);
+    /* all they held has moved: now their leaving goes through */
+    if (rc == 0)
+        rc = baton_staff_leave(q->s, id, NULL, &blocking, commit);
+    json_decref(made);
+    json_decref(blocking);
+    if (rc) {
+        library_error(q, rc);
+        return;
+    }
+    redirect(q, "/staff");
 }
 
 static void block(web_page *o, const char *label, const char *text)
@@ -943,6 +1037,12 @@ void web_route(web_req *q)
         dashboard(q);
     else if (strcmp(url, "/search") == 0 && !post)
         search_page(q);
+    else if (strcmp(url, "/staff") == 0 && !post)
+        staff_page(q);
+    else if (post && strncmp(url, "/staff/", 7) == 0 && strchr(url + 7, '/') && strcmp(strchr(url + 7, '/'), "/leave") == 0) {
+        snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 7, '/') - (url + 7)), url + 7);
+        leave_post(q, id);
+    }
     else if (case_url(url, "", id, sizeof id) && !post)
         case_page(q, id);
     else if (case_url(url, "/edit", id, sizeof id))

@@ -20,6 +20,9 @@ C=$("$BATON" case new --child "Cia Overdraget" --born 2016-03-04 --context schoo
     --contact koord)
 "$BATON" handover staff "$C" --to laerer1 >/dev/null 2>&1
 printf 'korrekt hest batteri\n' | "$BATON" staff passwd laerer1 >/dev/null
+"$BATON" staff add laerer2 --name "Lars Lærer" --email laerer2@skole.example --role teacher >/dev/null
+printf 'koordinatorens kodeord\n' | "$BATON" staff passwd koord >/dev/null
+printf 'den nye lærers kodeord\n' | "$BATON" staff passwd laerer2 >/dev/null
 unset BATON_USER
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 spawn sh -c "exec \"\$0\" serve --listen 127.0.0.1:$PORT >/dev/null" "$BATON"
@@ -258,11 +261,62 @@ for i in range(5):
 s, _, d = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "korrekt hest batteri"}, {"baton_pre": pre})
 check("after 5 failures: 429, saying for how long", s == 429 and "min" in d)
 PY
+# a coordinator's way: a teacher leaves, everything they hold goes to a colleague in one step,
+# and the colleague acknowledges from their own overview
+python3 - "$PORT" "$A" "$C" >>"$T/web.out" 2>&1 <<'PY'
+import http.client, re, sys, urllib.parse
+port, case_a, case_c = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+origin = f"http://127.0.0.1:{port}"
+def req(method, path, form=None, cookies=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    h = {"Accept-Language": "da", "Host": f"127.0.0.1:{port}"}
+    if cookies:
+        h["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    body = None
+    if form is not None:
+        body = urllib.parse.urlencode(form)
+        h["Content-Type"] = "application/x-www-form-urlencoded"
+        h["Origin"] = origin
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    return r.status, [(k.lower(), v) for k, v in r.getheaders()], r.read().decode("utf-8", "replace")
+def check(what, ok):
+    print(("ok" if ok else "FAIL"), what)
+def login(who, password):
+    s, h, d = req("GET", "/login")
+    pre = re.search(r"baton_pre=([^;]+)", " ".join(v for k, v in h if k == "set-cookie")).group(1)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', d).group(1)
+    s, h, _ = req("POST", "/login", {"csrf": csrf, "staff": who, "password": password}, {"baton_pre": pre})
+    return [re.search(r"baton_session=([^;]*)", v).group(1) for k, v in h if k == "set-cookie" and v.startswith("baton_session=")][0]
+koord = login("koord", "koordinatorens kodeord")
+s, _, d = req("GET", "/", cookies={"baton_session": koord})
+check("a coordinator's header links to the staff directory", 'href="/staff"' in d)
+s, _, d = req("GET", "/staff", cookies={"baton_session": koord})
+form = re.search(r'action="/staff/laerer1/leave"><input type="hidden" name="csrf" value="([^"]+)"', d)
+check("the staff directory offers laerer1's leaving", s == 200 and form is not None)
+s, h, d = req("POST", "/staff/laerer1/leave", {"csrf": form.group(1), "to": "laerer2"}, {"baton_session": koord})
+check("everything laerer1 held goes to laerer2, and laerer1 has left: 303", s == 303)
+s, _, d = req("GET", "/staff", cookies={"baton_session": koord})
+check("laerer1 is no longer in the directory's active staff", "/staff/laerer1/leave" not in d)
+new = login("laerer2", "den nye lærers kodeord")
+s, _, d = req("GET", "/", cookies={"baton_session": new})
+acks = re.findall(r'action="/case/([a-z0-9]+)/ack"><input type="hidden" name="csrf" value="([^"]+)"><input type="hidden" name="number" value="([0-9]+)"', d)
+check("the colleague's overview has the handovers waiting", {a[0] for a in acks} >= {case_a, case_c})
+check("the colleague's header has no staff directory", 'href="/staff"' not in d)
+for case, csrf, number in acks:
+    s, _, _ = req("POST", f"/case/{case}/ack", {"csrf": csrf, "number": number}, {"baton_session": new})
+    check(f"the colleague acknowledges the handover of {case}", s == 303)
+s, _, d = req("GET", "/", cookies={"baton_session": new})
+check("nothing waits any more, and the cases are the colleague's", "/ack" not in d and "/case/" + case_a in d)
+s, _, _ = req("GET", "/staff", cookies={"baton_session": new})
+check("a teacher may not open the staff directory: 403", s == 403)
+PY
 wait_deadline 30 "$CHANGER"
 while read -r verdict what; do
     if [ "$verdict" = ok ]; then ok; else not_ok "$what"; fi
 done <"$T/web.out"
 assert "the web checks ran to the end" grep -q "after 5 failures" "$T/web.out"
+assert "the coordinator's checks ran to the end" grep -q "a teacher may not open the staff directory" "$T/web.out"
 grep -v "^ok " "$T/web.out" | head -20 >&2
 
 # the acknowledgement is in the history, as laerer1's
@@ -298,7 +352,7 @@ def get(path, who):
     c.request("GET", path, headers={"X-Remote-User": who, "Host": f"127.0.0.1:{port}"})
     r = c.getresponse()
     return r.status, r.read().decode()
-s, d = get("/", "laerer1")
+s, d = get("/", "laerer2")
 s2, _ = get("/", "ghost")
 print(s, "/case/" + case_a in d, s2)
 PY
@@ -306,7 +360,7 @@ PY
     wait_deadline 20 "$pid"
 }
 OUT1=$(sso 127.0.0.1)
-assert "from the trusted proxy, the header logs laerer1 in (overview, their case): $OUT1" test "$OUT1" = "200 True 303"
+assert "from the trusted proxy, the header logs laerer2 in (overview, their case): $OUT1" test "$OUT1" = "200 True 303"
 OUT2=$(sso 10.1.2.3)
 assert "from any other address the header counts for nothing: $OUT2" test "$OUT2" = "303 False 303"
 
