@@ -10,6 +10,7 @@
 #include "index_internal.h"
 
 #include <ctype.h>
+#include <libintl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,7 +66,13 @@ static int is_op(const char *p)
            (len == 3 && strncmp(p, "NOT", 3) == 0);
 }
 
-static int refuse(const char *why) { return baton_error_set(BATON_EUSAGE, "search: malformed query: %s", why); }
+#define N_(s) s /* marks a message for the catalogues (tools/pot) */
+
+/* why: a message marked with N_, translated here */
+static int refuse(const char *why)
+{
+    return baton_error_set(BATON_EUSAGE, "search: malformed query: %s", dgettext("baton", why));
+}
 
 static const char *op_name(tkind k) { return k == T_AND ? "AND" : k == T_OR ? "OR" : "NOT"; }
 
@@ -82,30 +89,30 @@ static int check_order(const tkind *t, size_t n)
         case T_AND:
         case T_OR:
             if (!before || !after) {
-                snprintf(msg, sizeof msg, "%s needs something to search for on each side (a %s b)", op_name(t[i]),
-                         op_name(t[i]));
+                snprintf(msg, sizeof msg, dgettext("baton", "%s needs something to search for on each side (a %s b)"),
+                         op_name(t[i]), op_name(t[i]));
                 return refuse(msg);
             }
             break;
         case T_NOT:
             if (!before || !after)
-                return refuse("NOT needs something to search for on each side: 'a NOT b' finds a without b");
+                return refuse(N_("NOT needs something to search for on each side: 'a NOT b' finds a without b"));
             break;
         case T_OPEN:
             depth++;
             if (i + 1 < n && next == T_CLOSE)
-                return refuse("'()' holds nothing to search for");
+                return refuse(N_("'()' holds nothing to search for"));
             break;
         case T_CLOSE:
             if (--depth < 0)
-                return refuse("a ')' has no '(' before it");
+                return refuse(N_("a ')' has no '(' before it"));
             break;
         case T_TERM:
             break;
         }
     }
     if (depth > 0)
-        return refuse("a '(' is never closed");
+        return refuse(N_("a '(' is never closed"));
     return 0;
 }
 
@@ -135,7 +142,7 @@ int baton_query_fts5(const char *query, char **out)
         } else if (*p == '"') {
             const char *end = strchr(p + 1, '"');
             if (!end) {
-                rc = refuse("a quoted phrase is never closed (a '\"' is missing)");
+                rc = refuse(N_("a quoted phrase is never closed (a '\"' is missing)"));
                 break;
             }
             /* "a phrase"* or "a phrase" * (FTS5's own spelling) */
@@ -155,12 +162,12 @@ int baton_query_fts5(const char *query, char **out)
                 int prefix = len > 0 && p[len - 1] == '*';
                 size_t wlen = len - (size_t)prefix;
                 if (memchr(p, '*', wlen)) {
-                    rc = refuse("'*' goes at the end of a word, as in skol*");
+                    rc = refuse(N_("'*' goes at the end of a word, as in skol*"));
                     break;
                 }
                 emit = searchable(p, wlen);
                 if (!emit && prefix) {
-                    rc = refuse("a '*' needs the start of a word before it, as in skol*");
+                    rc = refuse(N_("a '*' needs the start of a word before it, as in skol*"));
                     break;
                 }
                 if (emit && (rc = put_quoted(&o, p, wlen, prefix)) == 0)
@@ -197,7 +204,7 @@ int baton_query_fts5(const char *query, char **out)
         terms += k == T_TERM;
     }
     if (rc == 0 && terms == 0)
-        rc = refuse("it holds no word to search for");
+        rc = refuse(N_("it holds no word to search for"));
     if (rc == 0)
         rc = check_order(kinds, n);
     free(kinds);

@@ -64,6 +64,11 @@ expect_err "^baton: medarbejder 'laerer1' har stadig 1 ting i aktive sager: kont
 LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" staff leave laerer1 >"$OUT" 2>"$ERR"
 expect_err "^baton: medarbetare 'laerer1' har fortfarande 1 sak i aktiva ärenden: kontaktperson för ärende $ID;" \
     "and in Swedish (one thing: the singular)"
+# a malformed search says what is wrong in the reader's language, the details too
+LANGUAGE=da LC_ALL=C.UTF-8 "$BATON" search '"aaben' >"$OUT" 2>"$ERR"
+expect_err "^baton: search: forkert forespørgsel: en sætning i anførselstegn bliver aldrig lukket" "a malformed query, all in Danish"
+LANGUAGE=sv LC_ALL=C.UTF-8 "$BATON" search 'a OR' >"$OUT" 2>"$ERR"
+expect_err "OR behöver något att söka efter på båda sidor" "a malformed query, all in Swedish"
 # a document is written in its store's language whatever its reader's: a Swedish user prints a
 # Danish store's handover packet, and the command's own words around it are Swedish
 "$BATON" handover staff "$ID" --to koord >/dev/null 2>&1
