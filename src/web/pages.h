@@ -4,6 +4,8 @@
 
 #include "web.h"
 
+#include <time.h>
+
 typedef struct {
     const web_options *options;
     const char *method, *url, *accept_language;
@@ -33,5 +35,39 @@ void web_route(web_req *q);
 /* A page that says what went wrong, with its status. */
 void web_error_page(web_req *q, int status, const char *message);
 void web_req_free(web_req *q);
+
+#define N_(s) s /* marks a message for the catalogues (tools/pot); translated where it is shown */
+
+/* ---- what every page shares (layout.c) ---- */
+/* a string member of o, or NULL */
+const char *web_field(const json_t *o, const char *key);
+void web_cookie_add(web_req *q, const char *cookie);
+/* 303 to a path of this server */
+void web_redirect(web_req *q, const char *to);
+/* the page's top: the language, the title, the header with the person's links; its bottom */
+void web_head(web_req *q, const char *title);
+void web_foot(web_req *q);
+/* an error of the library as a page: its code decides the status, its message what the page says */
+void web_library_error(web_req *q, int rc);
+/* an instant as the store's people read it */
+void web_when(web_req *q, time_t t);
+/* one text's change, word by word: what went out struck through, what came in underlined */
+void web_word_diff(web_page *o, const char *before, const char *after);
+/* GET /style.css */
+void web_style(web_req *q);
+
+/* ---- the pages, one file each ---- */
+void web_login_page(web_req *q, int status, const char *message);
+void web_login_post(web_req *q);
+void web_logout_post(web_req *q);
+void web_dashboard(web_req *q);
+void web_ack_post(web_req *q, const char *id);
+void web_edit(web_req *q, const char *id, int post);
+void web_staff(web_req *q);
+void web_staff_leave(web_req *q, const char *id);
+void web_case(web_req *q, const char *id);
+void web_search(web_req *q);
+void web_history(web_req *q, const char *id);
+void web_diff(web_req *q, const char *id);
 
 #endif

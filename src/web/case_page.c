@@ -1,0 +1,169 @@
+/* A child's case as it is now, or as it was on a date: what works first, then the challenges,
+ * the measures and the journal. */
+#include "pages.h"
+
+#include <libintl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void block(web_page *o, const char *label, const char *text)
+{
+    if (!text)
+        return;
+    WEB_RAW(o, "<h3>");
+    web_t(o, label);
+    WEB_RAW(o, "</h3>\n<p class=\"text\">");
+    web_text(o, text);
+    WEB_RAW(o, "</p>\n");
+}
+
+/* The journal, newest first: what was said and done with the home and at school. A restricted
+ * entry the reader may not read comes from the library without its text, and says so. */
+static void journal_section(web_req *q, const char *id, const char *rev)
+{
+    web_page *o = &q->page;
+    json_t *all = NULL;
+    if (baton_journal_list(q->s, rev, id, &all) != 0) {
+        baton_error_clear();
+        return;
+    }
+    WEB_RAW(o, "<section><h2>");
+    web_t(o, "Journal");
+    WEB_RAW(o, "</h2>\n");
+    if (json_array_size(all) == 0) {
+        web_para(o, "No journal entries yet.");
+    }
+    for (size_t i = json_array_size(all); i-- > 0;) {
+        const json_t *e = json_array_get(all, i);
+        WEB_RAW(o, "<article class=\"entry\"><h3>");
+        web_text(o, web_field(e, "at"));
+        WEB_RAW(o, " · ");
+        web_text(o, baton_i18n_word(web_field(e, "kind")));
+        WEB_RAW(o, " · ");
+        web_text(o, web_field(e, "by"));
+        WEB_RAW(o, "</h3>\n");
+        if (json_is_true(json_object_get(e, "withheld"))) {
+            WEB_RAW(o, "<p><em>");
+            web_t(o, "A restricted entry: only coordinators and psychologists of the case may read it.");
+            WEB_RAW(o, "</em></p>");
+        } else {
+            WEB_RAW(o, "<p class=\"text\">");
+            web_text(o, web_field(e, "text"));
+            WEB_RAW(o, "</p>");
+        }
+        WEB_RAW(o, "</article>\n");
+    }
+    WEB_RAW(o, "</section>\n");
+    json_decref(all);
+}
+
+void web_case(web_req *q, const char *id)
+{
+    json_t *doc;
+    /* ?at=DATE (or a revision): the case as it was then */
+    const char *at = web_field(q->query, "at");
+    baton_oid_hex rev = "";
+    int rc = at && *at ? baton_store_resolve(q->store, at, rev) : 0;
+    if (rc == 0)
+        rc = baton_case_load(q->s, rev[0] ? rev : NULL, id, &doc, NULL);
+    if (rc) {
+        web_library_error(q, rc);
+        return;
+    }
+    web_page *o = &q->page;
+    const json_t *plan = json_object_get(doc, "plan"), *ctx = json_object_get(doc, "context");
+    web_head(q, web_field(json_object_get(doc, "child"), "name"));
+    WEB_RAW(o, "<dl><dt>");
+    web_t(o, "Case");
+    WEB_RAW(o, "</dt><dd>");
+    web_text(o, web_field(doc, "id"));
+    WEB_RAW(o, "</dd><dt>");
+    web_t(o, "Context");
+    WEB_RAW(o, "</dt><dd>");
+    web_text(o, web_field(ctx, "institution"));
+    WEB_RAW(o, " ");
+    web_text(o, web_field(ctx, "group"));
+    WEB_RAW(o, "</dd><dt>");
+    web_t(o, "Contact person (whom the parents contact)");
+    WEB_RAW(o, "</dt><dd>");
+    web_text(o, web_field(json_object_get(doc, "contact"), "staff"));
+    WEB_RAW(o, "</dd></dl>\n");
+    if (rev[0]) {
+        WEB_RAW(o, "<p class=\"meta\">");
+        web_t(o, "As it was on");
+        WEB_RAW(o, " ");
+        web_text(o, at);
+        WEB_RAW(o, " (<code>");
+        web_text(o, rev);
+        WEB_RAW(o, "</code>). <a href=\"/case/");
+        web_text(o, web_field(doc, "id"));
+        WEB_RAW(o, "\">");
+        web_t(o, "The case as it is now");
+        WEB_RAW(o, "</a></p>\n");
+    }
+    WEB_RAW(o, "<form method=\"get\" action=\"/case/");
+    web_text(o, web_field(doc, "id"));
+    WEB_RAW(o, "\"><p><label for=\"at\">");
+    web_t(o, "The case as it was on");
+    WEB_RAW(o, "</label> <input id=\"at\" name=\"at\" type=\"date\" value=\"");
+    web_text(o, at);
+    WEB_RAW(o, "\"> <button type=\"submit\">");
+    web_t(o, "Show");
+    WEB_RAW(o, "</button></p></form>\n<p><a href=\"/case/");
+    web_text(o, web_field(doc, "id"));
+    WEB_RAW(o, "/history\">");
+    web_t(o, "Every version of the case");
+    WEB_RAW(o, "</a> · <a href=\"/case/");
+    web_text(o, web_field(doc, "id"));
+    WEB_RAW(o, "/edit\">");
+    web_t(o, "Edit the plan");
+    WEB_RAW(o, "</a></p>\n<section><h2>");
+    /* what works and the strengths first: the plan starts from what goes well */
+    web_t(o, "What works and the child's strengths");
+    WEB_RAW(o, "</h2>\n");
+    block(o, "What works", web_field(plan, "works_well"));
+    block(o, "Strengths", web_field(plan, "strengths"));
+    if (!web_field(plan, "works_well") && !web_field(plan, "strengths")) {
+        web_para(o, "Nothing recorded.");
+    }
+    WEB_RAW(o, "</section>\n<section><h2>");
+    web_t(o, "Challenges");
+    WEB_RAW(o, "</h2>\n");
+    const json_t *ch = json_object_get(plan, "challenges");
+    block(o, "At school", web_field(ch, "school"));
+    block(o, "In leisure time", web_field(ch, "leisure"));
+    block(o, "At home", web_field(ch, "home"));
+    WEB_RAW(o, "</section>\n<section><h2>");
+    web_t(o, "Active measures");
+    WEB_RAW(o, "</h2>\n");
+    size_t i;
+    json_t *m;
+    int any = 0;
+    json_array_foreach(json_object_get(plan, "measures"), i, m) {
+        any = 1;
+        WEB_RAW(o, "<article><h3>");
+        web_text(o, web_field(m, "description"));
+        WEB_RAW(o, "</h3><dl><dt>");
+        web_t(o, "Goal");
+        WEB_RAW(o, "</dt><dd>");
+        web_text(o, web_field(m, "goal"));
+        WEB_RAW(o, "</dd><dt>");
+        web_t(o, "Responsible");
+        WEB_RAW(o, "</dt><dd>");
+        const json_t *who = json_object_get(m, "responsible");
+        web_text(o, json_is_string(who) ? json_string_value(who) : web_field(who, "staff"));
+        WEB_RAW(o, "</dd><dt>");
+        web_t(o, "Review by");
+        WEB_RAW(o, "</dt><dd>");
+        web_text(o, web_field(m, "review_by"));
+        WEB_RAW(o, "</dd></dl></article>\n");
+    }
+    if (!any) {
+        web_para(o, "No active measures.");
+    }
+    WEB_RAW(o, "</section>\n");
+    journal_section(q, id, rev[0] ? rev : NULL);
+    web_foot(q);
+    json_decref(doc);
+}

@@ -1,0 +1,130 @@
+/* The overview every person opens first: their cases, what is due for them, and the handovers
+ * waiting for their acknowledgement. */
+#include "pages.h"
+
+#include <libintl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the pages of a logged-in person ---- */
+
+void web_dashboard(web_req *q)
+{
+    web_page *o = &q->page;
+    json_t *cases = NULL, *due = NULL, *waiting = NULL;
+    size_t i;
+    json_t *x;
+    int rc = baton_case_list(q->s, NULL, q->staff, "active", &cases);
+    baton_due_options d = {NULL, q->staff, 0};
+    if (rc == 0)
+        rc = baton_due_list(q->s, &d, &due);
+    if (rc == 0)
+        rc = baton_handover_find(q->s, NULL, q->staff, 1, &waiting);
+    if (rc) {
+        web_library_error(q, rc);
+        goto out;
+    }
+    web_head(q, dgettext("baton", "Your overview"));
+    WEB_RAW(o, "<section><h2>");
+    web_t(o, "Your cases");
+    WEB_RAW(o, "</h2>\n");
+    if (json_array_size(cases) == 0) {
+        web_para(o, "You are the contact person of no active case.");
+    } else {
+        WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
+        web_t(o, "Child");
+        WEB_RAW(o, "</th><th scope=\"col\">");
+        web_t(o, "Context");
+        WEB_RAW(o, "</th></tr></thead><tbody>\n");
+        json_array_foreach(cases, i, x) {
+            const json_t *ctx = json_object_get(x, "context");
+            WEB_RAW(o, "<tr><td><a href=\"/case/");
+            web_text(o, web_field(x, "id"));
+            WEB_RAW(o, "\">");
+            web_text(o, web_field(json_object_get(x, "child"), "name"));
+            WEB_RAW(o, "</a></td><td>");
+            web_text(o, web_field(ctx, "institution"));
+            WEB_RAW(o, " ");
+            web_text(o, web_field(ctx, "group"));
+            WEB_RAW(o, "</td></tr>\n");
+        }
+        WEB_RAW(o, "</tbody></table>\n");
+    }
+    WEB_RAW(o, "</section>\n<section><h2>");
+    web_t(o, "Due for you");
+    WEB_RAW(o, "</h2>\n");
+    if (json_array_size(due) == 0) {
+        web_para(o, "Nothing is due.");
+    } else {
+        WEB_RAW(o, "<ul>\n");
+        json_array_foreach(due, i, x) {
+            char what[600];
+            baton_due_describe(x, what, sizeof what);
+            WEB_RAW(o, "<li><time>");
+            web_text(o, web_field(x, "due"));
+            WEB_RAW(o, "</time> <a href=\"/case/");
+            web_text(o, web_field(x, "case"));
+            WEB_RAW(o, "\">");
+            web_text(o, web_field(x, "child"));
+            WEB_RAW(o, "</a>: ");
+            web_text(o, what);
+            WEB_RAW(o, "</li>\n");
+        }
+        WEB_RAW(o, "</ul>\n");
+    }
+    WEB_RAW(o, "</section>\n<section><h2>");
+    web_t(o, "Handovers waiting for you");
+    WEB_RAW(o, "</h2>\n");
+    if (json_array_size(waiting) == 0) {
+        web_para(o, "No handover waits for your acknowledgement.");
+    } else {
+        WEB_RAW(o, "<ul>\n");
+        char csrf[BATON_TOKEN_CHARS + 1] = "";
+        baton_auth_csrf(q->store, q->binding, csrf);
+        json_array_foreach(waiting, i, x) {
+            WEB_RAW(o, "<li>");
+            web_case_link(o, web_field(x, "case"), "", web_field(x, "case"));
+            WEB_RAW(o, " ");
+            web_t(o, "Handover");
+            WEB_RAW(o, " ");
+            web_int(o, json_integer_value(json_object_get(x, "number")));
+            /* read it, then say so: the form acknowledges this one handover */
+            WEB_RAW(o, "<form method=\"post\" action=\"/case/");
+            web_text(o, web_field(x, "case"));
+            WEB_RAW(o, "/ack\"><input type=\"hidden\" name=\"csrf\" value=\"");
+            web_text(o, csrf);
+            WEB_RAW(o, "\"><input type=\"hidden\" name=\"number\" value=\"");
+            web_int(o, json_integer_value(json_object_get(x, "number")));
+            WEB_RAW(o, "\"><button type=\"submit\">");
+            web_t(o, "I have read it: acknowledge");
+            WEB_RAW(o, "</button></form></li>\n");
+        }
+        WEB_RAW(o, "</ul>\n");
+    }
+    WEB_RAW(o, "</section>\n");
+    web_foot(q);
+out:
+    json_decref(cases);
+    json_decref(due);
+    json_decref(waiting);
+}
+
+/* POST /case/ID/ack: the receiver acknowledges handover number (the library checks they are). */
+void web_ack_post(web_req *q, const char *id)
+{
+    const char *number = web_field(q->form, "number");
+    char *end = NULL;
+    long n = number ? strtol(number, &end, 10) : 0;
+    if (!number || *end || n < 1 || n > 100000) {
+        web_error_page(q, 400, dgettext("baton", "number: not a handover number"));
+        return;
+    }
+    baton_oid_hex commit;
+    int rc = baton_handover_ack(q->s, id, (int)n, NULL, commit);
+    if (rc) {
+        web_library_error(q, rc);
+        return;
+    }
+    web_redirect(q, "/");
+}

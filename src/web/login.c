@@ -1,0 +1,79 @@
+/* Logging in and out with a local password (auth.c keeps the hashes and the sessions). */
+#include "pages.h"
+
+#include <libintl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+/* ---- logging in and out ---- */
+
+void web_login_page(web_req *q, int status, const char *message)
+{
+    web_page_free(&q->page);
+    q->status = status;
+    /* before a login, the form's anti-forgery token belongs to a random cookie of its own */
+    char pre[BATON_TOKEN_CHARS + 1], csrf[BATON_TOKEN_CHARS + 1];
+    const char *have = q->cookie_pre;
+    if (!have || strlen(have) != BATON_TOKEN_CHARS) {
+        unsigned char raw[32];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2base64(pre, sizeof pre, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        char cookie[160];
+        snprintf(cookie, sizeof cookie, "baton_pre=%s", pre);
+        web_cookie_add(q, cookie);
+        have = pre;
+    }
+    web_head(q, dgettext("baton", "Log in"));
+    web_page *o = &q->page;
+    if (message) {
+        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
+        web_text(o, message);
+        WEB_RAW(o, "</p>\n");
+    }
+    WEB_RAW(o, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"");
+    if (baton_auth_csrf(q->store, have, csrf) == 0)
+        web_text(o, csrf);
+    WEB_RAW(o, "\">\n<p><label for=\"staff\">");
+    web_t(o, "Staff id");
+    WEB_RAW(o, "</label> <input id=\"staff\" name=\"staff\" autocomplete=\"username\" required></p>\n"
+               "<p><label for=\"password\">");
+    web_t(o, "Password");
+    WEB_RAW(o, "</label> <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" "
+               "required></p>\n<p><button type=\"submit\">");
+    web_t(o, "Log in");
+    WEB_RAW(o, "</button></p></form>\n");
+    web_foot(q);
+}
+
+void web_login_post(web_req *q)
+{
+    if (!q->cookie_pre || baton_auth_csrf_check(q->store, q->cookie_pre, web_field(q->form, "csrf")) != 0) {
+        web_login_page(q, 403, baton_error_last());
+        return;
+    }
+    char token[BATON_TOKEN_CHARS + 1];
+    int rc = baton_auth_login(q->store, web_field(q->form, "staff"), web_field(q->form, "password"), q->address, token);
+    if (rc) {
+        web_login_page(q, rc == BATON_EBUSY ? 429 : 403, baton_error_last());
+        return;
+    }
+    /* a new token at every login, never one the browser brought: no session fixation */
+    char cookie[160];
+    snprintf(cookie, sizeof cookie, "baton_session=%s", token);
+    web_cookie_add(q, cookie);
+    web_cookie_add(q, "baton_pre=; Max-Age=0");
+    web_redirect(q, "/");
+}
+
+void web_logout_post(web_req *q)
+{
+    if (q->cookie_session && baton_auth_csrf_check(q->store, q->cookie_session, web_field(q->form, "csrf")) != 0) {
+        web_error_page(q, 403, baton_error_last());
+        return;
+    }
+    baton_auth_logout(q->store, q->cookie_session);
+    web_cookie_add(q, "baton_session=; Max-Age=0");
+    web_redirect(q, "/login");
+}

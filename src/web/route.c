@@ -1,0 +1,121 @@
+/* From a request to its page: the login (cookie, or a trusted proxy's header), the form's
+ * anti-forgery token, and the URL. */
+#include "pages.h"
+
+#include <libintl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+/* ---- routing ---- */
+
+/* The person the login cookie names (or, behind a trusted proxy, its header), with a session of
+ * theirs; 0 when logged in. */
+static int logged_in(web_req *q)
+{
+    if (q->remote_user && *q->remote_user) {
+        /* the proxy has logged them in: forms are bound to a digest of who it says, which no one
+         * can turn into a form's token without the store's key */
+        unsigned char digest[crypto_hash_sha256_BYTES];
+        char what[128];
+        snprintf(q->staff, sizeof q->staff, "%s", q->remote_user);
+        snprintf(what, sizeof what, "trusted header:%s", q->staff);
+        crypto_hash_sha256(digest, (const unsigned char *)what, strlen(what));
+        sodium_bin2base64(q->binding, sizeof q->binding, digest, sizeof digest, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    } else if (!q->cookie_session || baton_auth_session(q->store, q->cookie_session, q->staff) != 0) {
+        return -1;
+    } else {
+        snprintf(q->binding, sizeof q->binding, "%s", q->cookie_session);
+    }
+    baton_session_options so = {q->staff, NULL, NULL, "web"};
+    return baton_session_open(&q->s, q->store, &so) == 0 ? 0 : -1;
+}
+
+/* Whether url is /case/ID followed by exactly suffix ("" for the case page itself); the id into
+ * out. What an id may hold is the library's to say (an unknown one is 404 from there). */
+static int case_url(const char *url, const char *suffix, char *out, size_t n)
+{
+    if (strncmp(url, "/case/", 6) != 0 || !url[6])
+        return 0;
+    const char *id = url + 6, *slash = strchr(id, '/');
+    size_t len = slash ? (size_t)(slash - id) : strlen(id);
+    if (len == 0 || len >= n || strcmp(slash ? slash : "", suffix) != 0)
+        return 0;
+    memcpy(out, id, len);
+    out[len] = '\0';
+    return 1;
+}
+
+void web_route(web_req *q)
+{
+    const char *url = q->url;
+    int post = strcmp(q->method, "POST") == 0;
+    q->lang = baton_i18n_pick(q->accept_language, "en");
+    if (strcmp(url, "/style.css") == 0 && !post) {
+        web_style(q);
+        return;
+    }
+    int rc = baton_store_open(&q->store, q->options->store);
+    if (rc) {
+        web_library_error(q, rc);
+        return;
+    }
+    q->lang = baton_i18n_pick(q->accept_language, baton_store_language(q->store));
+    baton_i18n_use(q->lang);
+    baton_error_clear();
+    if (strcmp(url, "/login") == 0) {
+        if (post)
+            web_login_post(q);
+        else
+            web_login_page(q, 200, NULL);
+        return;
+    }
+    if (strcmp(url, "/logout") == 0 && post) {
+        web_logout_post(q);
+        return;
+    }
+    if (logged_in(q) != 0) {
+        if (q->cookie_session)
+            web_cookie_add(q, "baton_session=; Max-Age=0");
+        web_redirect(q, "/login");
+        return;
+    }
+    if (post && baton_auth_csrf_check(q->store, q->binding, web_field(q->form, "csrf")) != 0) {
+        web_error_page(q, 403, baton_error_last());
+        return;
+    }
+    char id[64];
+    if (strcmp(url, "/") == 0 && !post)
+        web_dashboard(q);
+    else if (strcmp(url, "/search") == 0 && !post)
+        web_search(q);
+    else if (strcmp(url, "/staff") == 0 && !post)
+        web_staff(q);
+    else if (post && strncmp(url, "/staff/", 7) == 0 && strchr(url + 7, '/') && strcmp(strchr(url + 7, '/'), "/leave") == 0) {
+        snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 7, '/') - (url + 7)), url + 7);
+        web_staff_leave(q, id);
+    }
+    else if (case_url(url, "", id, sizeof id) && !post)
+        web_case(q, id);
+    else if (case_url(url, "/edit", id, sizeof id))
+        web_edit(q, id, post);
+    else if (case_url(url, "/ack", id, sizeof id) && post)
+        web_ack_post(q, id);
+    else if (case_url(url, "/history", id, sizeof id) && !post)
+        web_history(q, id);
+    else if (case_url(url, "/diff", id, sizeof id) && !post)
+        web_diff(q, id);
+    else
+        web_error_page(q, 404, dgettext("baton", "There is no such page."));
+}
+
+void web_req_free(web_req *q)
+{
+    web_page_free(&q->page);
+    baton_session_free(q->s);
+    baton_store_free(q->store);
+    q->s = NULL;
+    q->store = NULL;
+    baton_i18n_use(NULL);
+}
