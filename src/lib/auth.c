@@ -323,40 +323,50 @@ int baton_auth_session(baton_store *store, const char *token, char staff[64])
 }
 
 /* The store's key for anti-forgery tokens, made the first time it is asked for. */
-static int csrf_key(baton_store *store, unsigned char key[crypto_auth_KEYBYTES])
+/* The stored key into key: 1 when there is one, 0 when not, or an error. */
+static int csrf_key_read(sqlite3 *db, unsigned char key[crypto_auth_KEYBYTES])
 {
-    sqlite3 *db;
     sqlite3_stmt *st = NULL;
-    int rc = open_auth(store, &db), found = 0;
-    if (rc)
-        return rc;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT value FROM keys WHERE name = 'csrf'", -1, &st, NULL) != SQLITE_OK) {
-        rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
-    } else if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == crypto_auth_KEYBYTES) {
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM keys WHERE name = 'csrf'", -1, &st, NULL) != SQLITE_OK)
+        return baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == crypto_auth_KEYBYTES) {
         memcpy(key, sqlite3_column_blob(st, 0), crypto_auth_KEYBYTES);
         found = 1;
     }
     sqlite3_finalize(st);
-    st = NULL;
-    if (rc == 0 && !found) {
-        crypto_auth_keygen(key);
-        if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO keys(name, value) VALUES('csrf', ?)", -1, &st, NULL) !=
-            SQLITE_OK)
-            rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
-        else {
-            sqlite3_bind_blob(st, 1, key, crypto_auth_KEYBYTES, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+    return found;
+}
+
+/* The key every form's token is made with. Made once, the first time it is wanted: every later
+ * request only reads it, and two first requests at once agree on one key (INSERT OR IGNORE, then
+ * read what won), so no form made with the other one fails. */
+static int csrf_key(baton_store *store, unsigned char key[crypto_auth_KEYBYTES])
+{
+    sqlite3 *db;
+    sqlite3_stmt *st = NULL;
+    int rc = open_auth(store, &db);
+    if (rc)
+        return rc;
+    int found = csrf_key_read(db, key);
+    if (found == 0) {
+        unsigned char mine[crypto_auth_KEYBYTES];
+        crypto_auth_keygen(mine);
+        if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO keys(name, value) VALUES('csrf', ?)", -1, &st, NULL) !=
+            SQLITE_OK) {
+            found = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
+        } else {
+            sqlite3_bind_blob(st, 1, mine, crypto_auth_KEYBYTES, SQLITE_STATIC);
+            found = sqlite3_step(st) == SQLITE_DONE ? csrf_key_read(db, key)
+                                                    : baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
         }
         sqlite3_finalize(st);
+        sodium_memzero(mine, sizeof mine);
+        if (found == 0)
+            found = baton_error_set(BATON_ERROR, "auth.db: the forms' key could not be kept");
     }
-    if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
-    if (rc)
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
-    return rc;
+    return found == 1 ? 0 : found;
 }
 
 int baton_auth_csrf(baton_store *store, const char *token, char csrf[BATON_TOKEN_CHARS + 1])

@@ -80,8 +80,6 @@ void web_dashboard(web_req *q)
         web_para(o, "No handover waits for your acknowledgement.");
     } else {
         WEB_RAW(o, "<ul>\n");
-        char csrf[BATON_TOKEN_CHARS + 1] = "";
-        baton_auth_csrf(q->store, q->binding, csrf);
         json_array_foreach(waiting, i, x) {
             WEB_RAW(o, "<li>");
             web_case_link(o, web_field(x, "case"), "", web_field(x, "case"));
@@ -90,11 +88,10 @@ void web_dashboard(web_req *q)
             WEB_RAW(o, " ");
             web_int(o, json_integer_value(json_object_get(x, "number")));
             /* read it, then say so: the form acknowledges this one handover */
-            WEB_RAW(o, "<form method=\"post\" action=\"/case/");
-            web_text(o, web_field(x, "case"));
-            WEB_RAW(o, "/ack\"><input type=\"hidden\" name=\"csrf\" value=\"");
-            web_text(o, csrf);
-            WEB_RAW(o, "\"><input type=\"hidden\" name=\"number\" value=\"");
+            char action[128];
+            snprintf(action, sizeof action, "/case/%s/ack", web_field(x, "case"));
+            web_form(q, action);
+            WEB_RAW(o, "<input type=\"hidden\" name=\"number\" value=\"");
             web_int(o, json_integer_value(json_object_get(x, "number")));
             WEB_RAW(o, "\"><button type=\"submit\">");
             web_t(o, "I have read it: acknowledge");

@@ -64,8 +64,6 @@ static void edit_form(web_req *q, const char *id, const json_t *doc, const json_
                       const char *message)
 {
     web_page *o = &q->page;
-    char csrf[BATON_TOKEN_CHARS + 1] = "";
-    baton_auth_csrf(q->store, q->binding, csrf);
     web_head(q, web_field(json_object_get(doc, "child"), "name"));
     WEB_RAW(o, "<h2>");
     web_t(o, "Edit the plan");
@@ -75,11 +73,10 @@ static void edit_form(web_req *q, const char *id, const json_t *doc, const json_
         web_text(o, message);
         WEB_RAW(o, "</p>\n");
     }
-    WEB_RAW(o, "<form method=\"post\" action=\"/case/");
-    web_text(o, id);
-    WEB_RAW(o, "/edit\"><input type=\"hidden\" name=\"csrf\" value=\"");
-    web_text(o, csrf);
-    WEB_RAW(o, "\"><input type=\"hidden\" name=\"base\" value=\"");
+    char action[128];
+    snprintf(action, sizeof action, "/case/%s/edit", id);
+    web_form(q, action);
+    WEB_RAW(o, "<input type=\"hidden\" name=\"base\" value=\"");
     web_text(o, base);
     WEB_RAW(o, "\">\n");
     for (size_t i = 0; i < NEDIT; i++) {

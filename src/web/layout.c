@@ -45,16 +45,13 @@ void web_head(web_req *q, const char *title)
         baton_error_clear();
     }
     if (q->s && q->binding[0]) {
-        char csrf[BATON_TOKEN_CHARS + 1];
         WEB_RAW(o, "<span class=\"who\">");
         web_text(o, q->staff);
         WEB_RAW(o, "</span>");
         /* behind single sign-on, logging out is the identity provider's */
         if (!q->remote_user) {
-            WEB_RAW(o, "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
-            if (baton_auth_csrf(q->store, q->binding, csrf) == 0)
-                web_text(o, csrf);
-            WEB_RAW(o, "\"><button type=\"submit\">");
+            web_form(q, "/logout");
+            WEB_RAW(o, "<button type=\"submit\">");
             web_t(o, "Log out");
             WEB_RAW(o, "</button></form>");
         }
@@ -148,4 +145,13 @@ void web_style(web_req *q)
 {
     q->content_type = "text/css; charset=utf-8";
     WEB_RAW(&q->page, STYLE_CSS);
+}
+
+void web_form(web_req *q, const char *action)
+{
+    WEB_RAW(&q->page, "<form method=\"post\" action=\"");
+    web_text(&q->page, action);
+    WEB_RAW(&q->page, "\"><input type=\"hidden\" name=\"csrf\" value=\"");
+    web_text(&q->page, q->csrf);
+    WEB_RAW(&q->page, "\">");
 }

@@ -14,7 +14,7 @@ void web_login_page(web_req *q, int status, const char *message)
     web_page_free(&q->page);
     q->status = status;
     /* before a login, the form's anti-forgery token belongs to a random cookie of its own */
-    char pre[BATON_TOKEN_CHARS + 1], csrf[BATON_TOKEN_CHARS + 1];
+    char pre[BATON_TOKEN_CHARS + 1];
     const char *have = q->cookie_pre;
     if (!have || strlen(have) != BATON_TOKEN_CHARS) {
         unsigned char raw[32];
@@ -32,10 +32,10 @@ void web_login_page(web_req *q, int status, const char *message)
         web_text(o, message);
         WEB_RAW(o, "</p>\n");
     }
-    WEB_RAW(o, "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"");
-    if (baton_auth_csrf(q->store, have, csrf) == 0)
-        web_text(o, csrf);
-    WEB_RAW(o, "\">\n<p><label for=\"staff\">");
+    if (baton_auth_csrf(q->store, have, q->csrf) != 0)
+        baton_error_clear(); /* the form then fails its check, and says so */
+    web_form(q, "/login");
+    WEB_RAW(o, "\n<p><label for=\"staff\">");
     web_t(o, "Staff id");
     WEB_RAW(o, "</label> <input id=\"staff\" name=\"staff\" autocomplete=\"username\" required></p>\n"
                "<p><label for=\"password\">");

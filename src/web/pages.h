@@ -28,6 +28,7 @@ typedef struct {
     char binding[BATON_TOKEN_CHARS + 1]; /* what forms' anti-forgery tokens are bound to: the login
                                             token, or behind a trusted proxy a digest of the person */
     const char *lang;
+    char csrf[BATON_TOKEN_CHARS + 1]; /* this request's forms' anti-forgery token (made once) */
 } web_req;
 
 /* Answers the request (GET or POST from this server's own origin). */
@@ -53,6 +54,8 @@ void web_library_error(web_req *q, int rc);
 void web_when(web_req *q, time_t t);
 /* one text's change, word by word: what went out struck through, what came in underlined */
 void web_word_diff(web_page *o, const char *before, const char *after);
+/* <form method="post" action="action"> with the request's anti-forgery token; the caller closes it */
+void web_form(web_req *q, const char *action);
 /* GET /style.css */
 void web_style(web_req *q);
 

@@ -81,6 +81,11 @@ void web_route(web_req *q)
         web_redirect(q, "/login");
         return;
     }
+    int rc_csrf = baton_auth_csrf(q->store, q->binding, q->csrf);
+    if (rc_csrf) {
+        web_library_error(q, rc_csrf);
+        return;
+    }
     if (post && baton_auth_csrf_check(q->store, q->binding, web_field(q->form, "csrf")) != 0) {
         web_error_page(q, 403, baton_error_last());
         return;

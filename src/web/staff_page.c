@@ -22,8 +22,6 @@ void web_staff(web_req *q)
         return;
     }
     web_page *o = &q->page;
-    char csrf[BATON_TOKEN_CHARS + 1] = "";
-    baton_auth_csrf(q->store, q->binding, csrf);
     web_head(q, dgettext("baton", "Staff"));
     WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
     web_t(o, "Name");
@@ -44,11 +42,11 @@ void web_staff(web_req *q)
         web_text(o, id);
         WEB_RAW(o, ")</td><td>");
         web_text(o, baton_i18n_word(web_field(x, "role")));
-        WEB_RAW(o, "</td><td><form method=\"post\" action=\"/staff/");
-        web_text(o, id);
-        WEB_RAW(o, "/leave\"><input type=\"hidden\" name=\"csrf\" value=\"");
-        web_text(o, csrf);
-        WEB_RAW(o, "\"><label for=\"to-");
+        char action[128];
+        snprintf(action, sizeof action, "/staff/%s/leave", id);
+        WEB_RAW(o, "</td><td>");
+        web_form(q, action);
+        WEB_RAW(o, "<label for=\"to-");
         web_text(o, id);
         WEB_RAW(o, "\">");
         web_t(o, "Hand everything over to");

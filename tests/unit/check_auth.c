@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include <baton/baton.h>
+#include <pthread.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,6 +230,49 @@ START_TEST(forms_carry_a_token_of_their_login)
 }
 END_TEST
 
+typedef struct {
+    const char *path, *token;
+    char csrf[BATON_TOKEN_CHARS + 1];
+    int rc;
+} csrf_job;
+
+static void *csrf_first(void *arg)
+{
+    csrf_job *j = arg;
+    baton_store *own;
+    j->rc = baton_store_open(&own, j->path);
+    if (j->rc == 0) {
+        j->rc = baton_auth_csrf(own, j->token, j->csrf);
+        baton_store_free(own);
+    }
+    return NULL;
+}
+
+/* The first requests of a new server come at once, each on its own thread and store handle: they
+ * agree on one key, so no form made by one is refused by another. */
+START_TEST(first_forms_at_once_agree_on_one_key)
+{
+    const char *right = "korrekt hest batteri";
+    char token[BATON_TOKEN_CHARS + 1], path[600];
+    ck_assert_int_eq(baton_auth_password_set(koord, "anna", right), 0);
+    ck_assert_int_eq(baton_auth_login(store, "anna", right, NULL, token), 0);
+    snprintf(path, sizeof path, "%s/s", dir);
+    csrf_job jobs[4];
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (csrf_job){path, token, "", -1};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, csrf_first, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(jobs[i].rc, 0);
+        ck_assert_str_eq(jobs[i].csrf, jobs[0].csrf);
+    }
+    ck_assert_int_eq(baton_auth_csrf_check(store, token, jobs[3].csrf), 0);
+}
+END_TEST
+
 Suite *auth_suite(void)
 {
     Suite *s = suite_create("auth");
@@ -236,6 +280,7 @@ Suite *auth_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, set_and_check);
+    tcase_add_test(tc, first_forms_at_once_agree_on_one_key);
     tcase_add_test(tc, who_may_set);
     tcase_add_test(tc, weak_or_odd_passwords_change_nothing);
     tcase_add_test(tc, someone_who_leaves_can_no_longer_log_in);
