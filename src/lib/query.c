@@ -6,6 +6,7 @@
  * three words in a row). What stays of the syntax: AND, OR, NOT (upper case), parentheses,
  * "quoted phrases" and a '*' at the end of a word or phrase for a prefix. A query that cannot be
  * read is refused with what is wrong in words, never with FTS5's or SQLite's message. */
+#include "baton/buf.h"
 #include "baton/error.h"
 #include "index_internal.h"
 
@@ -16,25 +17,12 @@
 
 typedef enum { T_TERM, T_AND, T_OR, T_NOT, T_OPEN, T_CLOSE } tkind;
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} out_buf;
+typedef baton_buf out_buf;
 
 static int put(out_buf *o, const char *s, size_t n)
 {
-    if (o->len + n + 1 > o->cap) {
-        size_t cap = (o->len + n + 1) * 2;
-        char *b = realloc(o->buf, cap);
-        if (!b)
-            return -1;
-        o->buf = b;
-        o->cap = cap;
-    }
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-    o->buf[o->len] = '\0';
-    return 0;
+    baton_buf_put(o, s, n);
+    return o->oom ? -1 : 0;
 }
 
 /* A word holds something to search for: a letter or digit (any non-ASCII character counts; the
@@ -134,7 +122,7 @@ int baton_query_fts5(const char *query, char **out)
         /* FTS5 takes no implicit AND next to a parenthesis: say it */
         if (n > 0 && (kinds[n - 1] == T_TERM || kinds[n - 1] == T_CLOSE) && (*p == '(' || (*p != ')' && !is_op(p))))
             pending_and = 1;
-        size_t mark = o.len;
+        size_t mark = o.n;
         if (*p == '(' || *p == ')') {
             k = *p == '(' ? T_OPEN : T_CLOSE;
             rc = put(&o, *p == '(' ? "( " : ") ", 2);
@@ -181,8 +169,8 @@ int baton_query_fts5(const char *query, char **out)
         }
         if (pending_and && k != T_AND && k != T_OR && k != T_NOT && k != T_CLOSE) {
             /* insert " AND " before what this token wrote */
-            char *tail = strdup(o.buf + mark);
-            o.len = mark;
+            char *tail = strdup(o.p + mark);
+            o.n = mark;
             rc = tail ? put(&o, "AND ", 4) : -1;
             if (rc == 0)
                 rc = put(&o, tail, strlen(tail));
@@ -209,9 +197,9 @@ int baton_query_fts5(const char *query, char **out)
         rc = check_order(kinds, n);
     free(kinds);
     if (rc) {
-        free(o.buf);
+        free(o.p);
         return rc == -1 ? baton_error_set(BATON_ERROR, "out of memory") : rc;
     }
-    *out = o.buf;
+    *out = o.p;
     return 0;
 }

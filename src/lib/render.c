@@ -22,26 +22,7 @@
 
 /* ---- output buffer ---- */
 
-void baton_out_put(baton_out *o, const char *s, size_t n)
-{
-    if (o->oom)
-        return;
-    if (o->n + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap : 4096;
-        while (cap < o->n + n + 1)
-            cap *= 2;
-        char *p = realloc(o->p, cap);
-        if (!p) {
-            o->oom = 1;
-            return;
-        }
-        o->p = p;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, s, n);
-    o->n += n;
-    o->p[o->n] = '\0';
-}
+void baton_out_put(baton_out *o, const char *s, size_t n) { baton_buf_put(&o->b, s, n); }
 
 void baton_out_str(baton_out *o, const char *s) { baton_out_put(o, s, strlen(s)); }
 
@@ -60,7 +41,7 @@ void baton_out_fmt(baton_out *o, const char *fmt, ...)
     }
     char *big = malloc((size_t)n + 1);
     if (!big) {
-        o->oom = 1;
+        o->b.oom = 1;
         return;
     }
     va_start(ap, fmt);
@@ -509,9 +490,9 @@ void baton_doc_end(baton_out *o, const char *const *lines, size_t nlines)
     for (size_t i = 0; i < nlines; i += 2)
         baton_doc_field(o, lines[i], lines[i + 1]);
     char hex[65];
-    if (o->oom)
+    if (o->b.oom)
         return;
-    baton_sha256_hex(o->p, o->n, hex);
+    baton_sha256_hex(o->b.p, o->b.n, hex);
     const char *label = T("sha256 of everything above this line");
     switch (o->format) {
     case BATON_FORMAT_HTML:
@@ -527,12 +508,11 @@ void baton_doc_end(baton_out *o, const char *const *lines, size_t nlines)
 
 int baton_doc_take(baton_out *o, char **out, size_t *len)
 {
-    if (o->oom) {
-        free(o->p);
-        o->p = NULL;
+    if (o->b.oom) {
+        baton_buf_free(&o->b);
         return baton_error_set(BATON_ERROR, "out of memory");
     }
-    *out = o->p;
-    *len = o->n;
+    *out = o->b.p;
+    *len = o->b.n;
     return 0;
 }

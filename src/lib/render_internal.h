@@ -3,6 +3,7 @@
 #ifndef BATON_RENDER_INTERNAL_H
 #define BATON_RENDER_INTERNAL_H
 
+#include "baton/buf.h"
 #include "baton/packet.h"
 
 #include <jansson.h>
@@ -11,8 +12,7 @@
 #include <stddef.h>
 
 typedef struct {
-    char *p;
-    size_t n, cap;
+    baton_buf b;
     baton_format format;
     int oom;
     const char *zone; /* the time zone instants are shown in (NULL: UTC) */

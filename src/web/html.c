@@ -7,26 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put(web_page *o, const char *s, size_t n)
-{
-    if (o->oom)
-        return;
-    if (o->n + n + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap : 8192;
-        while (cap < o->n + n + 1)
-            cap *= 2;
-        char *p = realloc(o->p, cap);
-        if (!p) {
-            o->oom = 1;
-            return;
-        }
-        o->p = p;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, s, n);
-    o->n += n;
-    o->p[o->n] = '\0';
-}
+static void put(web_page *o, const char *s, size_t n) { baton_buf_put(o, s, n); }
 
 void web_raw_(web_page *o, const char *markup) { put(o, markup, strlen(markup)); }
 
@@ -75,8 +56,4 @@ void web_case_link(web_page *o, const char *id, const char *suffix, const char *
     WEB_RAW(o, "</a>");
 }
 
-void web_page_free(web_page *o)
-{
-    free(o->p);
-    memset(o, 0, sizeof *o);
-}
+void web_page_free(web_page *o) { baton_buf_free(o); }

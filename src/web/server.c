@@ -97,7 +97,17 @@ static void client_address(struct MHD_Connection *c, char *out, size_t n)
 
 static enum MHD_Result respond(struct MHD_Connection *c, const web_options *o, web_req *q)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(q->page.n, q->page.p, MHD_RESPMEM_MUST_COPY);
+    static const char oom[] = "out of memory\n";
+    if (q->page.oom) { /* never half a page */
+        q->status = 500;
+        q->content_type = "text/plain; charset=utf-8";
+        q->location[0] = '\0';
+        q->ncookies = 0;
+    }
+    struct MHD_Response *resp = q->page.oom ? MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
+                                                                                MHD_RESPMEM_PERSISTENT)
+                                            : MHD_create_response_from_buffer(q->page.n, q->page.p,
+                                                                              MHD_RESPMEM_MUST_COPY);
     if (!resp)
         return MHD_NO;
     for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)

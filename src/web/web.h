@@ -22,11 +22,7 @@ int web_serve(const web_options *o);
 
 /* ---- the page being written (html.c): every write of text goes through web_text, which
  * escapes it; markup is written with WEB_RAW, which takes string literals only ---- */
-typedef struct {
-    char *p;
-    size_t n, cap;
-    int oom;
-} web_page;
+typedef baton_buf web_page;
 
 void web_raw_(web_page *o, const char *markup);
 /* "" lit "" compiles only for a string literal: no text from a record can be written unescaped */

@@ -1,0 +1,20 @@
+/* A growing byte buffer, the one every piece of libbaton and its front ends builds text in
+ * (documents, search queries, web pages): it stays NUL-terminated, and a failed allocation is
+ * remembered (oom) rather than reported at every write, so a writer checks once at the end. */
+#ifndef BATON_BUF_H
+#define BATON_BUF_H
+
+#include <stddef.h>
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+    int oom;
+} baton_buf;
+
+/* Appends n bytes of s; on a failed allocation sets oom, and every later write does nothing. */
+void baton_buf_put(baton_buf *b, const void *s, size_t n);
+void baton_buf_str(baton_buf *b, const char *s);
+void baton_buf_free(baton_buf *b);
+
+#endif

@@ -1,0 +1,35 @@
+/* The growing buffer of buf.h: written once, for the documents, the search queries and the web
+ * pages alike. */
+#include "baton/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void baton_buf_put(baton_buf *b, const void *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+void baton_buf_str(baton_buf *b, const char *s) { baton_buf_put(b, s, strlen(s)); }
+
+void baton_buf_free(baton_buf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
