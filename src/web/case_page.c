@@ -7,17 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void block(web_page *o, const char *label, const char *text)
-{
-    if (!text)
-        return;
-    WEB_RAW(o, "<h3>");
-    web_t(o, label);
-    WEB_RAW(o, "</h3>\n<p class=\"text\">");
-    web_text(o, text);
-    WEB_RAW(o, "</p>\n");
-}
-
 /* The journal, newest first: what was said and done with the home and at school. A restricted
  * entry the reader may not read comes from the library without its text, and says so. */
 static void journal_section(web_req *q, const char *id, const char *rev)
@@ -72,7 +61,7 @@ void web_case(web_req *q, const char *id)
         return;
     }
     web_page *o = &q->page;
-    const json_t *plan = json_object_get(doc, "plan"), *ctx = json_object_get(doc, "context");
+    const json_t *ctx = json_object_get(doc, "context");
     web_head(q, web_field(json_object_get(doc, "child"), "name"));
     WEB_RAW(o, "<dl><dt>");
     web_t(o, "Case");
@@ -118,51 +107,9 @@ void web_case(web_req *q, const char *id)
     web_text(o, web_field(doc, "id"));
     WEB_RAW(o, "/edit\">");
     web_t(o, "Edit the plan");
-    WEB_RAW(o, "</a></p>\n<section><h2>");
-    /* what works and the strengths first: the plan starts from what goes well */
-    web_t(o, "What works and the child's strengths");
-    WEB_RAW(o, "</h2>\n");
-    block(o, "What works", web_field(plan, "works_well"));
-    block(o, "Strengths", web_field(plan, "strengths"));
-    if (!web_field(plan, "works_well") && !web_field(plan, "strengths")) {
-        web_para(o, "Nothing recorded.");
-    }
-    WEB_RAW(o, "</section>\n<section><h2>");
-    web_t(o, "Challenges");
-    WEB_RAW(o, "</h2>\n");
-    const json_t *ch = json_object_get(plan, "challenges");
-    block(o, "At school", web_field(ch, "school"));
-    block(o, "In leisure time", web_field(ch, "leisure"));
-    block(o, "At home", web_field(ch, "home"));
-    WEB_RAW(o, "</section>\n<section><h2>");
-    web_t(o, "Active measures");
-    WEB_RAW(o, "</h2>\n");
-    size_t i;
-    json_t *m;
-    int any = 0;
-    json_array_foreach(json_object_get(plan, "measures"), i, m) {
-        any = 1;
-        WEB_RAW(o, "<article><h3>");
-        web_text(o, web_field(m, "description"));
-        WEB_RAW(o, "</h3><dl><dt>");
-        web_t(o, "Goal");
-        WEB_RAW(o, "</dt><dd>");
-        web_text(o, web_field(m, "goal"));
-        WEB_RAW(o, "</dd><dt>");
-        web_t(o, "Responsible");
-        WEB_RAW(o, "</dt><dd>");
-        const json_t *who = json_object_get(m, "responsible");
-        web_text(o, json_is_string(who) ? json_string_value(who) : web_field(who, "staff"));
-        WEB_RAW(o, "</dd><dt>");
-        web_t(o, "Review by");
-        WEB_RAW(o, "</dt><dd>");
-        web_text(o, web_field(m, "review_by"));
-        WEB_RAW(o, "</dd></dl></article>\n");
-    }
-    if (!any) {
-        web_para(o, "No active measures.");
-    }
-    WEB_RAW(o, "</section>\n");
+    WEB_RAW(o, "</a></p>\n");
+    web_case_plan(q, doc);
+    web_case_people(q, doc, rev[0] ? rev : NULL);
     journal_section(q, id, rev[0] ? rev : NULL);
     web_foot(q);
     json_decref(doc);

@@ -98,8 +98,16 @@ void web_library_error(web_req *q, int rc)
 /* An instant as the store's people read it. */
 void web_when(web_req *q, time_t t)
 {
-    char stamp[21], local[40];
+    char stamp[21];
     baton_datetime_format(stamp, t);
+    web_stamp(q, stamp);
+}
+
+void web_stamp(web_req *q, const char *stamp)
+{
+    char local[40];
+    if (!stamp)
+        return;
     baton_time_local(stamp, baton_store_time_zone(q->store), local, sizeof local);
     WEB_RAW(&q->page, "<time>");
     web_text(&q->page, local);
@@ -154,4 +162,33 @@ void web_form(web_req *q, const char *action)
     WEB_RAW(&q->page, "\"><input type=\"hidden\" name=\"csrf\" value=\"");
     web_text(&q->page, q->csrf);
     WEB_RAW(&q->page, "\">");
+}
+
+void web_block(web_page *o, const char *label, const char *text)
+{
+    if (!text)
+        return;
+    WEB_RAW(o, "<h3>");
+    web_t(o, label);
+    WEB_RAW(o, "</h3>\n<p class=\"text\">");
+    web_text(o, text);
+    WEB_RAW(o, "</p>\n");
+}
+
+const char *web_staff_name(web_req *q, const char *id)
+{
+    if (!id)
+        return "";
+    if (!q->directory && baton_staff_list(q->store, &q->directory) != 0) {
+        baton_error_clear();
+        return id;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(q->directory, i, x) {
+        const char *sid = web_field(x, "id");
+        if (sid && strcmp(sid, id) == 0 && web_field(x, "name"))
+            return web_field(x, "name");
+    }
+    return id;
 }

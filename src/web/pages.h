@@ -28,6 +28,7 @@ typedef struct {
     char binding[BATON_TOKEN_CHARS + 1]; /* what forms' anti-forgery tokens are bound to: the login
                                             token, or behind a trusted proxy a digest of the person */
     const char *lang;
+    json_t *directory; /* the staff directory, once a page has wanted a name */
     char csrf[BATON_TOKEN_CHARS + 1]; /* this request's forms' anti-forgery token (made once) */
 } web_req;
 
@@ -52,10 +53,16 @@ void web_foot(web_req *q);
 void web_library_error(web_req *q, int rc);
 /* an instant as the store's people read it */
 void web_when(web_req *q, time_t t);
+/* the same for a stored UTC stamp (2026-08-11T09:30:00Z) */
+void web_stamp(web_req *q, const char *stamp);
 /* one text's change, word by word: what went out struck through, what came in underlined */
 void web_word_diff(web_page *o, const char *before, const char *after);
 /* <form method="post" action="action"> with the request's anti-forgery token; the caller closes it */
 void web_form(web_req *q, const char *action);
+/* <h3>label</h3><p>text</p>, nothing when text is NULL */
+void web_block(web_page *o, const char *label, const char *text);
+/* a staff member's name from the directory (read once per request), or the id when it has none */
+const char *web_staff_name(web_req *q, const char *id);
 /* GET /style.css */
 void web_style(web_req *q);
 
@@ -72,5 +79,8 @@ void web_case(web_req *q, const char *id);
 void web_search(web_req *q);
 void web_history(web_req *q, const char *id);
 void web_diff(web_req *q, const char *id);
+/* the sections of a case page (case_plan.c): rev is NULL for the case as it is now */
+void web_case_plan(web_req *q, const json_t *doc);
+void web_case_people(web_req *q, const json_t *doc, const char *rev);
 
 #endif

@@ -119,6 +119,8 @@ void web_req_free(web_req *q)
 {
     web_page_free(&q->page);
     baton_session_free(q->s);
+    json_decref(q->directory);
+    q->directory = NULL;
     baton_store_free(q->store);
     q->s = NULL;
     q->store = NULL;

@@ -47,31 +47,11 @@ changer() {
 export A T BATON BATON_STORE
 spawn changer
 CHANGER=$SPAWNED
-python3 - "$PORT" "$A" "$OTHER" "$C" "$T/signal" >"$T/web.out" 2>&1 <<'PY'
-import http.client, re, sys, urllib.parse
+PYTHONPATH=$(cd "$(dirname "$0")" && pwd) python3 - "$PORT" "$A" "$OTHER" "$C" "$T/signal" >"$T/web.out" 2>&1 <<'PY'
+import http.client, re, sys
+from webclient import CSP, Web, check, header
 port, case_a, other, case_c = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-origin = f"http://127.0.0.1:{port}"
-def req(method, path, form=None, cookies=None, lang="da", origin_header=origin, raw_body=None, ctype=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    h = {"Accept-Language": lang, "Host": f"127.0.0.1:{port}"}
-    if cookies:
-        h["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    body = raw_body
-    if form is not None:
-        body = urllib.parse.urlencode(form)
-    if body is not None:
-        h["Content-Type"] = ctype or "application/x-www-form-urlencoded"
-        if origin_header:
-            h["Origin"] = origin_header
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    data = r.read().decode("utf-8", "replace")
-    return r.status, [(k.lower(), v) for k, v in r.getheaders()], data
-def check(what, ok):
-    print(("ok" if ok else "FAIL"), what)
-def header(h, name):
-    return [v for k, v in h if k == name]
-CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
+req = Web(port).req
 def secure_headers(what, h):
     check(what + ": Content-Security-Policy", header(h, "content-security-policy") == [CSP])
     check(what + ": Cache-Control no-store", header(h, "cache-control") == ["no-store"])
@@ -263,31 +243,12 @@ check("after 5 failures: 429, saying for how long", s == 429 and "min" in d)
 PY
 # a coordinator's way: a teacher leaves, everything they hold goes to a colleague in one step,
 # and the colleague acknowledges from their own overview
-python3 - "$PORT" "$A" "$C" >>"$T/web.out" 2>&1 <<'PY'
-import http.client, re, sys, urllib.parse
+PYTHONPATH=$(cd "$(dirname "$0")" && pwd) python3 - "$PORT" "$A" "$C" >>"$T/web.out" 2>&1 <<'PY'
+import re, sys
+from webclient import Web, check
 port, case_a, case_c = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-origin = f"http://127.0.0.1:{port}"
-def req(method, path, form=None, cookies=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-    h = {"Accept-Language": "da", "Host": f"127.0.0.1:{port}"}
-    if cookies:
-        h["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    body = None
-    if form is not None:
-        body = urllib.parse.urlencode(form)
-        h["Content-Type"] = "application/x-www-form-urlencoded"
-        h["Origin"] = origin
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    return r.status, [(k.lower(), v) for k, v in r.getheaders()], r.read().decode("utf-8", "replace")
-def check(what, ok):
-    print(("ok" if ok else "FAIL"), what)
-def login(who, password):
-    s, h, d = req("GET", "/login")
-    pre = re.search(r"baton_pre=([^;]+)", " ".join(v for k, v in h if k == "set-cookie")).group(1)
-    csrf = re.search(r'name="csrf" value="([^"]+)"', d).group(1)
-    s, h, _ = req("POST", "/login", {"csrf": csrf, "staff": who, "password": password}, {"baton_pre": pre})
-    return [re.search(r"baton_session=([^;]*)", v).group(1) for k, v in h if k == "set-cookie" and v.startswith("baton_session=")][0]
+web = Web(port)
+req, login = web.req, web.login
 koord = login("koord", "koordinatorens kodeord")
 s, _, d = req("GET", "/", cookies={"baton_session": koord})
 check("a coordinator's header links to the staff directory", 'href="/staff"' in d)
