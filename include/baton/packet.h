@@ -38,6 +38,11 @@ int baton_packet_render(const json_t *model, baton_format format, const char *la
  * text packet, escaped: the sender's HTML is never passed on as it came. */
 int baton_packet(baton_session *s, const char *case_id, int number, baton_format format, char **out, size_t *len);
 
+/* The same in another language than the store's (lang: da, sv, nb, en; NULL: the store's), for a
+ * reader who reads another: the web front end renders in the reader's language. */
+int baton_packet_in(baton_session *s, const char *case_id, int number, baton_format format, const char *lang,
+                    char **out, size_t *len);
+
 /* The packet of a received handover byte for byte as it came (html or text), for its sha256 or to
  * pass it on as a file. Never for showing: a front end shows baton_packet instead. */
 int baton_packet_original(baton_session *s, const char *case_id, int number, baton_format format, char **out,

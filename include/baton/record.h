@@ -117,6 +117,15 @@ int baton_record_path_set(json_t *doc, baton_record_kind kind, const char *path,
  * The key goes to key_out (40 bytes). BATON_EEXISTS if key_value is already there. */
 int baton_record_entry_add(json_t *doc, baton_record_kind kind, const char *list_path, const char *key_value,
                            const char *prefix, char *key_out);
+/* Adds or changes one entry of a list (measures, focus points, guardians, team), for every front
+ * end alike. values maps the entry's field names to their text forms (as baton_record_path_set
+ * takes them) or to arrays of strings. adding: a new entry, keyed key (or, with key NULL, a fresh
+ * id from prefix), whose fields of defaults that values lacks are filled first (pairs: field,
+ * value; "@today" is today's date); its key goes to key_out (40 bytes, optional). Otherwise the
+ * entry with that key changes (BATON_ENOTFOUND when there is none). The whole record is validated
+ * after; errors name the field by its path (plan.measures[m2].goal). */
+int baton_record_entry_put(json_t *doc, baton_record_kind kind, const char *list_path, int adding, const char *key,
+                           const char *prefix, const json_t *values, const char *const *defaults, char *key_out);
 /* Removes the entry with that key from the list; BATON_ENOTFOUND names it if absent. */
 int baton_record_entry_remove(json_t *doc, baton_record_kind kind, const char *list_path, const char *key);
 /* Position of the entry with that key in the list, or -1. */

@@ -37,47 +37,19 @@ static int rename_error(int rc, const entry_ctx *e)
     return rc;
 }
 
-static int apply_values(json_t *doc, entry_ctx *e, const char *key)
-{
-    const char *field;
-    json_t *v;
-    json_object_foreach(e->values, field, v) {
-        char path[256];
-        snprintf(path, sizeof path, "%s[%s].%s", e->kind->list_path, key, field);
-        char *text = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_COMPACT);
-        int rc = baton_record_path_set(doc, BATON_RECORD_CASE, path, text);
-        free(text);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 static int entry_mutate(json_t *doc, const baton_identity *as, void *vctx)
 {
     entry_ctx *e = vctx;
     const cli_entry_kind *k = e->kind;
-    int rc;
     (void)as;
-    if (e->adding) {
-        if ((rc = baton_record_entry_add(doc, BATON_RECORD_CASE, k->list_path, k->prefix ? NULL : e->key, k->prefix,
-                                         e->new_key)))
-            return rc;
-        char today[11];
-        baton_date_today(today);
-        for (const char *const *d = k->defaults; d && *d; d += 2) {
-            if (json_object_get(e->values, d[0]))
-                continue;
-            json_object_set_new(e->values, d[0], json_string(strcmp(d[1], "@today") == 0 ? today : d[1]));
-        }
+    if (!e->adding && (e->index = baton_record_entry_index(doc, BATON_RECORD_CASE, k->list_path, e->key)) < 0)
+        return baton_error_set(BATON_ENOTFOUND, "%s %s: no such %s in this case", k->group, e->key, k->group);
+    int rc = baton_record_entry_put(doc, BATON_RECORD_CASE, k->list_path, e->adding, e->adding && k->prefix ? NULL : e->key,
+                                    k->prefix, e->values, k->defaults, e->new_key);
+    if (e->adding && e->new_key[0]) {
         e->index = baton_record_entry_index(doc, BATON_RECORD_CASE, k->list_path, e->new_key);
         snprintf(e->what, sizeof e->what, "add %s %s", k->group, e->new_key);
-    } else if ((e->index = baton_record_entry_index(doc, BATON_RECORD_CASE, k->list_path, e->key)) < 0) {
-        return baton_error_set(BATON_ENOTFOUND, "%s %s: no such %s in this case", k->group, e->key, k->group);
     }
-    rc = apply_values(doc, e, e->adding ? e->new_key : e->key);
-    if (rc == 0)
-        rc = baton_record_validate(doc, BATON_RECORD_CASE, NULL);
     return rc;
 }
 

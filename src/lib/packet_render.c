@@ -448,7 +448,7 @@ static void received_path(const char *case_id, const json_t *h, int html, char *
  * byte (its sha256 is the sender's), but never shown as it is, since whatever it holds would run
  * as this organisation's page. It is shown as a Baton document: who sent it (the trusted key's
  * name), and the packet's own text, escaped for the format. */
-static int received_packet(baton_store *store, const char *case_id, const json_t *h, baton_format format, char **out,
+static int received_packet(baton_store *store, const char *case_id, const json_t *h, baton_format format, const char *lang, char **out,
                            size_t *len)
 {
     char path[200], *text = NULL;
@@ -468,7 +468,6 @@ static int received_packet(baton_store *store, const char *case_id, const json_t
         json_decref(m);
         return rc;
     }
-    const char *lang = baton_store_language(store);
     baton_i18n_state st;
     baton_i18n_begin(lang, &st);
     baton_out o = {0};
@@ -527,17 +526,25 @@ int baton_packet_original(baton_session *s, const char *case_id, int number, bat
 
 int baton_packet(baton_session *s, const char *case_id, int number, baton_format format, char **out, size_t *len)
 {
-    int rc = baton_session_open_case(s, NULL, case_id, "packet", NULL);
-    return rc ? rc : baton_packet_unchecked(s->store, case_id, number, format, out, len);
+    return baton_packet_in(s, case_id, number, format, NULL, out, len);
 }
 
-int baton_packet_unchecked(baton_store *store, const char *case_id, int number, baton_format format, char **out,
-                           size_t *len)
+int baton_packet_in(baton_session *s, const char *case_id, int number, baton_format format, const char *lang,
+                    char **out, size_t *len)
 {
+    int rc = baton_session_open_case(s, NULL, case_id, "packet", NULL);
+    return rc ? rc : baton_packet_unchecked(s->store, case_id, number, format, lang, out, len);
+}
+
+int baton_packet_unchecked(baton_store *store, const char *case_id, int number, baton_format format, const char *lang,
+                           char **out, size_t *len)
+{
+    if (!lang)
+        lang = baton_store_language(store);
     json_t *model, *h;
     if (baton_handover_get_unchecked(store, NULL, case_id, number, &h) == 0) {
         int received = json_object_get(h, "source") != NULL;
-        int rc = received ? received_packet(store, case_id, h, format, out, len) : 0;
+        int rc = received ? received_packet(store, case_id, h, format, lang, out, len) : 0;
         json_decref(h);
         if (received)
             return rc;
@@ -545,7 +552,7 @@ int baton_packet_unchecked(baton_store *store, const char *case_id, int number, 
     int rc = baton_packet_model_unchecked(store, case_id, number, &model);
     if (rc)
         return rc;
-    rc = baton_packet_render(model, format, baton_store_language(store), out, len);
+    rc = baton_packet_render(model, format, lang, out, len);
     json_decref(model);
     return rc;
 }

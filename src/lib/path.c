@@ -2,6 +2,7 @@
  * line. Elements of lists are addressed by their id, which stays put when others are removed,
  * or by position. Resolution goes through the field table, so an unknown field is an error that
  * names it, and `case set` knows whether "true" is a boolean or a text. */
+#include "baton/date.h"
 #include "baton/error.h"
 #include "baton/record.h"
 
@@ -321,4 +322,42 @@ int baton_record_entry_remove(json_t *doc, baton_record_kind kind, const char *l
     if (json_array_size(list) == 0 && walk(doc, kind, list_path, 0, &spec, &parent, &cur, name) == 0 && parent)
         json_object_del(parent, name);
     return 0;
+}
+
+int baton_record_entry_put(json_t *doc, baton_record_kind kind, const char *list_path, int adding, const char *key,
+                           const char *prefix, const json_t *values, const char *const *defaults, char *key_out)
+{
+    char added[40] = "";
+    int rc;
+    if (adding) {
+        if ((rc = baton_record_entry_add(doc, kind, list_path, key, prefix, added)))
+            return rc;
+        key = added;
+        if (key_out)
+            snprintf(key_out, 40, "%s", added);
+    } else if (baton_record_entry_index(doc, kind, list_path, key) < 0) {
+        return baton_error_set(BATON_ENOTFOUND, "%s[%s]: no such entry", list_path, key);
+    }
+    json_t *all = json_deep_copy(values);
+    if (!all)
+        return baton_error_set(BATON_ERROR, "out of memory");
+    char today[11];
+    baton_date_today(today);
+    for (const char *const *d = defaults; added[0] && d && *d; d += 2)
+        if (!json_object_get(all, d[0]))
+            json_object_set_new(all, d[0], json_string(strcmp(d[1], "@today") == 0 ? today : d[1]));
+    const char *field;
+    json_t *v;
+    rc = 0;
+    json_object_foreach(all, field, v) {
+        char path[256];
+        snprintf(path, sizeof path, "%s[%s].%s", list_path, key, field);
+        char *text = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_COMPACT);
+        rc = text ? baton_record_path_set(doc, kind, path, text) : baton_error_set(BATON_ERROR, "out of memory");
+        free(text);
+        if (rc)
+            break;
+    }
+    json_decref(all);
+    return rc ? rc : baton_record_validate(doc, kind, NULL);
 }

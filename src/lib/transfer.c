@@ -238,9 +238,9 @@ static int build_payload(baton_store *store, const char *case_id, const json_t *
         handovers = kept;
     }
     if (rc == 0)
-        rc = baton_packet_unchecked(store, case_id, number, BATON_FORMAT_HTML, &html, &hlen);
+        rc = baton_packet_unchecked(store, case_id, number, BATON_FORMAT_HTML, NULL, &html, &hlen);
     if (rc == 0)
-        rc = baton_packet_unchecked(store, case_id, number, BATON_FORMAT_TEXT, &text, &tlen);
+        rc = baton_packet_unchecked(store, case_id, number, BATON_FORMAT_TEXT, NULL, &text, &tlen);
     if (rc == 0) {
         char hh[65], th[65], created[21];
         baton_sha256_hex(html, hlen, hh);

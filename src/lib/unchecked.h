@@ -24,7 +24,7 @@ int baton_handover_read_all(baton_store *store, const char *rev, const char *cas
 int baton_class_cases_unchecked(baton_store *store, const baton_class *c, json_t **out);
 int baton_case_log_unchecked(baton_store *store, const char *rev, const char *id, baton_case_version **out, size_t *n);
 int baton_packet_model_unchecked(baton_store *store, const char *case_id, int number, json_t **out);
-int baton_packet_unchecked(baton_store *store, const char *case_id, int number, baton_format format, char **out,
+int baton_packet_unchecked(baton_store *store, const char *case_id, int number, baton_format format, const char *lang, char **out,
                            size_t *len);
 
 #endif

@@ -107,7 +107,22 @@ void web_case(web_req *q, const char *id)
     web_text(o, web_field(doc, "id"));
     WEB_RAW(o, "/edit\">");
     web_t(o, "Edit the plan");
-    WEB_RAW(o, "</a></p>\n");
+    WEB_RAW(o, "</a> · ");
+    web_case_link(o, web_field(doc, "id"), "/packet", dgettext("baton", "Handover packet"));
+    baton_class cls;
+    char spec[410], url[1400];
+    snprintf(spec, sizeof spec, "%s:%s", web_field(ctx, "institution") ? web_field(ctx, "institution") : "",
+             web_field(ctx, "group") ? web_field(ctx, "group") : "");
+    if (baton_class_parse(spec, &cls) == 0) {
+        web_class_url(&cls, "/class", url, sizeof url);
+        WEB_RAW(o, " · <a href=\"");
+        web_text(o, url);
+        WEB_RAW(o, "\">");
+        web_t(o, "The class");
+        WEB_RAW(o, "</a>");
+    }
+    baton_error_clear();
+    WEB_RAW(o, "</p>\n");
     web_case_plan(q, doc);
     web_case_people(q, doc, rev[0] ? rev : NULL);
     journal_section(q, id, rev[0] ? rev : NULL);

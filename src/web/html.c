@@ -56,4 +56,6 @@ void web_case_link(web_page *o, const char *id, const char *suffix, const char *
     WEB_RAW(o, "</a>");
 }
 
+void web_document(web_page *o, const char *html, size_t n) { put(o, html, n); }
+
 void web_page_free(web_page *o) { baton_buf_free(o); }

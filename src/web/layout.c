@@ -68,6 +68,7 @@ void web_error_page(web_req *q, int status, const char *message)
     web_page_free(&q->page);
     q->status = status;
     q->location[0] = '\0';
+    q->csp[0] = '\0';
     if (!q->lang)
         q->lang = baton_i18n_pick(q->accept_language, "en");
     const char *title = status == 404 ? N_("Not found") : status == 403 ? N_("Not allowed") : N_("Something went wrong");

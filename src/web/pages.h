@@ -18,7 +18,7 @@ typedef struct {
     int status;
     web_page page;
     const char *content_type;
-    char location[256];
+    char location[1536];
     char cookies[2][160];
     int ncookies;
     /* while the pages work */
@@ -28,6 +28,7 @@ typedef struct {
     char binding[BATON_TOKEN_CHARS + 1]; /* what forms' anti-forgery tokens are bound to: the login
                                             token, or behind a trusted proxy a digest of the person */
     const char *lang;
+    char csp[200]; /* a page's own Content-Security-Policy (a document's style by its hash), or "" */
     json_t *directory; /* the staff directory, once a page has wanted a name */
     char csrf[BATON_TOKEN_CHARS + 1]; /* this request's forms' anti-forgery token (made once) */
 } web_req;
@@ -63,6 +64,8 @@ void web_form(web_req *q, const char *action);
 void web_block(web_page *o, const char *label, const char *text);
 /* a staff member's name from the directory (read once per request), or the id when it has none */
 const char *web_staff_name(web_req *q, const char *id);
+/* path?context=INSTITUTION:GROUP, escaped for a URL */
+void web_class_url(const baton_class *c, const char *path, char *out, size_t n);
 /* GET /style.css */
 void web_style(web_req *q);
 
@@ -79,6 +82,11 @@ void web_case(web_req *q, const char *id);
 void web_search(web_req *q);
 void web_history(web_req *q, const char *id);
 void web_diff(web_req *q, const char *id);
+void web_packet(web_req *q, const char *id);
+void web_briefing(web_req *q);
+void web_class(web_req *q);
+void web_class_join(web_req *q);
+void web_class_ack(web_req *q);
 /* the sections of a case page (case_plan.c): rev is NULL for the case as it is now */
 void web_case_plan(web_req *q, const json_t *doc);
 void web_case_people(web_req *q, const json_t *doc, const char *rev);

@@ -111,6 +111,16 @@ void web_route(web_req *q)
         web_history(q, id);
     else if (case_url(url, "/diff", id, sizeof id) && !post)
         web_diff(q, id);
+    else if (case_url(url, "/packet", id, sizeof id) && !post)
+        web_packet(q, id);
+    else if (strcmp(url, "/class") == 0 && !post)
+        web_class(q);
+    else if (strcmp(url, "/class/briefing") == 0 && !post)
+        web_briefing(q);
+    else if (strcmp(url, "/class/join") == 0 && post)
+        web_class_join(q);
+    else if (strcmp(url, "/class/ack") == 0 && post)
+        web_class_ack(q);
     else
         web_error_page(q, 404, dgettext("baton", "There is no such page."));
 }

@@ -111,7 +111,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, const web_options *o, w
     if (!resp)
         return MHD_NO;
     for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
-        MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+        MHD_add_response_header(resp, security_headers[i][0],
+                                i == 0 && q->csp[0] && !q->page.oom ? q->csp : security_headers[i][1]);
     MHD_add_response_header(resp, "Content-Type", q->content_type ? q->content_type : "text/html; charset=utf-8");
     if (q->location[0])
         MHD_add_response_header(resp, "Location", q->location);

@@ -36,6 +36,8 @@ void web_t(web_page *o, const char *msgid);
 void web_para(web_page *o, const char *msgid);
 /* <a href="/case/ID">text</a> (a case's page; suffix: "" or "/history" and the like, a literal) */
 void web_case_link(web_page *o, const char *id, const char *suffix, const char *text);
+/* a whole HTML document the library rendered, every value in it escaped by its renderer */
+void web_document(web_page *o, const char *html, size_t n);
 void web_page_free(web_page *o);
 
 #endif
