@@ -109,6 +109,16 @@ void web_case(web_req *q, const char *id)
     web_t(o, "Edit the plan");
     WEB_RAW(o, "</a> · ");
     web_case_link(o, web_field(doc, "id"), "/packet", dgettext("baton", "Handover packet"));
+    if (!rev[0]) {
+        static const char *const forms[][2] = {{"/journal", N_("Add to the journal")},
+                                               {"/measure", N_("Add a measure")},
+                                               {"/focus", N_("Add a focus point")},
+                                               {"/handover", N_("Hand the case over to a colleague")}};
+        for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
+            WEB_RAW(o, " · ");
+            web_case_link(o, web_field(doc, "id"), forms[k][0], dgettext("baton", forms[k][1]));
+        }
+    }
     baton_class cls;
     char spec[410], url[1400];
     snprintf(spec, sizeof spec, "%s:%s", web_field(ctx, "institution") ? web_field(ctx, "institution") : "",

@@ -44,7 +44,7 @@ static void day_view(web_req *q, const json_t *plan)
 {
     web_page *o = &q->page;
     const json_t *ch = json_object_get(plan, "challenges");
-    section_begin(o, "day", "The 24-hour view");
+    section_begin(o, "day", N_("The 24-hour view"));
     WEB_RAW(o, "<table class=\"day\"><thead><tr><td></td>");
     for (size_t k = 0; k < 3; k++) {
         WEB_RAW(o, "<th scope=\"col\">");
@@ -82,7 +82,7 @@ static void day_view(web_req *q, const json_t *plan)
 static void measures(web_req *q, const json_t *plan)
 {
     web_page *o = &q->page;
-    section_begin(o, "measures", "Measures");
+    section_begin(o, "measures", N_("Measures"));
     size_t i;
     json_t *m;
     int any = 0;
@@ -94,12 +94,12 @@ static void measures(web_req *q, const json_t *plan)
         const char *setting = web_field(m, "setting");
         for (size_t k = 0; k < 3; k++)
             if (setting && strcmp(setting, settings[k]) == 0)
-                dt_dd(o, "Setting", dgettext("baton", setting_labels[k]));
-        dt_dd(o, "Status", baton_i18n_word(web_field(m, "status")));
-        dt_dd(o, "Goal", web_field(m, "goal"));
-        dt_dd(o, "Responsible", web_staff_name(q, web_field(m, "responsible")));
-        dt_dd(o, "Review by", web_field(m, "review_by"));
-        dt_dd(o, "Outcome", web_field(m, "outcome"));
+                dt_dd(o, N_("Setting"), dgettext("baton", setting_labels[k]));
+        dt_dd(o, N_("Status"), baton_i18n_word(web_field(m, "status")));
+        dt_dd(o, N_("Goal"), web_field(m, "goal"));
+        dt_dd(o, N_("Responsible"), web_staff_name(q, web_field(m, "responsible")));
+        dt_dd(o, N_("Review by"), web_field(m, "review_by"));
+        dt_dd(o, N_("Outcome"), web_field(m, "outcome"));
         WEB_RAW(o, "</dl></article>\n");
     }
     if (!any)
@@ -110,7 +110,7 @@ static void measures(web_req *q, const json_t *plan)
 static void focus_points(web_req *q, const json_t *plan)
 {
     web_page *o = &q->page;
-    section_begin(o, "focus", "Focus points");
+    section_begin(o, "focus", N_("Focus points"));
     size_t i, k;
     json_t *f, *c;
     int any = 0;
@@ -119,10 +119,10 @@ static void focus_points(web_req *q, const json_t *plan)
         WEB_RAW(o, "<article class=\"entry\"><h3>");
         web_text(o, web_field(f, "area"));
         WEB_RAW(o, "</h3><dl>");
-        dt_dd(o, "Focus", web_field(f, "text"));
-        dt_dd(o, "Support at school", web_field(f, "support_school"));
-        dt_dd(o, "Support at home", web_field(f, "support_home"));
-        dt_dd(o, "Follow up", web_field(f, "follow_up"));
+        dt_dd(o, N_("Focus"), web_field(f, "text"));
+        dt_dd(o, N_("Support at school"), web_field(f, "support_school"));
+        dt_dd(o, N_("Support at home"), web_field(f, "support_home"));
+        dt_dd(o, N_("Follow up"), web_field(f, "follow_up"));
         WEB_RAW(o, "</dl>");
         json_array_foreach(json_object_get(f, "comments"), k, c) {
             WEB_RAW(o, "<p class=\"meta\">");
@@ -147,26 +147,26 @@ void web_case_plan(web_req *q, const json_t *doc)
     web_page *o = &q->page;
     const json_t *plan = json_object_get(doc, "plan");
     /* what works and the strengths first: the plan starts from what goes well */
-    section_begin(o, "strengths", "Strengths and what works");
-    web_block(o, "What works", web_field(plan, "works_well"));
-    web_block(o, "Strengths", web_field(plan, "strengths"));
+    section_begin(o, "strengths", N_("Strengths and what works"));
+    web_block(o, N_("What works"), web_field(plan, "works_well"));
+    web_block(o, N_("Strengths"), web_field(plan, "strengths"));
     if (!web_field(plan, "works_well") && !web_field(plan, "strengths"))
         web_para(o, "Nothing recorded.");
     WEB_RAW(o, "</section>\n");
     if (web_field(plan, "child_perspective") || web_field(plan, "guardian_perspective")) {
-        section_begin(o, "voices", "Perspectives");
-        web_block(o, "The child", web_field(plan, "child_perspective"));
-        web_block(o, "The guardians", web_field(plan, "guardian_perspective"));
+        section_begin(o, "voices", N_("Perspectives"));
+        web_block(o, N_("The child"), web_field(plan, "child_perspective"));
+        web_block(o, N_("The guardians"), web_field(plan, "guardian_perspective"));
         WEB_RAW(o, "</section>\n");
     }
     const json_t *np = json_object_get(plan, "needs_predictability");
     if (np || web_field(plan, "transition_notes")) {
-        section_begin(o, "predictability", "Predictability and transitions");
+        section_begin(o, "predictability", N_("Predictability and transitions"));
         WEB_RAW(o, "<dl>");
-        dt_dd(o, "Needs predictability",
+        dt_dd(o, N_("Needs predictability"),
               dgettext("baton", !np ? N_("not stated") : json_is_true(np) ? N_("yes") : N_("no")));
         WEB_RAW(o, "</dl>");
-        web_block(o, "Transition notes", web_field(plan, "transition_notes"));
+        web_block(o, N_("Transition notes"), web_field(plan, "transition_notes"));
         WEB_RAW(o, "</section>\n");
     }
     day_view(q, plan);
@@ -180,7 +180,7 @@ static void responsibility_map(web_req *q, const json_t *doc)
 {
     web_page *o = &q->page;
     const json_t *contact = json_object_get(doc, "contact");
-    section_begin(o, "team", "Who does what");
+    section_begin(o, "team", N_("Who does what"));
     WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
     web_t(o, "Name");
     WEB_RAW(o, "</th><th scope=\"col\">");
@@ -233,7 +233,7 @@ static void responsibility_map(web_req *q, const json_t *doc)
 static void guardians(web_req *q, const json_t *doc)
 {
     web_page *o = &q->page;
-    section_begin(o, "guardians", "Guardians");
+    section_begin(o, "guardians", N_("Guardians"));
     size_t i, k;
     json_t *g, *ch;
     if (json_array_size(json_object_get(doc, "guardians")) == 0)
@@ -248,10 +248,10 @@ static void guardians(web_req *q, const json_t *doc)
             WEB_RAW(o, ")");
         }
         WEB_RAW(o, "</h3><dl>");
-        dt_dd(o, "Phone", web_field(g, "phone"));
-        dt_dd(o, "E-mail", web_field(g, "email"));
+        dt_dd(o, N_("Phone"), web_field(g, "phone"));
+        dt_dd(o, N_("E-mail"), web_field(g, "email"));
         if (ag) {
-            dt_dd(o, "Hears from us", baton_i18n_word(web_field(ag, "frequency")));
+            dt_dd(o, N_("Hears from us"), baton_i18n_word(web_field(ag, "frequency")));
             WEB_RAW(o, "<dt>");
             web_t(o, "Channels");
             WEB_RAW(o, "</dt><dd>");
@@ -261,9 +261,9 @@ static void guardians(web_req *q, const json_t *doc)
                 web_text(o, baton_i18n_word(json_string_value(ch)));
             }
             WEB_RAW(o, "</dd>");
-            dt_dd(o, "About", baton_i18n_word(web_field(ag, "topics")));
-            dt_dd(o, "Detail", baton_i18n_word(web_field(ag, "detail")));
-            dt_dd(o, "Agreed on", web_field(ag, "agreed_on"));
+            dt_dd(o, N_("About"), baton_i18n_word(web_field(ag, "topics")));
+            dt_dd(o, N_("Detail"), baton_i18n_word(web_field(ag, "detail")));
+            dt_dd(o, N_("Agreed on"), web_field(ag, "agreed_on"));
         }
         WEB_RAW(o, "</dl>");
         if (!ag)
@@ -282,7 +282,7 @@ static void handovers(web_req *q, const char *id, const char *rev)
         baton_error_clear();
         return;
     }
-    section_begin(o, "handovers", "Handovers");
+    section_begin(o, "handovers", N_("Handovers"));
     if (json_array_size(all) == 0)
         web_para(o, "No handovers yet.");
     else
@@ -325,7 +325,7 @@ static void access(web_req *q, const char *id)
         baton_error_clear();
         return;
     }
-    section_begin(o, "access", "Who may read the case");
+    section_begin(o, "access", N_("Who may read the case"));
     WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
     web_t(o, "Name");
     WEB_RAW(o, "</th><th scope=\"col\">");

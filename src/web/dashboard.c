@@ -99,7 +99,14 @@ void web_dashboard(web_req *q)
         }
         WEB_RAW(o, "</ul>\n");
     }
-    WEB_RAW(o, "</section>\n");
+    WEB_RAW(o, "</section>\n<section><h2>");
+    /* a new class teacher starts from the class, not from a child */
+    web_t(o, "A class");
+    WEB_RAW(o, "</h2>\n<form method=\"get\" action=\"/class\"><p><label for=\"context\">");
+    web_t(o, "School and class (Nordskolen:5.A)");
+    WEB_RAW(o, "</label> <input id=\"context\" name=\"context\" required> <button type=\"submit\">");
+    web_t(o, "Show");
+    WEB_RAW(o, "</button></p></form>\n</section>\n");
     web_foot(q);
 out:
     json_decref(cases);

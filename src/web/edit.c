@@ -44,12 +44,10 @@ static int apply_edit(json_t *doc, const baton_identity *as, void *ctx)
         const char *v = web_field(e->form, edit_fields[i].path);
         if (!v)
             continue;
-        /* an emptied field is removed; the text otherwise as typed (browsers send CR LF) */
-        char *clean = strdup(v), *w = clean;
-        for (const char *r = v; *r; r++)
-            if (*r != '\r')
-                *w++ = *r;
-        *w = '\0';
+        /* an emptied field is removed; the text otherwise as typed */
+        char *clean = web_lines(v);
+        if (!clean)
+            return baton_error_set(BATON_ERROR, "out of memory");
         int rc = baton_record_path_set(doc, BATON_RECORD_CASE, edit_fields[i].path, clean);
         free(clean);
         if (rc)

@@ -50,6 +50,9 @@ void web_head(web_req *q, const char *title)
         WEB_RAW(o, "</span>");
         /* behind single sign-on, logging out is the identity provider's */
         if (!q->remote_user) {
+            WEB_RAW(o, "<a href=\"/password\">");
+            web_t(o, "Password");
+            WEB_RAW(o, "</a>");
             web_form(q, "/logout");
             WEB_RAW(o, "<button type=\"submit\">");
             web_t(o, "Log out");
@@ -65,6 +68,10 @@ void web_foot(web_req *q) { WEB_RAW(&q->page, "</main></body></html>\n"); }
 
 void web_error_page(web_req *q, int status, const char *message)
 {
+    /* the message is often the library's last error, which the page's header may clear */
+    char said[1200];
+    snprintf(said, sizeof said, "%s", message ? message : "");
+    message = said;
     web_page_free(&q->page);
     q->status = status;
     q->location[0] = '\0';
@@ -176,20 +183,37 @@ void web_block(web_page *o, const char *label, const char *text)
     WEB_RAW(o, "</p>\n");
 }
 
+const json_t *web_directory(web_req *q)
+{
+    if (!q->directory && baton_staff_list(q->store, &q->directory) != 0) {
+        baton_error_clear();
+        q->directory = json_array();
+    }
+    return q->directory;
+}
+
 const char *web_staff_name(web_req *q, const char *id)
 {
     if (!id)
         return "";
-    if (!q->directory && baton_staff_list(q->store, &q->directory) != 0) {
-        baton_error_clear();
-        return id;
-    }
     size_t i;
     json_t *x;
-    json_array_foreach(q->directory, i, x) {
+    json_array_foreach(web_directory(q), i, x) {
         const char *sid = web_field(x, "id");
         if (sid && strcmp(sid, id) == 0 && web_field(x, "name"))
             return web_field(x, "name");
     }
     return id;
+}
+
+char *web_lines(const char *text)
+{
+    char *clean = text ? strdup(text) : NULL, *w = clean;
+    if (!clean)
+        return NULL;
+    for (const char *r = text; *r; r++)
+        if (*r != '\r')
+            *w++ = *r;
+    *w = '\0';
+    return clean;
 }

@@ -77,3 +77,48 @@ void web_logout_post(web_req *q)
     web_cookie_add(q, "baton_session=; Max-Age=0");
     web_redirect(q, "/login");
 }
+
+/* GET and POST /password: the person's own password, after the one they have now (a session left
+ * open on a shared computer must not be enough to take the account over). */
+void web_password(web_req *q, int post)
+{
+    const char *message = NULL;
+    char said[1200];
+    if (post) {
+        const char *now = web_field(q->form, "current"), *want = web_field(q->form, "password"),
+                   *again = web_field(q->form, "again");
+        int rc = baton_auth_password_check(q->store, q->staff, now ? now : "");
+        if (rc == 0 && (!again || !want || strcmp(want, again) != 0))
+            rc = baton_error_set(BATON_EINVALID, "%s", dgettext("baton", "again: the two new passwords differ"));
+        if (rc == 0)
+            rc = baton_auth_password_set(q->s, q->staff, want);
+        if (rc == 0) {
+            web_redirect(q, "/");
+            return;
+        }
+        snprintf(said, sizeof said, "%s", baton_error_last());
+        message = said;
+        q->status = rc == BATON_EDENIED ? 403 : 400;
+    }
+    web_page *o = &q->page;
+    web_head(q, dgettext("baton", "Your password"));
+    if (message) {
+        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
+        web_text(o, message);
+        WEB_RAW(o, "</p>\n");
+    }
+    web_form(q, "/password");
+    WEB_RAW(o, "\n<p><label for=\"current\">");
+    web_t(o, "Your password now");
+    WEB_RAW(o, "</label> <input id=\"current\" name=\"current\" type=\"password\" autocomplete=\"current-password\" "
+               "required></p>\n<p><label for=\"password\">");
+    web_t(o, "New password (at least 12 characters)");
+    WEB_RAW(o, "</label> <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" "
+               "minlength=\"12\" required></p>\n<p><label for=\"again\">");
+    web_t(o, "The new password again");
+    WEB_RAW(o, "</label> <input id=\"again\" name=\"again\" type=\"password\" autocomplete=\"new-password\" "
+               "minlength=\"12\" required></p>\n<p><button type=\"submit\">");
+    web_t(o, "Change the password");
+    WEB_RAW(o, "</button></p></form>\n");
+    web_foot(q);
+}

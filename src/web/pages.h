@@ -62,6 +62,11 @@ void web_word_diff(web_page *o, const char *before, const char *after);
 void web_form(web_req *q, const char *action);
 /* <h3>label</h3><p>text</p>, nothing when text is NULL */
 void web_block(web_page *o, const char *label, const char *text);
+/* the staff directory (baton_staff_list), read once per request */
+const json_t *web_directory(web_req *q);
+/* a form's text as the record keeps it: browsers send line ends as CR LF, the record keeps LF
+ * (a copy to free; NULL for NULL) */
+char *web_lines(const char *text);
 /* a staff member's name from the directory (read once per request), or the id when it has none */
 const char *web_staff_name(web_req *q, const char *id);
 /* path?context=INSTITUTION:GROUP, escaped for a URL */
@@ -85,6 +90,11 @@ void web_diff(web_req *q, const char *id);
 void web_packet(web_req *q, const char *id);
 void web_briefing(web_req *q);
 void web_class(web_req *q);
+void web_measure(web_req *q, const char *id, int post);
+void web_focus(web_req *q, const char *id, int post);
+void web_journal(web_req *q, const char *id, int post);
+void web_handover(web_req *q, const char *id, int post);
+void web_password(web_req *q, int post);
 void web_class_join(web_req *q);
 void web_class_ack(web_req *q);
 /* the sections of a case page (case_plan.c): rev is NULL for the case as it is now */

@@ -113,6 +113,16 @@ void web_route(web_req *q)
         web_diff(q, id);
     else if (case_url(url, "/packet", id, sizeof id) && !post)
         web_packet(q, id);
+    else if (case_url(url, "/measure", id, sizeof id))
+        web_measure(q, id, post);
+    else if (case_url(url, "/focus", id, sizeof id))
+        web_focus(q, id, post);
+    else if (case_url(url, "/journal", id, sizeof id))
+        web_journal(q, id, post);
+    else if (case_url(url, "/handover", id, sizeof id))
+        web_handover(q, id, post);
+    else if (strcmp(url, "/password") == 0)
+        web_password(q, post);
     else if (strcmp(url, "/class") == 0 && !post)
         web_class(q);
     else if (strcmp(url, "/class/briefing") == 0 && !post)

@@ -31,7 +31,6 @@ static void snippet(web_page *o, const char *s)
     }
 }
 
-
 void web_search(web_req *q)
 {
     web_page *o = &q->page;
@@ -40,6 +39,7 @@ void web_search(web_req *q)
     baton_search_hit *hits = NULL;
     size_t n = 0;
     int rc = 0;
+    char refused[1200] = "";
     if (text && *text) {
         baton_index *idx;
         baton_search_options so = {0};
@@ -48,6 +48,10 @@ void web_search(web_req *q)
         if ((rc = baton_index_open(&idx, q->store, NULL, NULL)) == 0) {
             rc = baton_search(q->s, idx, text, &so, &hits, &n);
             baton_index_free(idx);
+        }
+        if (rc == BATON_EUSAGE) {
+            /* said on the page, below the form the header comes before (which clears the error) */
+            snprintf(refused, sizeof refused, "%s", baton_error_last());
         }
         if (rc && rc != BATON_EUSAGE) {
             web_library_error(q, rc);
@@ -70,7 +74,7 @@ void web_search(web_req *q)
     if (rc == BATON_EUSAGE) {
         q->status = 400;
         WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
-        web_text(o, baton_error_last());
+        web_text(o, refused);
         WEB_RAW(o, "</p>\n");
     } else if (text && *text && n == 0) {
         web_para(o, "No text matches.");

@@ -187,6 +187,23 @@ new_case() {
         --context school:Testskolen:2.B:Testkommune --contact laerer1
 }
 
+# serve_start [SERVE OPTIONS...]: baton serve on a free port of 127.0.0.1 (the store from
+# BATON_STORE), once it accepts connections; PORT and SERVED (its process group) are set.
+serve_start() {
+    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    spawn sh -c "exec \"\$0\" serve --listen 127.0.0.1:$PORT \"\$@\" >/dev/null" "$BATON" "$@"
+    SERVED=$SPAWNED
+    for _ in $(seq 200); do
+        python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$PORT" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# the python side of a web test finds its client here (tests/e2e/webclient.py)
+PYTHONPATH=$(cd "$(dirname "$0")" && pwd)
+export PYTHONPATH
+
 fsck_ok() { git --git-dir "$1/repo.git" fsck --strict >/dev/null 2>&1; }
 
 finish() {

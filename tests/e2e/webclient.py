@@ -71,3 +71,10 @@ class Web:
             return 0, [], f"{page_path} ({s}) has no form to {action}"
         fields.update(values)
         return self.post(action, fields, tok)
+
+
+def said(html):
+    """The words of the page's error (its class="error" element), or "" when it has none or it is
+    empty: a refusal must say what is wrong."""
+    m = re.search(r'class="error"[^>]*>([^<]+)<', html)
+    return m.group(1).strip() if m else ""
