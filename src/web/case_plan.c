@@ -181,13 +181,8 @@ static void responsibility_map(web_req *q, const json_t *doc)
     web_page *o = &q->page;
     const json_t *contact = json_object_get(doc, "contact");
     section_begin(o, "team", N_("Who does what"));
-    WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
-    web_t(o, "Name");
-    WEB_RAW(o, "</th><th scope=\"col\">");
-    web_t(o, "Role");
-    WEB_RAW(o, "</th><th scope=\"col\">");
-    web_t(o, "responsible for");
-    WEB_RAW(o, "</th></tr></thead><tbody>\n<tr><td>");
+    WEB_TABLE(o, N_("Name"), N_("Role"), N_("responsible for"));
+    WEB_RAW(o, "<tr><td>");
     web_text(o, web_staff_name(q, web_field(contact, "staff")));
     WEB_RAW(o, "</td><td>");
     web_t(o, "Contact person");
@@ -326,13 +321,7 @@ static void access(web_req *q, const char *id)
         return;
     }
     section_begin(o, "access", N_("Who may read the case"));
-    WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
-    web_t(o, "Name");
-    WEB_RAW(o, "</th><th scope=\"col\">");
-    web_t(o, "Role");
-    WEB_RAW(o, "</th><th scope=\"col\">");
-    web_t(o, "Why");
-    WEB_RAW(o, "</th></tr></thead><tbody>\n");
+    WEB_TABLE(o, N_("Name"), N_("Role"), N_("Why"));
     size_t i;
     json_t *x;
     json_array_foreach(who, i, x) {

@@ -52,11 +52,7 @@ void web_class(web_req *q)
     if (json_array_size(cases) == 0) {
         web_para(o, "No active case in this class that you may read.");
     } else {
-        WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
-        web_t(o, "Child");
-        WEB_RAW(o, "</th><th scope=\"col\">");
-        web_t(o, "Contact person");
-        WEB_RAW(o, "</th></tr></thead><tbody>\n");
+        WEB_TABLE(o, N_("Child"), N_("Contact person"));
         size_t i;
         json_t *x;
         json_array_foreach(cases, i, x) {

@@ -32,11 +32,7 @@ void web_dashboard(web_req *q)
     if (json_array_size(cases) == 0) {
         web_para(o, "You are the contact person of no active case.");
     } else {
-        WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
-        web_t(o, "Child");
-        WEB_RAW(o, "</th><th scope=\"col\">");
-        web_t(o, "Context");
-        WEB_RAW(o, "</th></tr></thead><tbody>\n");
+        WEB_TABLE(o, N_("Child"), N_("Context"));
         json_array_foreach(cases, i, x) {
             const json_t *ctx = json_object_get(x, "context");
             WEB_RAW(o, "<tr><td><a href=\"/case/");

@@ -62,10 +62,7 @@ static void edit_form(web_req *q, const char *id, const json_t *doc, const json_
                       const char *message)
 {
     web_page *o = &q->page;
-    web_head(q, web_field(json_object_get(doc, "child"), "name"));
-    WEB_RAW(o, "<h2>");
-    web_t(o, "Edit the plan");
-    WEB_RAW(o, "</h2>\n");
+    web_case_head(q, doc, N_("Edit the plan"));
     if (message) {
         WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
         web_text(o, message);

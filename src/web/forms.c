@@ -143,11 +143,8 @@ static void form_page(web_req *q, const char *id, const char *suffix, const char
         return;
     }
     web_page *o = &q->page;
-    web_head(q, web_field(json_object_get(doc, "child"), "name"));
+    web_case_head(q, doc, title);
     json_decref(doc);
-    WEB_RAW(o, "<h2>");
-    web_t(o, title);
-    WEB_RAW(o, "</h2>\n");
     if (message) {
         WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
         web_text(o, message);

@@ -19,23 +19,14 @@ void web_history(web_req *q, const char *id)
         return;
     }
     web_page *o = &q->page;
-    web_head(q, web_field(json_object_get(doc, "child"), "name"));
+    web_case_head(q, doc, N_("Every version of the case"));
     json_decref(doc);
-    WEB_RAW(o, "<h2>");
-    web_t(o, "Every version of the case");
-    WEB_RAW(o, "</h2>\n<p><a href=\"/case/");
+    WEB_RAW(o, "<p><a href=\"/case/");
     web_text(o, id);
     WEB_RAW(o, "\">");
     web_t(o, "The case as it is now");
-    WEB_RAW(o, "</a></p>\n<table><thead><tr><th scope=\"col\">");
-    web_t(o, "When");
-    WEB_RAW(o, "</th><th scope=\"col\">");
-    web_t(o, "Who");
-    WEB_RAW(o, "</th><th scope=\"col\">");
-    web_t(o, "What changed");
-    WEB_RAW(o, "</th><th scope=\"col\">");
-    web_t(o, "Why");
-    WEB_RAW(o, "</th></tr></thead><tbody>\n");
+    WEB_RAW(o, "</a></p>\n");
+    WEB_TABLE(o, N_("When"), N_("Who"), N_("What changed"), N_("Why"));
     for (size_t i = 0; i < n; i++) {
         /* what this version's commit changed (the first version: what the case began with) */
         WEB_RAW(o, "<tr><td><a href=\"/case/");
@@ -82,11 +73,9 @@ void web_diff(web_req *q, const char *id)
         return;
     }
     web_page *o = &q->page;
-    web_head(q, web_field(json_object_get(doc, "child"), "name"));
+    web_case_head(q, doc, N_("What changed"));
     json_decref(doc);
-    WEB_RAW(o, "<h2>");
-    web_t(o, "What changed");
-    WEB_RAW(o, "</h2>\n<p><code>");
+    WEB_RAW(o, "<p><code>");
     web_text(o, from[0] ? from : "-");
     WEB_RAW(o, "</code> → <code>");
     web_text(o, to);

@@ -59,3 +59,14 @@ void web_case_link(web_page *o, const char *id, const char *suffix, const char *
 void web_document(web_page *o, const char *html, size_t n) { put(o, html, n); }
 
 void web_page_free(web_page *o) { baton_buf_free(o); }
+
+void web_table_begin(web_page *o, const char *const *headers)
+{
+    WEB_RAW(o, "<table><thead><tr>");
+    for (const char *const *h = headers; *h; h++) {
+        WEB_RAW(o, "<th scope=\"col\">");
+        web_t(o, *h);
+        WEB_RAW(o, "</th>");
+    }
+    WEB_RAW(o, "</tr></thead><tbody>\n");
+}

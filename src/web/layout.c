@@ -217,3 +217,11 @@ char *web_lines(const char *text)
     *w = '\0';
     return clean;
 }
+
+void web_case_head(web_req *q, const json_t *doc, const char *subtitle)
+{
+    web_head(q, web_field(json_object_get(doc, "child"), "name"));
+    WEB_RAW(&q->page, "<h2>");
+    web_t(&q->page, subtitle);
+    WEB_RAW(&q->page, "</h2>\n");
+}

@@ -50,6 +50,8 @@ void web_redirect(web_req *q, const char *to);
 /* the page's top: the language, the title, the header with the person's links; its bottom */
 void web_head(web_req *q, const char *title);
 void web_foot(web_req *q);
+/* the top of a page about a case: the child's name, then what the page is (a msgid) */
+void web_case_head(web_req *q, const json_t *doc, const char *subtitle);
 /* an error of the library as a page: its code decides the status, its message what the page says */
 void web_library_error(web_req *q, int rc);
 /* an instant as the store's people read it */

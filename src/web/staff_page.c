@@ -23,13 +23,7 @@ void web_staff(web_req *q)
     }
     web_page *o = &q->page;
     web_head(q, dgettext("baton", "Staff"));
-    WEB_RAW(o, "<table><thead><tr><th scope=\"col\">");
-    web_t(o, "Name");
-    WEB_RAW(o, "</th><th scope=\"col\">");
-    web_t(o, "Role");
-    WEB_RAW(o, "</th><th scope=\"col\">");
-    web_t(o, "When they leave");
-    WEB_RAW(o, "</th></tr></thead><tbody>\n");
+    WEB_TABLE(o, N_("Name"), N_("Role"), N_("When they leave"));
     size_t i, j;
     json_t *x, *y;
     json_array_foreach(list, i, x) {

@@ -38,6 +38,9 @@ void web_para(web_page *o, const char *msgid);
 void web_case_link(web_page *o, const char *id, const char *suffix, const char *text);
 /* a whole HTML document the library rendered, every value in it escaped by its renderer */
 void web_document(web_page *o, const char *html, size_t n);
+/* <table> with a header row of headers (msgids, NULL-terminated), translated; the body follows */
+void web_table_begin(web_page *o, const char *const *headers);
+#define WEB_TABLE(o, ...) web_table_begin((o), (const char *const[]){__VA_ARGS__, NULL})
 void web_page_free(web_page *o);
 
 #endif
