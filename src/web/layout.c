@@ -40,6 +40,8 @@ void web_head(web_req *q, const char *title)
         if (baton_access_check(q->s, BATON_ACCESS_ADMIN, NULL, NULL) == 0) {
             WEB_RAW(o, "<a href=\"/staff\">");
             web_t(o, "Staff");
+            WEB_RAW(o, "</a><a href=\"/audit\">");
+            web_t(o, "Access log");
             WEB_RAW(o, "</a>");
         }
         baton_error_clear();

@@ -123,6 +123,12 @@ void web_route(web_req *q)
         web_handover(q, id, post);
     else if (strcmp(url, "/password") == 0)
         web_password(q, post);
+    else if (strcmp(url, "/audit") == 0 && !post)
+        web_audit(q);
+    else if (strcmp(url, "/audit/review") == 0 && !post)
+        web_audit_review(q);
+    else if (strcmp(url, "/audit/export") == 0 && !post)
+        web_audit_export(q);
     else if (strcmp(url, "/class") == 0 && !post)
         web_class(q);
     else if (strcmp(url, "/class/briefing") == 0 && !post)

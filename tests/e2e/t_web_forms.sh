@@ -138,6 +138,23 @@ check("a class without a name: 400", s == 400)
 s, _, d = web.submit("/class?context=Testskolen:2.B", "/class/ack?context=Testskolen:2.B", {}, new)
 check(f"laerer2 acknowledges the briefing: 303 ({s} {re.findall(r'class=.error.[^>]*>([^<]*)', d)})", s == 303)
 
+# the access log, for coordinators: entries, the chain verified on request, the emergency review,
+# and a family's access request with or without the staff's names
+s, _, d = web.get("/audit?case=" + case_a, koord)
+check("the access log page lists the reads of the case, by name", s == 200 and "Lærke Lærer" in d and case_a in d)
+s, _, d = web.get("/audit?verify=1", koord)
+check(f"verified on request: the chain holds ({s} {said(d)})", s == 200 and "Adgangsloggen holder" in d)
+s, _, d = web.get("/audit?since=2026-02-31", koord)
+check(f"a date that is no date: 400, the field named ({said(d)})", s == 400 and "since" in said(d))
+s, _, d = web.get("/audit/review", koord)
+check(f"the emergency access review answers ({s} {said(d)})", s == 200 and "Gennemgang af nødadgang" in d)
+s, _, d = web.get("/audit/export?case=" + case_a, koord)
+check("a family's access request: what was done, without the staff", s == 200 and "<td>" in d and "Lærke Lærer" not in d)
+s, _, d = web.get("/audit/export?staff=1&case=" + case_a, koord)
+check("and with the staff, when asked for", s == 200 and "Lærke Lærer" in d)
+for path in ("/audit", "/audit/review", "/audit/export?case=" + case_a):
+    check(f"a teacher may not read {path}: 403", web.get(path, tok)[0] == 403)
+
 # the person's own password
 s, _, d = web.submit("/password", "/password", {"current": "forkert", "password": "et nyt langt kodeord",
                                                  "again": "et nyt langt kodeord"}, tok)
