@@ -20,6 +20,8 @@ typedef enum {
 /* The sections of a handover packet, in packet order: the scope of a consent or a legal basis
  * is a list of these. NULL-terminated. */
 extern const char *const baton_packet_sections[];
+/* The roles a staff member may have. NULL-terminated. */
+extern const char *const baton_staff_roles[];
 
 typedef enum {
     BATON_FIELD_OBJECT,

@@ -31,7 +31,7 @@ static const char *const details[] = {"brief", "detailed", NULL};
 static const char *const settings[] = {"school", "leisure", "home", NULL};
 static const char *const measure_status[] = {"planned", "active", "completed", "stopped", NULL};
 static const char *const comment_by[] = {"child", "guardian", "staff", NULL};
-static const char *const staff_roles[] = {"teacher", "pedagogue", "coordinator", "psychologist", "leader", "other", NULL};
+const char *const baton_staff_roles[] = {"teacher", "pedagogue", "coordinator", "psychologist", "leader", "other", NULL};
 static const char *const languages[] = {"da", "sv", "nb", "en", NULL};
 const char *const baton_packet_sections[] = {"strengths", "voices", "predictability", "challenges", "measures",
                                              "focus", "communication", "team", "follow_ups", "journal",
@@ -299,7 +299,7 @@ static const baton_field staff_fields[] = {
     {"id", BATON_FIELD_ID, REQ | RO, NULL, NULL, 0, NULL},
     F_STR("name", REQ),
     {"email", BATON_FIELD_EMAIL, REQ, NULL, NULL, 0, NULL},
-    F_ENUM("role", REQ, staff_roles),
+    F_ENUM("role", REQ, baton_staff_roles),
     F_STR("institution", 0),
     F_BOOL("active", REQ),
     F_DATE("left", 0),

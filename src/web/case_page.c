@@ -113,7 +113,9 @@ void web_case(web_req *q, const char *id)
         static const char *const forms[][2] = {{"/journal", N_("Add to the journal")},
                                                {"/measure", N_("Add a measure")},
                                                {"/focus", N_("Add a focus point")},
-                                               {"/handover", N_("Hand the case over to a colleague")}};
+                                               {"/guardian", N_("Add a guardian and the communication agreement")},
+                                               {"/handover", N_("Hand the case over to a colleague")},
+                                               {"/transition", N_("A move to another context")}};
         for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
             WEB_RAW(o, " · ");
             web_case_link(o, web_field(doc, "id"), forms[k][0], dgettext("baton", forms[k][1]));

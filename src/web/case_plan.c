@@ -297,6 +297,9 @@ static void handovers(web_req *q, const char *id, const char *rev)
         web_text(o, web_staff_name(q, web_field(json_object_get(h, "from"), "staff")));
         WEB_RAW(o, " → ");
         web_text(o, web_staff_name(q, web_field(json_object_get(h, "to"), "staff")));
+        snprintf(href, sizeof href, "/checklist?number=%lld", (long long)json_integer_value(json_object_get(h, "number")));
+        WEB_RAW(o, " · ");
+        web_case_link(o, id, href, dgettext("baton", "checklist"));
         if (json_is_true(json_object_get(h, "pending"))) {
             WEB_RAW(o, " <strong>");
             web_t(o, "not yet acknowledged");

@@ -9,16 +9,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { TEXT, AREA, DATE, SETTING, STAFF, KIND, CHANNEL, CHECK };
-
-typedef struct {
-    const char *name, *label;
-    int type, required;
-} form_field;
+typedef web_form_field form_field;
 
 static const char *const settings[] = {"school", "leisure", "home", NULL};
 static const char *const kinds[] = {"contact", "meeting", "observation", "status_update", "decision", NULL};
 static const char *const channels[] = {"", "aula", "email", "phone", "meeting", "sms", "other", NULL};
+static const char *const channel_list[] = {"aula", "email", "phone", "meeting", "sms", "other", NULL};
+static const char *const frequencies[] = {"", "weekly", "fortnightly", "monthly", "on_news", NULL};
+static const char *const topics[] = {"", "progress", "challenges", "both", NULL};
+static const char *const details[] = {"", "brief", "detailed", NULL};
+
+/* Whether value is one of a comma-joined list. */
+static int among(const char *list, const char *value)
+{
+    size_t n = strlen(value);
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, value, n) == 0)
+            return 1;
+        p += len + (p[len] == ',');
+    }
+    return 0;
+}
 
 /* The value the form holds now: what the person sent, or nothing yet. */
 static const char *value_of(web_req *q, const char *name)
@@ -59,21 +71,27 @@ static void staff_options(web_req *q, const char *have)
     }
 }
 
-static void field_input(web_req *q, const form_field *f)
+void web_form_input(web_req *q, const web_form_field *f)
 {
     web_page *o = &q->page;
     const char *v = value_of(q, f->name);
-    WEB_RAW(o, "<p><label for=\"");
-    web_text(o, f->name);
-    WEB_RAW(o, "\">");
-    web_t(o, f->label);
-    WEB_RAW(o, "</label>");
-    if (f->type == AREA)
+    if (f->type == WEB_CHOICES) { /* a group of checkboxes is named by its legend */
+        WEB_RAW(o, "<fieldset><legend>");
+        web_t(o, f->label);
+        WEB_RAW(o, "</legend>");
+    } else {
+        WEB_RAW(o, "<p><label for=\"");
+        web_text(o, f->name);
+        WEB_RAW(o, "\">");
+        web_t(o, f->label);
+        WEB_RAW(o, "</label>");
+    }
+    if (f->type == WEB_AREA)
         WEB_RAW(o, "<br>");
     else
         WEB_RAW(o, " ");
     switch (f->type) {
-    case AREA:
+    case WEB_AREA:
         WEB_RAW(o, "<textarea rows=\"4\" cols=\"70\" id=\"");
         web_text(o, f->name);
         WEB_RAW(o, "\" name=\"");
@@ -85,25 +103,37 @@ static void field_input(web_req *q, const form_field *f)
         web_text(o, v);
         WEB_RAW(o, "</textarea>");
         break;
-    case SETTING:
-    case KIND:
-    case CHANNEL:
-    case STAFF:
+    case WEB_CHOICES:
+        for (const char *const *c = f->choices; *c; c++) {
+            WEB_RAW(o, "<label><input type=\"checkbox\" name=\"");
+            web_text(o, f->name);
+            WEB_RAW(o, "\" value=\"");
+            web_text(o, *c);
+            WEB_RAW(o, "\"");
+            if (v && among(v, *c))
+                WEB_RAW(o, " checked");
+            WEB_RAW(o, "> ");
+            web_text(o, baton_i18n_word(*c));
+            WEB_RAW(o, "</label> ");
+        }
+        break;
+    case WEB_CHOICE:
+    case WEB_STAFF:
         WEB_RAW(o, "<select id=\"");
         web_text(o, f->name);
         WEB_RAW(o, "\" name=\"");
         web_text(o, f->name);
         WEB_RAW(o, "\">");
-        if (f->type == STAFF) {
+        if (f->type == WEB_STAFF) {
             if (!f->required)
                 WEB_RAW(o, "<option value=\"\"></option>");
             staff_options(q, v);
         } else {
-            options(o, f->type == SETTING ? settings : f->type == KIND ? kinds : channels, v);
+            options(o, f->choices, v);
         }
         WEB_RAW(o, "</select>");
         break;
-    case CHECK:
+    case WEB_CHECK:
         WEB_RAW(o, "<input type=\"checkbox\" value=\"1\" id=\"");
         web_text(o, f->name);
         WEB_RAW(o, "\" name=\"");
@@ -114,7 +144,7 @@ static void field_input(web_req *q, const form_field *f)
         WEB_RAW(o, ">");
         break;
     default:
-        if (f->type == DATE)
+        if (f->type == WEB_DATE)
             WEB_RAW(o, "<input type=\"date\" id=\"");
         else
             WEB_RAW(o, "<input size=\"50\" id=\"");
@@ -128,7 +158,10 @@ static void field_input(web_req *q, const form_field *f)
             WEB_RAW(o, " required");
         WEB_RAW(o, ">");
     }
-    WEB_RAW(o, "</p>\n");
+    if (f->type == WEB_CHOICES)
+        WEB_RAW(o, "</fieldset>\n");
+    else
+        WEB_RAW(o, "</p>\n");
 }
 
 /* The page of a form about case id: its heading, the error of a refused try, its fields, and the
@@ -155,7 +188,7 @@ static void form_page(web_req *q, const char *id, const char *suffix, const char
     web_form(q, action);
     WEB_RAW(o, "\n");
     for (const form_field *f = fields; f->name; f++)
-        field_input(q, f);
+        web_form_input(q, f);
     WEB_RAW(o, "<p><button type=\"submit\">");
     web_t(o, "Save");
     WEB_RAW(o, "</button> ");
@@ -187,18 +220,18 @@ static void form_done(web_req *q, int rc, const char *id, const char *suffix, co
 /* ---- lists of the plan: measures and focus points ---- */
 
 static const form_field measure_fields[] = {
-    {"setting", N_("Setting"), SETTING, 1},     {"description", N_("What"), AREA, 1},
-    {"goal", N_("Goal"), AREA, 1},               {"responsible", N_("Responsible"), STAFF, 1},
-    {"review_by", N_("Review by"), DATE, 1},     {NULL, NULL, 0, 0},
+    {"setting", N_("Setting"), WEB_CHOICE, 1, settings},     {"description", N_("What"), WEB_AREA, 1},
+    {"goal", N_("Goal"), WEB_AREA, 1},               {"responsible", N_("Responsible"), WEB_STAFF, 1},
+    {"review_by", N_("Review by"), WEB_DATE, 1},     {NULL, NULL, 0, 0},
 };
 static const char *const measure_defaults[] = {"status", "active", "start", "@today", NULL};
 
 static const form_field focus_fields[] = {
-    {"area", N_("Area"), TEXT, 1},
-    {"text", N_("Focus"), AREA, 1},
-    {"support_school", N_("Support at school"), AREA, 0},
-    {"support_home", N_("Support at home"), AREA, 0},
-    {"follow_up", N_("Follow up"), DATE, 0},
+    {"area", N_("Area"), WEB_TEXT, 1},
+    {"text", N_("Focus"), WEB_AREA, 1},
+    {"support_school", N_("Support at school"), WEB_AREA, 0},
+    {"support_home", N_("Support at home"), WEB_AREA, 0},
+    {"follow_up", N_("Follow up"), WEB_DATE, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -255,16 +288,37 @@ void web_focus(web_req *q, const char *id, int post)
                "add focus point on the web");
 }
 
+/* ---- guardians and how they want to hear from us ---- */
+
+static const form_field guardian_fields[] = {
+    {"name", N_("Name"), WEB_TEXT, 1, NULL},
+    {"relation", N_("Relation (mother, father, ...)"), WEB_TEXT, 1, NULL},
+    {"phone", N_("Phone"), WEB_TEXT, 0, NULL},
+    {"email", N_("E-mail"), WEB_TEXT, 0, NULL},
+    {"agreement.frequency", N_("Hears from us"), WEB_CHOICE, 0, frequencies},
+    {"agreement.channels", N_("Channels"), WEB_CHOICES, 0, channel_list},
+    {"agreement.topics", N_("About"), WEB_CHOICE, 0, topics},
+    {"agreement.detail", N_("Detail"), WEB_CHOICE, 0, details},
+    {"agreement.agreed_on", N_("Agreed on"), WEB_DATE, 0, NULL},
+    {NULL, NULL, 0, 0, NULL},
+};
+
+void web_guardian(web_req *q, const char *id, int post)
+{
+    entry_form(q, id, post, "/guardian", N_("Add a guardian and the communication agreement"), "guardians", "g", NULL,
+               guardian_fields, "add guardian on the web");
+}
+
 /* ---- the journal ---- */
 
 static const form_field journal_fields[] = {
-    {"kind", N_("Kind"), KIND, 1},
-    {"text", N_("What happened"), AREA, 1},
-    {"at", N_("When (empty: now)"), DATE, 0},
-    {"channel", N_("Channel"), CHANNEL, 0},
-    {"follow_up", N_("Follow up by"), DATE, 0},
-    {"owner", N_("Who follows up"), STAFF, 0},
-    {"restricted", N_("Restricted: only coordinators and psychologists of the case may read it"), CHECK, 0},
+    {"kind", N_("Kind"), WEB_CHOICE, 1, kinds},
+    {"text", N_("What happened"), WEB_AREA, 1},
+    {"at", N_("When (empty: now)"), WEB_DATE, 0},
+    {"channel", N_("Channel"), WEB_CHOICE, 0, channels},
+    {"follow_up", N_("Follow up by"), WEB_DATE, 0},
+    {"owner", N_("Who follows up"), WEB_STAFF, 0},
+    {"restricted", N_("Restricted: only coordinators and psychologists of the case may read it"), WEB_CHECK, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -295,8 +349,8 @@ void web_journal(web_req *q, const char *id, int post)
 /* ---- handing the case to a colleague ---- */
 
 static const form_field handover_fields[] = {
-    {"to", N_("New contact person"), STAFF, 1},
-    {"reason", N_("Why (optional)"), TEXT, 0},
+    {"to", N_("New contact person"), WEB_STAFF, 1},
+    {"reason", N_("Why (optional)"), WEB_TEXT, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -311,4 +365,71 @@ void web_handover(web_req *q, const char *id, int post)
     baton_oid_hex commit;
     int rc = baton_handover_staff(q->s, &p, 1, nonempty(web_field(q->form, "reason")), NULL, commit);
     form_done(q, rc, id, "/handover", title, handover_fields);
+}
+
+/* ---- a handover's checklist ---- */
+
+static const form_field checklist_fields[] = {
+    {"meeting_held", N_("Handover meeting held on"), WEB_DATE, 0, NULL},
+    {"child_prepared", N_("The child prepared on"), WEB_DATE, 0, NULL},
+    {"known_adult", N_("A known adult went along on (context transitions)"), WEB_DATE, 0, NULL},
+    {"note", N_("Note"), WEB_TEXT, 0, NULL},
+    {NULL, NULL, 0, 0, NULL},
+};
+
+/* GET and POST /case/ID/checklist?number=N */
+void web_checklist(web_req *q, const char *id, int post)
+{
+    const char *title = N_("The handover's checklist");
+    const char *number = web_field(q->query, "number");
+    char *end = NULL, suffix[48];
+    long n = number ? strtol(number, &end, 10) : 0;
+    if (!number || *end || n < 1 || n > 9999) {
+        web_error_page(q, 400, dgettext("baton", "number: not a handover number"));
+        return;
+    }
+    snprintf(suffix, sizeof suffix, "/checklist?number=%ld", n);
+    if (!post) {
+        form_page(q, id, suffix, title, checklist_fields, NULL);
+        return;
+    }
+    baton_handover_ticks ticks = {nonempty(web_field(q->form, "meeting_held")),
+                                  nonempty(web_field(q->form, "child_prepared")),
+                                  nonempty(web_field(q->form, "known_adult")), nonempty(web_field(q->form, "note"))};
+    baton_oid_hex commit;
+    int rc = baton_handover_checklist(q->s, id, (int)n, &ticks, NULL, commit);
+    form_done(q, rc, id, suffix, title, checklist_fields);
+}
+
+/* ---- a context transition: daycare to school, school to school, municipality to municipality ---- */
+
+static const form_field transition_fields[] = {
+    {"to_context", N_("The new context (kind:institution:group:municipality)"), WEB_TEXT, 1, NULL},
+    {"to_staff", N_("Inside the organisation: the new contact person"), WEB_STAFF, 0, NULL},
+    {"receiver", N_("Or outside it: the receiver (name <e-mail>)"), WEB_TEXT, 0, NULL},
+    {"basis", N_("Basis for sharing (outside the organisation)"), WEB_CHOICE, 0, (const char *const[]){"", "consent", "statutory", NULL}},
+    {"basis_ref", N_("The consent's id, or the rule that requires the sharing"), WEB_TEXT, 0, NULL},
+    {"scope", N_("What the packet holds (empty: what the basis covers)"), WEB_CHOICES, 0, baton_packet_sections},
+    {"reason", N_("Why (optional)"), WEB_TEXT, 0, NULL},
+    {NULL, NULL, 0, 0, NULL},
+};
+
+void web_transition(web_req *q, const char *id, int post)
+{
+    const char *title = N_("A move to another context");
+    if (!post) {
+        form_page(q, id, "/transition", title, transition_fields, NULL);
+        return;
+    }
+    baton_handover_context_options o = {id,
+                                        nonempty(web_field(q->form, "to_context")),
+                                        nonempty(web_field(q->form, "to_staff")),
+                                        nonempty(web_field(q->form, "receiver")),
+                                        nonempty(web_field(q->form, "basis")),
+                                        nonempty(web_field(q->form, "basis_ref")),
+                                        nonempty(web_field(q->form, "scope"))};
+    int number;
+    baton_oid_hex commit;
+    int rc = baton_handover_context(q->s, &o, nonempty(web_field(q->form, "reason")), &number, commit);
+    form_done(q, rc, id, "/transition", title, transition_fields);
 }

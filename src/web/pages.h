@@ -76,6 +76,18 @@ void web_class_url(const baton_class *c, const char *path, char *out, size_t n);
 /* GET /style.css */
 void web_style(web_req *q);
 
+/* ---- a form's fields (forms.c) ---- */
+/* WEB_CHOICE: one of choices (a select); WEB_CHOICES: any of them (checkboxes of one name, which
+ * the server joins with commas, as the library takes a list) */
+enum { WEB_TEXT, WEB_AREA, WEB_DATE, WEB_STAFF, WEB_CHOICE, WEB_CHOICES, WEB_CHECK };
+typedef struct {
+    const char *name, *label; /* the form's name for it; a msgid */
+    int type, required;
+    const char *const *choices; /* values, shown in the reader's words; "" is "none chosen" */
+} web_form_field;
+/* one field with its label, holding what a refused POST sent (nothing on a GET) */
+void web_form_input(web_req *q, const web_form_field *f);
+
 /* ---- the pages, one file each ---- */
 void web_login_page(web_req *q, int status, const char *message);
 void web_login_post(web_req *q);
@@ -84,6 +96,7 @@ void web_dashboard(web_req *q);
 void web_ack_post(web_req *q, const char *id);
 void web_edit(web_req *q, const char *id, int post);
 void web_staff(web_req *q);
+void web_staff_new(web_req *q);
 void web_staff_leave(web_req *q, const char *id);
 void web_case(web_req *q, const char *id);
 void web_search(web_req *q);
@@ -98,6 +111,9 @@ void web_audit_export(web_req *q);
 void web_measure(web_req *q, const char *id, int post);
 void web_focus(web_req *q, const char *id, int post);
 void web_journal(web_req *q, const char *id, int post);
+void web_guardian(web_req *q, const char *id, int post);
+void web_checklist(web_req *q, const char *id, int post);
+void web_transition(web_req *q, const char *id, int post);
 void web_handover(web_req *q, const char *id, int post);
 void web_password(web_req *q, int post);
 void web_class_join(web_req *q);

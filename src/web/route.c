@@ -97,6 +97,8 @@ void web_route(web_req *q)
         web_search(q);
     else if (strcmp(url, "/staff") == 0 && !post)
         web_staff(q);
+    else if (strcmp(url, "/staff/new") == 0 && post)
+        web_staff_new(q);
     else if (post && strncmp(url, "/staff/", 7) == 0 && strchr(url + 7, '/') && strcmp(strchr(url + 7, '/'), "/leave") == 0) {
         snprintf(id, sizeof id, "%.*s", (int)(strchr(url + 7, '/') - (url + 7)), url + 7);
         web_staff_leave(q, id);
@@ -117,6 +119,12 @@ void web_route(web_req *q)
         web_measure(q, id, post);
     else if (case_url(url, "/focus", id, sizeof id))
         web_focus(q, id, post);
+    else if (case_url(url, "/checklist", id, sizeof id))
+        web_checklist(q, id, post);
+    else if (case_url(url, "/transition", id, sizeof id))
+        web_transition(q, id, post);
+    else if (case_url(url, "/guardian", id, sizeof id))
+        web_guardian(q, id, post);
     else if (case_url(url, "/journal", id, sizeof id))
         web_journal(q, id, post);
     else if (case_url(url, "/handover", id, sizeof id))

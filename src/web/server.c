@@ -26,6 +26,7 @@
 typedef struct {
     struct MHD_PostProcessor *pp;
     json_t *form;
+    size_t value_base; /* where the value now arriving starts in its field's joined text */
     size_t body;
     int too_big, not_form;
 } request;
@@ -46,13 +47,20 @@ static enum MHD_Result form_field(void *cls, enum MHD_ValueKind kind, const char
     (void)kind, (void)filename, (void)content_type, (void)encoding;
     json_t *have = json_object_get(r->form, key);
     size_t had = have ? json_string_length(have) : 0;
-    if (off != had)
+    /* a value comes in pieces (off counts within it); a field named again (checkboxes of one
+     * name) joins the field's text with a comma, as the library takes a list */
+    int again = off == 0 && had > 0;
+    if (off == 0)
+        r->value_base = had + (size_t)again;
+    if (r->value_base + off != had + (size_t)again)
         return MHD_NO;
-    char *joined = malloc(had + size + 1);
+    char *joined = malloc(had + 1 + size + 1);
     if (!joined)
         return MHD_NO;
     if (had)
         memcpy(joined, json_string_value(have), had);
+    if (again)
+        joined[had++] = ',';
     memcpy(joined + had, data, size);
     joined[had + size] = '\0';
     json_t *v = json_stringn_nocheck(joined, had + size);

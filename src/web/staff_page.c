@@ -1,4 +1,5 @@
-/* The staff directory, for coordinators: handing over everything a leaving colleague holds. */
+/* The staff directory, for coordinators: adding a new colleague, and handing over everything a
+ * leaving colleague holds. */
 #include "pages.h"
 
 #include <libintl.h>
@@ -11,7 +12,16 @@
 /* GET /staff: everyone active, and for each a form that hands all they hold over to a colleague
  * and marks them as left (one commit, the library's baton_handover_from). Coordinators only: the
  * library's own check says who. */
-void web_staff(web_req *q)
+static const web_form_field new_fields[] = {
+    {"id", N_("Staff id (letters, digits, dots)"), WEB_TEXT, 1, NULL},
+    {"name", N_("Name"), WEB_TEXT, 1, NULL},
+    {"email", N_("E-mail"), WEB_TEXT, 1, NULL},
+    {"role", N_("Role"), WEB_CHOICE, 1, baton_staff_roles},
+    {"institution", N_("Institution"), WEB_TEXT, 0, NULL},
+    {NULL, NULL, 0, 0, NULL},
+};
+
+static void staff_page(web_req *q, const char *message)
 {
     json_t *list = NULL;
     int rc = baton_access_check(q->s, BATON_ACCESS_ADMIN, NULL, NULL);
@@ -60,9 +70,50 @@ void web_staff(web_req *q)
         web_t(o, "and mark as left");
         WEB_RAW(o, "</button></form></td></tr>\n");
     }
-    WEB_RAW(o, "</tbody></table>\n");
+    WEB_RAW(o, "</tbody></table>\n<h2 id=\"new\">");
+    web_t(o, "A new colleague");
+    WEB_RAW(o, "</h2>\n");
+    if (message) {
+        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
+        web_text(o, message);
+        WEB_RAW(o, "</p>\n");
+    }
+    web_form(q, "/staff/new");
+    for (const web_form_field *f = new_fields; f->name; f++)
+        web_form_input(q, f);
+    WEB_RAW(o, "<p><button type=\"submit\">");
+    web_t(o, "Add");
+    WEB_RAW(o, "</button></p></form>\n");
     web_foot(q);
     json_decref(list);
+}
+
+void web_staff(web_req *q) { staff_page(q, NULL); }
+
+/* POST /staff/new: a new staff record, as the session (a coordinator or leader, the library says) */
+void web_staff_new(web_req *q)
+{
+    json_t *rec = json_object();
+    for (const web_form_field *f = new_fields; f->name; f++) {
+        const char *v = web_field(q->form, f->name);
+        if (v && *v)
+            json_object_set_new(rec, f->name, json_string(v));
+    }
+    json_object_set_new(rec, "active", json_true());
+    baton_oid_hex commit;
+    int rc = baton_staff_add(q->s, rec, NULL, commit);
+    json_decref(rec);
+    if (rc == 0) {
+        web_redirect(q, "/staff");
+        return;
+    }
+    char message[1200];
+    snprintf(message, sizeof message, "%s", baton_error_last());
+    baton_error_clear();
+    web_page_free(&q->page);
+    staff_page(q, message);
+    if (q->status < 400)
+        q->status = rc == BATON_EDENIED ? 403 : rc == BATON_EEXISTS ? 409 : 400;
 }
 
 /* POST /staff/ID/leave: everything ID holds moves to `to` in one commit, then ID leaves (a second

@@ -85,6 +85,26 @@ check("a focus point: 303", s == 303)
 s, _, d = web.get("/case/" + case_a, tok)
 check("the focus point is on the case page", "Ordforråd i hverdagen" in d and "Højtlæsning" in d)
 
+# a guardian with the communication agreement: several channels ticked arrive as one list; an
+# agreement given in part is refused, naming what it lacks
+s, _, d = web.get(f"/case/{case_a}/guardian", tok)
+check("the guardian form has a checkbox per channel, grouped under a legend",
+      s == 200 and d.count('name="agreement.channels"') == 6 and "<legend>" in d)
+far = {"name": "Far Eksempel", "relation": "far", "agreement.frequency": "weekly", "agreement.topics": "both",
+       "agreement.detail": "brief", "agreement.agreed_on": "2026-11-02"}
+s, _, d = web.submit(f"/case/{case_a}/guardian", f"/case/{case_a}/guardian", far, tok)
+check(f"an agreement without its channels: 400, named ({said(d)}), the rest kept",
+      s == 400 and "channels" in said(d) and 'value="Far Eksempel"' in d)
+s, _, d = web.get(f"/case/{case_a}/guardian", tok)
+fields = form_fields(d, f"/case/{case_a}/guardian")
+fields.update(far)
+body = "&".join(f"{k}={__import__('urllib.parse').parse.quote(v)}" for k, v in fields.items())
+body += "&agreement.channels=aula&agreement.channels=phone"
+s, _, d = web.req("POST", f"/case/{case_a}/guardian", raw_body=body, cookies={"baton_session": tok})
+check(f"a guardian with an agreement, two channels ticked: 303 ({s} {said(d)})", s == 303)
+s, _, d = web.get("/case/" + case_a, tok)
+check("the agreement is on the case page, both channels in Danish", "Far Eksempel" in d and "Aula, telefon" in d.replace("aula", "Aula"))
+
 # the packet, as printed: the library's bytes, its style allowed by hash and nothing else inline
 s, h, d = web.get(f"/case/{case_a}/packet", tok)
 check("the packet answers, in Danish", s == 200 and 'lang="da"' in d and "Side" in d)
@@ -117,6 +137,23 @@ check("the colleague's overview has it waiting for acknowledgement", f"/case/{ca
 s, _, d = web.get(f"/case/{case_a}/journal", tok)
 check("forms of other cases stay closed to the reader: 403 for another school's case",
       web.get(f"/case/{other}/journal", tok)[0] == 403)
+
+# the handover's checklist: a date that is no date is refused and said; a right one is ticked
+s, _, d = web.get("/case/" + case_a, tok)
+check("each handover links to its checklist", f'/case/{case_a}/checklist?number=1' in d)
+s, _, d = web.submit(f"/case/{case_a}/checklist?number=1", f"/case/{case_a}/checklist?number=1",
+                     {"meeting_held": "i går"}, tok)
+check(f"a checklist date that is no date: 400, said ({said(d)})", s == 400 and said(d))
+s, _, _ = web.submit(f"/case/{case_a}/checklist?number=1", f"/case/{case_a}/checklist?number=1",
+                     {"meeting_held": "2026-11-20", "note": "Holdt på skolen"}, tok)
+check("the checklist ticked: 303", s == 303)
+s, _, _ = web.get(f"/case/{case_a}/checklist?number=abc", tok)
+check("a checklist of no handover number: 400", s == 400)
+# a move to another context is a coordinator's: a teacher is refused in words, a coordinator's
+# move to a school outside the organisation without a basis is refused naming it
+s, _, d = web.submit(f"/case/{mate}/transition", f"/case/{mate}/transition",
+                     {"to_context": "school:Naboskolen:3.A:Nabo Kommune", "to_staff": "laerer2"}, tok)
+check(f"a teacher's move of a case: 403 ({said(d)})", s == 403 and said(d))
 
 # a class: the children with a plan, the briefing, joining the teams, acknowledging
 koord = web.login("koord", "koordinatorens kodeord")
@@ -154,6 +191,33 @@ s, _, d = web.get("/audit/export?staff=1&case=" + case_a, koord)
 check("and with the staff, when asked for", s == 200 and "Lærke Lærer" in d)
 for path in ("/audit", "/audit/review", "/audit/export?case=" + case_a):
     check(f"a teacher may not read {path}: 403", web.get(path, tok)[0] == 403)
+
+# a coordinator's context transition: outside the organisation it needs a basis, named when missing
+s, _, d = web.submit(f"/case/{mate}/transition", f"/case/{mate}/transition",
+                     {"to_context": "school:Naboskolen:3.A:Nabo Kommune", "receiver": "Nina Modtager <nina@nabo.example>"}, koord)
+check(f"a move outside without a basis: 400, the basis named ({said(d)}), the receiver kept",
+      s == 400 and "basis" in said(d) and "nina@nabo.example" in d)
+s, _, d = web.get(f"/case/{mate}/transition", koord)
+fields = form_fields(d, f"/case/{mate}/transition")
+fields.update({"to_context": "school:Naboskolen:3.A:Nabo Kommune", "receiver": "Nina Modtager <nina@nabo.example>",
+               "basis": "statutory", "basis_ref": "oplysningspligt (syntetisk henvisning)"})
+body = "&".join(f"{k}={__import__('urllib.parse').parse.quote(v)}" for k, v in fields.items())
+body += "&scope=strengths&scope=measures"
+s, _, d = web.req("POST", f"/case/{mate}/transition", raw_body=body, cookies={"baton_session": koord})
+check(f"the move with a statutory basis and a scope of two sections: 303 ({s} {said(d)})", s == 303)
+
+# a coordinator adds a colleague; a taken id is refused and the form kept
+new_staff = {"id": "paedagog1", "name": "Pia Pædagog", "email": "pia@skole.example", "role": "pedagogue"}
+s, _, _ = web.submit("/staff", "/staff/new", new_staff, koord)
+check("a new colleague: 303", s == 303)
+s, _, d = web.get("/staff", koord)
+check("the new colleague is in the directory", "Pia Pædagog" in d)
+s, _, d = web.submit("/staff", "/staff/new", new_staff, koord)
+check(f"the same id again: refused (409), said ({said(d)}), the form kept", s == 409 and said(d) and 'value="Pia Pædagog"' in d)
+s, _, d = web.submit("/staff", "/staff/new", dict(new_staff, id="paedagog2", role="wizard"), koord)
+check(f"a role there is not: 400, named ({said(d)})", s == 400 and "role" in said(d))
+s, _, _ = web.post("/staff/new", dict(new_staff, id="x2", csrf=form_fields(web.get("/", tok)[2], "/logout")["csrf"]), tok)
+check("a teacher may not add staff: 403", s == 403)
 
 # the person's own password
 s, _, d = web.submit("/password", "/password", {"current": "forkert", "password": "et nyt langt kodeord",
