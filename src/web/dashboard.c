@@ -65,6 +65,24 @@ void web_dashboard(web_req *q)
             web_text(o, web_field(x, "child"));
             WEB_RAW(o, "</a>: ");
             web_text(o, what);
+            /* a follow-up is closed where it is listed: a note of what was done, then done */
+            const char *kind = web_field(x, "kind");
+            if (kind && strcmp(kind, "follow_up") == 0 && web_field(x, "ref")) {
+                char action[160];
+                snprintf(action, sizeof action, "/case/%s/followup", web_field(x, "case"));
+                web_form(q, action);
+                WEB_RAW(o, "<input type=\"hidden\" name=\"entry\" value=\"");
+                web_text(o, web_field(x, "ref"));
+                WEB_RAW(o, "\"><label for=\"note-");
+                web_int(o, (long long)i);
+                WEB_RAW(o, "\">");
+                web_t(o, "What was done (optional)");
+                WEB_RAW(o, "</label> <input id=\"note-");
+                web_int(o, (long long)i);
+                WEB_RAW(o, "\" name=\"note\"> <button type=\"submit\">");
+                web_t(o, "Done");
+                WEB_RAW(o, "</button></form>");
+            }
             WEB_RAW(o, "</li>\n");
         }
         WEB_RAW(o, "</ul>\n");
@@ -122,6 +140,21 @@ void web_ack_post(web_req *q, const char *id)
     }
     baton_oid_hex commit;
     int rc = baton_handover_ack(q->s, id, (int)n, NULL, commit);
+    if (rc) {
+        web_library_error(q, rc);
+        return;
+    }
+    web_redirect(q, "/");
+}
+
+/* POST /case/ID/followup: closes the follow-up of entry (the library checks it is open, and who may). */
+void web_followup_close(web_req *q, const char *id)
+{
+    const char *note = web_field(q->form, "note");
+    char *clean = web_lines(note && *note ? note : NULL), entry[16];
+    baton_oid_hex commit;
+    int rc = baton_followup_close(q->s, id, web_field(q->form, "entry"), clean, NULL, entry, commit);
+    free(clean);
     if (rc) {
         web_library_error(q, rc);
         return;

@@ -94,6 +94,7 @@ void web_login_post(web_req *q);
 void web_logout_post(web_req *q);
 void web_dashboard(web_req *q);
 void web_ack_post(web_req *q, const char *id);
+void web_followup_close(web_req *q, const char *id);
 void web_edit(web_req *q, const char *id, int post);
 void web_staff(web_req *q);
 void web_staff_new(web_req *q);

@@ -107,6 +107,8 @@ void web_route(web_req *q)
         web_case(q, id);
     else if (case_url(url, "/edit", id, sizeof id))
         web_edit(q, id, post);
+    else if (case_url(url, "/followup", id, sizeof id) && post)
+        web_followup_close(q, id);
     else if (case_url(url, "/ack", id, sizeof id) && post)
         web_ack_post(q, id);
     else if (case_url(url, "/history", id, sizeof id) && !post)

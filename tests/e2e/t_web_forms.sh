@@ -16,6 +16,7 @@ A=$(new_case "$S" "Alma <i>Eksempel</i>")
     --responsible laerer1 --review-by 2027-03-01 >/dev/null 2>&1
 "$BATON" guardian add "$A" --name "Mor Eksempel" --relation mother >/dev/null 2>&1
 "$BATON" team add "$A" laerer1 --role "klasselærer" --responsible-for "dansk" >/dev/null 2>&1
+"$BATON" journal add "$A" --kind contact --text "Ring tilbage om turen" --follow-up 2026-11-02 --owner laerer1 >/dev/null 2>&1
 MATE=$(new_case "$S" "Bent Klassekammerat")
 OTHER=$("$BATON" case new --child "Bo Andensted" --born 2016-01-02 --context school:Andenskolen:3.A:Testkommune \
     --contact koord)
@@ -49,6 +50,16 @@ check("who may read the case now, with the rule", 'id="access"' in d and "Kirste
 for suffix in ("/journal", "/measure", "/focus", "/handover", "/packet"):
     check(f"the case page links to {suffix}", f'href="/case/{case_a}{suffix}"' in d)
 check("the child's name is escaped", "Alma &lt;i&gt;Eksempel&lt;/i&gt;" in d)
+
+# a follow-up that is due is closed from the overview, with a note of what was done
+s, _, d = web.get("/", tok)
+check("the overview offers the due follow-up a 'done' form", form_fields(d, f"/case/{case_a}/followup") is not None)
+s, _, d = web.submit("/", f"/case/{case_a}/followup", {"note": "Ringede i dag"}, tok)
+check(f"closing it: 303 ({s} {said(d)})", s == 303)
+s, _, d = web.get("/", tok)
+check("the follow-up is no longer due", f"/case/{case_a}/followup" not in d)
+s, _, d = web.post(f"/case/{case_a}/followup", {"csrf": form_fields(web.get("/", tok)[2], "/logout")["csrf"], "entry": "j999"}, tok)
+check(f"closing a follow-up of no such entry: 404, said ({said(d)})", s == 404 and said(d))
 
 # the journal form: kept and said when refused, saved as the person when right
 s, _, d = web.get(f"/case/{case_a}/journal", tok)
