@@ -156,6 +156,10 @@ const char *baton_i18n_word(const char *value)
         /* the packet's sections, as a basis's scope names them */
         N_("strengths"), N_("voices"), N_("predictability"), N_("measures"), N_("focus"), N_("communication"),
         N_("team"), N_("follow_ups"), N_("journal"), N_("changes"), N_("checklist"),
+        /* what the access log says was done */
+        N_("read"), N_("search"), N_("change"), N_("export"), N_("import"), N_("packet"), N_("diff"),
+        N_("history"), N_("handover"), N_("handovers"), N_("due"), N_("emergency"), N_("password"),
+        N_("audit"), N_("log-start"), N_("purge"),
         NULL};
     for (const char *const *w = words; *w; w++)
         if (value && strcmp(*w, value) == 0)

@@ -3,14 +3,19 @@
 #include "baton/policy.h"
 
 #include "baton/error.h"
+#include "baton/i18n.h"
 #include "session_internal.h"
 #include "store_internal.h"
 #include "unchecked.h"
 #include "json_internal.h"
 
+#include <libintl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* the rule is said in the calling thread's language (the web page's, or the CLI's LANGUAGE) */
+#define T(s) dgettext("baton", s)
 
 static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
@@ -22,10 +27,10 @@ static int in_scope(const json_t *staff, const json_t *case_doc, char *where, si
     const char *mine = str(staff, "institution");
     const char *theirs = str(json_object_get(case_doc, "context"), "institution");
     if (!mine || !*mine) {
-        snprintf(where, n, "municipality-wide");
+        snprintf(where, n, "%s", T("municipality-wide"));
         return 1;
     }
-    snprintf(where, n, "at %s", mine);
+    snprintf(where, n, T("at %s"), mine);
     return case_doc && is(mine, theirs);
 }
 
@@ -72,50 +77,50 @@ const char *baton_policy_rule(const json_t *staff, baton_access access, const js
     switch (access) {
     case BATON_ACCESS_READ:
         if (contact)
-            snprintf(why, n, "contact person");
+            snprintf(why, n, "%s", T("contact person"));
         else if (team)
-            snprintf(why, n, "team member (%s)", team);
+            snprintf(why, n, T("team member (%s)"), team);
         else if (baton_policy_role_scope(staff, access) && scoped)
-            snprintf(why, n, "%s %s", role, where);
+            snprintf(why, n, "%s %s", baton_i18n_word(role), where);
         else if (pending_to(handovers, id))
-            snprintf(why, n, "receiver of pending handover %ld", pending_to(handovers, id));
+            snprintf(why, n, T("receiver of pending handover %ld"), pending_to(handovers, id));
         else
             return NULL;
         return why;
     case BATON_ACCESS_READ_RESTRICTED:
         if (baton_policy_role_scope(staff, access) && scoped)
-            snprintf(why, n, "%s %s", role, where);
+            snprintf(why, n, "%s %s", baton_i18n_word(role), where);
         else
             return NULL;
         return why;
     case BATON_ACCESS_CHANGE:
         if (contact)
-            snprintf(why, n, "contact person");
+            snprintf(why, n, "%s", T("contact person"));
         else if (team)
-            snprintf(why, n, "team member (%s)", team);
+            snprintf(why, n, T("team member (%s)"), team);
         else if (coordinator && scoped)
-            snprintf(why, n, "coordinator %s", where);
+            snprintf(why, n, "%s %s", baton_i18n_word("coordinator"), where);
         else
             return NULL;
         return why;
     case BATON_ACCESS_HANDOVER:
         if (contact)
-            snprintf(why, n, "contact person");
+            snprintf(why, n, "%s", T("contact person"));
         else if (coordinator && scoped)
-            snprintf(why, n, "coordinator %s", where);
+            snprintf(why, n, "%s %s", baton_i18n_word("coordinator"), where);
         else
             return NULL;
         return why;
     case BATON_ACCESS_TRANSITION:
     case BATON_ACCESS_CREATE:
         if ((coordinator || leader) && scoped)
-            snprintf(why, n, "%s %s", role, where);
+            snprintf(why, n, "%s %s", baton_i18n_word(role), where);
         else
             return NULL;
         return why;
     case BATON_ACCESS_ADMIN:
         if (coordinator || leader)
-            snprintf(why, n, "%s", role);
+            snprintf(why, n, "%s", baton_i18n_word(role));
         else
             return NULL;
         return why;

@@ -26,11 +26,11 @@ static void journal_section(web_req *q, const char *id, const char *rev)
     for (size_t i = json_array_size(all); i-- > 0;) {
         const json_t *e = json_array_get(all, i);
         WEB_RAW(o, "<article class=\"entry\"><h3>");
-        web_text(o, web_field(e, "at"));
+        web_stamp(q, web_field(e, "at"));
         WEB_RAW(o, " · ");
         web_text(o, baton_i18n_word(web_field(e, "kind")));
         WEB_RAW(o, " · ");
-        web_text(o, web_field(e, "by"));
+        web_text(o, web_staff_name(q, web_field(e, "by")));
         WEB_RAW(o, "</h3>\n");
         if (json_is_true(json_object_get(e, "withheld"))) {
             WEB_RAW(o, "<p><em>");
@@ -76,7 +76,7 @@ void web_case(web_req *q, const char *id)
     WEB_RAW(o, "</dd><dt>");
     web_t(o, "Contact person (whom the parents contact)");
     WEB_RAW(o, "</dt><dd>");
-    web_text(o, web_field(json_object_get(doc, "contact"), "staff"));
+    web_text(o, web_staff_name(q, web_field(json_object_get(doc, "contact"), "staff")));
     WEB_RAW(o, "</dd></dl>\n");
     if (rev[0]) {
         WEB_RAW(o, "<p class=\"meta\">");

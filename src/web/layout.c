@@ -48,7 +48,7 @@ void web_head(web_req *q, const char *title)
     }
     if (q->s && q->binding[0]) {
         WEB_RAW(o, "<span class=\"who\">");
-        web_text(o, q->staff);
+        web_text(o, web_staff_name(q, q->staff));
         WEB_RAW(o, "</span>");
         /* behind single sign-on, logging out is the identity provider's */
         if (!q->remote_user) {

@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <libintl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -135,14 +136,22 @@ static enum MHD_Result respond(struct MHD_Connection *c, const web_options *o, w
     return ok;
 }
 
-/* A POST is this server's own: its Origin is the origin the browser reached us at. */
+/* A POST is this server's own: its Origin is the origin the browser reached us at. Under our own
+ * Referrer-Policy: no-referrer, a browser sends "Origin: null" even for a form of ours (the Fetch
+ * standard serialises the origin as null under that policy); it then says where the request came
+ * from in Sec-Fetch-Site, which a page can neither set nor forge, and only "same-origin" counts.
+ * (Browsers send Sec-Fetch-Site only to https and to localhost: over plain HTTP to another
+ * address a form cannot prove where it came from, and is refused. Serve behind TLS.) */
 static int same_origin(struct MHD_Connection *c, const web_options *o)
 {
     const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
     const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+    const char *site = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
     char want[300];
     if (!origin || !host)
         return 0;
+    if (strcmp(origin, "null") == 0)
+        return site && strcmp(site, "same-origin") == 0;
     snprintf(want, sizeof want, "%s://%s", o->secure ? "https" : "http", host);
     return strcmp(origin, want) == 0;
 }
@@ -190,14 +199,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     /* single sign-on: the proxy in front names the person, and only that proxy may */
     if (o->trust_header && o->trusted_proxy && strcmp(q.address, o->trusted_proxy) == 0)
         q.remote_user = MHD_lookup_connection_value(c, MHD_HEADER_KIND, o->trust_header);
+    /* refused before any page runs: said in the reader's language all the same */
+    q.lang = baton_i18n_pick(q.accept_language, "en");
+    baton_i18n_use(q.lang);
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 && strcmp(method, "POST") != 0)
-        web_error_page(&q, 405, "this method is not served here");
+        web_error_page(&q, 405, dgettext("baton", "this method is not served here"));
     else if (r->too_big)
-        web_error_page(&q, 413, "the request is too large");
+        web_error_page(&q, 413, dgettext("baton", "the request is too large"));
     else if (strcmp(method, "POST") == 0 && r->not_form)
-        web_error_page(&q, 415, "a form is expected (application/x-www-form-urlencoded)");
+        web_error_page(&q, 415, dgettext("baton", "a form is expected (application/x-www-form-urlencoded)"));
     else if (strcmp(method, "POST") == 0 && !same_origin(c, o))
-        web_error_page(&q, 403, "the form was not sent from Baton's own page");
+        web_error_page(&q, 403, dgettext("baton", "the form was not sent from Baton's own page (over plain HTTP to an "
+                                "address other than 127.0.0.1 a browser cannot show that: serve Baton behind TLS)"));
     else
         web_route(&q);
     enum MHD_Result ok = respond(c, o, &q);

@@ -70,6 +70,17 @@ check("login from another origin: 403", s == 403)
 s, _, _ = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "korrekt hest batteri"}, {"baton_pre": pre},
               origin_header=None)
 check("login without an Origin: 403", s == 403)
+# under Referrer-Policy: no-referrer a browser sends "Origin: null" for our own forms, and says
+# where the form came from in Sec-Fetch-Site: only same-origin counts
+for site, want in (("cross-site", 403), ("same-site", 403), (None, 403)):
+    s, _, d = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "forkert"}, {"baton_pre": pre},
+                  origin_header="null", headers={"Sec-Fetch-Site": site} if site else None)
+    check(f"Origin: null with Sec-Fetch-Site {site}: refused as not our own form ({s})",
+          s == want and "Baton" in said(d) and "TLS" in said(d))
+s, _, d = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "forkert"}, {"baton_pre": pre},
+              origin_header="null", headers={"Sec-Fetch-Site": "same-origin"})
+check(f"Origin: null with Sec-Fetch-Site same-origin: our own form, checked on (a wrong password: 403 from the login) ({s})",
+      s == 403 and "TLS" not in d)
 s, _, d = req("POST", "/login", {"csrf": csrf, "staff": "laerer1", "password": "forkert"}, {"baton_pre": pre})
 check("a wrong password: 403, the form again, one answer for every failure", s == 403 and "<form" in d)
 

@@ -46,7 +46,7 @@ check("who does what: the contact person and the team member with their responsi
       'id="team"' in d and "Lærke Lærer" in d and "klasselærer" in d and "dansk" in d)
 check("the guardians, and that no communication agreement is made yet",
       "Mor Eksempel" in d and "Endnu ingen aftale om kommunikation." in d)
-check("who may read the case now, with the rule", 'id="access"' in d and "Kirsten Koordinator" in d)
+check("who may read the case now, with the rule in Danish", 'id="access"' in d and "Kirsten Koordinator" in d and "koordinator i hele kommunen" in d and "kontaktperson" in d)
 for suffix in ("/journal", "/measure", "/focus", "/handover", "/packet"):
     check(f"the case page links to {suffix}", f'href="/case/{case_a}{suffix}"' in d)
 check("the child's name is escaped", "Alma &lt;i&gt;Eksempel&lt;/i&gt;" in d)

@@ -29,9 +29,10 @@ class Web:
         self.port, self.lang = port, lang
         self.origin = f"http://127.0.0.1:{port}"
 
-    def req(self, method, path, form=None, cookies=None, lang=None, origin_header="same", raw_body=None, ctype=None):
+    def req(self, method, path, form=None, cookies=None, lang=None, origin_header="same", raw_body=None, ctype=None,
+            headers=None):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        h = {"Accept-Language": lang or self.lang, "Host": f"127.0.0.1:{self.port}"}
+        h = {"Accept-Language": lang or self.lang, "Host": f"127.0.0.1:{self.port}", **(headers or {})}
         if cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         body = raw_body
