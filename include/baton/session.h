@@ -21,12 +21,19 @@ typedef struct {
     const char *emergency; /* break-the-glass: why this person must open one case outside their scope
                               (one line); such a read is logged as emergency access */
     const char *via;       /* the front end, for the log ("cli", "web"; NULL: "cli") */
+    int log_at_flush;      /* the entries of the session's reads are kept, and written together in one
+                              durable transaction by baton_session_flush: a server calls it before it
+                              answers, and answers nothing when it fails (one fsync per page, where a
+                              page of five reads took five) */
 } baton_session_options;
 
 /* Opens a session on store (which must outlive it). BATON_EDENIED when the staff member is unknown,
  * inactive or their record is invalid; BATON_EINVALID naming --purpose or --emergency when either
  * is not one plain line. */
 int baton_session_open(baton_session **out, baton_store *store, const baton_session_options *o);
+/* Writes the entries a session opened with log_at_flush has kept (nothing when there are none).
+ * Whatever was read must not be shown when this fails. baton_session_free flushes what is left. */
+int baton_session_flush(baton_session *s);
 void baton_session_free(baton_session *s);
 
 baton_store *baton_session_store(const baton_session *s);

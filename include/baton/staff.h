@@ -20,6 +20,9 @@ int baton_identity_load(baton_store *store, const char *id, baton_identity *out)
 int baton_staff_get(baton_store *store, const char *rev, const char *id, json_t **out);
 /* Every staff record at head, as a JSON array sorted by id. */
 int baton_staff_list(baton_store *store, json_t **out);
+/* The same list without a copy: a reference to the one the store keeps (json_decref it when done),
+ * for readers that only read it. It must not be changed. */
+int baton_staff_directory(baton_store *store, json_t **out);
 /* 1 when the directory has nobody yet: the first member may be added without an identity. */
 int baton_staff_empty(baton_store *store);
 

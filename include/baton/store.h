@@ -23,6 +23,9 @@ typedef struct {
 int baton_store_init(const char *path, const baton_init_options *opts);
 /* Opens the store at path. BATON_ENOTFOUND if there is none. */
 int baton_store_open(baton_store **out, const char *path);
+/* For a handle kept across requests (a server keeps one per thread): reads the store's settings
+ * again when the head moved since they were read (someone ran 'baton config set'). */
+int baton_store_refresh(baton_store *store);
 /* Finds a store: start itself or its nearest parent directory holding repo.git. */
 int baton_store_discover(char **path_out, const char *start);
 void baton_store_free(baton_store *store);

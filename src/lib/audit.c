@@ -23,6 +23,7 @@
 #include "unchecked.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,24 @@ static const char *meta(sqlite3 *db, const char *key, char *out, size_t n)
     return out[0] ? out : NULL;
 }
 
+/* The change entries alone, newest first in one step: every command asks for the last one
+ * (unlogged), and without it that question read back through every read since the last change
+ * (a busy server's log holds hundreds of thousands). A log made before it gets it when next
+ * opened (open_log). */
+#define COMMITS_INDEX "CREATE INDEX IF NOT EXISTS entries_commits ON entries(seq) WHERE commit_id IS NOT NULL;"
+
+static int has_commits_index(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int has = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'entries_commits'", -1, &st,
+                           NULL) == SQLITE_OK)
+        has = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return has;
+}
+
+
 /* Opens the log. It must exist, be a log of this format and belong to this store: anything else
  * is refused with what an administrator can do. create: a new, empty log (init only). */
 static int open_log_at(baton_store *store, const char *path, int create, sqlite3 **out)
@@ -93,7 +112,7 @@ static int open_log_at(baton_store *store, const char *path, int create, sqlite3
         sqlite3_close(db);
         return rc;
     }
-    sqlite3_busy_timeout(db, 30000);
+    baton_sqlite_wait(db, 30000);
     char *err = NULL;
     int rc = 0;
     if (sqlite3_exec(db, "PRAGMA synchronous=FULL", NULL, NULL, &err) != SQLITE_OK)
@@ -107,6 +126,7 @@ static int open_log_at(baton_store *store, const char *path, int create, sqlite3
                      " hash TEXT NOT NULL, commit_id TEXT);"
                      "CREATE INDEX IF NOT EXISTS entries_case ON entries(case_id);"
                      "CREATE INDEX IF NOT EXISTS entries_action ON entries(action, time);"
+                     COMMITS_INDEX
                      "CREATE TABLE IF NOT EXISTS checkpoints(id INTEGER PRIMARY KEY, time TEXT NOT NULL, staff TEXT NOT NULL,"
                      " upto INTEGER NOT NULL, removed INTEGER NOT NULL, before TEXT NOT NULL, hash TEXT NOT NULL);"
                      "COMMIT;",
@@ -132,6 +152,10 @@ static int open_log_at(baton_store *store, const char *path, int create, sqlite3
      * that cannot switch (opened read-only) keeps its journal mode and is refused on its first write. */
     if (rc == 0)
         sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    /* a log from before the index gets it now; one that cannot be written is refused at its
+     * first write as ever, and meanwhile only reads more slowly */
+    if (rc == 0 && !create && !has_commits_index(db))
+        sqlite3_exec(db, COMMITS_INDEX, NULL, NULL, NULL);
     if (rc) {
         sqlite3_close(db);
         return rc;
@@ -295,6 +319,12 @@ static int insert(sqlite3 *db, const baton_audit_entry *e, size_t n, sqlite3_int
 
 static int tx_stage_keep(baton_audit_tx *tx, const baton_audit_entry *e, size_t n);
 
+/* The threads of one process append in turn: they queue on a mutex, where SQLite's own waiting
+ * has each poll the write lock and the unlucky one wait longest (a server's slowest page). Other
+ * processes (the command line) still meet SQLite's lock as ever. The mutex orders; it holds no
+ * data. */
+static pthread_mutex_t appending = PTHREAD_MUTEX_INITIALIZER;
+
 int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size_t n)
 {
     sqlite3 *db;
@@ -304,7 +334,9 @@ int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size
     int rc = open_log(store, &db);
     if (rc)
         return rc;
+    pthread_mutex_lock(&appending);
     if ((rc = begin(db))) {
+        pthread_mutex_unlock(&appending);
         close_log(store, db);
         return rc;
     }
@@ -313,6 +345,7 @@ int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size
     chain_head(db, prev, &last);
     /* all of them in one transaction: one fsync, and all or none */
     rc = end(db, insert(db, e, n, &last, prev));
+    pthread_mutex_unlock(&appending);
     close_log(store, db);
     return rc;
 }

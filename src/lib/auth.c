@@ -15,21 +15,22 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define PASSWORD_MIN_CHARS 12
 #define PASSWORD_MAX_BYTES 1024
 
-static int open_auth(baton_store *store, sqlite3 **out)
+static int open_auth_at(const char *path, sqlite3 **out)
 {
-    char path[4200];
     sqlite3 *db = NULL;
     *out = NULL;
-    snprintf(path, sizeof path, "%s/auth.db", baton_store_path(store));
     int rc = baton_file_private(path);
     if (rc)
         return rc;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-        sqlite3_busy_timeout(db, 10000) != SQLITE_OK ||
+    int opened = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (opened == SQLITE_OK)
+        baton_sqlite_wait(db, 10000);
+    if (opened != SQLITE_OK ||
         sqlite3_exec(db,
                      "PRAGMA synchronous=FULL;"
                      "CREATE TABLE IF NOT EXISTS passwords(staff TEXT PRIMARY KEY, hash TEXT NOT NULL,"
@@ -46,6 +47,46 @@ static int open_auth(baton_store *store, sqlite3 **out)
     }
     *out = db;
     return 0;
+}
+
+/* The store keeps its connection to auth.db for the next call (a server's thread asks on every
+ * request: the login, the form's key), while auth.db is still the file it opened. */
+static int open_auth(baton_store *store, sqlite3 **out)
+{
+    char path[4200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/auth.db", baton_store_path(store));
+    if (store->auth_db) {
+        if (stat(path, &st) == 0 && st.st_ino == store->auth_ino && st.st_dev == store->auth_dev) {
+            *out = store->auth_db;
+            return 0;
+        }
+        sqlite3_close(store->auth_db);
+        store->auth_db = NULL;
+    }
+    int rc = open_auth_at(path, out);
+    if (rc == 0 && stat(path, &st) == 0) {
+        store->auth_db = *out;
+        store->auth_ino = st.st_ino;
+        store->auth_dev = st.st_dev;
+    }
+    return rc;
+}
+
+/* Gives back what open_auth gave: the store's own connection stays open. */
+static void close_auth(baton_store *store, sqlite3 *db)
+{
+    /* a kept connection never carries a transaction a failed step left open into the next call */
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (db != store->auth_db)
+        sqlite3_close(db);
+}
+
+void baton_auth_release(baton_store *store)
+{
+    sqlite3_close(store->auth_db);
+    store->auth_db = NULL;
 }
 
 /* The characters of a valid UTF-8 string (its bytes that do not continue a character). */
@@ -132,7 +173,7 @@ int baton_auth_password_set(baton_session *s, const char *staff, const char *pas
     if (rc)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sodium_memzero(hash, sizeof hash);
-    sqlite3_close(db);
+    close_auth(s->store, db);
     return rc;
 }
 
@@ -164,7 +205,7 @@ int baton_auth_password_check(baton_store *store, const char *staff, const char 
     int ok = 0;
     if (open_auth(store, &db) == 0) {
         ok = password_ok(db, store, staff, password);
-        sqlite3_close(db);
+        close_auth(store, db);
     }
     return ok ? 0 : denied();
 }
@@ -216,7 +257,7 @@ int baton_auth_login(baton_store *store, const char *staff, const char *password
     snprintf(from, sizeof from, "address:%.100s", address && *address ? address : "-");
     if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
         rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
-        sqlite3_close(db);
+        close_auth(store, db);
         return rc;
     }
     sqlite3_int64 n_account = 0, n_from = 0, oldest = 0;
@@ -231,7 +272,7 @@ int baton_auth_login(baton_store *store, const char *staff, const char *password
              &oldest);
         long minutes = (long)((oldest + THROTTLE_WINDOW - now + 59) / 60);
         sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-        sqlite3_close(db);
+        close_auth(store, db);
         return baton_error_set(BATON_EBUSY, "too many failed logins: try again in %ld min", minutes < 1 ? 1 : minutes);
     }
     if (rc == 0 && !password_ok(db, store, staff, password)) {
@@ -242,7 +283,7 @@ int baton_auth_login(baton_store *store, const char *staff, const char *password
             rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
         if (rc)
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        sqlite3_close(db);
+        close_auth(store, db);
         return rc ? rc : denied();
     }
     unsigned char raw[32], hash[crypto_hash_sha256_BYTES];
@@ -270,7 +311,7 @@ int baton_auth_login(baton_store *store, const char *staff, const char *password
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         token[0] = '\0';
     }
-    sqlite3_close(db);
+    close_auth(store, db);
     return rc;
 }
 
@@ -314,7 +355,7 @@ int baton_auth_session(baton_store *store, const char *token, char staff[64])
         sqlite3_step(st);
         sqlite3_finalize(st);
     }
-    sqlite3_close(db);
+    close_auth(store, db);
     if (!live) {
         staff[0] = '\0';
         return baton_error_set(BATON_EDENIED, "not logged in, or the login has ended: log in again");
@@ -365,7 +406,7 @@ static int csrf_key(baton_store *store, unsigned char key[crypto_auth_KEYBYTES])
         if (found == 0)
             found = baton_error_set(BATON_ERROR, "auth.db: the forms' key could not be kept");
     }
-    sqlite3_close(db);
+    close_auth(store, db);
     return found == 1 ? 0 : found;
 }
 
@@ -417,6 +458,6 @@ int baton_auth_logout(baton_store *store, const char *token)
             rc = baton_error_set(BATON_ERROR, "auth.db: %s", sqlite3_errmsg(db));
     }
     sqlite3_finalize(st);
-    sqlite3_close(db);
+    close_auth(store, db);
     return rc;
 }

@@ -164,7 +164,7 @@ static int open_db(const char *path, const char *lang, sqlite3 **out)
         sqlite3_close(db);
         return rc;
     }
-    sqlite3_busy_timeout(db, 30000);
+    baton_sqlite_wait(db, 30000);
     int rc = baton_tokenizer_register(db) == SQLITE_OK ? 0 : db_error(db, "register tokenizer");
     if (rc == 0 && (sodium_init() < 0 || text_source_register(db) != SQLITE_OK))
         rc = db_error(db, "register the text source");
@@ -996,7 +996,7 @@ static int staff_refresh(writer *w)
     sqlite3_stmt *add = NULL;
     if (!w->staff_changed)
         return 0;
-    int rc = baton_staff_list(w->store, &list);
+    int rc = baton_staff_directory(w->store, &list);
     if (rc)
         return rc;
     if ((rc = exec(w->db, "DELETE FROM staff")) == 0 &&

@@ -182,7 +182,7 @@ int baton_case_access(baton_session *s, const char *case_id, json_t **out)
     *out = NULL;
     int rc = baton_session_open_case(s, NULL, case_id, "case access", &doc);
     if (rc == 0)
-        rc = baton_staff_list(s->store, &staff);
+        rc = baton_staff_directory(s->store, &staff);
     if (rc == 0)
         rc = baton_handover_read_all(s->store, NULL, case_id, &handovers);
     if (rc) {

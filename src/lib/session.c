@@ -22,6 +22,7 @@ int baton_session_open(baton_session **out, baton_store *store, const baton_sess
         return baton_error_set(BATON_ERROR, "out of memory");
     s->store = store;
     snprintf(s->via, sizeof s->via, "%s", o && o->via ? o->via : "cli");
+    s->log_at_flush = o && o->log_at_flush;
     /* no session without an access log that can record what it does */
     if ((rc = baton_audit_ready(store)))
         goto fail;
@@ -50,10 +51,38 @@ fail:
     return rc;
 }
 
+int baton_session_flush(baton_session *s)
+{
+    size_t n = json_array_size(s ? s->pending : NULL);
+    if (n == 0)
+        return 0;
+    baton_audit_entry *e = calloc(n, sizeof *e);
+    if (!e)
+        return baton_error_set(BATON_ERROR, "out of memory");
+    size_t i;
+    json_t *x;
+    json_array_foreach(s->pending, i, x) {
+        const char *g = json_string_value(json_object_get(x, "action"));
+        e[i] = (baton_audit_entry){s->who.id, g, json_string_value(json_object_get(x, "case")),
+                                   json_string_value(json_object_get(x, "query")),
+                                   json_string_value(json_object_get(x, "purpose")), NULL};
+    }
+    int rc = baton_audit_append_many(s->store, e, n);
+    free(e);
+    if (rc == 0)
+        json_array_clear(s->pending);
+    return rc;
+}
+
 void baton_session_free(baton_session *s)
 {
     if (!s)
         return;
+    /* kept entries are written even when the front end did not ask (it should have, before it
+     * showed anything) */
+    if (baton_session_flush(s) != 0)
+        baton_error_clear();
+    json_decref(s->pending);
     json_decref(s->record);
     free(s);
 }
@@ -89,6 +118,18 @@ int baton_session_log(baton_session *s, const char *action, const json_t *case_i
     size_t n = json_array_size(case_ids);
     int emergency = strcmp(action, "emergency") == 0;
     const char *purpose = emergency ? s->emergency : s->purpose;
+    if (s->log_at_flush) {
+        if (!s->pending && !(s->pending = json_array()))
+            return baton_error_set(BATON_ERROR, "out of memory");
+        for (size_t i = 0; i < (n ? n : 1); i++) {
+            json_t *x = json_pack("{s:s, s:s?, s:s?, s:s?}", "action", action, "case",
+                                  n ? json_string_value(json_array_get(case_ids, i)) : NULL, "query", query, "purpose",
+                                  purpose[0] ? purpose : NULL);
+            if (!x || json_array_append_new(s->pending, x))
+                return baton_error_set(BATON_ERROR, "out of memory");
+        }
+        return 0;
+    }
     if (n == 0) {
         /* a read that showed no case is still a read (a search that found nothing) */
         baton_audit_entry e = {s->who.id, action, NULL, query, purpose[0] ? purpose : NULL, NULL};

@@ -15,6 +15,8 @@ struct baton_session {
     char purpose[512];
     char emergency[512]; /* "" unless break-the-glass */
     char via[16];
+    int log_at_flush;
+    json_t *pending; /* with log_at_flush: [{action, case, query, purpose}] not yet written */
 };
 
 /* Read access to one case, for a read of that case alone: with an emergency purpose, a case outside

@@ -77,16 +77,41 @@ static int collect_staff(const char *name, int is_dir, void *vctx)
     return 0;
 }
 
-int baton_staff_list(baton_store *store, json_t **out)
+/* The directory is read on nearly every page of a server (names, the access rules), and reading
+ * it parses and checks every staff record: a store handle keeps the list it read last, and lists
+ * again only when staff/ is another tree. */
+int baton_staff_directory(baton_store *store, json_t **out)
 {
+    git_oid tree;
+    int have = baton_store_dir_oid(store, "staff", &tree);
+    if (have && store->staff_cache && git_oid_equal(&tree, &store->staff_tree)) {
+        *out = json_incref(store->staff_cache);
+        return 0;
+    }
     list_ctx ctx = {store, json_array(), 0};
     int rc = baton_store_list(store, NULL, "staff", collect_staff, &ctx);
     if (rc) {
         json_decref(ctx.list);
         return rc;
     }
-    *out = ctx.list; /* git trees are sorted by name, so the list is sorted by id */
+    /* git trees are sorted by name, so the list is sorted by id */
+    json_decref(store->staff_cache);
+    store->staff_cache = have ? json_incref(ctx.list) : NULL;
+    if (have)
+        git_oid_cpy(&store->staff_tree, &tree);
+    *out = ctx.list;
     return 0;
+}
+
+int baton_staff_list(baton_store *store, json_t **out)
+{
+    json_t *shared;
+    int rc = baton_staff_directory(store, &shared);
+    if (rc)
+        return rc;
+    *out = json_deep_copy(shared);
+    json_decref(shared);
+    return *out ? 0 : baton_error_set(BATON_ERROR, "out of memory");
 }
 
 static int any_entry(const char *name, int is_dir, void *ctx)

@@ -185,6 +185,21 @@ out:
     return rc;
 }
 
+/* The store's settings (baton.json) at head, and which head that was. */
+static void read_meta(baton_store *s)
+{
+    char *buf;
+    size_t len;
+    s->have_meta_head = baton_store_head_oid(s, &s->meta_head) == 0;
+    if (baton_store_read(s, NULL, "baton.json", &buf, &len, NULL) == 0) {
+        /* a broken baton.json leaves the defaults (and says so): the cases can still be read */
+        if (baton_record_from_git(s, NULL, "baton.json", BATON_RECORD_STORE, buf, len, &s->meta))
+            baton_store_warn(s, "store settings ignored: %s", baton_error_last());
+        free(buf);
+    }
+    baton_error_clear();
+}
+
 int baton_store_open(baton_store **out, const char *path)
 {
     *out = NULL;
@@ -202,22 +217,26 @@ int baton_store_open(baton_store **out, const char *path)
         baton_store_free(s);
         return rc;
     }
-    char *buf;
-    size_t len;
     struct stat st;
     /* children's data: a store others on the machine can look into is worth a word every time */
     if (stat(path, &st) == 0 && (st.st_mode & 077))
         baton_store_warn(s, "the store directory %s is open to other users (mode %04o): chmod 700 it ('baton fsck' "
                             "lists every such file)",
                          path, (unsigned)(st.st_mode & 07777));
-    if (baton_store_read(s, NULL, "baton.json", &buf, &len, NULL) == 0) {
-        /* a broken baton.json leaves the defaults (and says so): the cases can still be read */
-        if (baton_record_from_git(s, NULL, "baton.json", BATON_RECORD_STORE, buf, len, &s->meta))
-            baton_store_warn(s, "store settings ignored: %s", baton_error_last());
-        free(buf);
-    }
-    baton_error_clear();
+    read_meta(s);
     *out = s;
+    return 0;
+}
+
+int baton_store_refresh(baton_store *store)
+{
+    git_oid now;
+    int have = baton_store_head_oid(store, &now) == 0;
+    if (have == store->have_meta_head && (!have || git_oid_equal(&now, &store->meta_head)))
+        return 0;
+    json_decref(store->meta);
+    store->meta = NULL;
+    read_meta(store);
     return 0;
 }
 
@@ -250,8 +269,10 @@ void baton_store_free(baton_store *store)
     if (!store)
         return;
     baton_audit_release(store);
+    baton_auth_release(store);
     git_repository_free(store->repo);
     json_decref(store->meta);
+    json_decref(store->staff_cache);
     json_decref(store->warnings);
     free(store->bulk_oids);
     free(store->path);
@@ -487,6 +508,19 @@ static int dir_tree(baton_store *store, const char *rev, const char *path, git_t
     }
     git_tree_free(root);
     return 0;
+}
+
+int baton_store_dir_oid(baton_store *store, const char *path, git_oid *out)
+{
+    git_tree *tree = NULL;
+    int rc = dir_tree(store, NULL, path, &tree);
+    if (rc || !tree) {
+        baton_error_clear();
+        return 0;
+    }
+    git_oid_cpy(out, git_tree_id(tree));
+    git_tree_free(tree);
+    return 1;
 }
 
 int baton_store_list(baton_store *store, const char *rev, const char *path,

@@ -26,10 +26,26 @@ struct baton_store {
     struct baton_audit_tx *bulk_tx; /* a bulk write's access-log transaction, committed when it ends */
     struct sqlite3 *audit_db;  /* the access log, kept open for the entries of reads (audit.c) */
     unsigned long long audit_ino, audit_dev; /* ... while audit.db is still this file */
+    struct sqlite3 *auth_db;   /* auth.db, kept open the same way (auth.c) */
+    unsigned long long auth_ino, auth_dev;
     json_t *warnings;         /* what reading met and skipped (stored.c), each once */
+    git_oid meta_head;        /* the head baton.json (meta) was read at (baton_store_refresh) */
+    int have_meta_head;
+    json_t *staff_cache;      /* the staff directory as last listed (staff.c) ... */
+    git_oid staff_tree;       /* ... from this tree of staff/: listed again only when it differs */
     baton_warning_fn on_warning;
     void *on_warning_ctx;
 };
+
+/* Closes the store's kept connection to auth.db (auth.c). */
+void baton_auth_release(baton_store *store);
+
+/* A connection waits at most limit_ms for another's write, in short steps (sqlite_wait.c). */
+struct sqlite3;
+void baton_sqlite_wait(struct sqlite3 *db, long limit_ms);
+
+/* The id of the tree at path (a directory) at head into out: 1, or 0 when there is none. */
+int baton_store_dir_oid(baton_store *store, const char *path, git_oid *out);
 
 /* ---- records read from git (stored.c) ---- */
 

@@ -88,7 +88,7 @@ void web_class(web_req *q)
     WEB_RAW(o, "<p><label for=\"staff\">");
     web_t(o, "Staff member");
     WEB_RAW(o, "</label> <select id=\"staff\" name=\"staff\">");
-    if (baton_staff_list(q->store, &staff) == 0) {
+    if (baton_staff_directory(q->store, &staff) == 0) {
         size_t i;
         json_t *x;
         json_array_foreach(staff, i, x) {

@@ -187,7 +187,7 @@ void web_block(web_page *o, const char *label, const char *text)
 
 const json_t *web_directory(web_req *q)
 {
-    if (!q->directory && baton_staff_list(q->store, &q->directory) != 0) {
+    if (!q->directory && baton_staff_directory(q->store, &q->directory) != 0) {
         baton_error_clear();
         q->directory = json_array();
     }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sodium.h>
 
 /* ---- routing ---- */
@@ -28,7 +29,8 @@ static int logged_in(web_req *q)
     } else {
         snprintf(q->binding, sizeof q->binding, "%s", q->cookie_session);
     }
-    baton_session_options so = {q->staff, NULL, NULL, "web"};
+    /* the page's reads are logged together, before it is sent (server.c) */
+    baton_session_options so = {q->staff, NULL, NULL, "web", 1};
     return baton_session_open(&q->s, q->store, &so) == 0 ? 0 : -1;
 }
 
@@ -47,6 +49,32 @@ static int case_url(const char *url, const char *suffix, char *out, size_t n)
     return 1;
 }
 
+/* Each connection's thread keeps one store handle for all its requests (libmicrohttpd gives a
+ * connection a thread of its own, and a store handle belongs to one thread at a time): opening a
+ * store and its logs, and reading the staff directory, is most of a small page's cost. Settings
+ * are read again when the head moved; the handle goes with the thread. */
+static pthread_key_t store_key;
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+
+static void store_drop(void *store) { baton_store_free(store); }
+static void store_key_make(void) { pthread_key_create(&store_key, store_drop); }
+
+static int thread_store(const char *path, baton_store **out)
+{
+    pthread_once(&store_once, store_key_make);
+    baton_store *s = pthread_getspecific(store_key);
+    if (s) {
+        *out = s;
+        return baton_store_refresh(s);
+    }
+    int rc = baton_store_open(&s, path);
+    if (rc)
+        return rc;
+    pthread_setspecific(store_key, s);
+    *out = s;
+    return 0;
+}
+
 void web_route(web_req *q)
 {
     const char *url = q->url;
@@ -56,7 +84,7 @@ void web_route(web_req *q)
         web_style(q);
         return;
     }
-    int rc = baton_store_open(&q->store, q->options->store);
+    int rc = thread_store(q->options->store, &q->store);
     if (rc) {
         web_library_error(q, rc);
         return;
@@ -157,7 +185,7 @@ void web_req_free(web_req *q)
     baton_session_free(q->s);
     json_decref(q->directory);
     q->directory = NULL;
-    baton_store_free(q->store);
+    /* the store handle stays with the thread, for its next request */
     q->s = NULL;
     q->store = NULL;
     baton_i18n_use(NULL);

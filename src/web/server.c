@@ -213,6 +213,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                                 "address other than 127.0.0.1 a browser cannot show that: serve Baton behind TLS)"));
     else
         web_route(&q);
+    /* nothing leaves that the access log does not hold: the page's reads are written first */
+    if (q.s && baton_session_flush(q.s) != 0)
+        web_error_page(&q, 500, baton_error_last());
     enum MHD_Result ok = respond(c, o, &q);
     web_req_free(&q);
     json_decref(query);

@@ -26,7 +26,7 @@ static void staff_page(web_req *q, const char *message)
     json_t *list = NULL;
     int rc = baton_access_check(q->s, BATON_ACCESS_ADMIN, NULL, NULL);
     if (rc == 0)
-        rc = baton_staff_list(q->store, &list);
+        rc = baton_staff_directory(q->store, &list);
     if (rc) {
         web_library_error(q, rc);
         return;
