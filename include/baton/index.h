@@ -45,6 +45,9 @@ int baton_index_case_log(baton_index *idx, const char *id, const char *rev, stru
 /* The ids of the active cases whose context is institution (and group, unless "" or NULL), by
  * the child's name: a class, without reading every case. */
 int baton_index_class_cases(baton_index *idx, const char *institution, const char *group, json_t **ids);
+/* The ids of the cases whose contact person is contact now (and whose status is status, unless
+ * NULL), by id: a person's own cases, without reading every case. */
+int baton_index_contact_cases(baton_index *idx, const char *contact, const char *status, json_t **ids);
 
 /* Compares the index with one built afresh from git. Returns 0, or BATON_ERROR describing the
  * first difference. (baton_fsck in fsck.h checks the objects and the rules.) */

@@ -1,0 +1,30 @@
+-- wrk script for tools/bench: cycles through the paths in WRK_PATHS (separated by spaces), or with
+-- WRK_BODY posts that form to them (a number that grows is added to the text, so every save
+-- changes the plan), and prints the run's figures as one JSON line when it is done.
+local paths, body, n = {}, os.getenv("WRK_BODY"), 0
+for p in string.gmatch(os.getenv("WRK_PATHS") or "/", "%S+") do paths[#paths + 1] = p end
+-- each thread's saves carry its own number, so no two of them write the same text
+local threads = 0
+setup = function(thread)
+    threads = threads + 1
+    thread:set("tid", threads)
+end
+
+request = function()
+    n = n + 1
+    local path = paths[(n % #paths) + 1]
+    if body then
+        return wrk.format("POST", path, {["Content-Type"] = "application/x-www-form-urlencoded"},
+                          body .. tostring(tid) .. "-" .. n)
+    end
+    return wrk.format("GET", path)
+end
+
+done = function(summary, latency, requests)
+    local e = summary.errors
+    io.write(string.format('{"requests": %d, "seconds": %.3f, "socket_errors": %d, "http_errors": %d, '
+        .. '"p50_ms": %.3f, "p90_ms": %.3f, "p99_ms": %.3f, "max_ms": %.3f}\n',
+        summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout, e.status,
+        latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+        latency.max / 1000))
+end
