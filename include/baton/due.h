@@ -13,6 +13,10 @@ typedef struct {
     const char *as_of; /* YYYY-MM-DD; NULL: today */
     const char *staff; /* only what this staff member owes; NULL: everything */
     int all;           /* also what falls due later (state "upcoming", days_overdue < 0) */
+    size_t limit;      /* at most this many items, the most urgent first (0: all); only the cases of
+                          those are read and logged */
+    size_t *total;     /* when given: how many items there are in all, before the limit */
+    const char *const *kinds; /* only items of these kinds (NULL-terminated; NULL: every kind) */
 } baton_due_options;
 
 /* The items due on or before as_of (with all: every open item, whatever its date), most overdue

@@ -52,6 +52,8 @@ typedef struct {
     const char *staff;
     int all;
     json_t *out;
+    size_t limit, *total;
+    const char *const *kinds;
     baton_session *session; /* NULL when raw */
     int withheld;           /* raw: as read by someone restricted entries are withheld from */
 } due_ctx;
@@ -275,7 +277,7 @@ static int case_owes(due_ctx *ctx, baton_store *store, const char *rev, const js
 int baton_due_case_raw(baton_store *store, const char *rev, const json_t *case_doc, long review_months, int withheld,
                        json_t *out)
 {
-    due_ctx ctx = {NULL, NULL, 1, out, NULL, withheld};
+    due_ctx ctx = {NULL, NULL, 1, out, 0, NULL, NULL, NULL, withheld};
     return case_owes(&ctx, store, rev, case_doc, NULL, review_months);
 }
 
@@ -313,9 +315,21 @@ static int finish(baton_session *s, due_ctx *ctx, const json_t *staff, const jso
         if (person)
             json_object_set_new(x, "owner_active", json_boolean(json_is_true(json_object_get(person, "active"))));
     }
+    for (size_t k = json_array_size(ctx->out); ctx->kinds && k-- > 0;) {
+        const char *kind = str(json_array_get(ctx->out, k), "kind");
+        int wanted = 0;
+        for (const char *const *w = ctx->kinds; *w && !wanted; w++)
+            wanted = kind && strcmp(kind, *w) == 0;
+        if (!wanted)
+            json_array_remove(ctx->out, k);
+    }
     int rc = sort_by_urgency(ctx->out);
     if (rc)
         return rc;
+    if (ctx->total)
+        *ctx->total = json_array_size(ctx->out);
+    while (ctx->limit && json_array_size(ctx->out) > ctx->limit)
+        json_array_remove(ctx->out, json_array_size(ctx->out) - 1);
     /* every case the list shows is a read of that case */
     json_t *shown = json_array(), *seen = json_object();
     json_array_foreach(ctx->out, i, x) {
@@ -507,7 +521,7 @@ int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out
     }
     baton_date_today(today);
     due_ctx ctx = {opts && opts->as_of ? opts->as_of : today, opts ? opts->staff : NULL, opts && opts->all,
-                   json_array(), s, 0};
+                   json_array(), opts ? opts->limit : 0, opts ? opts->total : NULL, opts ? opts->kinds : NULL, s, 0};
     if ((rc = baton_store_head(store, head)))
         goto out;
     if (ctx.staff) {

@@ -1201,6 +1201,7 @@ void baton_index_free(baton_index *idx)
     sqlite3_finalize(idx->search_recent);
     sqlite3_finalize(idx->search_capped);
     sqlite3_finalize(idx->search_snippet);
+    sqlite3_finalize(idx->search_recent_bare);
     sqlite3_close(idx->db);
     free(idx);
 }

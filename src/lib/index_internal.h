@@ -10,7 +10,8 @@ struct baton_index {
     baton_store *store;
     sqlite3 *db;
     int quiet; /* catching up without warnings (a fresh index built to compare with) */
-    sqlite3_stmt *search_ranked, *search_recent, *search_capped, *search_snippet; /* search.c: prepared once per index */
+    sqlite3_stmt *search_ranked, *search_recent, *search_capped, *search_snippet,
+        *search_recent_bare; /* search.c: prepared once per index */
 };
 
 /* A query as people type it, as FTS5 syntax (query.c): each word or phrase a quoted string, so

@@ -16,18 +16,26 @@ void web_dashboard(web_req *q)
     size_t i;
     json_t *x;
     int rc = baton_case_list(q->s, NULL, q->staff, "active", &cases);
-    baton_due_options d = {NULL, q->staff, 0};
+    /* the most urgent first, as many as a page can hold; the rest are counted */
+    size_t total = 0;
+    baton_due_options d = {NULL, q->staff, 0, 100, &total};
     if (rc == 0)
         rc = baton_due_list(q->s, &d, &due);
-    /* the handovers waiting for this person are among what is due for them (found through the
-     * index, not by reading every case's handovers) */
+    /* the handovers waiting for this person are what is due for them of those kinds (found through
+     * the index, not by reading every case's handovers) */
+    static const char *const acks[] = {"handover_ack", "onboarding_ack", NULL};
+    baton_due_options w = {NULL, q->staff, 0, 0, NULL, acks};
+    json_t *owed = NULL;
+    if (rc == 0)
+        rc = baton_due_list(q->s, &w, &owed);
     waiting = json_array();
-    json_array_foreach(due, i, x) {
+    json_array_foreach(owed, i, x) {
         const char *kind = web_field(x, "kind"), *ref = web_field(x, "ref");
         if (kind && ref && ref[0] == 'h' && (strcmp(kind, "handover_ack") == 0 || strcmp(kind, "onboarding_ack") == 0))
             json_array_append_new(waiting, json_pack("{s:s?, s:s?, s:I}", "case", web_field(x, "case"), "child",
                                                      web_field(x, "child"), "number", (json_int_t)atol(ref + 1)));
     }
+    json_decref(owed);
     if (rc) {
         web_library_error(q, rc);
         goto out;
@@ -93,6 +101,13 @@ void web_dashboard(web_req *q)
             WEB_RAW(o, "</li>\n");
         }
         WEB_RAW(o, "</ul>\n");
+        if (total > json_array_size(due)) {
+            WEB_RAW(o, "<p class=\"meta\">");
+            web_t(o, "The most urgent are shown. Due in all:");
+            WEB_RAW(o, " ");
+            web_int(o, (long long)total);
+            WEB_RAW(o, "</p>\n");
+        }
     }
     WEB_RAW(o, "</section>\n<section><h2>");
     web_t(o, "Handovers waiting for you");

@@ -182,6 +182,45 @@ START_TEST(due_follows_the_journal)
 }
 END_TEST
 
+/* A page shows the most urgent items and counts the rest; it asks for some kinds alone. */
+START_TEST(due_limit_and_kinds)
+{
+    char id[16];
+    baton_oid_hex commit;
+    baton_journal_new e = {0};
+    e.kind = "meeting";
+    e.at = "2026-09-01";
+    e.owner = "koord";
+    const char *dates[] = {"2026-09-05", "2026-09-02", "2026-09-10"};
+    for (int i = 0; i < 3; i++) {
+        e.text = "Opfølgning aftalt";
+        e.follow_up = dates[i];
+        ck_assert_int_eq(baton_journal_add(koord, case_id, &e, NULL, id, commit), 0);
+    }
+    size_t total = 0;
+    baton_due_options o = {"2026-09-22", NULL, 0, 2, &total, NULL};
+    json_t *items;
+    ck_assert_int_eq(baton_due_list(koord, &o, &items), 0);
+    ck_assert_int_eq(json_array_size(items), 2);
+    ck_assert_uint_eq(total, 3);
+    /* the most overdue first: the one due on the 2nd, then the 5th */
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "due")), "2026-09-02");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 1), "due")), "2026-09-05");
+    json_decref(items);
+    static const char *const acks[] = {"handover_ack", NULL};
+    baton_due_options k = {"2026-09-22", NULL, 0, 0, &total, acks};
+    ck_assert_int_eq(baton_due_list(koord, &k, &items), 0);
+    ck_assert_int_eq(json_array_size(items), 0);
+    ck_assert_uint_eq(total, 0);
+    json_decref(items);
+    static const char *const follow[] = {"follow_up", NULL};
+    k.kinds = follow;
+    ck_assert_int_eq(baton_due_list(koord, &k, &items), 0);
+    ck_assert_int_eq(json_array_size(items), 3);
+    json_decref(items);
+}
+END_TEST
+
 /* The store keeps its access log open between reads, but only while audit.db is the file it
  * opened: moved aside, every read is refused as with any missing log; put back, reads go on; and
  * no write-ahead log is left beside it once the store is closed. */
@@ -226,6 +265,7 @@ Suite *journal_suite(void)
     tcase_add_test(tc, entry_ids);
     tcase_add_test(tc, frequencies);
     tcase_add_test(tc, due_follows_the_journal);
+    tcase_add_test(tc, due_limit_and_kinds);
     tcase_add_test(tc, access_log_connection_follows_the_file);
     suite_add_tcase(s, tc);
     return s;

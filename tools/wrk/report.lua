@@ -14,8 +14,10 @@ request = function()
     n = n + 1
     local path = paths[(n % #paths) + 1]
     if body then
-        return wrk.format("POST", path, {["Content-Type"] = "application/x-www-form-urlencoded"},
-                          body .. tostring(tid) .. "-" .. n)
+        -- the headers given replace wrk's own (-H: the login cookie, the Origin): copied over first
+        local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
+        for k, v in pairs(wrk.headers) do headers[k] = v end
+        return wrk.format("POST", path, headers, body .. tostring(tid) .. "-" .. n)
     end
     return wrk.format("GET", path)
 end
