@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define INDEX_FORMAT "11" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
@@ -1168,12 +1169,36 @@ done:
     return rc;
 }
 
+static void index_close(baton_index *idx);
+
+void baton_index_release(baton_store *store)
+{
+    baton_index *idx = store->kept_index;
+    store->kept_index = NULL;
+    if (idx)
+        index_close(idx);
+}
+
+/* A store handle keeps the first index it opens, and hands it out again, caught up, while
+ * index.db is still the file it opened: a server's thread searches, lists and sums up what is due
+ * on every page, and opening the index (the file, the cache, the statements) cost more than the
+ * query. baton_index_free leaves the kept one open; the store closes it. */
 int baton_index_open(baton_index **out, baton_store *store, baton_index_progress progress, void *ctx)
 {
     char path[4096];
     sqlite3 *db;
+    struct stat st;
     *out = NULL;
     index_path(store, path, sizeof path);
+    if (store->kept_index) {
+        if (stat(path, &st) == 0 && st.st_ino == store->index_ino && st.st_dev == store->index_dev &&
+            catch_up(store->kept_index, progress, ctx) == 0) {
+            *out = store->kept_index;
+            return 0;
+        }
+        baton_error_clear();
+        baton_index_release(store);
+    }
     int rc = open_db(path, baton_store_language(store), &db);
     if (rc == BATON_EINVALID) {
         /* built for another format or language: it is derived, so build it again */
@@ -1186,14 +1211,25 @@ int baton_index_open(baton_index **out, baton_store *store, baton_index_progress
     idx->store = store;
     idx->db = db;
     if ((rc = catch_up(idx, progress, ctx))) {
-        baton_index_free(idx);
+        index_close(idx);
         return rc;
+    }
+    if (!store->kept_index && stat(path, &st) == 0) {
+        store->kept_index = idx;
+        store->index_ino = st.st_ino;
+        store->index_dev = st.st_dev;
     }
     *out = idx;
     return 0;
 }
 
 void baton_index_free(baton_index *idx)
+{
+    if (idx && idx != idx->store->kept_index)
+        index_close(idx);
+}
+
+static void index_close(baton_index *idx)
 {
     if (!idx)
         return;
@@ -1210,6 +1246,7 @@ int baton_index_rebuild(baton_store *store, baton_index_progress progress, void 
 {
     char path[4096];
     index_path(store, path, sizeof path);
+    baton_index_release(store);
     remove_db(path);
     baton_index *idx;
     int rc = baton_index_open(&idx, store, progress, ctx);

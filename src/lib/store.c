@@ -270,6 +270,7 @@ void baton_store_free(baton_store *store)
         return;
     baton_audit_release(store);
     baton_auth_release(store);
+    baton_index_release(store);
     git_repository_free(store->repo);
     json_decref(store->meta);
     json_decref(store->staff_cache);

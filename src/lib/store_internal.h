@@ -27,6 +27,8 @@ struct baton_store {
     struct sqlite3 *audit_db;  /* the access log, kept open for the entries of reads (audit.c) */
     unsigned long long audit_ino, audit_dev; /* ... while audit.db is still this file */
     struct sqlite3 *auth_db;   /* auth.db, kept open the same way (auth.c) */
+    struct baton_index *kept_index; /* the index this handle opened first, kept for its next use */
+    unsigned long long index_ino, index_dev; /* ... while index.db is still this file (index.c) */
     unsigned long long auth_ino, auth_dev;
     json_t *warnings;         /* what reading met and skipped (stored.c), each once */
     git_oid meta_head;        /* the head baton.json (meta) was read at (baton_store_refresh) */
@@ -39,6 +41,8 @@ struct baton_store {
 
 /* Closes the store's kept connection to auth.db (auth.c). */
 void baton_auth_release(baton_store *store);
+/* Closes the store's kept index (index.c). */
+void baton_index_release(baton_store *store);
 
 /* A connection waits at most limit_ms for another's write, in short steps (sqlite_wait.c). */
 struct sqlite3;
