@@ -16,7 +16,7 @@ int cmd_serve(int argc, char **argv)
                                          CLI_COMMON_OPTIONS,
                                          {NULL, 0, NULL, 0}};
     static const char usage[] =
-        "baton serve [--listen ADDRESS:PORT] [--secure] [--trust-header HEADER --trusted-proxy ADDRESS]";
+        "baton serve [--listen ADDRESS:PORT] [--secure] [--trusted-proxy ADDRESS [--trust-header HEADER]]";
     cli_common c = {0};
     web_options o = {NULL, "127.0.0.1:8080", 0, NULL, NULL};
     int opt, rc;
@@ -36,24 +36,24 @@ int cmd_serve(int argc, char **argv)
             return cli_bad_option(usage, argv);
     }
     if (c.help)
-        return cli_help("usage: baton serve [--listen ADDRESS:PORT] [--secure] [--trust-header HEADER --trusted-proxy "
-                        "ADDRESS]\n\n"
+        return cli_help("usage: baton serve [--listen ADDRESS:PORT] [--secure] [--trusted-proxy ADDRESS [--trust-header "
+                        "HEADER]]\n\n"
                         "Serves the store to a browser until Ctrl-C (default 127.0.0.1:8080). Staff log in\n"
                         "with their staff id and the password set by 'baton staff passwd'; every page\n"
                         "shows only what they may read, and every read is logged.\n"
                         "  --listen ADDRESS:PORT  where to listen (an IPv4 address)\n"
                         "  --secure               behind TLS (a reverse proxy): cookies are Secure and\n"
                         "                         forms must come from https://\n"
+                        "  --trusted-proxy ADDRESS  the reverse proxy in front: from its requests the\n"
+                        "                         client's address is the last of X-Forwarded-For (for\n"
+                        "                         the login throttle), from no one else's\n"
                         "  --trust-header HEADER  single sign-on: the staff id is this header's value\n"
-                        "                         (X-Remote-User), taken only from the request of\n"
-                        "  --trusted-proxy ADDRESS  the reverse proxy that logged them in, never from\n"
-                        "                         anyone else; off unless both are given\n");
+                        "                         (X-Remote-User), taken only from the trusted proxy's\n"
+                        "                         requests; off unless both are given\n");
     if (optind != argc)
         return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
     if (o.trust_header && !o.trusted_proxy)
         return cli_usage_error(usage, "--trust-header needs --trusted-proxy ADDRESS");
-    if (o.trusted_proxy && !o.trust_header)
-        return cli_usage_error(usage, "--trusted-proxy needs --trust-header HEADER");
     baton_store *store;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);

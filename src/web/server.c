@@ -195,9 +195,27 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     q.cookie_session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "baton_session");
     q.cookie_pre = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "baton_pre");
     client_address(c, q.address, sizeof q.address);
+    int via_proxy = o->trusted_proxy && strcmp(q.address, o->trusted_proxy) == 0;
+    /* behind the trusted proxy every request comes from its address: the client's is the one it
+     * added last to X-Forwarded-For (what comes before that, anyone could have written) */
+    const char *forwarded = via_proxy ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For") : NULL;
+    if (forwarded) {
+        const char *last = strrchr(forwarded, ',');
+        char client[64];
+        unsigned char probe[sizeof(struct in6_addr)];
+        snprintf(client, sizeof client, "%s", last ? last + 1 : forwarded);
+        char *s = client, *e;
+        while (*s == ' ')
+            s++;
+        for (e = s + strlen(s); e > s && e[-1] == ' '; e--)
+            ;
+        *e = '\0';
+        if (inet_pton(AF_INET, s, probe) == 1 || inet_pton(AF_INET6, s, probe) == 1)
+            snprintf(q.address, sizeof q.address, "%s", s);
+    }
     q.accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     /* single sign-on: the proxy in front names the person, and only that proxy may */
-    if (o->trust_header && o->trusted_proxy && strcmp(q.address, o->trusted_proxy) == 0)
+    if (o->trust_header && via_proxy)
         q.remote_user = MHD_lookup_connection_value(c, MHD_HEADER_KIND, o->trust_header);
     /* refused before any page runs: said in the reader's language all the same */
     q.lang = baton_i18n_pick(q.accept_language, "en");

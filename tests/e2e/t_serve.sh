@@ -325,6 +325,34 @@ assert "from the trusted proxy, the header logs laerer2 in (overview, their case
 OUT2=$(sso 10.1.2.3)
 assert "from any other address the header counts for nothing: $OUT2" test "$OUT2" = "303 False 303"
 
+# behind a trusted proxy (a TLS terminator), every request comes from its address: the client's is
+# the last in X-Forwarded-For, so one client's failed logins do not hold everyone's; from anyone
+# else the header counts for nothing
+throttle() { # [SERVE OPTIONS]: 20 failed logins "from" 10.0.0.1, then the right password from 10.0.0.1 and from 10.0.0.2
+    serve_start "$@"
+    local pid=$SERVED
+    python3 - "$PORT" <<'PY'
+import re, sys
+from webclient import Web, form_fields, header
+web = Web(int(sys.argv[1]))
+def attempt(who, password, client):
+    s, h, d = web.req("GET", "/login")
+    pre = re.search(r"baton_pre=([^;]+)", " ".join(header(h, "set-cookie"))).group(1)
+    csrf = form_fields(d, "/login")["csrf"]
+    return web.req("POST", "/login", {"csrf": csrf, "staff": who, "password": password}, {"baton_pre": pre},
+                   headers={"X-Forwarded-For": f"203.0.113.9, {client}"})[0]
+for i in range(20):
+    attempt(f"ghost{i}", "forkert kodeord her", "10.0.0.1")
+print(attempt("laerer2", "den nye lærers kodeord", "10.0.0.1"), attempt("laerer2", "den nye lærers kodeord", "10.0.0.2"))
+PY
+    kill -TERM "$pid"
+    wait_deadline 20 "$pid"
+}
+OUT3=$(throttle --trusted-proxy 127.0.0.1)
+assert "behind the trusted proxy: 10.0.0.1 is held after 20 failures, 10.0.0.2 logs in: $OUT3" test "$OUT3" = "429 303"
+OUT4=$(throttle)
+assert "without it, X-Forwarded-For counts for nothing: every client is the one address, held: $OUT4" test "$OUT4" = "429 429"
+
 # the pages write only through the escaping writer: markup from literals, text through web_text
 WEBDIR=$(cd "$(dirname "$0")/../../src/web" && pwd)
 UNESCAPED=$(cd "$WEBDIR" && grep -nE 'printf *\(|puts *\(|fwrite *\(|web_raw_ *\(|MHD_create_response' $(ls *.c | grep -vx 'html.c\|server.c') | grep -v 'snprintf')
