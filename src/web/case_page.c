@@ -103,23 +103,27 @@ void web_case(web_req *q, const char *id)
     web_text(o, web_field(doc, "id"));
     WEB_RAW(o, "/history\">");
     web_t(o, "Every version of the case");
-    WEB_RAW(o, "</a> · <a href=\"/case/");
-    web_text(o, web_field(doc, "id"));
-    WEB_RAW(o, "/edit\">");
-    web_t(o, "Edit the plan");
     WEB_RAW(o, "</a> · ");
     web_case_link(o, web_field(doc, "id"), "/packet", dgettext("baton", "Handover packet"));
     if (!rev[0]) {
-        static const char *const forms[][2] = {{"/journal", N_("Add to the journal")},
-                                               {"/measure", N_("Add a measure")},
-                                               {"/focus", N_("Add a focus point")},
-                                               {"/guardian", N_("Add a guardian and the communication agreement")},
-                                               {"/handover", N_("Hand the case over to a colleague")},
-                                               {"/transition", N_("A move to another context")}};
+        /* the forms the library lets this reader send */
+        static const struct {
+            const char *suffix, *label;
+            baton_access access;
+        } forms[] = {{"/edit", N_("Edit the plan"), BATON_ACCESS_CHANGE},
+                     {"/journal", N_("Add to the journal"), BATON_ACCESS_CHANGE},
+                     {"/measure", N_("Add a measure"), BATON_ACCESS_CHANGE},
+                     {"/focus", N_("Add a focus point"), BATON_ACCESS_CHANGE},
+                     {"/guardian", N_("Add a guardian and the communication agreement"), BATON_ACCESS_CHANGE},
+                     {"/handover", N_("Hand the case over to a colleague"), BATON_ACCESS_HANDOVER},
+                     {"/transition", N_("A move to another context"), BATON_ACCESS_TRANSITION}};
         for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
+            if (baton_access_check(q->s, forms[k].access, doc, NULL) != 0)
+                continue;
             WEB_RAW(o, " · ");
-            web_case_link(o, web_field(doc, "id"), forms[k][0], dgettext("baton", forms[k][1]));
+            web_case_link(o, web_field(doc, "id"), forms[k].suffix, dgettext("baton", forms[k].label));
         }
+        baton_error_clear();
     }
     baton_class cls;
     char spec[410], url[1400];

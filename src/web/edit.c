@@ -121,6 +121,11 @@ void web_edit(web_req *q, const char *id, int post)
         web_library_error(q, rc);
         return;
     }
+    if (!post && (rc = baton_access_check(q->s, BATON_ACCESS_CHANGE, doc, NULL))) {
+        json_decref(doc);
+        web_library_error(q, rc);
+        return;
+    }
     if (!post) {
         edit_form(q, id, doc, NULL, head_rev, NULL);
         json_decref(doc);

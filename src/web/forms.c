@@ -170,7 +170,14 @@ static void form_page(web_req *q, const char *id, const char *suffix, const char
                       const char *message)
 {
     json_t *doc = NULL;
+    /* a form is for those who may send it: the library says who (a reader who may not change the
+     * case gets its refusal, not a form that would be refused) */
+    baton_access access = strcmp(suffix, "/handover") == 0     ? BATON_ACCESS_HANDOVER
+                          : strcmp(suffix, "/transition") == 0 ? BATON_ACCESS_TRANSITION
+                                                               : BATON_ACCESS_CHANGE;
     int rc = baton_case_load(q->s, NULL, id, &doc, NULL);
+    if (rc == 0 && (rc = baton_access_check(q->s, access, doc, NULL)))
+        json_decref(doc);
     if (rc) {
         web_library_error(q, rc);
         return;

@@ -162,9 +162,12 @@ s, _, _ = web.get(f"/case/{case_a}/checklist?number=abc", tok)
 check("a checklist of no handover number: 400", s == 400)
 # a move to another context is a coordinator's: a teacher is refused in words, a coordinator's
 # move to a school outside the organisation without a basis is refused naming it
-s, _, d = web.submit(f"/case/{mate}/transition", f"/case/{mate}/transition",
-                     {"to_context": "school:Naboskolen:3.A:Nabo Kommune", "to_staff": "laerer2"}, tok)
-check(f"a teacher's move of a case: 403 ({said(d)})", s == 403 and said(d))
+s, _, d = web.get(f"/case/{mate}/transition", tok)
+check(f"a teacher gets no form to move a case: 403, said ({said(d)})", s == 403 and said(d))
+csrf = form_fields(web.get("/", tok)[2], "/logout")["csrf"]
+s, _, d = web.post(f"/case/{mate}/transition", {"csrf": csrf, "to_context": "school:Naboskolen:3.A:Nabo Kommune",
+                                                 "to_staff": "laerer2"}, tok)
+check(f"and a move sent all the same is refused: 403 ({s}: {said(d)})", s == 403 and said(d))
 
 # a class: the children with a plan, the briefing, joining the teams, acknowledging
 koord = web.login("koord", "koordinatorens kodeord")
