@@ -31,11 +31,62 @@ static void snippet(web_page *o, const char *s)
     }
 }
 
+/* the filters a reader picks from (values of the library's search options) */
+static const char *const statuses[] = {"", "active", "closed", "transferred", NULL};
+static const char *const parts[] = {"", "plan", "plan.works_well", "plan.strengths", "plan.challenges", "plan.measures",
+                                    "plan.focus_points", "guardians", "journal", NULL};
+
+static const char *arg(web_req *q, const char *name)
+{
+    const char *v = web_field(q->query, name);
+    return v && *v ? v : NULL;
+}
+
+static void select_of(web_page *o, const char *name, const char *label, const char *const *values, const char *have)
+{
+    WEB_RAW(o, "<label for=\"");
+    web_text(o, name);
+    WEB_RAW(o, "\">");
+    web_t(o, label);
+    WEB_RAW(o, "</label> <select id=\"");
+    web_text(o, name);
+    WEB_RAW(o, "\" name=\"");
+    web_text(o, name);
+    WEB_RAW(o, "\">");
+    for (const char *const *v = values; *v; v++) {
+        WEB_RAW(o, "<option value=\"");
+        web_text(o, *v);
+        WEB_RAW(o, "\"");
+        if (have && strcmp(have, *v) == 0)
+            WEB_RAW(o, " selected");
+        WEB_RAW(o, ">");
+        web_text(o, **v ? baton_i18n_word(*v) : dgettext("baton", "any"));
+        WEB_RAW(o, "</option>");
+    }
+    WEB_RAW(o, "</select> ");
+}
+
+static void date_of(web_page *o, const char *name, const char *label, const char *have)
+{
+    WEB_RAW(o, "<label for=\"");
+    web_text(o, name);
+    WEB_RAW(o, "\">");
+    web_t(o, label);
+    WEB_RAW(o, "</label> <input type=\"date\" id=\"");
+    web_text(o, name);
+    WEB_RAW(o, "\" name=\"");
+    web_text(o, name);
+    WEB_RAW(o, "\" value=\"");
+    web_text(o, have);
+    WEB_RAW(o, "\"> ");
+}
+
 void web_search(web_req *q)
 {
     web_page *o = &q->page;
     const char *text = web_field(q->query, "q");
-    int history = web_field(q->query, "history") != NULL;
+    int history = web_field(q->query, "history") != NULL, mine = web_field(q->query, "mine") != NULL;
+    const char *status = arg(q, "status"), *part = arg(q, "field"), *since = arg(q, "since"), *until = arg(q, "until");
     baton_search_hit *hits = NULL;
     size_t n = 0;
     int rc = 0;
@@ -45,7 +96,18 @@ void web_search(web_req *q)
         baton_search_options so = {0};
         so.history = history;
         so.limit = 50;
-        if ((rc = baton_index_open(&idx, q->store, NULL, NULL)) == 0) {
+        so.status = status;
+        so.field = part;
+        so.contact = mine ? q->staff : NULL;
+        int date_only;
+        if (since && baton_datetime_parse(since, &so.since, &date_only))
+            rc = baton_error_set(BATON_EUSAGE, "since: not a date (YYYY-MM-DD): '%.40s'", since);
+        else if (until && baton_datetime_parse(until, &so.until, &date_only))
+            rc = baton_error_set(BATON_EUSAGE, "until: not a date (YYYY-MM-DD): '%.40s'", until);
+        /* until a date: all of that day */
+        if (until && date_only)
+            so.until += 86399;
+        if (rc == 0 && (rc = baton_index_open(&idx, q->store, NULL, NULL)) == 0) {
             rc = baton_search(q->s, idx, text, &so, &hits, &n);
             baton_index_free(idx);
         }
@@ -70,7 +132,17 @@ void web_search(web_req *q)
     web_t(o, "in every version, not only the current one");
     WEB_RAW(o, "</label> <button type=\"submit\">");
     web_t(o, "Search");
-    WEB_RAW(o, "</button></p></form>\n");
+    WEB_RAW(o, "</button></p>\n<p>");
+    select_of(o, "field", N_("In"), parts, part);
+    select_of(o, "status", N_("Cases"), statuses, status);
+    date_of(o, "since", N_("Present since"), since);
+    date_of(o, "until", N_("until"), until);
+    WEB_RAW(o, "<input id=\"mine\" name=\"mine\" type=\"checkbox\" value=\"1\"");
+    if (mine)
+        WEB_RAW(o, " checked");
+    WEB_RAW(o, "> <label for=\"mine\">");
+    web_t(o, "only the cases I am the contact person of");
+    WEB_RAW(o, "</label></p></form>\n");
     if (rc == BATON_EUSAGE) {
         q->status = 400;
         WEB_RAW(o, "<p class=\"error\" role=\"alert\">");

@@ -116,6 +116,18 @@ check(f"a guardian with an agreement, two channels ticked: 303 ({s} {said(d)})",
 s, _, d = web.get("/case/" + case_a, tok)
 check("the agreement is on the case page, both channels in Danish", "Far Eksempel" in d and "Aula, telefon" in d.replace("aula", "Aula"))
 
+# search with filters: only the journal, only the plan, only the reader's own cases, a bad date said
+s, _, d = web.get("/search?q=Talte&field=journal", tok)
+check("search in the journal only finds the journal entry", s == 200 and "<mark>Talte</mark>" in d and "journal[" in d)
+s, _, d = web.get("/search?q=Talte&field=plan", tok)
+check("the same words in the plan only: nothing", s == 200 and "<mark>" not in d)
+s, _, d = web.get("/search?q=makkere&mine=1", tok)
+check("only the cases I am the contact person of", s == 200 and "/case/" + case_a in d)
+s, _, d = web.get("/search?q=makkere&since=2026-02-31", tok)
+check(f"a since that is no date: 400, named ({said(d)})", s == 400 and "since" in said(d))
+s, _, d = web.get("/search?q=makkere&until=2000-01-01", tok)
+check("until a day before any text existed: nothing", s == 200 and "<mark>" not in d)
+
 # the packet, as printed: the library's bytes, its style allowed by hash and nothing else inline
 s, h, d = web.get(f"/case/{case_a}/packet", tok)
 check("the packet answers, in Danish", s == 200 and 'lang="da"' in d and "Side" in d)
