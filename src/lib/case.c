@@ -462,9 +462,45 @@ static int by_id(const void *a, const void *b)
     return strcmp(json_string_value(json_object_get(x, "id")), json_string_value(json_object_get(y, "id")));
 }
 
+int baton_case_load_kept(baton_store *store, json_t *ids, int (*keep)(const json_t *doc, const void *ctx),
+                         const void *ctx, json_t **out)
+{
+    json_t *list = json_array();
+    size_t i;
+    json_t *id;
+    int rc = 0;
+    json_array_foreach(ids, i, id) {
+        json_t *doc;
+        if ((rc = baton_case_load_unchecked(store, NULL, json_string_value(id), &doc, NULL)))
+            break;
+        if (keep(doc, ctx))
+            json_array_append_new(list, doc);
+        else
+            json_decref(doc);
+    }
+    json_decref(ids);
+    if (rc) {
+        json_decref(list);
+        return rc;
+    }
+    *out = list;
+    return 0;
+}
+
+typedef struct {
+    const char *contact, *status;
+} contact_filter;
+
+static int still_theirs(const json_t *doc, const void *vctx)
+{
+    const contact_filter *f = vctx;
+    const char *c = json_string_value(json_object_get(json_object_get(doc, "contact"), "staff"));
+    const char *st = json_string_value(json_object_get(doc, "status"));
+    return c && strcmp(c, f->contact) == 0 && (!f->status || (st && strcmp(st, f->status) == 0));
+}
+
 /* One person's cases now, found through the index (a server's overview asks on every visit): only
- * they are read, and each record has the last word on whether it belongs. 1 when the index could
- * not answer (the caller reads every case instead). */
+ * they are read. 1 when the index could not answer (the caller reads every case instead). */
 static int contact_cases_indexed(baton_store *store, const char *contact, const char *status, json_t **out)
 {
     baton_index *idx;
@@ -479,27 +515,8 @@ static int contact_cases_indexed(baton_store *store, const char *contact, const 
         baton_error_clear();
         return 1;
     }
-    json_t *list = json_array();
-    size_t i;
-    json_t *id;
-    json_array_foreach(ids, i, id) {
-        json_t *doc;
-        if ((rc = baton_case_load_unchecked(store, NULL, json_string_value(id), &doc, NULL)))
-            break;
-        const char *c = json_string_value(json_object_get(json_object_get(doc, "contact"), "staff"));
-        const char *st = json_string_value(json_object_get(doc, "status"));
-        if (c && strcmp(c, contact) == 0 && (!status || (st && strcmp(st, status) == 0)))
-            json_array_append_new(list, doc);
-        else
-            json_decref(doc);
-    }
-    json_decref(ids);
-    if (rc) {
-        json_decref(list);
-        return rc;
-    }
-    *out = list;
-    return 0;
+    contact_filter f = {contact, status};
+    return baton_case_load_kept(store, ids, still_theirs, &f, out);
 }
 
 int baton_case_list_unchecked(baton_store *store, const char *rev, const char *contact, const char *status,

@@ -13,4 +13,9 @@ int baton_case_check(baton_store *store, const json_t *old, json_t *doc);
 int baton_case_change(const baton_identity *as, const char *id, const json_t *doc, const char *subject,
                       const char *reason, char **data, char **message);
 
+/* The cases of ids (found through the index) read at head, keeping those keep says still belong:
+ * the index is derived, the record has the last word. Consumes ids. */
+int baton_case_load_kept(baton_store *store, json_t *ids, int (*keep)(const json_t *doc, const void *ctx),
+                         const void *ctx, json_t **out);
+
 #endif

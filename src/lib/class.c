@@ -77,6 +77,8 @@ static int cases_at(baton_store *store, const char *rev, const baton_class *c, j
     return 0;
 }
 
+static int in_class_of(const json_t *doc, const void *c) { return in_class(doc, c); }
+
 int baton_class_cases_unchecked(baton_store *store, const baton_class *c, json_t **out)
 {
     /* reading: the index names the class's cases, so only they are read */
@@ -89,25 +91,7 @@ int baton_class_cases_unchecked(baton_store *store, const baton_class *c, json_t
     baton_index_free(idx);
     if (rc)
         return cases_at(store, NULL, c, out);
-    json_t *list = json_array();
-    size_t i;
-    json_t *id;
-    json_array_foreach(ids, i, id) {
-        json_t *doc;
-        if ((rc = baton_case_load_unchecked(store, NULL, json_string_value(id), &doc, NULL)))
-            break;
-        if (in_class(doc, c)) /* the index is derived; the record has the last word */
-            json_array_append_new(list, doc);
-        else
-            json_decref(doc);
-    }
-    json_decref(ids);
-    if (rc) {
-        json_decref(list);
-        return rc;
-    }
-    *out = list;
-    return 0;
+    return baton_case_load_kept(store, ids, in_class_of, c, out);
 }
 
 int baton_class_cases(baton_session *s, const baton_class *c, json_t **out)

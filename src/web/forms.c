@@ -38,20 +38,6 @@ static const char *value_of(web_req *q, const char *name)
     return strcmp(q->method, "POST") == 0 ? web_field(q->form, name) : NULL;
 }
 
-static void options(web_page *o, const char *const *values, const char *have)
-{
-    for (const char *const *v = values; *v; v++) {
-        WEB_RAW(o, "<option value=\"");
-        web_text(o, *v);
-        WEB_RAW(o, "\"");
-        if (have && strcmp(have, *v) == 0)
-            WEB_RAW(o, " selected");
-        WEB_RAW(o, ">");
-        web_text(o, **v ? baton_i18n_word(*v) : "");
-        WEB_RAW(o, "</option>");
-    }
-}
-
 static void staff_options(web_req *q, const char *have)
 {
     web_page *o = &q->page;
@@ -67,6 +53,20 @@ static void staff_options(web_req *q, const char *have)
             WEB_RAW(o, " selected");
         WEB_RAW(o, ">");
         web_text(o, web_field(x, "name"));
+        WEB_RAW(o, "</option>");
+    }
+}
+
+void web_option_list(web_page *o, const char *const *values, const char *have, const char *none)
+{
+    for (const char *const *v = values; *v; v++) {
+        WEB_RAW(o, "<option value=\"");
+        web_text(o, *v);
+        WEB_RAW(o, "\"");
+        if (have && strcmp(have, *v) == 0)
+            WEB_RAW(o, " selected");
+        WEB_RAW(o, ">");
+        web_text(o, **v ? baton_i18n_word(*v) : none);
         WEB_RAW(o, "</option>");
     }
 }
@@ -129,7 +129,7 @@ void web_form_input(web_req *q, const web_form_field *f)
                 WEB_RAW(o, "<option value=\"\"></option>");
             staff_options(q, v);
         } else {
-            options(o, f->choices, v);
+            web_option_list(o, f->choices, v, "");
         }
         WEB_RAW(o, "</select>");
         break;

@@ -85,6 +85,8 @@ typedef struct {
     int type, required;
     const char *const *choices; /* values, shown in the reader's words; "" is "none chosen" */
 } web_form_field;
+/* <option>s of values, shown in the reader's words ("" as none), have selected */
+void web_option_list(web_page *o, const char *const *values, const char *have, const char *none);
 /* one field with its label, holding what a refused POST sent (nothing on a GET) */
 void web_form_input(web_req *q, const web_form_field *f);
 

@@ -53,16 +53,7 @@ static void select_of(web_page *o, const char *name, const char *label, const ch
     WEB_RAW(o, "\" name=\"");
     web_text(o, name);
     WEB_RAW(o, "\">");
-    for (const char *const *v = values; *v; v++) {
-        WEB_RAW(o, "<option value=\"");
-        web_text(o, *v);
-        WEB_RAW(o, "\"");
-        if (have && strcmp(have, *v) == 0)
-            WEB_RAW(o, " selected");
-        WEB_RAW(o, ">");
-        web_text(o, **v ? baton_i18n_word(*v) : dgettext("baton", "any"));
-        WEB_RAW(o, "</option>");
-    }
+    web_option_list(o, values, have, dgettext("baton", "any"));
     WEB_RAW(o, "</select> ");
 }
 
