@@ -11,12 +11,6 @@
 
 #define SHOWN 500 /* entries on one page: the newest; the filters narrow the rest */
 
-static const char *nonempty(const json_t *args, const char *key)
-{
-    const char *v = web_field(args, key);
-    return v && *v ? v : NULL;
-}
-
 static void entries_table(web_req *q, const json_t *entries, int with_staff)
 {
     web_page *o = &q->page;
@@ -92,8 +86,8 @@ static void audit_links(web_page *o)
 void web_audit(web_req *q)
 {
     json_t *report = NULL, *entries = NULL;
-    const char *case_id = nonempty(q->query, "case"), *staff = nonempty(q->query, "staff"),
-               *since = nonempty(q->query, "since");
+    const char *case_id = web_arg(q->query, "case"), *staff = web_arg(q->query, "staff"),
+               *since = web_arg(q->query, "since");
     /* on request (it reads the whole chain): a log that does not verify is said above all else */
     int verify = web_field(q->query, "verify") != NULL;
     int verified = verify ? baton_audit_verify(q->s, &report) : 0;
@@ -146,7 +140,7 @@ void web_audit(web_req *q)
 void web_audit_review(web_req *q)
 {
     json_t *entries = NULL;
-    const char *since = nonempty(q->query, "since");
+    const char *since = web_arg(q->query, "since");
     int rc = baton_audit_review(q->s, since, &entries);
     if (rc) {
         web_library_error(q, rc);
@@ -172,7 +166,7 @@ void web_audit_review(web_req *q)
 void web_audit_export(web_req *q)
 {
     json_t *entries = NULL;
-    const char *case_id = nonempty(q->query, "case");
+    const char *case_id = web_arg(q->query, "case");
     int with_staff = web_field(q->query, "staff") != NULL;
     int rc = case_id ? baton_audit_export(q->s, case_id, with_staff, &entries)
                      : baton_access_check(q->s, BATON_ACCESS_ADMIN, NULL, NULL);

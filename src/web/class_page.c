@@ -37,7 +37,7 @@ void web_class_url(const baton_class *c, const char *path, char *out, size_t n)
 void web_class(web_req *q)
 {
     baton_class c;
-    json_t *cases = NULL, *staff = NULL;
+    json_t *cases = NULL;
     if (class_of(q, q->query, &c))
         return;
     int rc = baton_class_cases(q->s, &c, &cases);
@@ -88,23 +88,7 @@ void web_class(web_req *q)
     WEB_RAW(o, "<p><label for=\"staff\">");
     web_t(o, "Staff member");
     WEB_RAW(o, "</label> <select id=\"staff\" name=\"staff\">");
-    if (baton_staff_directory(q->store, &staff) == 0) {
-        size_t i;
-        json_t *x;
-        json_array_foreach(staff, i, x) {
-            if (!json_is_true(json_object_get(x, "active")))
-                continue;
-            WEB_RAW(o, "<option value=\"");
-            web_text(o, web_field(x, "id"));
-            WEB_RAW(o, "\"");
-            if (strcmp(web_field(x, "id"), q->staff) == 0)
-                WEB_RAW(o, " selected");
-            WEB_RAW(o, ">");
-            web_text(o, web_field(x, "name"));
-            WEB_RAW(o, "</option>");
-        }
-    }
-    baton_error_clear();
+    web_staff_options(q, q->staff, NULL);
     WEB_RAW(o, "</select> <label for=\"role\">");
     web_t(o, "Role");
     WEB_RAW(o, "</label> <input id=\"role\" name=\"role\" required> <button type=\"submit\">");
@@ -112,7 +96,6 @@ void web_class(web_req *q)
     WEB_RAW(o, "</button></p></form>\n");
     web_foot(q);
     json_decref(cases);
-    json_decref(staff);
 }
 
 /* POST /class/join?context=...: staff joins the team of every active case of the class, each with

@@ -172,8 +172,7 @@ void web_ack_post(web_req *q, const char *id)
 /* POST /case/ID/followup: closes the follow-up of entry (the library checks it is open, and who may). */
 void web_followup_close(web_req *q, const char *id)
 {
-    const char *note = web_field(q->form, "note");
-    char *clean = web_lines(note && *note ? note : NULL), entry[16];
+    char *clean = web_lines(web_arg(q->form, "note")), entry[16];
     baton_oid_hex commit;
     int rc = baton_followup_close(q->s, id, web_field(q->form, "entry"), clean, NULL, entry, commit);
     free(clean);

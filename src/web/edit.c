@@ -131,10 +131,10 @@ void web_edit(web_req *q, const char *id, int post)
         json_decref(doc);
         return;
     }
-    const char *base = web_field(q->form, "base"), *reason = web_field(q->form, "reason");
+    const char *base = web_field(q->form, "base");
     edit_ctx e = {q->form};
     baton_oid_hex commit;
-    rc = baton_case_update(q->s, id, base && *base ? base : NULL, "edit the plan on the web", reason && *reason ? reason : NULL,
+    rc = baton_case_update(q->s, id, web_arg(q->form, "base"), "edit the plan on the web", web_arg(q->form, "reason"),
                            apply_edit, &e, commit);
     if (rc == 0) {
         char to[128];

@@ -38,25 +38,6 @@ static const char *value_of(web_req *q, const char *name)
     return strcmp(q->method, "POST") == 0 ? web_field(q->form, name) : NULL;
 }
 
-static void staff_options(web_req *q, const char *have)
-{
-    web_page *o = &q->page;
-    size_t i;
-    json_t *x;
-    json_array_foreach(web_directory(q), i, x) {
-        if (!json_is_true(json_object_get(x, "active")))
-            continue;
-        WEB_RAW(o, "<option value=\"");
-        web_text(o, web_field(x, "id"));
-        WEB_RAW(o, "\"");
-        if (have && strcmp(have, web_field(x, "id")) == 0)
-            WEB_RAW(o, " selected");
-        WEB_RAW(o, ">");
-        web_text(o, web_field(x, "name"));
-        WEB_RAW(o, "</option>");
-    }
-}
-
 void web_option_list(web_page *o, const char *const *values, const char *have, const char *none)
 {
     for (const char *const *v = values; *v; v++) {
@@ -127,7 +108,7 @@ void web_form_input(web_req *q, const web_form_field *f)
         if (f->type == WEB_STAFF) {
             if (!f->required)
                 WEB_RAW(o, "<option value=\"\"></option>");
-            staff_options(q, v);
+            web_staff_options(q, v, NULL);
         } else {
             web_option_list(o, f->choices, v, "");
         }
@@ -329,8 +310,6 @@ static const form_field journal_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
-static const char *nonempty(const char *s) { return s && *s ? s : NULL; }
-
 void web_journal(web_req *q, const char *id, int post)
 {
     const char *title = N_("Add to the journal");
@@ -340,12 +319,12 @@ void web_journal(web_req *q, const char *id, int post)
     }
     char *text = web_lines(web_field(q->form, "text")), id_out[16];
     baton_journal_new e = {0};
-    e.kind = nonempty(web_field(q->form, "kind"));
+    e.kind = web_arg(q->form, "kind");
     e.text = text;
-    e.at = nonempty(web_field(q->form, "at"));
-    e.channel = nonempty(web_field(q->form, "channel"));
-    e.follow_up = nonempty(web_field(q->form, "follow_up"));
-    e.owner = nonempty(web_field(q->form, "owner"));
+    e.at = web_arg(q->form, "at");
+    e.channel = web_arg(q->form, "channel");
+    e.follow_up = web_arg(q->form, "follow_up");
+    e.owner = web_arg(q->form, "owner");
     e.restricted = web_field(q->form, "restricted") != NULL;
     baton_oid_hex commit;
     int rc = baton_journal_add(q->s, id, &e, NULL, id_out, commit);
@@ -368,9 +347,9 @@ void web_handover(web_req *q, const char *id, int post)
         form_page(q, id, "/handover", title, handover_fields, NULL);
         return;
     }
-    baton_handover_pair p = {id, nonempty(web_field(q->form, "to"))};
+    baton_handover_pair p = {id, web_arg(q->form, "to")};
     baton_oid_hex commit;
-    int rc = baton_handover_staff(q->s, &p, 1, nonempty(web_field(q->form, "reason")), NULL, commit);
+    int rc = baton_handover_staff(q->s, &p, 1, web_arg(q->form, "reason"), NULL, commit);
     form_done(q, rc, id, "/handover", title, handover_fields);
 }
 
@@ -400,9 +379,9 @@ void web_checklist(web_req *q, const char *id, int post)
         form_page(q, id, suffix, title, checklist_fields, NULL);
         return;
     }
-    baton_handover_ticks ticks = {nonempty(web_field(q->form, "meeting_held")),
-                                  nonempty(web_field(q->form, "child_prepared")),
-                                  nonempty(web_field(q->form, "known_adult")), nonempty(web_field(q->form, "note"))};
+    baton_handover_ticks ticks = {web_arg(q->form, "meeting_held"),
+                                  web_arg(q->form, "child_prepared"),
+                                  web_arg(q->form, "known_adult"), web_arg(q->form, "note")};
     baton_oid_hex commit;
     int rc = baton_handover_checklist(q->s, id, (int)n, &ticks, NULL, commit);
     form_done(q, rc, id, suffix, title, checklist_fields);
@@ -429,14 +408,14 @@ void web_transition(web_req *q, const char *id, int post)
         return;
     }
     baton_handover_context_options o = {id,
-                                        nonempty(web_field(q->form, "to_context")),
-                                        nonempty(web_field(q->form, "to_staff")),
-                                        nonempty(web_field(q->form, "receiver")),
-                                        nonempty(web_field(q->form, "basis")),
-                                        nonempty(web_field(q->form, "basis_ref")),
-                                        nonempty(web_field(q->form, "scope"))};
+                                        web_arg(q->form, "to_context"),
+                                        web_arg(q->form, "to_staff"),
+                                        web_arg(q->form, "receiver"),
+                                        web_arg(q->form, "basis"),
+                                        web_arg(q->form, "basis_ref"),
+                                        web_arg(q->form, "scope")};
     int number;
     baton_oid_hex commit;
-    int rc = baton_handover_context(q->s, &o, nonempty(web_field(q->form, "reason")), &number, commit);
+    int rc = baton_handover_context(q->s, &o, web_arg(q->form, "reason"), &number, commit);
     form_done(q, rc, id, "/transition", title, transition_fields);
 }

@@ -227,3 +227,29 @@ void web_case_head(web_req *q, const json_t *doc, const char *subtitle)
     web_t(&q->page, subtitle);
     WEB_RAW(&q->page, "</h2>\n");
 }
+
+void web_staff_options(web_req *q, const char *have, const char *except)
+{
+    web_page *o = &q->page;
+    size_t i;
+    json_t *x;
+    json_array_foreach(web_directory(q), i, x) {
+        const char *id = web_field(x, "id");
+        if (!id || !json_is_true(json_object_get(x, "active")) || (except && strcmp(id, except) == 0))
+            continue;
+        WEB_RAW(o, "<option value=\"");
+        web_text(o, id);
+        WEB_RAW(o, "\"");
+        if (have && strcmp(have, id) == 0)
+            WEB_RAW(o, " selected");
+        WEB_RAW(o, ">");
+        web_text(o, web_field(x, "name"));
+        WEB_RAW(o, "</option>");
+    }
+}
+
+const char *web_arg(const json_t *args, const char *key)
+{
+    const char *v = web_field(args, key);
+    return v && *v ? v : NULL;
+}

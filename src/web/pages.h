@@ -66,6 +66,10 @@ void web_form(web_req *q, const char *action);
 void web_block(web_page *o, const char *label, const char *text);
 /* the staff directory (baton_staff_list), read once per request */
 const json_t *web_directory(web_req *q);
+/* <option>s of the active staff, by name: have selected, except left out (either may be NULL) */
+void web_staff_options(web_req *q, const char *have, const char *except);
+/* a field of a form or of the query that says something: NULL when missing or empty */
+const char *web_arg(const json_t *args, const char *key);
 /* a form's text as the record keeps it: browsers send line ends as CR LF, the record keeps LF
  * (a copy to free; NULL for NULL) */
 char *web_lines(const char *text);

@@ -36,12 +36,6 @@ static const char *const statuses[] = {"", "active", "closed", "transferred", NU
 static const char *const parts[] = {"", "plan", "plan.works_well", "plan.strengths", "plan.challenges", "plan.measures",
                                     "plan.focus_points", "guardians", "journal", NULL};
 
-static const char *arg(web_req *q, const char *name)
-{
-    const char *v = web_field(q->query, name);
-    return v && *v ? v : NULL;
-}
-
 static void select_of(web_page *o, const char *name, const char *label, const char *const *values, const char *have)
 {
     WEB_RAW(o, "<label for=\"");
@@ -77,7 +71,7 @@ void web_search(web_req *q)
     web_page *o = &q->page;
     const char *text = web_field(q->query, "q");
     int history = web_field(q->query, "history") != NULL, mine = web_field(q->query, "mine") != NULL;
-    const char *status = arg(q, "status"), *part = arg(q, "field"), *since = arg(q, "since"), *until = arg(q, "until");
+    const char *status = web_arg(q->query, "status"), *part = web_arg(q->query, "field"), *since = web_arg(q->query, "since"), *until = web_arg(q->query, "until");
     baton_search_hit *hits = NULL;
     size_t n = 0;
     int rc = 0;

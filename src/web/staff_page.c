@@ -34,8 +34,8 @@ static void staff_page(web_req *q, const char *message)
     web_page *o = &q->page;
     web_head(q, dgettext("baton", "Staff"));
     WEB_TABLE(o, N_("Name"), N_("Role"), N_("When they leave"));
-    size_t i, j;
-    json_t *x, *y;
+    size_t i;
+    json_t *x;
     json_array_foreach(list, i, x) {
         if (!json_is_true(json_object_get(x, "active")))
             continue;
@@ -57,15 +57,7 @@ static void staff_page(web_req *q, const char *message)
         WEB_RAW(o, "</label> <select id=\"to-");
         web_text(o, id);
         WEB_RAW(o, "\" name=\"to\">");
-        json_array_foreach(list, j, y) {
-            if (j == i || !json_is_true(json_object_get(y, "active")))
-                continue;
-            WEB_RAW(o, "<option value=\"");
-            web_text(o, web_field(y, "id"));
-            WEB_RAW(o, "\">");
-            web_text(o, web_field(y, "name"));
-            WEB_RAW(o, "</option>");
-        }
+        web_staff_options(q, NULL, id);
         WEB_RAW(o, "</select> <button type=\"submit\">");
         web_t(o, "and mark as left");
         WEB_RAW(o, "</button></form></td></tr>\n");
