@@ -119,6 +119,18 @@ void web_route(web_req *q)
         return;
     }
     char id[64];
+    /* a case's forms: the page on GET, the change on POST */
+    static const struct {
+        const char *suffix;
+        void (*page)(web_req *q, const char *id, int post);
+    } forms[] = {{"/edit", web_edit},         {"/measure", web_measure},   {"/focus", web_focus},
+                 {"/guardian", web_guardian}, {"/journal", web_journal},   {"/handover", web_handover},
+                 {"/checklist", web_checklist}, {"/transition", web_transition}};
+    for (size_t k = 0; k < sizeof forms / sizeof *forms; k++)
+        if (case_url(url, forms[k].suffix, id, sizeof id)) {
+            forms[k].page(q, id, post);
+            return;
+        }
     if (strcmp(url, "/") == 0 && !post)
         web_dashboard(q);
     else if (strcmp(url, "/search") == 0 && !post)
@@ -133,8 +145,6 @@ void web_route(web_req *q)
     }
     else if (case_url(url, "", id, sizeof id) && !post)
         web_case(q, id);
-    else if (case_url(url, "/edit", id, sizeof id))
-        web_edit(q, id, post);
     else if (case_url(url, "/followup", id, sizeof id) && post)
         web_followup_close(q, id);
     else if (case_url(url, "/ack", id, sizeof id) && post)
@@ -145,20 +155,6 @@ void web_route(web_req *q)
         web_diff(q, id);
     else if (case_url(url, "/packet", id, sizeof id) && !post)
         web_packet(q, id);
-    else if (case_url(url, "/measure", id, sizeof id))
-        web_measure(q, id, post);
-    else if (case_url(url, "/focus", id, sizeof id))
-        web_focus(q, id, post);
-    else if (case_url(url, "/checklist", id, sizeof id))
-        web_checklist(q, id, post);
-    else if (case_url(url, "/transition", id, sizeof id))
-        web_transition(q, id, post);
-    else if (case_url(url, "/guardian", id, sizeof id))
-        web_guardian(q, id, post);
-    else if (case_url(url, "/journal", id, sizeof id))
-        web_journal(q, id, post);
-    else if (case_url(url, "/handover", id, sizeof id))
-        web_handover(q, id, post);
     else if (strcmp(url, "/password") == 0)
         web_password(q, post);
     else if (strcmp(url, "/audit") == 0 && !post)
