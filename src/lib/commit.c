@@ -28,31 +28,30 @@
 
 /* How long a writer waits for another's lock before it gives up as busy. A save holds the lock
  * for milliseconds; a gc of a big store or a bulk handover may hold it for seconds. */
-static long lock_wait_ms(void)
+long baton_lock_wait_ms(void)
 {
     /* a test build may wait less, to reach the deadline quickly */
     return (long)BATON_HOOK_NUMBER("BATON_LOCK_WAIT_MS", 30000);
 }
 
-/* Holding <store>/lock means no other Baton writer is between steps 2 and 3, so a ref lock
- * file left behind by a writer that was killed there is stale and may go. The wait has a
- * deadline: a writer never hangs behind one that does not finish (BATON_EBUSY). */
-int baton_store_lock(baton_store *store, int *fd_out)
+/* flock on path, waiting up to wait_ms in growing steps (0: one try). BATON_EBUSY when the holder
+ * did not let go in time, so a caller never hangs behind one that does not finish. */
+int baton_lock_file(const char *path, long wait_ms, int *fd_out)
 {
-    int fd = open(store->lock_path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    int fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0)
-        return baton_error_set(BATON_ERROR, "%s: %s", store->lock_path, strerror(errno));
+        return baton_error_set(BATON_ERROR, "%s: %s", path, strerror(errno));
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    long wait = lock_wait_ms(), slept_us = 1000;
+    long slept_us = 1000;
     while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         if (errno != EWOULDBLOCK && errno != EINTR) {
             close(fd);
-            return baton_error_set(BATON_ERROR, "cannot lock %s: %s", store->lock_path, strerror(errno));
+            return baton_error_set(BATON_ERROR, "cannot lock %s: %s", path, strerror(errno));
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
         long waited = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (waited >= wait) {
+        if (waited >= wait_ms) {
             close(fd);
             return baton_error_set(BATON_EBUSY,
                                    "the store is busy: another writer has held it for %ld s; nothing was written, "
@@ -64,11 +63,21 @@ int baton_store_lock(baton_store *store, int *fd_out)
         if (slept_us < 50000)
             slept_us *= 2;
     }
+    *fd_out = fd;
+    return 0;
+}
+
+/* Holding <store>/lock means no other Baton writer is between steps 2 and 3, so a ref lock
+ * file left behind by a writer that was killed there is stale and may go. */
+int baton_store_lock(baton_store *store, int *fd_out)
+{
+    int rc = baton_lock_file(store->lock_path, baton_lock_wait_ms(), fd_out);
+    if (rc)
+        return rc;
     char stale[4096];
     /* a writer killed after taking libgit2's ref lock leaves it behind; the ref itself is intact */
     if (snprintf(stale, sizeof stale, "%s/refs/heads/main.lock", store->repo_path) < (int)sizeof stale)
         unlink(stale);
-    *fd_out = fd;
     return 0;
 }
 
@@ -447,8 +456,17 @@ out:
         baton_store_unlock(lockfd);
     if (packed)
         baton_store_pack_end(store);
-    if (rc == 0 && lockfd >= 0)
-        baton_store_gc_auto(store);
+    if (rc == 0 && lockfd >= 0 && !store->gc_deferred) {
+        /* the commit stands: whatever gc has to say is not this call's error */
+        int err_code = baton_error_last_code();
+        char saved[256];
+        snprintf(saved, sizeof saved, "%s", baton_error_last());
+        baton_store_gc_auto(store, NULL);
+        if (err_code)
+            baton_error_set(err_code, "%s", saved);
+        else
+            baton_error_clear();
+    }
     for (size_t i = 0; i < n; i++) {
         git_signature_free(prep[i].author);
         free(prep[i].updates);

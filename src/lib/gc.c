@@ -1,8 +1,11 @@
 /* Garbage collection: libgit2 writes one loose file per object and has no gc, so a store in daily
  * use would slow down file by file. Packing is safe by construction: a loose object is removed only
  * once the same object is in a pack that has been written and fsynced, and an old pack only once
- * every object in it is in the new one. Writers are held off by the store lock meanwhile; a writer
- * that wrote loose blobs before taking the lock keeps them, as they are in no pack. */
+ * every object in it is in the new one. So gc needs no writer to wait: it holds a lock of its own
+ * (<store>/gc.lock, one gc at a time), never the store's. An object a writer adds meanwhile is
+ * loose and in no list gc made, so it stays; one a writer finds already there (and so does not
+ * write again) is in the new pack before its old copy goes, and libgit2 looks for packs again when
+ * an object is missing. Nothing is pruned, so nothing a writer is about to commit can go. */
 #include "store_internal.h"
 
 #include "baton/error.h"
@@ -194,7 +197,18 @@ static void drop_stale_temporaries(baton_store *store)
     each_entry(store, "objects/pack", drop_if_stale, &now);
 }
 
-int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats)
+/* One gc at a time: waits at most wait_ms for another to end (0: not at all). */
+static int gc_lock(baton_store *store, long wait_ms, int *fd)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/gc.lock", store->path);
+    int rc = baton_lock_file(path, wait_ms, fd);
+    if (rc == BATON_EBUSY)
+        rc = baton_error_set(BATON_EBUSY, "gc: another gc of this store is still running; try again later");
+    return rc;
+}
+
+static int gc_run(baton_store *store, int full, long wait_ms, baton_gc_stats *stats)
 {
     git_packbuilder *pb = NULL;
     git_odb *fresh = NULL;
@@ -203,7 +217,7 @@ int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats)
     baton_gc_stats st = {0};
     if (store->mempack)
         return baton_error_set(BATON_EINVALID, "gc: a bulk write is under way");
-    if ((rc = baton_store_lock(store, &lockfd)))
+    if ((rc = gc_lock(store, wait_ms, &lockfd)))
         return rc;
     drop_stale_temporaries(store);
     list_loose(store, &loose);
@@ -274,12 +288,15 @@ out:
     return rc;
 }
 
-/* After a commit: keep a store in daily use from slowing down on loose objects. */
-void baton_store_gc_auto(baton_store *store)
+int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats)
 {
-    const char *off = getenv("BATON_NO_AUTO_GC");
-    if (store->bulk_exclusive || (off && *off && strcmp(off, "0") != 0))
-        return;
+    return gc_run(store, full, baton_lock_wait_ms(), stats);
+}
+
+int baton_store_gc_due(baton_store *store)
+{
+    if (count_packs(store) > BATON_GC_PACK_THRESHOLD)
+        return BATON_GC_FULL;
     size_t loose = baton_store_loose_estimate(store);
     /* the sample is cheap but noisy: near the threshold, count exactly */
     if (loose >= BATON_GC_LOOSE_THRESHOLD / 2) {
@@ -288,15 +305,25 @@ void baton_store_gc_auto(baton_store *store)
         loose = all.n;
         free(all.ids);
     }
-    if (loose >= BATON_GC_LOOSE_THRESHOLD || count_packs(store) > BATON_GC_PACK_THRESHOLD) {
-        int err_code = baton_error_last_code();
-        char saved[256];
-        snprintf(saved, sizeof saved, "%s", baton_error_last());
-        baton_store_gc(store, count_packs(store) > BATON_GC_PACK_THRESHOLD, NULL);
-        /* the commit succeeded: whatever gc had to say is not this call's error */
-        if (err_code)
-            baton_error_set(err_code, "%s", saved);
-        else
-            baton_error_clear();
-    }
+    return loose >= BATON_GC_LOOSE_THRESHOLD ? BATON_GC_QUICK : 0;
+}
+
+void baton_store_gc_defer(baton_store *store)
+{
+    store->gc_deferred = 1;
+}
+
+int baton_store_gc_auto(baton_store *store, baton_gc_stats *stats)
+{
+    const char *off = getenv("BATON_NO_AUTO_GC");
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    if (store->bulk_exclusive || (off && *off && strcmp(off, "0") != 0))
+        return 0;
+    int due = baton_store_gc_due(store);
+    if (!due)
+        return 0;
+    /* a gc already at work (another writer's, or baton serve's) does it: none waits for it */
+    int rc = gc_run(store, due == BATON_GC_FULL, 0, stats);
+    return rc == BATON_EBUSY ? 0 : rc;
 }

@@ -22,6 +22,7 @@ struct baton_store {
     git_oid bulk_head;        /* ... and the head, written to refs/heads/main when the bulk write ends */
     int bulk_have_head;
     int bulk_exclusive;       /* a bulk write (baton_store_bulk_begin): lock-free, head in memory */
+    int gc_deferred;          /* writes leave packing to the handle's owner (baton_store_gc_defer) */
     git_repository *pack_saved; /* a packed chain (baton_store_pack_begin): the store's own handle */
     struct baton_audit_tx *bulk_tx; /* a bulk write's access-log transaction, committed when it ends */
     struct sqlite3 *audit_db;  /* the access log, kept open for the entries of reads (audit.c) */
@@ -88,9 +89,11 @@ int baton_store_read_records(baton_store *store, const char *rev, const char *di
 /* The writers' lock (<store>/lock, flock): held by a commit between reading the head and moving
  * it, and by gc. */
 int baton_store_lock(baton_store *store, int *fd);
+/* flock on any file, waiting at most wait_ms (BATON_EBUSY after); how long writers wait (commit.c). */
+int baton_lock_file(const char *path, long wait_ms, int *fd);
+long baton_lock_wait_ms(void);
 void baton_store_unlock(int fd);
 /* After a commit: an incremental (or full) gc when loose objects or packs have piled up. */
-void baton_store_gc_auto(baton_store *store);
 
 /* During a bulk write: notes an object a commit added (bulk.c packs exactly these). */
 void baton_bulk_note(baton_store *store, const git_oid *id);

@@ -35,6 +35,10 @@ typedef struct {
 
 /* Answers the request (GET or POST from this server's own origin). */
 void web_route(web_req *q);
+/* Packing out of the requests (upkeep.c): init once before serving; after a write, starts
+ * `baton gc --auto` in a process of its own when it is due and none is running. */
+void web_upkeep_init(void);
+void web_upkeep_after_write(const web_options *o, baton_store *store);
 /* A page that says what went wrong, with its status. */
 void web_error_page(web_req *q, int status, const char *message);
 void web_req_free(web_req *q);

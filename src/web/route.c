@@ -70,6 +70,8 @@ static int thread_store(const char *path, baton_store **out)
     int rc = baton_store_open(&s, path);
     if (rc)
         return rc;
+    /* no request waits on a repack: the server runs gc by itself (upkeep.c) */
+    baton_store_gc_defer(s);
     pthread_setspecific(store_key, s);
     *out = s;
     return 0;

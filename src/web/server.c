@@ -235,6 +235,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     if (q.s && baton_session_flush(q.s) != 0)
         web_error_page(&q, 500, baton_error_last());
     enum MHD_Result ok = respond(c, o, &q);
+    if (q.store && strcmp(method, "POST") == 0)
+        web_upkeep_after_write(o, q.store);
     web_req_free(&q);
     json_decref(query);
     return ok;
@@ -274,6 +276,7 @@ int web_serve(const web_options *o)
     if (rc)
         return rc;
     baton_store_free(probe);
+    web_upkeep_init();
     struct MHD_Daemon *d =
         MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)port, NULL, NULL,
                          handle, (void *)o, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,

@@ -71,6 +71,46 @@ assert "every version is still there after gc" test $? -eq 0
 run fsck
 expect_rc 0 "baton fsck after gc"
 
+# gc holds a lock of its own, never the writers': saves go on while one runs, and a second gc
+# waits for the first (baton gc, up to the deadline) or leaves the work to it (--auto)
+( flock 9 && exec sleep 30 ) 9>"$S/gc.lock" &
+HOLDER=$!
+for _ in $(seq 100); do flock -n "$S/gc.lock" true 2>/dev/null || break; sleep 0.05; done
+run case set "$ID" plan.works_well "mens en gc arbejder"
+expect_rc 0 "a save while another gc holds gc.lock"
+BATON_LOCK_WAIT_MS=300 run gc
+expect_rc 5 "baton gc while another gc runs: busy"
+expect_err "another gc of this store is still running" "and it says what it waits for"
+for i in $(seq 1 200); do BATON_NO_AUTO_GC=1 "$BATON" case set "$ID" plan.strengths "Løs nummer $i" >/dev/null 2>&1; done
+before=$(find "$S/repo.git/objects" -path '*/pack' -prune -o -type f -print | wc -l)
+run gc --auto
+expect_rc 0 "baton gc --auto while another gc runs: not an error"
+after=$(find "$S/repo.git/objects" -path '*/pack' -prune -o -type f -print | wc -l)
+assert "and it left the packing to that gc ($before loose before, $after after)" test "$after" -ge "$before"
+run case set "$ID" plan.works_well "en gemning over tærsklen"
+expect_rc 0 "a save past the loose threshold while another gc runs: saved, its gc left to the other"
+kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
+run gc --auto --json
+expect_rc 0 "baton gc --auto once the other gc is gone"
+expect_out '"loose_removed": [1-9]' "it packed what was due"
+run gc --quick --auto
+expect_rc 2 "--quick with --auto"
+expect_err "--quick and --auto" "names both"
+# saves and full gcs at once: every save stands, nothing is lost
+( for _ in 1 2 3 4; do "$BATON" gc >/dev/null 2>&1; done ) &
+GCS=$!
+failed=0
+for i in $(seq 1 40); do "$BATON" case set "$ID" plan.works_well "Under gc $i" >/dev/null 2>&1 || failed=$((failed + 1)); done
+wait "$GCS"
+assert "40 saves during four full gcs: none failed ($failed)" test "$failed" -eq 0
+run case log "$ID" --json
+python3 -c 'import json,sys; sys.exit(len(json.load(open(sys.argv[1]))) != 443)' "$OUT"
+assert "every version is there: 201 + 1 + 200 + 1 + 40" test $? -eq 0
+run fsck
+expect_rc 0 "baton fsck after saves during gcs"
+run gc
+expect_rc 0 "a last full gc"
+
 # Objects no commit reaches (a save refused as a conflict, a writer killed mid-save) end up in
 # packs by quick gcs. A full gc must still take those packs in, or past 24 packs every save would
 # repack in vain and never get below the threshold again (the crash test's store did exactly that).

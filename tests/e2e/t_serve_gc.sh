@@ -1,0 +1,60 @@
+# baton serve packs the store out of its requests: a web save past the loose-object threshold is
+# answered at once, and `baton gc --auto`, started by the server as a process of its own, packs
+# the objects; a save made meanwhile is not held up by it, and nothing is lost.
+. "$(dirname "$0")/lib.sh"
+
+S=$T/store
+new_store "$S" || { not_ok "store setup"; finish; exit 1; }
+export BATON_STORE=$S BATON_USER=koord
+A=$(new_case "$S")
+# loose objects past the threshold, left by saves that were told not to pack
+for i in $(seq 1 200); do BATON_NO_AUTO_GC=1 "$BATON" case set "$A" plan.strengths "Styrke nummer $i" >/dev/null 2>&1; done
+loose() { find "$S/repo.git/objects" -path '*/pack' -prune -o -type f -print | wc -l; }
+before=$(loose)
+assert "200 saves without gc left more than 1,024 loose objects ($before)" test "$before" -gt 1024
+printf 'koordinatorens kodeord\n' | "$BATON" staff passwd koord >/dev/null
+unset BATON_USER
+serve_start || not_ok "baton serve listens"
+python3 - "$PORT" "$A" "$S" >"$T/web.out" 2>&1 <<'PY'
+import os, sys, time
+from webclient import Web, check
+port, case, store = sys.argv[1:]
+web = Web(int(port))
+tok = web.login("koord", "koordinatorens kodeord")
+check("the coordinator logs in", tok is not None)
+s, h, d = web.submit(f"/case/{case}/edit", f"/case/{case}/edit", {"plan.works_well": "Gemt på nettet"}, tok)
+check(f"a web save past the loose-object threshold is answered with its redirect ({s})", s == 303)
+def loose():
+    n = 0
+    for root, dirs, files in os.walk(os.path.join(store, "repo.git", "objects")):
+        if not root.endswith("/pack"):
+            n += len(files)
+    return n
+for _ in range(600):
+    if loose() < 200:
+        break
+    time.sleep(0.05)
+check(f"the server's own gc packed the loose objects ({loose()} left)", loose() < 200)
+packs = [f for f in os.listdir(os.path.join(store, "repo.git", "objects", "pack")) if f.endswith(".pack")]
+check("into a pack", len(packs) >= 1)
+s, h, d = web.submit(f"/case/{case}/edit", f"/case/{case}/edit", {"plan.works_well": "Gemt igen"}, tok)
+check(f"the next web save is saved ({s})", s == 303)
+print("done")
+PY
+while read -r verdict what; do
+    case $verdict in ok) ok ;; done) ;; *) not_ok "$what" ;; esac
+done <"$T/web.out"
+assert "the web checks ran to the end" grep -qx "done" "$T/web.out"
+grep -v "^ok \|^done" "$T/web.out" | head -20 >&2
+kill -TERM "$SERVED"
+wait_deadline 30 "$SERVED"
+assert "baton serve stopped on SIGTERM ($WAITED_RC)" test "$WAITED_RC" -eq 0
+export BATON_USER=koord
+run case show "$A" --json
+expect_out '"works_well": "Gemt igen"' "the last web save stands"
+run case log "$A" --json
+python3 -c 'import json,sys; sys.exit(len(json.load(open(sys.argv[1]))) != 203)' "$OUT"
+assert "every version is there (1 + 200 + 2)" test $? -eq 0
+run fsck
+expect_rc 0 "baton fsck after the server's gc"
+finish
