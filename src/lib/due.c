@@ -18,6 +18,7 @@
 #include "session_internal.h"
 #include "unchecked.h"
 
+#include "baton/buf.h"
 #include "baton/case.h"
 #include "baton/date.h"
 #include "baton/error.h"
@@ -56,6 +57,7 @@ typedef struct {
     const char *const *kinds;
     baton_session *session; /* NULL when raw */
     int withheld;           /* raw: as read by someone restricted entries are withheld from */
+    size_t beyond;          /* items the index counted past the limit, and so did not fetch */
 } due_ctx;
 
 static const char *str(const json_t *obj, const char *key) { return json_string_value(json_object_get(obj, key)); }
@@ -327,7 +329,7 @@ static int finish(baton_session *s, due_ctx *ctx, const json_t *staff, const jso
     if (rc)
         return rc;
     if (ctx->total)
-        *ctx->total = json_array_size(ctx->out);
+        *ctx->total = json_array_size(ctx->out) + ctx->beyond;
     while (ctx->limit && json_array_size(ctx->out) > ctx->limit)
         json_array_remove(ctx->out, json_array_size(ctx->out) - 1);
     /* every case the list shows is a read of that case */
@@ -375,21 +377,55 @@ static int due_scan(baton_session *s, due_ctx *ctx, const char *head, const json
  * ?4 whether the role reads restricted entries, ?5 the case. full: this reader sees restricted
  * entries here; own: they wrote some here without seeing others' (a view of their own, worked
  * out from git). */
-static const char due_case_sql[] =
-    "SELECT c.child, c.status, c.contact, c.contact_since,"
-    "       (?4 AND (?3 IS NULL OR c.institution = ?3)) AS full,"
-    "       EXISTS (SELECT 1 FROM docs d WHERE d.author = ?1 AND d.case_id = c.case_id AND d.restricted = 1) AS own"
-    "  FROM cases c"
-    " WHERE c.case_id = ?5"
-    "   AND (EXISTS (SELECT 1 FROM case_staff cs WHERE cs.case_id = c.case_id AND cs.staff = ?1)"
-    "        OR (?2 AND (?3 IS NULL OR c.institution = ?3)))";
+/* (the role's scope first: for a coordinator it decides without a look at the case's team or its
+ * institution; ID and INST: the case's id and its institution, as the statement has them) */
+#define DUE_ACCESS(ID, INST)                                                                                   \
+    "((?2 AND (?3 IS NULL OR " INST " = ?3))"                                                                 \
+    " OR EXISTS (SELECT 1 FROM case_staff cs WHERE cs.case_id = " ID " AND cs.staff = ?1))"
+#define DUE_FULL(INST) "(?4 AND (?3 IS NULL OR " INST " = ?3))"
+#define DUE_OWN(ID) "EXISTS (SELECT 1 FROM docs dd WHERE dd.author = ?1 AND dd.case_id = " ID " AND dd.restricted = 1)"
+static const char due_case_sql[] = "SELECT c.child, c.status, c.contact, c.contact_since, " DUE_FULL("c.institution")
+                                   " AS full, " DUE_OWN("c.case_id") " AS own FROM cases c WHERE c.case_id = ?5 AND "
+                                   DUE_ACCESS("c.case_id", "c.institution");
+/* an item of due_items d the session may read in the view its role gives it there, and not of a
+ * case it reads in a view of its own (the case's institution is looked up only when it matters) */
+#define DUE_INST "(SELECT institution FROM cases WHERE case_id = d.case_id)"
+#define DUE_READABLE                                                                                           \
+    " AND " DUE_ACCESS("d.case_id", DUE_INST) " AND (d.views & CASE WHEN " DUE_FULL(DUE_INST)                   \
+    " THEN 1 ELSE 2 END) != 0 AND (" DUE_FULL(DUE_INST) " OR NOT " DUE_OWN("d.case_id") ")"
+
+/* Binds ?1 to ?4 of the statements above for the session. */
+static void due_readable_bind(sqlite3_stmt *st, baton_session *s, const char *inst)
+{
+    sqlite3_bind_text(st, 1, s->who.id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, baton_policy_role_scope(s->record, BATON_ACCESS_READ));
+    sqlite3_bind_text(st, 3, inst[0] ? inst : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, baton_policy_role_scope(s->record, BATON_ACCESS_READ_RESTRICTED));
+}
 
 typedef struct {
     baton_session *s;
-    sqlite3_stmt *one;
+    sqlite3_stmt *one, *person;
     json_t *scope, *view, *own; /* case id -> stub; -> 1 (full) or 2 (withheld); -> true (own view) */
     json_t *out_of_scope;       /* case id -> true: asked, and not the session's to read */
+    json_t *staff;              /* staff id -> {active, left}, for those looked up */
 } due_cases;
+
+/* Looks a person up once in the index's staff directory (staff: id -> {active, left}). */
+static void due_person(due_cases *dc, const char *id)
+{
+    if (!id || json_object_get(dc->staff, id))
+        return;
+    sqlite3_stmt *st = dc->person;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *p = json_pack("{s:b}", "active", sqlite3_column_int(st, 0));
+        if (sqlite3_column_text(st, 1))
+            json_object_set_new(p, "left", json_string((const char *)sqlite3_column_text(st, 1)));
+        json_object_set_new(dc->staff, id, p);
+    }
+    sqlite3_reset(st);
+}
 
 /* Looks case id up once: in scope (its stub and view), in a view of the reader's own, or not theirs. */
 static void due_case(due_cases *dc, const char *id)
@@ -422,27 +458,20 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
     if (rc)
         return rc;
     sqlite3_stmt *st = NULL;
-    due_cases dc = {s, NULL, scope, json_object(), json_object(), json_object()};
+    due_cases dc = {s, NULL, NULL, scope, json_object(), json_object(), json_object(), NULL};
     const char *inst = baton_session_institution(s);
-    /* who is still here, as the index has the staff directory */
-    if (sqlite3_prepare_v2(idx->db, "SELECT id, active, left FROM staff", -1, &st, NULL) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            json_t *p = json_pack("{s:b}", "active", sqlite3_column_int(st, 1));
-            if (sqlite3_column_text(st, 2))
-                json_object_set_new(p, "left", json_string((const char *)sqlite3_column_text(st, 2)));
-            json_object_set_new(staff, (const char *)sqlite3_column_text(st, 0), p);
-        }
+    /* who is still here, as the index has the staff directory: looked up for the people the list
+     * names, not read whole (a municipality has thousands) */
+    if (sqlite3_prepare_v2(idx->db, "SELECT active, left FROM staff WHERE id = ?", -1, &dc.person, NULL) != SQLITE_OK) {
+        rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
+        goto out;
     }
-    sqlite3_finalize(st);
-    st = NULL;
+    dc.staff = staff;
     if (sqlite3_prepare_v2(idx->db, due_case_sql, -1, &dc.one, NULL) != SQLITE_OK) {
         rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
         goto out;
     }
-    sqlite3_bind_text(dc.one, 1, s->who.id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(dc.one, 2, baton_policy_role_scope(s->record, BATON_ACCESS_READ));
-    sqlite3_bind_text(dc.one, 3, inst[0] ? inst : NULL, -1, SQLITE_STATIC);
-    sqlite3_bind_int(dc.one, 4, baton_policy_role_scope(s->record, BATON_ACCESS_READ_RESTRICTED));
+    due_readable_bind(dc.one, s, inst);
     /* the cases where the reader wrote restricted entries: a view of their own, from git */
     if (sqlite3_prepare_v2(idx->db, "SELECT DISTINCT case_id FROM docs WHERE author = ? AND restricted = 1", -1, &st,
                            NULL) == SQLITE_OK) {
@@ -462,34 +491,79 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
             const char *id = (const char *)sqlite3_column_text(st, 0);
             due_case(&dc, id);
             const json_t *c = json_object_get(scope, id);
-            if (c)
+            if (c) {
+                due_person(&dc, str(json_object_get(c, "contact"), "staff"));
                 contact_left(ctx, c, staff);
+            }
         }
     }
     sqlite3_finalize(st);
     st = NULL;
-    /* the items: only the conditions given, so the index on due or on owner is used */
-    char sql[300];
-    snprintf(sql, sizeof sql, "SELECT case_id, views, kind, ref, owner, due, detail FROM due_items WHERE 1%s%s"
-                              " ORDER BY rowid",
-             ctx->all ? "" : " AND due <= ?1", ctx->staff ? " AND owner = ?2" : "");
-    if (sqlite3_prepare_v2(idx->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
-        goto out;
+    /* the items, of the cases the session may read, in the view its role gives it there (a case
+     * read in a view of the reader's own is worked out from git below), in order of urgency: only
+     * as many as asked for are fetched, the rest counted (a coordinator owes a thousand) */
+    {
+        baton_buf where = {0};
+        baton_buf_str(&where, " FROM due_items d WHERE ");
+        baton_buf_str(&where, ctx->all ? "1" : "d.due <= ?6");
+        if (ctx->staff)
+            baton_buf_str(&where, " AND d.owner = ?7");
+        for (size_t k = 0; ctx->kinds && ctx->kinds[k] && k < 20; k++) {
+            char param[24];
+            snprintf(param, sizeof param, "%s%zu", k == 0 ? " AND d.kind IN (?" : ", ?", 10 + k);
+            baton_buf_str(&where, param);
+        }
+        if (ctx->kinds && ctx->kinds[0])
+            baton_buf_str(&where, ")");
+        baton_buf_str(&where, DUE_READABLE);
+        baton_buf items = {0}, count = {0};
+        baton_buf_str(&items, "SELECT d.case_id, d.views, d.kind, d.ref, d.owner, d.due, d.detail");
+        baton_buf_str(&items, where.p ? where.p : "");
+        baton_buf_str(&items, " ORDER BY d.due, d.case_id, d.kind, d.ref");
+        char limit[40];
+        snprintf(limit, sizeof limit, " LIMIT %zu", ctx->limit);
+        if (ctx->limit)
+            baton_buf_str(&items, limit);
+        /* the rest are counted from the index alone (due_items_owner_order) */
+        baton_buf_str(&count, "SELECT count(*)");
+        baton_buf_str(&count, where.p ? where.p : "");
+        sqlite3_stmt *cnt = NULL;
+        if (where.oom || items.oom || count.oom)
+            rc = baton_error_set(BATON_ERROR, "out of memory");
+        else if (sqlite3_prepare_v2(idx->db, items.p, -1, &st, NULL) != SQLITE_OK ||
+                 (ctx->limit && ctx->total && sqlite3_prepare_v2(idx->db, count.p, -1, &cnt, NULL) != SQLITE_OK))
+            rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
+        baton_buf_free(&where);
+        baton_buf_free(&items);
+        baton_buf_free(&count);
+        for (sqlite3_stmt *q = st; rc == 0 && q; q = q == st ? cnt : NULL) {
+            due_readable_bind(q, s, inst);
+            sqlite3_bind_text(q, 6, ctx->as_of, -1, SQLITE_STATIC);
+            sqlite3_bind_text(q, 7, ctx->staff, -1, SQLITE_STATIC);
+            for (size_t k = 0; ctx->kinds && ctx->kinds[k] && k < 20; k++)
+                sqlite3_bind_text(q, (int)(10 + k), ctx->kinds[k], -1, SQLITE_STATIC);
+        }
+        size_t fetched = 0;
+        while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+            const char *cid = (const char *)sqlite3_column_text(st, 0);
+            due_case(&dc, cid);
+            const json_t *v = json_object_get(dc.view, cid);
+            fetched++;
+            if (!v || !(sqlite3_column_int(st, 1) & (int)json_integer_value(v)))
+                continue;
+            add_item(ctx, json_object_get(scope, cid), (const char *)sqlite3_column_text(st, 2),
+                     (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
+                     (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6));
+        }
+        /* past the limit, a row is only counted: it cannot be among the most urgent */
+        if (rc == 0 && cnt && sqlite3_step(cnt) == SQLITE_ROW && (size_t)sqlite3_column_int64(cnt, 0) > fetched)
+            ctx->beyond = (size_t)sqlite3_column_int64(cnt, 0) - fetched;
+        sqlite3_finalize(cnt);
+        sqlite3_finalize(st);
+        st = NULL;
+        if (rc)
+            goto out;
     }
-    sqlite3_bind_text(st, 1, ctx->as_of, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ctx->staff, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *cid = (const char *)sqlite3_column_text(st, 0);
-        due_case(&dc, cid);
-        const json_t *v = json_object_get(dc.view, cid);
-        if (!v || !(sqlite3_column_int(st, 1) & (int)json_integer_value(v)))
-            continue;
-        add_item(ctx, json_object_get(scope, cid), (const char *)sqlite3_column_text(st, 2),
-                 (const char *)sqlite3_column_text(st, 3), (const char *)sqlite3_column_text(st, 4),
-                 (const char *)sqlite3_column_text(st, 5), (const char *)sqlite3_column_text(st, 6));
-    }
-    sqlite3_finalize(st);
     /* the cases of emergency reads in the last 30 days, for finish() */
     size_t i;
     json_t *x;
@@ -497,8 +571,15 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
     /* the few cases read in a view of the reader's own */
     if (json_object_size(dc.own) > 0)
         rc = due_scan(s, ctx, head, staff, dc.own, scope);
+    /* whether each owner the list names, and each emergency's contact person, is still here */
+    json_array_foreach(ctx->out, i, x) due_person(&dc, str(x, "owner"));
+    json_array_foreach(emergencies, i, x) {
+        const json_t *c = str(x, "case") ? json_object_get(scope, str(x, "case")) : NULL;
+        due_person(&dc, str(json_object_get(c, "contact"), "staff"));
+    }
 out:
     sqlite3_finalize(dc.one);
+    sqlite3_finalize(dc.person);
     json_decref(dc.view);
     json_decref(dc.own);
     json_decref(dc.out_of_scope);

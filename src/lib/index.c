@@ -75,6 +75,12 @@ static int exec(sqlite3 *db, const char *sql)
     return 0;
 }
 
+/* The index added to the schema's first version (user_version 1 gets it when opened): one person's
+ * due items in the due list's order, without a look at the table (due.c). */
+#define SCHEMA_2                                                                                               \
+    "DROP INDEX IF EXISTS due_items_owner;"                                                                   \
+    "CREATE INDEX IF NOT EXISTS due_items_owner_order ON due_items(owner, due, case_id, kind, ref, views);"
+
 static int create_schema(sqlite3 *db, const char *lang)
 {
     char sql[8192];
@@ -108,7 +114,7 @@ static int create_schema(sqlite3 *db, const char *lang)
              " ref TEXT, owner TEXT, due TEXT NOT NULL, detail TEXT);"
              "CREATE INDEX IF NOT EXISTS due_items_case ON due_items(case_id);"
              "CREATE INDEX IF NOT EXISTS due_items_due ON due_items(due);"
-             "CREATE INDEX IF NOT EXISTS due_items_owner ON due_items(owner, due);"
+             SCHEMA_2
              "CREATE TABLE IF NOT EXISTS staff(id TEXT PRIMARY KEY, active INTEGER NOT NULL, left TEXT) WITHOUT ROWID;"
              "CREATE INDEX IF NOT EXISTS docs_restricted ON docs(author, case_id) WHERE restricted = 1;"
              "CREATE INDEX IF NOT EXISTS cases_class ON cases(institution, grp);"
@@ -173,16 +179,18 @@ static int open_db(const char *path, const char *lang, sqlite3 **out)
      * catch-up's working set (SQLite's default is 2 MB), grown only as pages are read */
     if (rc == 0)
         rc = exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;");
-    /* the schema is written once, when the file is new: opening for a search stays a read */
-    if (rc == 0 && user_version(db) == 0) {
+    /* the schema is written once, when the file is new (user_version 2), and an index of
+     * user_version 1 gets the indexes added since: opening for a search stays a read */
+    if (rc == 0 && user_version(db) < 2) {
         rc = exec(db, "PRAGMA journal_mode=WAL;");
         if (rc == 0)
             rc = exec(db, "BEGIN IMMEDIATE");
-        if (rc == 0 && user_version(db) == 0) {
+        if (rc == 0 && user_version(db) == 0)
             rc = create_schema(db, lang);
-            if (rc == 0)
-                rc = exec(db, "PRAGMA user_version = 1");
-        }
+        else if (rc == 0 && user_version(db) == 1)
+            rc = exec(db, SCHEMA_2);
+        if (rc == 0)
+            rc = exec(db, "PRAGMA user_version = 2");
         if (rc == 0)
             rc = exec(db, "COMMIT");
         else

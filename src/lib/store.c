@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -33,6 +34,11 @@ void baton_git_acquire(void)
         /* reads do not hash every object again: 'baton fsck' checks each one's hash itself
          * (fsck.c). Set once here and never switched, as a server's threads share it. */
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        /* SQLite counts every allocation of every connection under one process-wide mutex, for
+         * statistics nothing here reads: with a server's threads each on its own connections,
+         * that mutex was where they queued. (Before any connection is opened, or it is refused,
+         * harmlessly, when the program opened one first.) */
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     }
 }
 

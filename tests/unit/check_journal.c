@@ -217,6 +217,17 @@ START_TEST(due_limit_and_kinds)
     k.kinds = follow;
     ck_assert_int_eq(baton_due_list(koord, &k, &items), 0);
     ck_assert_int_eq(json_array_size(items), 3);
+    /* a limit fetches the head of the whole list, in its order, and counts the rest */
+    for (size_t limit = 1; limit <= 4; limit++) {
+        json_t *head;
+        baton_due_options l = {"2026-09-22", NULL, 0, limit, &total, follow};
+        ck_assert_int_eq(baton_due_list(koord, &l, &head), 0);
+        ck_assert_uint_eq(total, 3);
+        ck_assert_uint_eq(json_array_size(head), limit < 3 ? limit : 3);
+        for (size_t i = 0; i < json_array_size(head); i++)
+            ck_assert(json_equal(json_array_get(head, i), json_array_get(items, i)));
+        json_decref(head);
+    }
     json_decref(items);
 }
 END_TEST
