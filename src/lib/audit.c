@@ -319,35 +319,93 @@ static int insert(sqlite3 *db, const baton_audit_entry *e, size_t n, sqlite3_int
 
 static int tx_stage_keep(baton_audit_tx *tx, const baton_audit_entry *e, size_t n);
 
-/* The threads of one process append in turn: they queue on a mutex, where SQLite's own waiting
- * has each poll the write lock and the unlucky one wait longest (a server's slowest page). Other
- * processes (the command line) still meet SQLite's lock as ever. The mutex orders; it holds no
- * data. */
-static pthread_mutex_t appending = PTHREAD_MUTEX_INITIALIZER;
+/* The threads of one process append by group commit. Each queues its entries; the first to find
+ * no writer at work becomes the writer for everything queued for the same log by then, in queue
+ * order, in one transaction and so one fsync; the others wait until theirs is written (or has
+ * failed: each hears the transaction's outcome). Appending one by one, a server's threads each
+ * paid an fsync in turn, and the log was where every page queued. Other processes (the command
+ * line) still meet SQLite's lock as ever. */
+typedef struct queued {
+    const char *path; /* the store's, standing for its audit.db */
+    const baton_audit_entry *e;
+    size_t n;
+    int done, rc;
+    char why[300]; /* the writer's message when it failed, for this thread's baton_error_last() */
+    struct queued *next;
+} queued;
 
-int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size_t n)
+static pthread_mutex_t appending = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t appended = PTHREAD_COND_INITIALIZER;
+static queued *waiting;  /* oldest first */
+static int writing;      /* a writer is at work */
+
+/* Writes a batch (a list through next) to store's log, in one transaction. */
+static int append_batch(baton_store *store, queued *batch)
 {
     sqlite3 *db;
-    /* during a bulk write the log's transaction is already open, in this process */
-    if (store->bulk_tx)
-        return tx_stage_keep(store->bulk_tx, e, n);
     int rc = open_log(store, &db);
     if (rc)
         return rc;
-    pthread_mutex_lock(&appending);
-    if ((rc = begin(db))) {
-        pthread_mutex_unlock(&appending);
-        close_log(store, db);
-        return rc;
+    if ((rc = begin(db)) == 0) {
+        char prev[65];
+        sqlite3_int64 last;
+        chain_head(db, prev, &last);
+        for (queued *q = batch; q && rc == 0; q = q->next)
+            rc = insert(db, q->e, q->n, &last, prev);
+        rc = end(db, rc);
     }
-    char prev[65];
-    sqlite3_int64 last;
-    chain_head(db, prev, &last);
-    /* all of them in one transaction: one fsync, and all or none */
-    rc = end(db, insert(db, e, n, &last, prev));
-    pthread_mutex_unlock(&appending);
     close_log(store, db);
     return rc;
+}
+
+int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size_t n)
+{
+    /* during a bulk write the log's transaction is already open, in this process */
+    if (store->bulk_tx)
+        return tx_stage_keep(store->bulk_tx, e, n);
+    queued me = {store->path, e, n, 0, 0, "", NULL};
+    pthread_mutex_lock(&appending);
+    queued **tail = &waiting;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = &me;
+    while (!me.done) {
+        if (writing) {
+            pthread_cond_wait(&appended, &appending);
+            continue;
+        }
+        /* this thread writes: everything queued for this log, the rest stays queued */
+        writing = 1;
+        queued *batch = NULL, **btail = &batch;
+        for (queued **q = &waiting; *q;) {
+            if (strcmp((*q)->path, store->path) == 0) {
+                queued *take = *q;
+                *q = take->next;
+                take->next = NULL;
+                *btail = take;
+                btail = &take->next;
+            } else {
+                q = &(*q)->next;
+            }
+        }
+        pthread_mutex_unlock(&appending);
+        int rc = append_batch(store, batch);
+        pthread_mutex_lock(&appending);
+        for (queued *q = batch, *next; q; q = next) {
+            next = q->next;
+            q->rc = rc;
+            if (rc)
+                snprintf(q->why, sizeof q->why, "%s", baton_error_last());
+            q->done = 1;
+        }
+        writing = 0;
+        pthread_cond_broadcast(&appended);
+    }
+    pthread_mutex_unlock(&appending);
+    /* written by another thread: its words, in this one */
+    if (me.rc && strcmp(baton_error_last(), me.why) != 0)
+        return baton_error_set(me.rc, "%s", me.why);
+    return me.rc;
 }
 
 int baton_audit_append(baton_store *store, const baton_audit_entry *e) { return baton_audit_append_many(store, e, 1); }

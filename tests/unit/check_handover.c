@@ -7,6 +7,7 @@
 #include <libintl.h>
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,6 +297,70 @@ START_TEST(threads_with_their_own_handles)
 }
 END_TEST
 
+/* A thread of a server writing its page's reads to the access log, with its own store handle. */
+typedef struct {
+    const char *path;
+    int id, errors;
+} logger;
+
+static void *log_pages(void *p)
+{
+    logger *l = p;
+    baton_store *st;
+    if (baton_store_open(&st, l->path)) {
+        l->errors++;
+        return NULL;
+    }
+    for (int i = 0; i < 40; i++) {
+        char query[40];
+        snprintf(query, sizeof query, "side-%d-%d", l->id, i);
+        baton_audit_entry e[3] = {{"koord", "search", NULL, query, "unit test", NULL},
+                                  {"koord", "search", NULL, query, "unit test", NULL},
+                                  {"koord", "search", NULL, query, "unit test", NULL}};
+        l->errors += baton_audit_append_many(st, e, 3) != 0;
+    }
+    baton_store_free(st);
+    return NULL;
+}
+
+/* Eight threads append at once, and are written in groups: every entry is there once, a call's
+ * entries side by side (all of one call in one transaction), and the chain verifies. */
+START_TEST(access_log_group_commit)
+{
+    char path[600], db_path[620];
+    snprintf(path, sizeof path, "%s/s", dir);
+    snprintf(db_path, sizeof db_path, "%s/audit.db", path);
+    logger l[8];
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++) {
+        l[i] = (logger){path, i, 0};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, log_pages, &l[i]), 0);
+    }
+    for (int i = 0; i < 8; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 8; i++)
+        ck_assert_msg(l[i].errors == 0, "thread %d: %d errors", i, l[i].errors);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db,
+                                        "SELECT count(*), count(DISTINCT query), sum(n = 3 AND last - first = 2) FROM"
+                                        " (SELECT query, count(*) AS n, min(seq) AS first, max(seq) AS last"
+                                        "  FROM entries WHERE query LIKE 'side-%' GROUP BY query)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(st, 0), 320);
+    ck_assert_int_eq(sqlite3_column_int(st, 1), 320);
+    ck_assert_int_eq(sqlite3_column_int(st, 2), 320);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    json_t *report;
+    ck_assert_int_eq(baton_audit_check(store, &report), 0);
+    json_decref(report);
+}
+END_TEST
+
 Suite *handover_suite(void)
 {
     Suite *s = suite_create("handover");
@@ -310,6 +375,7 @@ Suite *handover_suite(void)
     tcase_add_test(tc, packet_holds_only_its_scope);
     tcase_add_test(tc, packets_in_three_languages_at_once);
     tcase_add_test(tc, threads_with_their_own_handles);
+    tcase_add_test(tc, access_log_group_commit);
     suite_add_tcase(s, tc);
     return s;
 }
