@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,17 +68,112 @@ int baton_lock_file(const char *path, long wait_ms, int *fd_out)
     return 0;
 }
 
+/* The writers of one process take the store lock in the order they asked for it. Each polling
+ * flock on its own, with growing sleeps, the unlucky ones slept through release after release:
+ * under a server's load a save could wait two seconds behind saves that came later. Now they
+ * queue, only the first in the queue tries the lock, and a release in this process wakes it at
+ * once; a writer in another process is still met by flock, with the sleeps growing to 50 ms. */
+typedef struct lock_waiter {
+    const char *path;
+    struct lock_waiter *next;
+} lock_waiter;
+
+static pthread_mutex_t lock_queue_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t lock_queue_cond;
+static pthread_once_t lock_queue_once = PTHREAD_ONCE_INIT;
+static lock_waiter *lock_queue; /* oldest first */
+
+static void lock_queue_init(void)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&lock_queue_cond, &a);
+    pthread_condattr_destroy(&a);
+}
+
+/* Whether me is the first in the queue for its lock (call with the queue's mutex held). */
+static int lock_queue_first(const lock_waiter *me)
+{
+    for (const lock_waiter *w = lock_queue; w; w = w->next)
+        if (strcmp(w->path, me->path) == 0)
+            return w == me;
+    return 0;
+}
+
+static void lock_queue_leave(lock_waiter *me)
+{
+    for (lock_waiter **w = &lock_queue; *w; w = &(*w)->next)
+        if (*w == me) {
+            *w = me->next;
+            break;
+        }
+    pthread_cond_broadcast(&lock_queue_cond);
+}
+
 /* Holding <store>/lock means no other Baton writer is between steps 2 and 3, so a ref lock
- * file left behind by a writer that was killed there is stale and may go. */
+ * file left behind by a writer that was killed there is stale and may go. The wait has a
+ * deadline: a writer never hangs behind one that does not finish (BATON_EBUSY). */
 int baton_store_lock(baton_store *store, int *fd_out)
 {
-    int rc = baton_lock_file(store->lock_path, baton_lock_wait_ms(), fd_out);
-    if (rc)
-        return rc;
+    int fd = open(store->lock_path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return baton_error_set(BATON_ERROR, "%s: %s", store->lock_path, strerror(errno));
+    pthread_once(&lock_queue_once, lock_queue_init);
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    long wait = baton_lock_wait_ms(), step_ms = 1, waited = 0;
+    int got = 0, failed = 0;
+    lock_waiter me = {store->lock_path, NULL};
+    pthread_mutex_lock(&lock_queue_mutex);
+    lock_waiter **tail = &lock_queue;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = &me;
+    for (;;) {
+        if (lock_queue_first(&me)) {
+            if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+                got = 1;
+                break;
+            }
+            if (errno != EWOULDBLOCK && errno != EINTR) {
+                failed = errno;
+                break;
+            }
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        waited = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (waited >= wait)
+            break;
+        /* woken by a release or a departure in this process; else try again after the step */
+        long ms = step_ms < wait - waited ? step_ms : wait - waited;
+        struct timespec until = now;
+        until.tv_sec += ms / 1000;
+        until.tv_nsec += (ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&lock_queue_cond, &lock_queue_mutex, &until);
+        if (step_ms < 50)
+            step_ms *= 2;
+    }
+    lock_queue_leave(&me);
+    pthread_mutex_unlock(&lock_queue_mutex);
+    if (!got) {
+        close(fd);
+        if (failed)
+            return baton_error_set(BATON_ERROR, "cannot lock %s: %s", store->lock_path, strerror(failed));
+        return baton_error_set(BATON_EBUSY,
+                               "the store is busy: another writer has held it for %ld s; nothing was written, "
+                               "try again",
+                               waited / 1000);
+    }
     char stale[4096];
     /* a writer killed after taking libgit2's ref lock leaves it behind; the ref itself is intact */
     if (snprintf(stale, sizeof stale, "%s/refs/heads/main.lock", store->repo_path) < (int)sizeof stale)
         unlink(stale);
+    *fd_out = fd;
     return 0;
 }
 
@@ -87,6 +183,11 @@ void baton_store_unlock(int fd)
         return;
     flock(fd, LOCK_UN);
     close(fd);
+    /* the next writer of this process is waiting for exactly this */
+    pthread_once(&lock_queue_once, lock_queue_init);
+    pthread_mutex_lock(&lock_queue_mutex);
+    pthread_cond_broadcast(&lock_queue_cond);
+    pthread_mutex_unlock(&lock_queue_mutex);
 }
 
 /* The first-parent commit, at or below head, where path last took its current content. */

@@ -6,6 +6,9 @@
 
 #include <libintl.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -361,6 +364,32 @@ START_TEST(access_log_group_commit)
 }
 END_TEST
 
+/* A writer whose store lock another holds waits its deadline, then is busy, writing nothing;
+ * once the lock is let go, the next write goes through. (Held here through a file description
+ * of its own, as another process would.) */
+START_TEST(store_lock_deadline)
+{
+    char lock[620], id[33];
+    snprintf(lock, sizeof lock, "%s/s/lock", dir);
+    int fd = open(lock, O_RDWR | O_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+    setenv("BATON_LOCK_WAIT_MS", "200", 1);
+    baton_oid_hex commit;
+    baton_case_new_options co = {"Vente Example", "2017-05-06", NULL, "school:Test School:2B", "anna", NULL};
+    ck_assert_int_eq(baton_case_create(koord, &co, NULL, id, commit), BATON_EBUSY);
+    ck_assert_ptr_nonnull(strstr(baton_error_last(), "busy"));
+    json_t *cases;
+    ck_assert_int_eq(baton_case_list(koord, NULL, NULL, NULL, &cases), 0);
+    ck_assert_uint_eq(json_array_size(cases), 0);
+    json_decref(cases);
+    flock(fd, LOCK_UN);
+    close(fd);
+    ck_assert_int_eq(baton_case_create(koord, &co, NULL, id, commit), 0);
+    unsetenv("BATON_LOCK_WAIT_MS");
+}
+END_TEST
+
 Suite *handover_suite(void)
 {
     Suite *s = suite_create("handover");
@@ -376,6 +405,7 @@ Suite *handover_suite(void)
     tcase_add_test(tc, packets_in_three_languages_at_once);
     tcase_add_test(tc, threads_with_their_own_handles);
     tcase_add_test(tc, access_log_group_commit);
+    tcase_add_test(tc, store_lock_deadline);
     suite_add_tcase(s, tc);
     return s;
 }
