@@ -303,6 +303,25 @@ assert "three texts hold both words, but one word is in six: newest first" test 
 BATON_RANK_LIMIT=6 "$BATON" search "kanelsnegle frikvarter" --history --json --case "$E" >"$OUT" 2>"$ERR"
 python3 -c 'import json,sys; h=json.load(open(sys.argv[1])); sys.exit(not (len(h) == 3 and all(x["rank"] < 0 for x in h)))' "$OUT"
 assert "with both words within the limit: bm25" test $? -eq 0
+# newest first, a reader of every case (a coordinator) begins with a quarter more texts than hits:
+# when most of the newest are older versions, the round is widened until the hits are there
+F=$(new_case "$S" "Frida Kanelsen")
+G=$(new_case "$S" "Gustav Kanelsen")
+"$BATON" case set "$G" plan.strengths "Kardemommesnurrer hver fredag" >/dev/null
+"$BATON" case set "$E" plan.strengths "Kardemommesnurrer om morgenen" >/dev/null
+for i in $(seq 1 12); do
+    "$BATON" case set "$F" plan.strengths "Kardemommesnurrer runde $i" >/dev/null
+done
+BATON_RANK_LIMIT=2 "$BATON" search kardemommesnurrer --limit 3 --json >"$OUT" 2>"$ERR"
+python3 - "$OUT" "$E" "$F" "$G" <<'PY'
+import json, sys
+hits = json.load(open(sys.argv[1]))
+e, f, g = sys.argv[2:]
+ok = [h["case"] for h in hits] == [f, e, g] and all(h["rank"] == 0 for h in hits)
+ok = ok and "runde 12" in hits[0]["snippet"].replace("\u0001", "").replace("\u0002", "")
+sys.exit(not ok)
+PY
+assert "the three current texts, though the twelve newest texts but one are older versions" test $? -eq 0
 
 # refusals name the problem in words, never FTS5's or SQLite's message
 for q in '"open' 'a OR' 'NOT a' '(a' 'a)' 'a ()' 'a*b' '*' '*a' 'AND' '-' '::'; do
