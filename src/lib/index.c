@@ -75,11 +75,13 @@ static int exec(sqlite3 *db, const char *sql)
     return 0;
 }
 
-/* The index added to the schema's first version (user_version 1 gets it when opened): one person's
- * due items in the due list's order, without a look at the table (due.c). */
+/* The indexes added to the schema's first version (user_version 1 gets them when opened): one
+ * person's due items in the due list's order, without a look at the table (due.c), and the cases
+ * of a contact person, without a scan of them all (baton_index_contact_cases). */
 #define SCHEMA_2                                                                                               \
     "DROP INDEX IF EXISTS due_items_owner;"                                                                   \
-    "CREATE INDEX IF NOT EXISTS due_items_owner_order ON due_items(owner, due, case_id, kind, ref, views);"
+    "CREATE INDEX IF NOT EXISTS due_items_owner_order ON due_items(owner, due, case_id, kind, ref, views);"   \
+    "CREATE INDEX IF NOT EXISTS cases_contact ON cases(contact, case_id);"
 
 static int create_schema(sqlite3 *db, const char *lang)
 {

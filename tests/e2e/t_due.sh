@@ -143,11 +143,12 @@ expect_due_same "due at the end of t_due, as of a day long ago" --as-of 2020-01-
 run due --as-of 2026-11-30 --staff koord --json
 cp "$OUT" "$T/due-v2.json"
 sql() { python3 -c 'import sqlite3,sys; d=sqlite3.connect(sys.argv[1]); r=d.executescript(sys.argv[2]) if ";" in sys.argv[2] else print(d.execute(sys.argv[2]).fetchone()[0]); d.commit()' "$S/index.db" "$1"; }
-sql "DROP INDEX due_items_owner_order; CREATE INDEX due_items_owner ON due_items(owner, due); PRAGMA user_version = 1;"
+sql "DROP INDEX due_items_owner_order; DROP INDEX cases_contact; CREATE INDEX due_items_owner ON due_items(owner, due); PRAGMA user_version = 1;"
 run due --as-of 2026-11-30 --staff koord --json
 expect_rc 0 "due on an index of the first schema version"
 assert "lists the same items" cmp -s "$OUT" "$T/due-v2.json"
 assert "the index was brought up to version 2" test "$(sql "PRAGMA user_version")" = 2
 assert "with the due list's own index, the old one gone" \
     test "$(sql "SELECT group_concat(name) FROM sqlite_master WHERE name LIKE 'due_items_owner%'")" = due_items_owner_order
+assert "and the index of contact persons' cases" test "$(sql "SELECT count(*) FROM sqlite_master WHERE name = 'cases_contact'")" = 1
 finish
