@@ -34,6 +34,8 @@ struct baton_store {
     json_t *warnings;         /* what reading met and skipped (stored.c), each once */
     git_oid meta_head;        /* the head baton.json (meta) was read at (baton_store_refresh) */
     int have_meta_head;
+    json_t *case_cache;       /* "blob-id path" -> a case record as parsed and checked (case.c), */
+    json_t *case_seen;        /* ... kept once read before: "blob-id path" -> true */
     json_t *staff_cache;      /* the staff directory as last listed (staff.c) ... */
     git_oid staff_tree;       /* ... from this tree of staff/: listed again only when it differs */
     baton_warning_fn on_warning;

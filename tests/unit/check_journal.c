@@ -182,6 +182,38 @@ START_TEST(due_follows_the_journal)
 }
 END_TEST
 
+/* A case read again comes from what the handle kept, as a copy of the caller's own: changing it
+ * changes nothing for the next reader, and a save is read as saved. */
+START_TEST(case_reads_are_copies)
+{
+    json_t *a, *b, *c;
+    baton_oid_hex va, vb, vc, commit;
+    ck_assert_int_eq(baton_case_load(koord, NULL, case_id, &a, va), 0);
+    ck_assert_int_eq(baton_case_load(koord, NULL, case_id, &b, vb), 0);
+    ck_assert(json_equal(a, b));
+    ck_assert_str_eq(va, vb);
+    /* a third read, from the kept record: still equal, and not the same object */
+    json_object_set_new(json_object_get(b, "plan"), "works_well", json_string("ændret i kopien"));
+    ck_assert_int_eq(baton_case_load(koord, NULL, case_id, &c, vc), 0);
+    ck_assert(json_equal(a, c));
+    ck_assert_ptr_ne(c, a);
+    ck_assert_ptr_ne(c, b);
+    json_object_set_new(json_object_get(c, "plan"), "works_well", json_string("ændret i den kendte"));
+    json_decref(c);
+    ck_assert_int_eq(baton_case_load(koord, NULL, case_id, &c, vc), 0);
+    ck_assert(json_equal(a, c));
+    json_decref(c);
+    /* saved, then read: the new version */
+    ck_assert_int_eq(baton_case_save(koord, a, b, va, "set plan.works_well", NULL, commit), 0);
+    ck_assert_int_eq(baton_case_load(koord, NULL, case_id, &c, vc), 0);
+    ck_assert_str_ne(vc, va);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(c, "plan"), "works_well")), "ændret i kopien");
+    json_decref(a);
+    json_decref(b);
+    json_decref(c);
+}
+END_TEST
+
 /* A page shows the most urgent items and counts the rest; it asks for some kinds alone. */
 START_TEST(due_limit_and_kinds)
 {
@@ -277,6 +309,7 @@ Suite *journal_suite(void)
     tcase_add_test(tc, frequencies);
     tcase_add_test(tc, due_follows_the_journal);
     tcase_add_test(tc, due_limit_and_kinds);
+    tcase_add_test(tc, case_reads_are_copies);
     tcase_add_test(tc, access_log_connection_follows_the_file);
     suite_add_tcase(s, tc);
     return s;
