@@ -17,6 +17,8 @@ typedef struct {
                           those are read and logged */
     size_t *total;     /* when given: how many items there are in all, before the limit */
     const char *const *kinds; /* only items of these kinds (NULL-terminated; NULL: every kind) */
+    size_t offset;     /* with limit, a page further on: the items after this many, in the same
+                          order (a page of a list too long for one) */
 } baton_due_options;
 
 /* The items due on or before as_of (with all: every open item, whatever its date), most overdue

@@ -58,6 +58,7 @@ typedef struct {
     baton_session *session; /* NULL when raw */
     int withheld;           /* raw: as read by someone restricted entries are withheld from */
     size_t beyond;          /* items the index counted past the limit, and so did not fetch */
+    size_t offset;          /* with limit: the items after this many */
 } due_ctx;
 
 static const char *str(const json_t *obj, const char *key) { return json_string_value(json_object_get(obj, key)); }
@@ -330,6 +331,13 @@ static int finish(baton_session *s, due_ctx *ctx, const json_t *staff, const jso
         return rc;
     if (ctx->total)
         *ctx->total = json_array_size(ctx->out) + ctx->beyond;
+    if (ctx->limit && ctx->offset) {
+        json_t *page = json_array();
+        for (size_t k = ctx->offset; k < json_array_size(ctx->out); k++)
+            json_array_append(page, json_array_get(ctx->out, k));
+        json_decref(ctx->out);
+        ctx->out = page;
+    }
     while (ctx->limit && json_array_size(ctx->out) > ctx->limit)
         json_array_remove(ctx->out, json_array_size(ctx->out) - 1);
     /* every case the list shows is a read of that case */
@@ -462,85 +470,92 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
     const char *inst = baton_session_institution(s);
     /* who is still here, as the index has the staff directory: looked up for the people the list
      * names, not read whole (a municipality has thousands) */
-    if (sqlite3_prepare_v2(idx->db, "SELECT active, left FROM staff WHERE id = ?", -1, &dc.person, NULL) != SQLITE_OK) {
+    if (baton_index_prepared(idx, &idx->due_person, "SELECT active, left FROM staff WHERE id = ?") ||
+        baton_index_prepared(idx, &idx->due_one, due_case_sql) ||
+        baton_index_prepared(idx, &idx->due_own,
+                             "SELECT DISTINCT case_id FROM docs WHERE author = ? AND restricted = 1") ||
+        baton_index_prepared(idx, &idx->due_left,
+                             "SELECT c.case_id FROM cases c JOIN staff p ON p.id = c.contact"
+                             " WHERE c.status = 'active' AND p.active = 0 ORDER BY c.case_id")) {
         rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
         goto out;
     }
+    dc.person = idx->due_person;
+    dc.one = idx->due_one;
     dc.staff = staff;
-    if (sqlite3_prepare_v2(idx->db, due_case_sql, -1, &dc.one, NULL) != SQLITE_OK) {
-        rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
-        goto out;
-    }
     due_readable_bind(dc.one, s, inst);
     /* the cases where the reader wrote restricted entries: a view of their own, from git */
-    if (sqlite3_prepare_v2(idx->db, "SELECT DISTINCT case_id FROM docs WHERE author = ? AND restricted = 1", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, s->who.id, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW)
-            due_case(&dc, (const char *)sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    st = NULL;
+    st = idx->due_own;
+    sqlite3_bind_text(st, 1, s->who.id, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        due_case(&dc, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
     /* a contact person who has left: from the staff directory, today (owed by nobody, so not in
      * one person's list) */
-    if (!ctx->staff &&
-        sqlite3_prepare_v2(idx->db, "SELECT c.case_id FROM cases c JOIN staff p ON p.id = c.contact"
-                                    " WHERE c.status = 'active' AND p.active = 0 ORDER BY c.case_id",
-                           -1, &st, NULL) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const char *id = (const char *)sqlite3_column_text(st, 0);
-            due_case(&dc, id);
-            const json_t *c = json_object_get(scope, id);
-            if (c) {
-                due_person(&dc, str(json_object_get(c, "contact"), "staff"));
-                contact_left(ctx, c, staff);
-            }
+    st = idx->due_left;
+    while (!ctx->staff && sqlite3_step(st) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        due_case(&dc, id);
+        const json_t *c = json_object_get(scope, id);
+        if (c) {
+            due_person(&dc, str(json_object_get(c, "contact"), "staff"));
+            contact_left(ctx, c, staff);
         }
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     st = NULL;
     /* the items, of the cases the session may read, in the view its role gives it there (a case
      * read in a view of the reader's own is worked out from git below), in order of urgency: only
-     * as many as asked for are fetched, the rest counted (a coordinator owes a thousand) */
+     * as many as asked for are fetched (?20; -1: all), the rest counted (a coordinator owes a
+     * thousand). The statements are kept by the list's shape: all or by date, for one person or
+     * not, and how many kinds (up to 3; more are prepared for the call alone). */
     {
+        size_t nkinds = 0;
+        while (ctx->kinds && ctx->kinds[nkinds] && nkinds < 20)
+            nkinds++;
+        size_t shape = (ctx->all ? 1u : 0u) | (ctx->staff ? 2u : 0u) | (nkinds << 2);
+        int kept = shape < 16;
         baton_buf where = {0};
         baton_buf_str(&where, " FROM due_items d WHERE ");
         baton_buf_str(&where, ctx->all ? "1" : "d.due <= ?6");
         if (ctx->staff)
             baton_buf_str(&where, " AND d.owner = ?7");
-        for (size_t k = 0; ctx->kinds && ctx->kinds[k] && k < 20; k++) {
+        for (size_t k = 0; k < nkinds; k++) {
             char param[24];
             snprintf(param, sizeof param, "%s%zu", k == 0 ? " AND d.kind IN (?" : ", ?", 10 + k);
             baton_buf_str(&where, param);
         }
-        if (ctx->kinds && ctx->kinds[0])
+        if (nkinds)
             baton_buf_str(&where, ")");
         baton_buf_str(&where, DUE_READABLE);
         baton_buf items = {0}, count = {0};
         baton_buf_str(&items, "SELECT d.case_id, d.views, d.kind, d.ref, d.owner, d.due, d.detail");
         baton_buf_str(&items, where.p ? where.p : "");
-        baton_buf_str(&items, " ORDER BY d.due, d.case_id, d.kind, d.ref");
-        char limit[40];
-        snprintf(limit, sizeof limit, " LIMIT %zu", ctx->limit);
-        if (ctx->limit)
-            baton_buf_str(&items, limit);
+        baton_buf_str(&items, " ORDER BY d.due, d.case_id, d.kind, d.ref LIMIT ?30");
         /* the rest are counted from the index alone (due_items_owner_order) */
         baton_buf_str(&count, "SELECT count(*)");
         baton_buf_str(&count, where.p ? where.p : "");
-        sqlite3_stmt *cnt = NULL;
+        sqlite3_stmt *cnt = NULL, *own_items = NULL, *own_count = NULL;
         if (where.oom || items.oom || count.oom)
             rc = baton_error_set(BATON_ERROR, "out of memory");
-        else if (sqlite3_prepare_v2(idx->db, items.p, -1, &st, NULL) != SQLITE_OK ||
-                 (ctx->limit && ctx->total && sqlite3_prepare_v2(idx->db, count.p, -1, &cnt, NULL) != SQLITE_OK))
+        else if (baton_index_prepared(idx, kept ? &idx->due_items[shape] : &own_items, items.p) ||
+                 baton_index_prepared(idx, kept ? &idx->due_count[shape] : &own_count, count.p))
             rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
         baton_buf_free(&where);
         baton_buf_free(&items);
         baton_buf_free(&count);
+        if (rc == 0) {
+            st = kept ? idx->due_items[shape] : own_items;
+            cnt = ctx->limit && ctx->total ? (kept ? idx->due_count[shape] : own_count) : NULL;
+            /* a page further on: the items before it are fetched too, as the few worked out
+             * otherwise (a contact person who has left, emergency reads) are sorted in among them */
+            sqlite3_bind_int64(st, 30, ctx->limit ? (sqlite3_int64)(ctx->limit + ctx->offset) : -1);
+        }
         for (sqlite3_stmt *q = st; rc == 0 && q; q = q == st ? cnt : NULL) {
             due_readable_bind(q, s, inst);
             sqlite3_bind_text(q, 6, ctx->as_of, -1, SQLITE_STATIC);
             sqlite3_bind_text(q, 7, ctx->staff, -1, SQLITE_STATIC);
-            for (size_t k = 0; ctx->kinds && ctx->kinds[k] && k < 20; k++)
+            for (size_t k = 0; k < nkinds; k++)
                 sqlite3_bind_text(q, (int)(10 + k), ctx->kinds[k], -1, SQLITE_STATIC);
         }
         size_t fetched = 0;
@@ -558,8 +573,12 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
         /* past the limit, a row is only counted: it cannot be among the most urgent */
         if (rc == 0 && cnt && sqlite3_step(cnt) == SQLITE_ROW && (size_t)sqlite3_column_int64(cnt, 0) > fetched)
             ctx->beyond = (size_t)sqlite3_column_int64(cnt, 0) - fetched;
-        sqlite3_finalize(cnt);
-        sqlite3_finalize(st);
+        for (sqlite3_stmt *q = st; q; q = q == st ? cnt : NULL) {
+            sqlite3_reset(q);
+            sqlite3_clear_bindings(q);
+        }
+        sqlite3_finalize(own_items);
+        sqlite3_finalize(own_count);
         st = NULL;
         if (rc)
             goto out;
@@ -578,8 +597,16 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
         due_person(&dc, str(json_object_get(c, "contact"), "staff"));
     }
 out:
-    sqlite3_finalize(dc.one);
-    sqlite3_finalize(dc.person);
+    if (dc.one) {
+        sqlite3_reset(dc.one);
+        sqlite3_clear_bindings(dc.one);
+    }
+    if (dc.person) {
+        sqlite3_reset(dc.person);
+        sqlite3_clear_bindings(dc.person);
+    }
+    if (idx->due_own)
+        sqlite3_clear_bindings(idx->due_own);
     json_decref(dc.view);
     json_decref(dc.own);
     json_decref(dc.out_of_scope);
@@ -602,7 +629,8 @@ int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out
     }
     baton_date_today(today);
     due_ctx ctx = {opts && opts->as_of ? opts->as_of : today, opts ? opts->staff : NULL, opts && opts->all,
-                   json_array(), opts ? opts->limit : 0, opts ? opts->total : NULL, opts ? opts->kinds : NULL, s, 0};
+                   json_array(), opts ? opts->limit : 0, opts ? opts->total : NULL, opts ? opts->kinds : NULL, s, 0,
+                   0, opts ? opts->offset : 0};
     if ((rc = baton_store_head(store, head)))
         goto out;
     if (ctx.staff) {

@@ -1239,10 +1239,23 @@ void baton_index_free(baton_index *idx)
         index_close(idx);
 }
 
+int baton_index_prepared(baton_index *idx, sqlite3_stmt **slot, const char *sql)
+{
+    return *slot || sqlite3_prepare_v2(idx->db, sql, -1, slot, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 static void index_close(baton_index *idx)
 {
     if (!idx)
         return;
+    sqlite3_finalize(idx->due_one);
+    sqlite3_finalize(idx->due_person);
+    sqlite3_finalize(idx->due_own);
+    sqlite3_finalize(idx->due_left);
+    for (size_t i = 0; i < 16; i++) {
+        sqlite3_finalize(idx->due_items[i]);
+        sqlite3_finalize(idx->due_count[i]);
+    }
     sqlite3_finalize(idx->search_ranked);
     sqlite3_finalize(idx->search_recent);
     sqlite3_finalize(idx->search_capped);

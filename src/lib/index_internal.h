@@ -12,7 +12,13 @@ struct baton_index {
     int quiet; /* catching up without warnings (a fresh index built to compare with) */
     sqlite3_stmt *search_ranked, *search_recent, *search_capped, *search_snippet,
         *search_recent_bare; /* search.c: prepared once per index */
+    sqlite3_stmt *due_one, *due_person, *due_own, *due_left; /* due.c: the same */
+    sqlite3_stmt *due_items[16], *due_count[16];             /* ... by the list's shape */
 };
+
+/* The statement in *slot, prepared the first time the index is asked for it and kept with it
+ * (its user resets it after use): 0, or -1 with SQLite's message in the index's connection. */
+int baton_index_prepared(baton_index *idx, sqlite3_stmt **slot, const char *sql);
 
 /* A query as people type it, as FTS5 syntax (query.c): each word or phrase a quoted string, so
  * '-', ':', '.' and '/' separate words; AND, OR, NOT, parentheses and a final '*' kept. A query

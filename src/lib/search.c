@@ -123,12 +123,6 @@ static sqlite3_int64 capped_count(baton_index *idx, const char *fts, sqlite3_int
     return n;
 }
 
-/* The statement in *slot, prepared the first time the index is asked. */
-static int prepared(baton_index *idx, sqlite3_stmt **slot, const char *sql)
-{
-    return *slot || sqlite3_prepare_v2(idx->db, sql, -1, slot, NULL) == SQLITE_OK ? 0 : -1;
-}
-
 void baton_search_hits_free(baton_search_hit *hits, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -154,10 +148,10 @@ int baton_search(baton_session *s, baton_index *idx, const char *query, const ba
     int qrc = baton_query_fts5(query, &fts);
     if (qrc)
         return qrc;
-    if (prepared(idx, &idx->search_ranked, search_ranked_sql) || prepared(idx, &idx->search_recent, search_recent_sql) ||
-        prepared(idx, &idx->search_capped, search_capped_sql) ||
-        prepared(idx, &idx->search_snippet, search_snippet_sql) ||
-        prepared(idx, &idx->search_recent_bare, search_recent_bare_sql)) {
+    if (baton_index_prepared(idx, &idx->search_ranked, search_ranked_sql) || baton_index_prepared(idx, &idx->search_recent, search_recent_sql) ||
+        baton_index_prepared(idx, &idx->search_capped, search_capped_sql) ||
+        baton_index_prepared(idx, &idx->search_snippet, search_snippet_sql) ||
+        baton_index_prepared(idx, &idx->search_recent_bare, search_recent_bare_sql)) {
         free(fts);
         return baton_error_set(BATON_ERROR, "search: %s", sqlite3_errmsg(idx->db));
     }

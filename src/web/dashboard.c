@@ -9,16 +9,38 @@
 
 /* ---- the pages of a logged-in person ---- */
 
+/* What is due, a page at a time: the most urgent first, then ?due=N for the items after the
+ * first N. A coordinator may owe a thousand things; a page of follow-up forms is for working
+ * through, and every item shown is a read of its case. */
+#define DUE_PAGE 25
+
+/* A link to the overview's page of due items starting at from. */
+static void due_page_link(web_page *o, size_t from, const char *msgid)
+{
+    WEB_RAW(o, "<a href=\"/?due=");
+    web_int(o, (long long)from);
+    WEB_RAW(o, "\">");
+    web_t(o, msgid);
+    WEB_RAW(o, "</a>");
+}
+
 void web_dashboard(web_req *q)
 {
     web_page *o = &q->page;
     json_t *cases = NULL, *due = NULL, *waiting = NULL;
     size_t i;
     json_t *x;
+    const char *from_arg = web_arg(q->query, "due");
+    char *end = NULL;
+    long from = from_arg ? strtol(from_arg, &end, 10) : 0;
+    if (from_arg && (*end || from < 0 || from > 1000000 || from % DUE_PAGE)) {
+        web_error_page(q, 400, dgettext("baton", "due: not a page of the list (0, 25, 50, ...)"));
+        return;
+    }
     int rc = baton_case_list(q->s, NULL, q->staff, "active", &cases);
-    /* the most urgent first, as many as a page can hold; the rest are counted */
+    /* the most urgent first, a page of them; the rest are counted */
     size_t total = 0;
-    baton_due_options d = {NULL, q->staff, 0, 100, &total};
+    baton_due_options d = {NULL, q->staff, 0, DUE_PAGE, &total, NULL, (size_t)from};
     if (rc == 0)
         rc = baton_due_list(q->s, &d, &due);
     /* the handovers waiting for this person are what is due for them of those kinds (found through
@@ -38,6 +60,10 @@ void web_dashboard(web_req *q)
     json_decref(owed);
     if (rc) {
         web_library_error(q, rc);
+        goto out;
+    }
+    if (from > 0 && json_array_size(due) == 0) {
+        web_error_page(q, 404, dgettext("baton", "due: the list is shorter than that; its first page is /"));
         goto out;
     }
     web_head(q, dgettext("baton", "Your overview"));
@@ -101,13 +127,27 @@ void web_dashboard(web_req *q)
             WEB_RAW(o, "</li>\n");
         }
         WEB_RAW(o, "</ul>\n");
-        if (total > json_array_size(due)) {
-            WEB_RAW(o, "<p class=\"meta\">");
-            web_t(o, "The most urgent are shown. Due in all:");
-            WEB_RAW(o, " ");
-            web_int(o, (long long)total);
-            WEB_RAW(o, "</p>\n");
-        }
+    }
+    if (total > json_array_size(due) || from > 0) {
+        /* where this page is in the whole list, and the way to the pages beside it */
+        WEB_RAW(o, "<p class=\"meta\">");
+        web_t(o, "Shown:");
+        WEB_RAW(o, " ");
+        web_int(o, json_array_size(due) ? from + 1 : 0);
+        WEB_RAW(o, "–");
+        web_int(o, from + (long)json_array_size(due));
+        WEB_RAW(o, " ");
+        web_t(o, "of");
+        WEB_RAW(o, " ");
+        web_int(o, (long long)total);
+        WEB_RAW(o, "</p>\n<nav><p>");
+        if (from > 0)
+            due_page_link(o, (size_t)(from - DUE_PAGE), N_("More urgent"));
+        if (from > 0 && (size_t)from + DUE_PAGE < total)
+            WEB_RAW(o, " · ");
+        if ((size_t)from + DUE_PAGE < total)
+            due_page_link(o, (size_t)from + DUE_PAGE, N_("Less urgent"));
+        WEB_RAW(o, "</p></nav>\n");
     }
     WEB_RAW(o, "</section>\n<section><h2>");
     web_t(o, "Handovers waiting for you");

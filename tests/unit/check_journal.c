@@ -260,6 +260,17 @@ START_TEST(due_limit_and_kinds)
             ck_assert(json_equal(json_array_get(head, i), json_array_get(items, i)));
         json_decref(head);
     }
+    /* a page further on: the same order, from the offset */
+    for (size_t offset = 0; offset <= 3; offset++) {
+        json_t *page;
+        baton_due_options l = {"2026-09-22", NULL, 0, 2, &total, follow, offset};
+        ck_assert_int_eq(baton_due_list(koord, &l, &page), 0);
+        ck_assert_uint_eq(total, 3);
+        ck_assert_uint_eq(json_array_size(page), offset >= 3 ? 0 : offset == 2 ? 1 : 2);
+        for (size_t i = 0; i < json_array_size(page); i++)
+            ck_assert(json_equal(json_array_get(page, i), json_array_get(items, offset + i)));
+        json_decref(page);
+    }
     json_decref(items);
 }
 END_TEST
