@@ -200,6 +200,23 @@ serve_start() {
     return 1
 }
 
+# web_verdicts FILE: what a web test's python said (webclient.check: "ok ..." or "FAIL ..."), as
+# results; the python ends with a line "done", so a check script that died half-way fails.
+web_verdicts() {
+    while read -r verdict what; do
+        case $verdict in ok) ok ;; done) ;; *) not_ok "$what" ;; esac
+    done <"$1"
+    assert "the web checks ran to the end" grep -qx "done" "$1"
+    grep -v "^ok \|^done" "$1" | head -20 >&2
+}
+
+# serve_stop: SIGTERM to the server serve_start started, which must stop within 30 s.
+serve_stop() {
+    kill -TERM "$SERVED"
+    wait_deadline 30 "$SERVED"
+    assert "baton serve stopped on SIGTERM ($WAITED_RC)" test "$WAITED_RC" -eq 0
+}
+
 # the python side of a web test finds its client here (tests/e2e/webclient.py)
 PYTHONPATH=$(cd "$(dirname "$0")" && pwd)
 export PYTHONPATH

@@ -41,14 +41,8 @@ s, h, d = web.submit(f"/case/{case}/edit", f"/case/{case}/edit", {"plan.works_we
 check(f"the next web save is saved ({s})", s == 303)
 print("done")
 PY
-while read -r verdict what; do
-    case $verdict in ok) ok ;; done) ;; *) not_ok "$what" ;; esac
-done <"$T/web.out"
-assert "the web checks ran to the end" grep -qx "done" "$T/web.out"
-grep -v "^ok \|^done" "$T/web.out" | head -20 >&2
-kill -TERM "$SERVED"
-wait_deadline 30 "$SERVED"
-assert "baton serve stopped on SIGTERM ($WAITED_RC)" test "$WAITED_RC" -eq 0
+web_verdicts "$T/web.out"
+serve_stop
 export BATON_USER=koord
 run case show "$A" --json
 expect_out '"works_well": "Gemt igen"' "the last web save stands"

@@ -50,11 +50,6 @@ s, _, d = web.get("/?due=50", tok)
 check(f"a page past the end is not found ({s})", s == 404)
 print("done")
 PY
-while read -r verdict what; do
-    case $verdict in ok) ok ;; done) ;; *) not_ok "$what" ;; esac
-done <"$T/web.out"
-assert "the web checks ran to the end" grep -qx "done" "$T/web.out"
-grep -v "^ok \|^done" "$T/web.out" | head -20 >&2
-kill -TERM "$SERVED"
-wait_deadline 30 "$SERVED"
+web_verdicts "$T/web.out"
+serve_stop
 finish
