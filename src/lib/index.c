@@ -1111,10 +1111,14 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
     int rc;
     if (baton_store_head(idx->store, head))
         return 0; /* an empty repository has nothing to index */
+    if (strcmp(idx->caught_up, head) == 0)
+        return 0;
     if ((rc = meta_get(idx->db, "last_commit", last, sizeof last)))
         return rc;
-    if (strcmp(last, head) == 0)
+    if (strcmp(last, head) == 0) {
+        memcpy(idx->caught_up, head, sizeof idx->caught_up);
         return 0;
+    }
     if ((rc = exec(idx->db, "BEGIN IMMEDIATE")))
         return rc;
     /* another process may have caught up while we waited for the write lock */
@@ -1173,9 +1177,10 @@ static int catch_up(baton_index *idx, baton_index_progress progress, void *pctx)
 free_chain:
     free(chain);
 done:
-    if (rc == 0)
-        return exec(idx->db, "COMMIT");
-    exec(idx->db, "ROLLBACK");
+    if (rc == 0 && (rc = exec(idx->db, "COMMIT")) == 0)
+        memcpy(idx->caught_up, head, sizeof idx->caught_up);
+    if (rc)
+        exec(idx->db, "ROLLBACK");
     return rc;
 }
 
@@ -1248,6 +1253,7 @@ static void index_close(baton_index *idx)
 {
     if (!idx)
         return;
+    sqlite3_finalize(idx->contact_cases);
     sqlite3_finalize(idx->due_one);
     sqlite3_finalize(idx->due_person);
     sqlite3_finalize(idx->due_own);

@@ -14,6 +14,9 @@ struct baton_index {
         *search_recent_bare; /* search.c: prepared once per index */
     sqlite3_stmt *due_one, *due_person, *due_own, *due_left; /* due.c: the same */
     sqlite3_stmt *due_items[16], *due_count[16];             /* ... by the list's shape */
+    sqlite3_stmt *contact_cases;                             /* search.c: the same */
+    char caught_up[41]; /* the head this index last caught up to: while it is the head, no
+                           catching up is needed, nor a look at the index's meta */
 };
 
 /* The statement in *slot, prepared the first time the index is asked for it and kept with it

@@ -354,19 +354,18 @@ int baton_index_case_log(baton_index *idx, const char *id, const char *rev, bato
 
 int baton_index_contact_cases(baton_index *idx, const char *contact, const char *status, json_t **ids)
 {
-    sqlite3_stmt *st;
     *ids = NULL;
-    if (sqlite3_prepare_v2(idx->db,
-                           "SELECT case_id FROM cases WHERE contact = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY case_id",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (baton_index_prepared(idx, &idx->contact_cases,
+                             "SELECT case_id FROM cases WHERE contact = ?1 AND (?2 IS NULL OR status = ?2) ORDER BY case_id"))
         return baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
+    sqlite3_stmt *st = idx->contact_cases;
     sqlite3_bind_text(st, 1, contact, -1, SQLITE_STATIC);
-    if (status)
-        sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
     json_t *list = json_array();
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(list, json_string((const char *)sqlite3_column_text(st, 0)));
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     *ids = list;
     return 0;
 }
