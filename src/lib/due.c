@@ -508,13 +508,13 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
      * read in a view of the reader's own is worked out from git below), in order of urgency: only
      * as many as asked for are fetched (?20; -1: all), the rest counted (a coordinator owes a
      * thousand). The statements are kept by the list's shape: all or by date, for one person or
-     * not, and how many kinds (up to 3; more are prepared for the call alone). */
+     * not, limited or not, and how many kinds (up to 3; more are prepared for the call alone). */
     {
         size_t nkinds = 0;
         while (ctx->kinds && ctx->kinds[nkinds] && nkinds < 20)
             nkinds++;
-        size_t shape = (ctx->all ? 1u : 0u) | (ctx->staff ? 2u : 0u) | (nkinds << 2);
-        int kept = shape < 16;
+        size_t shape = (ctx->all ? 1u : 0u) | (ctx->staff ? 2u : 0u) | (ctx->limit ? 4u : 0u) | (nkinds << 3);
+        int kept = shape < 32;
         baton_buf where = {0};
         baton_buf_str(&where, " FROM due_items d WHERE ");
         baton_buf_str(&where, ctx->all ? "1" : "d.due <= ?6");
@@ -527,11 +527,15 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
         }
         if (nkinds)
             baton_buf_str(&where, ")");
-        baton_buf_str(&where, DUE_READABLE);
+        /* with a limit, what the session may not read must not take a place in it, nor be
+         * counted; without one, each row's case is looked up once below, as it is anyway */
+        if (ctx->limit)
+            baton_buf_str(&where, DUE_READABLE);
         baton_buf items = {0}, count = {0};
         baton_buf_str(&items, "SELECT d.case_id, d.views, d.kind, d.ref, d.owner, d.due, d.detail");
         baton_buf_str(&items, where.p ? where.p : "");
-        baton_buf_str(&items, " ORDER BY d.due, d.case_id, d.kind, d.ref LIMIT ?30");
+        /* without a limit, finish() sorts them all anyway */
+        baton_buf_str(&items, ctx->limit ? " ORDER BY d.due, d.case_id, d.kind, d.ref LIMIT ?30" : " LIMIT ?30");
         /* the rest are counted from the index alone (due_items_owner_order) */
         baton_buf_str(&count, "SELECT count(*)");
         baton_buf_str(&count, where.p ? where.p : "");
@@ -552,7 +556,8 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
             sqlite3_bind_int64(st, 30, ctx->limit ? (sqlite3_int64)(ctx->limit + ctx->offset) : -1);
         }
         for (sqlite3_stmt *q = st; rc == 0 && q; q = q == st ? cnt : NULL) {
-            due_readable_bind(q, s, inst);
+            if (ctx->limit)
+                due_readable_bind(q, s, inst);
             sqlite3_bind_text(q, 6, ctx->as_of, -1, SQLITE_STATIC);
             sqlite3_bind_text(q, 7, ctx->staff, -1, SQLITE_STATIC);
             for (size_t k = 0; k < nkinds; k++)

@@ -1258,7 +1258,7 @@ static void index_close(baton_index *idx)
     sqlite3_finalize(idx->due_person);
     sqlite3_finalize(idx->due_own);
     sqlite3_finalize(idx->due_left);
-    for (size_t i = 0; i < 16; i++) {
+    for (size_t i = 0; i < 32; i++) {
         sqlite3_finalize(idx->due_items[i]);
         sqlite3_finalize(idx->due_count[i]);
     }

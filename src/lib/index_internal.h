@@ -13,7 +13,7 @@ struct baton_index {
     sqlite3_stmt *search_ranked, *search_recent, *search_capped, *search_snippet,
         *search_recent_bare; /* search.c: prepared once per index */
     sqlite3_stmt *due_one, *due_person, *due_own, *due_left; /* due.c: the same */
-    sqlite3_stmt *due_items[16], *due_count[16];             /* ... by the list's shape */
+    sqlite3_stmt *due_items[32], *due_count[32];             /* ... by the list's shape */
     sqlite3_stmt *contact_cases;                             /* search.c: the same */
     char caught_up[41]; /* the head this index last caught up to: while it is the head, no
                            catching up is needed, nor a look at the index's meta */
