@@ -64,6 +64,12 @@ int baton_case_update(baton_session *s, const char *id, const char *base_rev, co
  * contact person and that status. */
 int baton_case_list(baton_session *s, const char *rev, const char *contact, const char *status, json_t **out);
 
+/* The cases of contact (status: NULL for any) the session may read, as the index has them: an
+ * array of {id, status, child: {name}, context: {institution, group}} sorted by id, each shown
+ * case logged as a read. For a page that lists cases by name: reading and parsing every record
+ * for that was most of such a page. */
+int baton_case_summaries(baton_session *s, const char *contact, const char *status, json_t **out);
+
 /* Checks a commit reason: one line (baton_line_check: no line break or control character, no
  * national id number), at most 500 characters, and never the child's name. */
 int baton_reason_check(const char *reason, const json_t *case_doc);

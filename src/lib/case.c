@@ -12,6 +12,7 @@
 #include "session_internal.h"
 #include "store_internal.h"
 #include "unchecked.h"
+#include "index_internal.h"
 #include "json_internal.h"
 
 #include <ctype.h>
@@ -594,6 +595,54 @@ int baton_case_list(baton_session *s, const char *rev, const char *contact, cons
         json_decref(*out);
         *out = NULL;
     }
+    return rc;
+}
+
+int baton_case_summaries(baton_session *s, const char *contact, const char *status, json_t **out)
+{
+    baton_index *idx;
+    *out = NULL;
+    if (!contact || !*contact)
+        return baton_error_set(BATON_EINVALID, "contact: give the contact person's staff id");
+    int rc = baton_index_open(&idx, s->store, NULL, NULL);
+    if (rc)
+        return rc;
+    if (baton_index_prepared(idx, &idx->case_summaries,
+                             "SELECT c.case_id, c.child, c.status, c.institution, c.grp FROM cases c"
+                             " WHERE c.contact = ?5 AND (?6 IS NULL OR c.status = ?6) AND "
+                             INDEX_READER_MAY_READ("c.case_id", "c.institution") " ORDER BY c.case_id")) {
+        rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
+        baton_index_free(idx);
+        return rc;
+    }
+    sqlite3_stmt *st = idx->case_summaries;
+    baton_index_bind_reader(st, s);
+    sqlite3_bind_text(st, 5, contact, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
+    json_t *list = json_array(), *ids = json_array();
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        json_array_append_new(list, json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s}}", "id", id, "status",
+                                              (const char *)sqlite3_column_text(st, 2), "child", "name",
+                                              (const char *)sqlite3_column_text(st, 1), "context", "institution",
+                                              (const char *)sqlite3_column_text(st, 3), "group",
+                                              (const char *)sqlite3_column_text(st, 4)));
+        json_array_append_new(ids, json_string(id));
+    }
+    if (r != SQLITE_DONE)
+        rc = baton_error_set(BATON_ERROR, "index: %s", sqlite3_errmsg(idx->db));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    baton_index_free(idx);
+    /* every case shown is a read of that case */
+    if (rc == 0)
+        rc = baton_session_log(s, "read", ids, "case list");
+    json_decref(ids);
+    if (rc)
+        json_decref(list);
+    else
+        *out = list;
     return rc;
 }
 

@@ -380,36 +380,20 @@ static int due_scan(baton_session *s, due_ctx *ctx, const char *head, const json
     return rc;
 }
 
-/* A case the session may read, as index.db knows it (policy.h, the same test as search):
- * ?1 the reader, ?2 whether their role reads within a scope, ?3 its institution (NULL: all),
- * ?4 whether the role reads restricted entries, ?5 the case. full: this reader sees restricted
- * entries here; own: they wrote some here without seeing others' (a view of their own, worked
- * out from git). */
-/* (the role's scope first: for a coordinator it decides without a look at the case's team or its
- * institution; ID and INST: the case's id and its institution, as the statement has them) */
-#define DUE_ACCESS(ID, INST)                                                                                   \
-    "((?2 AND (?3 IS NULL OR " INST " = ?3))"                                                                 \
-    " OR EXISTS (SELECT 1 FROM case_staff cs WHERE cs.case_id = " ID " AND cs.staff = ?1))"
+/* What the index says of a case for the due list (INDEX_READER: ?1 to ?4 the reader), ?5 the
+ * case: full: this reader sees restricted entries here; own: they wrote some here without seeing
+ * others' (a view of their own, worked out from git). */
 #define DUE_FULL(INST) "(?4 AND (?3 IS NULL OR " INST " = ?3))"
 #define DUE_OWN(ID) "EXISTS (SELECT 1 FROM docs dd WHERE dd.author = ?1 AND dd.case_id = " ID " AND dd.restricted = 1)"
 static const char due_case_sql[] = "SELECT c.child, c.status, c.contact, c.contact_since, " DUE_FULL("c.institution")
                                    " AS full, " DUE_OWN("c.case_id") " AS own FROM cases c WHERE c.case_id = ?5 AND "
-                                   DUE_ACCESS("c.case_id", "c.institution");
+                                   INDEX_READER_MAY_READ("c.case_id", "c.institution");
 /* an item of due_items d the session may read in the view its role gives it there, and not of a
  * case it reads in a view of its own (the case's institution is looked up only when it matters) */
 #define DUE_INST "(SELECT institution FROM cases WHERE case_id = d.case_id)"
 #define DUE_READABLE                                                                                           \
-    " AND " DUE_ACCESS("d.case_id", DUE_INST) " AND (d.views & CASE WHEN " DUE_FULL(DUE_INST)                   \
+    " AND " INDEX_READER_MAY_READ("d.case_id", DUE_INST) " AND (d.views & CASE WHEN " DUE_FULL(DUE_INST)        \
     " THEN 1 ELSE 2 END) != 0 AND (" DUE_FULL(DUE_INST) " OR NOT " DUE_OWN("d.case_id") ")"
-
-/* Binds ?1 to ?4 of the statements above for the session. */
-static void due_readable_bind(sqlite3_stmt *st, baton_session *s, const char *inst)
-{
-    sqlite3_bind_text(st, 1, s->who.id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, baton_policy_role_scope(s->record, BATON_ACCESS_READ));
-    sqlite3_bind_text(st, 3, inst[0] ? inst : NULL, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, baton_policy_role_scope(s->record, BATON_ACCESS_READ_RESTRICTED));
-}
 
 typedef struct {
     baton_session *s;
@@ -467,7 +451,6 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
         return rc;
     sqlite3_stmt *st = NULL;
     due_cases dc = {s, NULL, NULL, scope, json_object(), json_object(), json_object(), NULL};
-    const char *inst = baton_session_institution(s);
     /* who is still here, as the index has the staff directory: looked up for the people the list
      * names, not read whole (a municipality has thousands) */
     if (baton_index_prepared(idx, &idx->due_person, "SELECT active, left FROM staff WHERE id = ?") ||
@@ -483,7 +466,7 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
     dc.person = idx->due_person;
     dc.one = idx->due_one;
     dc.staff = staff;
-    due_readable_bind(dc.one, s, inst);
+    baton_index_bind_reader(dc.one, s);
     /* the cases where the reader wrote restricted entries: a view of their own, from git */
     st = idx->due_own;
     sqlite3_bind_text(st, 1, s->who.id, -1, SQLITE_STATIC);
@@ -557,7 +540,7 @@ static int due_from_index(baton_session *s, due_ctx *ctx, const char *head, json
         }
         for (sqlite3_stmt *q = st; rc == 0 && q; q = q == st ? cnt : NULL) {
             if (ctx->limit)
-                due_readable_bind(q, s, inst);
+                baton_index_bind_reader(q, s);
             sqlite3_bind_text(q, 6, ctx->as_of, -1, SQLITE_STATIC);
             sqlite3_bind_text(q, 7, ctx->staff, -1, SQLITE_STATIC);
             for (size_t k = 0; k < nkinds; k++)

@@ -31,6 +31,7 @@
 #include "baton/history.h"
 #include "baton/record.h"
 #include "baton/staff.h"
+#include "session_internal.h"
 #include "store_internal.h"
 #include "tokenize.h"
 
@@ -1244,6 +1245,15 @@ void baton_index_free(baton_index *idx)
         index_close(idx);
 }
 
+void baton_index_bind_reader(sqlite3_stmt *st, baton_session *s)
+{
+    const char *inst = baton_session_institution(s);
+    sqlite3_bind_text(st, 1, s->who.id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, baton_policy_role_scope(s->record, BATON_ACCESS_READ));
+    sqlite3_bind_text(st, 3, inst[0] ? inst : NULL, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, baton_policy_role_scope(s->record, BATON_ACCESS_READ_RESTRICTED));
+}
+
 int baton_index_prepared(baton_index *idx, sqlite3_stmt **slot, const char *sql)
 {
     return *slot || sqlite3_prepare_v2(idx->db, sql, -1, slot, NULL) == SQLITE_OK ? 0 : -1;
@@ -1254,6 +1264,7 @@ static void index_close(baton_index *idx)
     if (!idx)
         return;
     sqlite3_finalize(idx->contact_cases);
+    sqlite3_finalize(idx->case_summaries);
     sqlite3_finalize(idx->due_one);
     sqlite3_finalize(idx->due_person);
     sqlite3_finalize(idx->due_own);

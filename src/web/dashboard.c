@@ -37,7 +37,7 @@ void web_dashboard(web_req *q)
         web_error_page(q, 400, dgettext("baton", "due: not a page of the list (0, 25, 50, ...)"));
         return;
     }
-    int rc = baton_case_list(q->s, NULL, q->staff, "active", &cases);
+    int rc = baton_case_summaries(q->s, q->staff, "active", &cases);
     /* the most urgent first, a page of them; the rest are counted */
     size_t total = 0;
     baton_due_options d = {NULL, q->staff, 0, DUE_PAGE, &total, NULL, (size_t)from};

@@ -6,8 +6,10 @@
 S=$T/store
 new_store "$S" || { not_ok "store setup"; finish; exit 1; }
 export BATON_STORE=$S BATON_USER=koord
-A=$(new_case "$S" "Asta Sidetal")
-B=$(new_case "$S" "Bjørn Sidetal")
+# two cases whose contact person is the coordinator, and one that is a teacher's
+A=$("$BATON" case new --child "Asta Sidetal" --born 2016-02-03 --context school:Testskolen:2.B:Testkommune --contact koord)
+B=$("$BATON" case new --child "Bjørn Sidetal" --born 2016-04-05 --context school:Testskolen:3.A:Testkommune --contact koord)
+C=$(new_case "$S" "Cecilie Andenlærer")
 # 32 follow-ups owed by the coordinator, on different days, all overdue
 for i in $(seq 1 16); do
     d=$(printf '2026-10-%02d' "$i")
@@ -34,6 +36,10 @@ def items(html):
 s, _, first = web.get("/", tok)
 check(f"the overview ({s})", s == 200)
 page1 = items(first)
+cases = first.split("<table", 1)[1].split("</table>", 1)[0] if "<table" in first else ""
+check("the coordinator's own cases are listed by name, with their class",
+      "Asta Sidetal" in cases and "Bjørn Sidetal" in cases and "Testskolen 2.B" in cases and "Testskolen 3.A" in cases)
+check("and not a case someone else is the contact person of", "Cecilie" not in cases)
 check(f"its first page shows the 25 most urgent ({len(page1)})", page1 == want[:25])
 check("and links to the next page", 'href="/?due=25"' in first)
 check("but to no page before it", 'href="/?due=0"' not in first)
@@ -52,4 +58,13 @@ print("done")
 PY
 web_verdicts "$T/web.out"
 serve_stop
+# every case the overview showed is a read of it, in the coordinator's name
+BATON_USER=koord run audit list --staff koord --json
+python3 - "$OUT" "$A" "$B" <<'PY'
+import json, sys
+entries, a, b = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+listed = {e.get("case") for e in entries if e.get("action") == "read" and e.get("query") == "case list"}
+sys.exit(not {a, b} <= listed)
+PY
+assert "the overview's list of the coordinator's cases is in the access log" test $? -eq 0
 finish

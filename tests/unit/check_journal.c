@@ -214,6 +214,32 @@ START_TEST(case_reads_are_copies)
 }
 END_TEST
 
+/* A contact person's cases from the index are the cases the records hold: the same ids, names and
+ * classes as baton_case_list gives. */
+START_TEST(case_summaries_agree_with_the_records)
+{
+    json_t *full, *brief;
+    ck_assert_int_eq(baton_case_list(koord, NULL, "koord", "active", &full), 0);
+    ck_assert_int_eq(baton_case_summaries(koord, "koord", "active", &brief), 0);
+    ck_assert_uint_ge(json_array_size(full), 1);
+    ck_assert_uint_eq(json_array_size(brief), json_array_size(full));
+    for (size_t i = 0; i < json_array_size(full); i++) {
+        json_t *a = json_array_get(full, i), *b = json_array_get(brief, i);
+        ck_assert_str_eq(json_string_value(json_object_get(b, "id")), json_string_value(json_object_get(a, "id")));
+        ck_assert_str_eq(json_string_value(json_object_get(json_object_get(b, "child"), "name")),
+                         json_string_value(json_object_get(json_object_get(a, "child"), "name")));
+        ck_assert_str_eq(json_string_value(json_object_get(json_object_get(b, "context"), "group")),
+                         json_string_value(json_object_get(json_object_get(a, "context"), "group")));
+    }
+    json_decref(full);
+    json_decref(brief);
+    ck_assert_int_eq(baton_case_summaries(koord, "nobody", NULL, &brief), 0);
+    ck_assert_uint_eq(json_array_size(brief), 0);
+    json_decref(brief);
+    ck_assert_int_eq(baton_case_summaries(koord, NULL, NULL, &brief), BATON_EINVALID);
+}
+END_TEST
+
 /* A page shows the most urgent items and counts the rest; it asks for some kinds alone. */
 START_TEST(due_limit_and_kinds)
 {
@@ -321,6 +347,7 @@ Suite *journal_suite(void)
     tcase_add_test(tc, due_follows_the_journal);
     tcase_add_test(tc, due_limit_and_kinds);
     tcase_add_test(tc, case_reads_are_copies);
+    tcase_add_test(tc, case_summaries_agree_with_the_records);
     tcase_add_test(tc, access_log_connection_follows_the_file);
     suite_add_tcase(s, tc);
     return s;
