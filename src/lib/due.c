@@ -380,7 +380,7 @@ static int due_scan(baton_session *s, due_ctx *ctx, const char *head, const json
     return rc;
 }
 
-/* What the index says of a case for the due list (INDEX_READER: ?1 to ?4 the reader), ?5 the
+/* What the index says of a case for the due list (INDEX_READER_MAY_READ: ?1 to ?4 the reader), ?5 the
  * case: full: this reader sees restricted entries here; own: they wrote some here without seeing
  * others' (a view of their own, worked out from git). */
 #define DUE_FULL(INST) "(?4 AND (?3 IS NULL OR " INST " = ?3))"
