@@ -35,44 +35,11 @@ long baton_lock_wait_ms(void)
     return (long)BATON_HOOK_NUMBER("BATON_LOCK_WAIT_MS", 30000);
 }
 
-/* flock on path, waiting up to wait_ms in growing steps (0: one try). BATON_EBUSY when the holder
- * did not let go in time, so a caller never hangs behind one that does not finish. */
-int baton_lock_file(const char *path, long wait_ms, int *fd_out)
-{
-    int fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return baton_error_set(BATON_ERROR, "%s: %s", path, strerror(errno));
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    long slept_us = 1000;
-    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-        if (errno != EWOULDBLOCK && errno != EINTR) {
-            close(fd);
-            return baton_error_set(BATON_ERROR, "cannot lock %s: %s", path, strerror(errno));
-        }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long waited = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (waited >= wait_ms) {
-            close(fd);
-            return baton_error_set(BATON_EBUSY,
-                                   "the store is busy: another writer has held it for %ld s; nothing was written, "
-                                   "try again",
-                                   waited / 1000);
-        }
-        /* from 1 ms up to 50 ms between tries: a save's lock is gone in a few */
-        usleep((useconds_t)slept_us);
-        if (slept_us < 50000)
-            slept_us *= 2;
-    }
-    *fd_out = fd;
-    return 0;
-}
-
-/* The writers of one process take the store lock in the order they asked for it. Each polling
- * flock on its own, with growing sleeps, the unlucky ones slept through release after release:
- * under a server's load a save could wait two seconds behind saves that came later. Now they
- * queue, only the first in the queue tries the lock, and a release in this process wakes it at
- * once; a writer in another process is still met by flock, with the sleeps growing to 50 ms. */
+/* The lockers of one process take a lock in the order they asked for it. Each polling flock on
+ * its own, with growing sleeps, the unlucky ones slept through release after release: under a
+ * server's load a save could wait two seconds behind saves that came later. Now they queue, only
+ * the first in the queue tries the lock, and a release in this process wakes it at once; a holder
+ * in another process is still met by flock, tried again after 1 ms, growing to 50 ms. */
 typedef struct lock_waiter {
     const char *path;
     struct lock_waiter *next;
@@ -111,20 +78,19 @@ static void lock_queue_leave(lock_waiter *me)
     pthread_cond_broadcast(&lock_queue_cond);
 }
 
-/* Holding <store>/lock means no other Baton writer is between steps 2 and 3, so a ref lock
- * file left behind by a writer that was killed there is stale and may go. The wait has a
- * deadline: a writer never hangs behind one that does not finish (BATON_EBUSY). */
-int baton_store_lock(baton_store *store, int *fd_out)
+/* flock on path, waiting at most wait_ms (0: one try) in the process's queue for it. BATON_EBUSY
+ * when the holder did not let go in time, so a caller never hangs behind one that does not finish. */
+int baton_lock_file(const char *path, long wait_ms, int *fd_out)
 {
-    int fd = open(store->lock_path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    int fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0)
-        return baton_error_set(BATON_ERROR, "%s: %s", store->lock_path, strerror(errno));
+        return baton_error_set(BATON_ERROR, "%s: %s", path, strerror(errno));
     pthread_once(&lock_queue_once, lock_queue_init);
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    long wait = baton_lock_wait_ms(), step_ms = 1, waited = 0;
+    long step_ms = 1, waited = 0;
     int got = 0, failed = 0;
-    lock_waiter me = {store->lock_path, NULL};
+    lock_waiter me = {path, NULL};
     pthread_mutex_lock(&lock_queue_mutex);
     lock_waiter **tail = &lock_queue;
     while (*tail)
@@ -143,10 +109,10 @@ int baton_store_lock(baton_store *store, int *fd_out)
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
         waited = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (waited >= wait)
+        if (waited >= wait_ms)
             break;
         /* woken by a release or a departure in this process; else try again after the step */
-        long ms = step_ms < wait - waited ? step_ms : wait - waited;
+        long ms = step_ms < wait_ms - waited ? step_ms : wait_ms - waited;
         struct timespec until = now;
         until.tv_sec += ms / 1000;
         until.tv_nsec += (ms % 1000) * 1000000L;
@@ -163,17 +129,27 @@ int baton_store_lock(baton_store *store, int *fd_out)
     if (!got) {
         close(fd);
         if (failed)
-            return baton_error_set(BATON_ERROR, "cannot lock %s: %s", store->lock_path, strerror(failed));
+            return baton_error_set(BATON_ERROR, "cannot lock %s: %s", path, strerror(failed));
         return baton_error_set(BATON_EBUSY,
                                "the store is busy: another writer has held it for %ld s; nothing was written, "
                                "try again",
                                waited / 1000);
     }
+    *fd_out = fd;
+    return 0;
+}
+
+/* Holding <store>/lock means no other Baton writer is between steps 2 and 3, so a ref lock
+ * file left behind by a writer that was killed there is stale and may go. */
+int baton_store_lock(baton_store *store, int *fd_out)
+{
+    int rc = baton_lock_file(store->lock_path, baton_lock_wait_ms(), fd_out);
+    if (rc)
+        return rc;
     char stale[4096];
     /* a writer killed after taking libgit2's ref lock leaves it behind; the ref itself is intact */
     if (snprintf(stale, sizeof stale, "%s/refs/heads/main.lock", store->repo_path) < (int)sizeof stale)
         unlink(stale);
-    *fd_out = fd;
     return 0;
 }
 

@@ -89,13 +89,13 @@ int baton_store_read_records(baton_store *store, const char *rev, const char *di
                              const char *version_key, json_t **out);
 
 /* The writers' lock (<store>/lock, flock): held by a commit between reading the head and moving
- * it, and by gc. */
+ * it (gc holds <store>/gc.lock instead). */
 int baton_store_lock(baton_store *store, int *fd);
-/* flock on any file, waiting at most wait_ms (BATON_EBUSY after); how long writers wait (commit.c). */
+/* flock on any file, waiting at most wait_ms in the process's queue for it (BATON_EBUSY after);
+ * how long writers wait; the release of either kind of lock (commit.c). */
 int baton_lock_file(const char *path, long wait_ms, int *fd);
 long baton_lock_wait_ms(void);
 void baton_store_unlock(int fd);
-/* After a commit: an incremental (or full) gc when loose objects or packs have piled up. */
 
 /* During a bulk write: notes an object a commit added (bulk.c packs exactly these). */
 void baton_bulk_note(baton_store *store, const git_oid *id);
