@@ -370,7 +370,10 @@ int baton_case_load_unchecked(baton_store *store, const char *rev, const char *i
                 memcpy(version, blob, sizeof blob);
             return 0;
         }
-        rc = baton_store_read(store, rev, path, &buf, &len, version);
+        /* the blob the tree names, without looking the path up again */
+        rc = baton_store_read_blob(store, blob, path, &buf, &len);
+        if (rc == 0 && version)
+            memcpy(version, blob, sizeof blob);
     }
     if (rc == BATON_ENOTFOUND)
         return rev ? baton_error_set(BATON_ENOTFOUND, "no case with id '%s' at revision %.12s", id, rev)

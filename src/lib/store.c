@@ -457,24 +457,12 @@ int baton_store_entry_id(baton_store *store, const char *rev, const char *path, 
     return 0;
 }
 
-int baton_store_read(baton_store *store, const char *rev, const char *path, char **buf, size_t *len,
-                     baton_oid_hex blob_id)
+/* The bytes of the blob id (NUL-terminated); path names it in an error. */
+static int read_blob(baton_store *store, const git_oid *id, const char *path, char **buf, size_t *len)
 {
-    git_tree_entry *e;
     git_blob *blob;
-    int rc = lookup_entry(store, rev, path, &e);
-    if (rc)
-        return rc;
-    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
-        git_tree_entry_free(e);
-        return baton_error_set(BATON_ENOTFOUND, "%s: not a file", path);
-    }
-    if (git_blob_lookup(&blob, store->repo, git_tree_entry_id(e)) < 0) {
-        git_tree_entry_free(e);
+    if (git_blob_lookup(&blob, store->repo, id) < 0)
         return baton_git_error(path);
-    }
-    if (blob_id)
-        git_oid_tostr(blob_id, 41, git_tree_entry_id(e));
     size_t n = (size_t)git_blob_rawsize(blob);
     char *data = malloc(n + 1);
     if (data) {
@@ -482,13 +470,49 @@ int baton_store_read(baton_store *store, const char *rev, const char *path, char
         data[n] = '\0';
     }
     git_blob_free(blob);
-    git_tree_entry_free(e);
     if (!data)
         return baton_error_set(BATON_ERROR, "out of memory");
     *buf = data;
     if (len)
         *len = n;
     return 0;
+}
+
+int baton_store_read_blob(baton_store *store, const baton_oid_hex blob_id, const char *path, char **buf, size_t *len)
+{
+    git_oid id;
+    if (git_oid_fromstr(&id, blob_id) < 0)
+        return baton_git_error(path);
+    int rc = read_blob(store, &id, path, buf, len);
+    if (rc) {
+        /* what an outside writer put where a file belongs (a directory) is no file */
+        git_object *o;
+        if (git_object_lookup(&o, store->repo, &id, GIT_OBJECT_ANY) == 0) {
+            int blob = git_object_type(o) == GIT_OBJECT_BLOB;
+            git_object_free(o);
+            if (!blob)
+                return baton_error_set(BATON_ENOTFOUND, "%s: not a file", path);
+        }
+    }
+    return rc;
+}
+
+int baton_store_read(baton_store *store, const char *rev, const char *path, char **buf, size_t *len,
+                     baton_oid_hex blob_id)
+{
+    git_tree_entry *e;
+    int rc = lookup_entry(store, rev, path, &e);
+    if (rc)
+        return rc;
+    if (git_tree_entry_type(e) != GIT_OBJECT_BLOB) {
+        git_tree_entry_free(e);
+        return baton_error_set(BATON_ENOTFOUND, "%s: not a file", path);
+    }
+    if (blob_id)
+        git_oid_tostr(blob_id, 41, git_tree_entry_id(e));
+    rc = read_blob(store, git_tree_entry_id(e), path, buf, len);
+    git_tree_entry_free(e);
+    return rc;
 }
 
 /* The tree at path in rev (the root for "" or NULL); *out is NULL when there is no such directory. */

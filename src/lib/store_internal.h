@@ -88,6 +88,10 @@ int baton_first_parent_chain(git_repository *repo, const git_oid *from, const gi
 int baton_store_read_records(baton_store *store, const char *rev, const char *dir, baton_record_kind kind,
                              const char *version_key, json_t **out);
 
+/* The bytes of a blob known by its id (baton_store_entry_id), NUL-terminated; path names it in an
+ * error. */
+int baton_store_read_blob(baton_store *store, const baton_oid_hex blob_id, const char *path, char **buf, size_t *len);
+
 /* The writers' lock (<store>/lock, flock): held by a commit between reading the head and moving
  * it (gc holds <store>/gc.lock instead). */
 int baton_store_lock(baton_store *store, int *fd);
