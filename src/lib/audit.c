@@ -172,10 +172,9 @@ static int open_log_at(baton_store *store, const char *path, int create, sqlite3
 static int open_log(baton_store *store, sqlite3 **out)
 {
     char path[4200];
-    struct stat st;
     log_path(store, path, sizeof path);
     if (store->audit_db) {
-        if (stat(path, &st) == 0 && st.st_ino == store->audit_ino && st.st_dev == store->audit_dev) {
+        if (baton_file_unchanged(path, &store->audit_file)) {
             *out = store->audit_db;
             return 0;
         }
@@ -183,11 +182,8 @@ static int open_log(baton_store *store, sqlite3 **out)
         store->audit_db = NULL;
     }
     int rc = open_log_at(store, path, 0, out);
-    if (rc == 0 && stat(path, &st) == 0) {
+    if (rc == 0 && baton_file_identify(path, &store->audit_file) == 0)
         store->audit_db = *out;
-        store->audit_ino = st.st_ino;
-        store->audit_dev = st.st_dev;
-    }
     return rc;
 }
 

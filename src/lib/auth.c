@@ -15,7 +15,6 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define PASSWORD_MIN_CHARS 12
 #define PASSWORD_MAX_BYTES 1024
@@ -54,10 +53,9 @@ static int open_auth_at(const char *path, sqlite3 **out)
 static int open_auth(baton_store *store, sqlite3 **out)
 {
     char path[4200];
-    struct stat st;
     snprintf(path, sizeof path, "%s/auth.db", baton_store_path(store));
     if (store->auth_db) {
-        if (stat(path, &st) == 0 && st.st_ino == store->auth_ino && st.st_dev == store->auth_dev) {
+        if (baton_file_unchanged(path, &store->auth_file)) {
             *out = store->auth_db;
             return 0;
         }
@@ -65,11 +63,8 @@ static int open_auth(baton_store *store, sqlite3 **out)
         store->auth_db = NULL;
     }
     int rc = open_auth_at(path, out);
-    if (rc == 0 && stat(path, &st) == 0) {
+    if (rc == 0 && baton_file_identify(path, &store->auth_file) == 0)
         store->auth_db = *out;
-        store->auth_ino = st.st_ino;
-        store->auth_dev = st.st_dev;
-    }
     return rc;
 }
 

@@ -2,11 +2,13 @@
 #include "baton/file.h"
 
 #include "baton/error.h"
+#include "store_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int baton_file_stage(const char *path, const void *data, size_t len, char *tmp, size_t tmpn)
@@ -74,4 +76,20 @@ int baton_file_private(const char *path)
         return baton_error_set(BATON_ERROR, "%s: %s", path, strerror(errno));
     close(fd);
     return 0;
+}
+
+int baton_file_identify(const char *path, baton_file_id *id)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -1;
+    id->ino = st.st_ino;
+    id->dev = st.st_dev;
+    return 0;
+}
+
+int baton_file_unchanged(const char *path, const baton_file_id *id)
+{
+    baton_file_id now;
+    return baton_file_identify(path, &now) == 0 && now.ino == id->ino && now.dev == id->dev;
 }

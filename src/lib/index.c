@@ -42,7 +42,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define INDEX_FORMAT "11" /* 2: journal entries; 3: handovers; 4: the full version map (case log); 5: classes;
@@ -1203,12 +1202,10 @@ int baton_index_open(baton_index **out, baton_store *store, baton_index_progress
 {
     char path[4096];
     sqlite3 *db;
-    struct stat st;
     *out = NULL;
     index_path(store, path, sizeof path);
     if (store->kept_index) {
-        if (stat(path, &st) == 0 && st.st_ino == store->index_ino && st.st_dev == store->index_dev &&
-            catch_up(store->kept_index, progress, ctx) == 0) {
+        if (baton_file_unchanged(path, &store->index_file) && catch_up(store->kept_index, progress, ctx) == 0) {
             *out = store->kept_index;
             return 0;
         }
@@ -1230,11 +1227,8 @@ int baton_index_open(baton_index **out, baton_store *store, baton_index_progress
         index_close(idx);
         return rc;
     }
-    if (!store->kept_index && stat(path, &st) == 0) {
+    if (!store->kept_index && baton_file_identify(path, &store->index_file) == 0)
         store->kept_index = idx;
-        store->index_ino = st.st_ino;
-        store->index_dev = st.st_dev;
-    }
     *out = idx;
     return 0;
 }

@@ -10,6 +10,16 @@
 #include <git2.h>
 #include <jansson.h>
 
+/* Which file a path names (its device and inode): a connection a store handle keeps to one of
+ * its SQLite files is used again only while the path still names the file it opened (file.c). */
+typedef struct {
+    unsigned long long ino, dev;
+} baton_file_id;
+/* path's identity into *id: 0, or -1 when there is no such file */
+int baton_file_identify(const char *path, baton_file_id *id);
+/* 1 when path still names the file id was taken from */
+int baton_file_unchanged(const char *path, const baton_file_id *id);
+
 struct baton_store {
     char *path;
     char *repo_path;
@@ -26,11 +36,11 @@ struct baton_store {
     git_repository *pack_saved; /* a packed chain (baton_store_pack_begin): the store's own handle */
     struct baton_audit_tx *bulk_tx; /* a bulk write's access-log transaction, committed when it ends */
     struct sqlite3 *audit_db;  /* the access log, kept open for the entries of reads (audit.c) */
-    unsigned long long audit_ino, audit_dev; /* ... while audit.db is still this file */
+    baton_file_id audit_file; /* ... while audit.db is still this file */
     struct sqlite3 *auth_db;   /* auth.db, kept open the same way (auth.c) */
     struct baton_index *kept_index; /* the index this handle opened first, kept for its next use */
-    unsigned long long index_ino, index_dev; /* ... while index.db is still this file (index.c) */
-    unsigned long long auth_ino, auth_dev;
+    baton_file_id index_file; /* ... while index.db is still this file (index.c) */
+    baton_file_id auth_file;
     json_t *warnings;         /* what reading met and skipped (stored.c), each once */
     git_oid meta_head;        /* the head baton.json (meta) was read at (baton_store_refresh) */
     int have_meta_head;
