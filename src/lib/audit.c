@@ -88,7 +88,6 @@ static int has_commits_index(sqlite3 *db)
     return has;
 }
 
-
 /* Opens the log. It must exist, be a log of this format and belong to this store: anything else
  * is refused with what an administrator can do. create: a new, empty log (init only). */
 static int open_log_at(baton_store *store, const char *path, int create, sqlite3 **out)

@@ -148,7 +148,8 @@ int baton_search(baton_session *s, baton_index *idx, const char *query, const ba
     int qrc = baton_query_fts5(query, &fts);
     if (qrc)
         return qrc;
-    if (baton_index_prepared(idx, &idx->search_ranked, search_ranked_sql) || baton_index_prepared(idx, &idx->search_recent, search_recent_sql) ||
+    if (baton_index_prepared(idx, &idx->search_ranked, search_ranked_sql) ||
+        baton_index_prepared(idx, &idx->search_recent, search_recent_sql) ||
         baton_index_prepared(idx, &idx->search_capped, search_capped_sql) ||
         baton_index_prepared(idx, &idx->search_snippet, search_snippet_sql) ||
         baton_index_prepared(idx, &idx->search_recent_bare, search_recent_bare_sql)) {
