@@ -63,11 +63,7 @@ static void edit_form(web_req *q, const char *id, const json_t *doc, const json_
 {
     web_page *o = &q->page;
     web_case_head(q, doc, N_("Edit the plan"));
-    if (message) {
-        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
-        web_text(o, message);
-        WEB_RAW(o, "</p>\n");
-    }
+    web_alert(o, message);
     char action[128];
     snprintf(action, sizeof action, "/case/%s/edit", id);
     web_form(q, action);

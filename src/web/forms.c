@@ -166,11 +166,7 @@ static void form_page(web_req *q, const char *id, const char *suffix, const char
     web_page *o = &q->page;
     web_case_head(q, doc, title);
     json_decref(doc);
-    if (message) {
-        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
-        web_text(o, message);
-        WEB_RAW(o, "</p>\n");
-    }
+    web_alert(o, message);
     char action[128];
     snprintf(action, sizeof action, "/case/%s%s", id, suffix);
     web_form(q, action);

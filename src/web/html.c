@@ -70,3 +70,12 @@ void web_table_begin(web_page *o, const char *const *headers)
     }
     WEB_RAW(o, "</tr></thead><tbody>\n");
 }
+
+void web_alert(web_page *o, const char *message)
+{
+    if (!message)
+        return;
+    WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
+    web_text(o, message);
+    WEB_RAW(o, "</p>\n");
+}

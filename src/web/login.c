@@ -27,11 +27,7 @@ void web_login_page(web_req *q, int status, const char *message)
     }
     web_head(q, dgettext("baton", "Log in"));
     web_page *o = &q->page;
-    if (message) {
-        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
-        web_text(o, message);
-        WEB_RAW(o, "</p>\n");
-    }
+    web_alert(o, message);
     if (baton_auth_csrf(q->store, have, q->csrf) != 0)
         baton_error_clear(); /* the form then fails its check, and says so */
     web_form(q, "/login");
@@ -102,11 +98,7 @@ void web_password(web_req *q, int post)
     }
     web_page *o = &q->page;
     web_head(q, dgettext("baton", "Your password"));
-    if (message) {
-        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
-        web_text(o, message);
-        WEB_RAW(o, "</p>\n");
-    }
+    web_alert(o, message);
     web_form(q, "/password");
     WEB_RAW(o, "\n<p><label for=\"current\">");
     web_t(o, "Your password now");

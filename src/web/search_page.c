@@ -130,9 +130,7 @@ void web_search(web_req *q)
     WEB_RAW(o, "</label></p></form>\n");
     if (rc == BATON_EUSAGE) {
         q->status = 400;
-        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
-        web_text(o, refused);
-        WEB_RAW(o, "</p>\n");
+        web_alert(o, refused);
     } else if (text && *text && n == 0) {
         web_para(o, "No text matches.");
     } else if (n) {

@@ -65,11 +65,7 @@ static void staff_page(web_req *q, const char *message)
     WEB_RAW(o, "</tbody></table>\n<h2 id=\"new\">");
     web_t(o, "A new colleague");
     WEB_RAW(o, "</h2>\n");
-    if (message) {
-        WEB_RAW(o, "<p class=\"error\" role=\"alert\">");
-        web_text(o, message);
-        WEB_RAW(o, "</p>\n");
-    }
+    web_alert(o, message);
     web_form(q, "/staff/new");
     for (const web_form_field *f = new_fields; f->name; f++)
         web_form_input(q, f);

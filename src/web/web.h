@@ -41,6 +41,8 @@ void web_document(web_page *o, const char *html, size_t n);
 /* <table> with a header row of headers (msgids, NULL-terminated), translated; the body follows */
 void web_table_begin(web_page *o, const char *const *headers);
 #define WEB_TABLE(o, ...) web_table_begin((o), (const char *const[]){__VA_ARGS__, NULL})
+/* <p class="error" role="alert">message</p>, the words of a refusal (nothing for NULL) */
+void web_alert(web_page *o, const char *message);
 void web_page_free(web_page *o);
 
 #endif
