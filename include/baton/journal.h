@@ -29,6 +29,10 @@ typedef struct {
                                   author); never in a packet, a transfer or another reader's search */
 } baton_journal_new;
 
+/* The kinds of entry a person may add (follow_up_done is written by closing a follow-up).
+ * NULL-terminated. */
+extern const char *const baton_journal_user_kinds[];
+
 /* "cases/<xx>/<id>/journal". */
 void baton_journal_dir(const char *case_id, char *out, size_t n);
 

@@ -22,6 +22,15 @@ typedef enum {
 extern const char *const baton_packet_sections[];
 /* The roles a staff member may have. NULL-terminated. */
 extern const char *const baton_staff_roles[];
+/* The values of the schema's other lists a person picks from (a case's status; a measure's
+ * setting; a communication agreement's frequency, channels, topics and detail; a journal entry's
+ * channel). NULL-terminated. */
+extern const char *const baton_case_statuses[];
+extern const char *const baton_settings[];
+extern const char *const baton_agreement_frequencies[];
+extern const char *const baton_channels[];
+extern const char *const baton_agreement_topics[];
+extern const char *const baton_agreement_details[];
 
 typedef enum {
     BATON_FIELD_OBJECT,

@@ -23,7 +23,8 @@
 
 #define APPEND_ATTEMPTS 20
 
-static const char *const user_kinds[] = {"contact", "meeting", "observation", "status_update", "decision", NULL};
+const char *const baton_journal_user_kinds[] = {"contact", "meeting", "observation", "status_update", "decision",
+                                                NULL};
 
 void baton_journal_dir(const char *case_id, char *out, size_t n)
 {
@@ -169,7 +170,7 @@ int baton_journal_list(baton_session *s, const char *rev, const char *case_id, j
 
 static int check_kind(const char *kind)
 {
-    for (const char *const *k = user_kinds; *k; k++)
+    for (const char *const *k = baton_journal_user_kinds; *k; k++)
         if (strcmp(*k, kind) == 0)
             return 0;
     if (strcmp(kind, "follow_up_done") == 0)

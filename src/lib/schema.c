@@ -22,13 +22,13 @@
 #define F_HEX(n, fl, len) {n, BATON_FIELD_HEX, fl, NULL, NULL, len, NULL}
 #define F_DATETIME(n, fl) {n, BATON_FIELD_DATETIME, fl, NULL, NULL, 0, NULL}
 
-static const char *const case_status[] = {"active", "closed", "transferred", NULL};
+const char *const baton_case_statuses[] = {"active", "closed", "transferred", NULL};
 static const char *const context_kinds[] = {"daycare", "school", "leisure", "special_school", "other", NULL};
-static const char *const frequencies[] = {"weekly", "fortnightly", "monthly", "on_news", NULL};
-static const char *const channels[] = {"aula", "email", "phone", "meeting", "sms", "other", NULL};
-static const char *const topics[] = {"progress", "challenges", "both", NULL};
-static const char *const details[] = {"brief", "detailed", NULL};
-static const char *const settings[] = {"school", "leisure", "home", NULL};
+const char *const baton_agreement_frequencies[] = {"weekly", "fortnightly", "monthly", "on_news", NULL};
+const char *const baton_channels[] = {"aula", "email", "phone", "meeting", "sms", "other", NULL};
+const char *const baton_agreement_topics[] = {"progress", "challenges", "both", NULL};
+const char *const baton_agreement_details[] = {"brief", "detailed", NULL};
+const char *const baton_settings[] = {"school", "leisure", "home", NULL};
 static const char *const measure_status[] = {"planned", "active", "completed", "stopped", NULL};
 static const char *const comment_by[] = {"child", "guardian", "staff", NULL};
 const char *const baton_staff_roles[] = {"teacher", "pedagogue", "coordinator", "psychologist", "leader", "other", NULL};
@@ -70,13 +70,13 @@ static const baton_field team_member_fields[] = {
     END};
 static const baton_field team_member = F_OBJ("", 0, team_member_fields);
 
-static const baton_field channel_item = F_ENUM("", 0, channels);
+static const baton_field channel_item = F_ENUM("", 0, baton_channels);
 
 static const baton_field agreement_fields[] = {
-    F_ENUM("frequency", REQ, frequencies),
+    F_ENUM("frequency", REQ, baton_agreement_frequencies),
     F_ARR("channels", REQ, &channel_item, 6, NULL),
-    F_ENUM("topics", REQ, topics),
-    F_ENUM("detail", REQ, details),
+    F_ENUM("topics", REQ, baton_agreement_topics),
+    F_ENUM("detail", REQ, baton_agreement_details),
     F_DATE("agreed_on", REQ),
     END};
 
@@ -98,7 +98,7 @@ static const baton_field challenges_fields[] = {
 
 static const baton_field measure_fields[] = {
     {"id", BATON_FIELD_LOCALID, REQ | RO, NULL, NULL, 0, NULL},
-    F_ENUM("setting", REQ, settings),
+    F_ENUM("setting", REQ, baton_settings),
     F_TEXT("description", REQ),
     F_TEXT("goal", REQ),
     F_STAFF("responsible", REQ),
@@ -166,7 +166,7 @@ static const baton_field plan_fields[] = {
 
 static const baton_field case_fields[] = {
     {"id", BATON_FIELD_ID, REQ | RO, NULL, NULL, 0, NULL},
-    F_ENUM("status", REQ, case_status),
+    F_ENUM("status", REQ, baton_case_statuses),
     {"opened", BATON_FIELD_DATE, REQ | RO, NULL, NULL, 0, NULL},
     F_OBJ("child", REQ, child_fields),
     F_OBJ("context", REQ, context_fields),
@@ -200,7 +200,7 @@ static const baton_field journal_fields[] = {
     F_TEXT("text", 0), /* required except on follow_up_done (journal.c, and the JSON Schema) */
     F_ARR("with", 0, &text_item, 20, NULL),
     F_ARR("guardians", 0, &guardian_ref, 10, NULL),
-    F_ENUM("channel", 0, channels),
+    F_ENUM("channel", 0, baton_channels),
     F_OBJ("follow_up", 0, follow_up_fields),
     {"corrects", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL},
     {"closes", BATON_FIELD_LOCALID, 0, NULL, NULL, 0, NULL},
@@ -237,7 +237,7 @@ static const baton_field tick_fields[] = {
  * is read from the journal: a contact entry with the guardians and the handover's number.) */
 static const baton_field informed_fields[] = {
     F_DATE("date", REQ),
-    F_ENUM("channel", 0, channels),
+    F_ENUM("channel", 0, baton_channels),
     END};
 
 static const baton_field checklist_fields[] = {

@@ -11,13 +11,7 @@
 
 typedef web_form_field form_field;
 
-static const char *const settings[] = {"school", "leisure", "home", NULL};
-static const char *const kinds[] = {"contact", "meeting", "observation", "status_update", "decision", NULL};
-static const char *const channels[] = {"", "aula", "email", "phone", "meeting", "sms", "other", NULL};
-static const char *const channel_list[] = {"aula", "email", "phone", "meeting", "sms", "other", NULL};
-static const char *const frequencies[] = {"", "weekly", "fortnightly", "monthly", "on_news", NULL};
-static const char *const topics[] = {"", "progress", "challenges", "both", NULL};
-static const char *const details[] = {"", "brief", "detailed", NULL};
+/* (the values offered are the schema's own lists: baton/record.h, baton/journal.h) */
 
 /* Whether value is one of a comma-joined list. */
 static int among(const char *list, const char *value)
@@ -40,6 +34,14 @@ static const char *value_of(web_req *q, const char *name)
 
 void web_option_list(web_page *o, const char *const *values, const char *have, const char *none)
 {
+    if (none) {
+        WEB_RAW(o, "<option value=\"\"");
+        if (have && !*have)
+            WEB_RAW(o, " selected");
+        WEB_RAW(o, ">");
+        web_text(o, none);
+        WEB_RAW(o, "</option>");
+    }
     for (const char *const *v = values; *v; v++) {
         WEB_RAW(o, "<option value=\"");
         web_text(o, *v);
@@ -47,7 +49,7 @@ void web_option_list(web_page *o, const char *const *values, const char *have, c
         if (have && strcmp(have, *v) == 0)
             WEB_RAW(o, " selected");
         WEB_RAW(o, ">");
-        web_text(o, **v ? baton_i18n_word(*v) : none);
+        web_text(o, baton_i18n_word(*v));
         WEB_RAW(o, "</option>");
     }
 }
@@ -110,7 +112,7 @@ void web_form_input(web_req *q, const web_form_field *f)
                 WEB_RAW(o, "<option value=\"\"></option>");
             web_staff_options(q, v, NULL);
         } else {
-            web_option_list(o, f->choices, v, "");
+            web_option_list(o, f->choices, v, f->required ? NULL : "");
         }
         WEB_RAW(o, "</select>");
         break;
@@ -204,7 +206,7 @@ static void form_done(web_req *q, int rc, const char *id, const char *suffix, co
 /* ---- lists of the plan: measures and focus points ---- */
 
 static const form_field measure_fields[] = {
-    {"setting", N_("Setting"), WEB_CHOICE, 1, settings},     {"description", N_("What"), WEB_AREA, 1},
+    {"setting", N_("Setting"), WEB_CHOICE, 1, baton_settings},     {"description", N_("What"), WEB_AREA, 1},
     {"goal", N_("Goal"), WEB_AREA, 1},               {"responsible", N_("Responsible"), WEB_STAFF, 1},
     {"review_by", N_("Review by"), WEB_DATE, 1},     {NULL, NULL, 0, 0},
 };
@@ -279,10 +281,10 @@ static const form_field guardian_fields[] = {
     {"relation", N_("Relation (mother, father, ...)"), WEB_TEXT, 1, NULL},
     {"phone", N_("Phone"), WEB_TEXT, 0, NULL},
     {"email", N_("E-mail"), WEB_TEXT, 0, NULL},
-    {"agreement.frequency", N_("Hears from us"), WEB_CHOICE, 0, frequencies},
-    {"agreement.channels", N_("Channels"), WEB_CHOICES, 0, channel_list},
-    {"agreement.topics", N_("About"), WEB_CHOICE, 0, topics},
-    {"agreement.detail", N_("Detail"), WEB_CHOICE, 0, details},
+    {"agreement.frequency", N_("Hears from us"), WEB_CHOICE, 0, baton_agreement_frequencies},
+    {"agreement.channels", N_("Channels"), WEB_CHOICES, 0, baton_channels},
+    {"agreement.topics", N_("About"), WEB_CHOICE, 0, baton_agreement_topics},
+    {"agreement.detail", N_("Detail"), WEB_CHOICE, 0, baton_agreement_details},
     {"agreement.agreed_on", N_("Agreed on"), WEB_DATE, 0, NULL},
     {NULL, NULL, 0, 0, NULL},
 };
@@ -296,10 +298,10 @@ void web_guardian(web_req *q, const char *id, int post)
 /* ---- the journal ---- */
 
 static const form_field journal_fields[] = {
-    {"kind", N_("Kind"), WEB_CHOICE, 1, kinds},
+    {"kind", N_("Kind"), WEB_CHOICE, 1, baton_journal_user_kinds},
     {"text", N_("What happened"), WEB_AREA, 1},
     {"at", N_("When (empty: now)"), WEB_DATE, 0},
-    {"channel", N_("Channel"), WEB_CHOICE, 0, channels},
+    {"channel", N_("Channel"), WEB_CHOICE, 0, baton_channels},
     {"follow_up", N_("Follow up by"), WEB_DATE, 0},
     {"owner", N_("Who follows up"), WEB_STAFF, 0},
     {"restricted", N_("Restricted: only coordinators and psychologists of the case may read it"), WEB_CHECK, 0},

@@ -91,9 +91,10 @@ enum { WEB_TEXT, WEB_AREA, WEB_DATE, WEB_STAFF, WEB_CHOICE, WEB_CHOICES, WEB_CHE
 typedef struct {
     const char *name, *label; /* the form's name for it; a msgid */
     int type, required;
-    const char *const *choices; /* values, shown in the reader's words; "" is "none chosen" */
+    const char *const *choices; /* values, shown in the reader's words (an optional one may be left empty) */
 } web_form_field;
-/* <option>s of values, shown in the reader's words ("" as none), have selected */
+/* <option>s of values, shown in the reader's words, have selected; first an empty one labelled
+ * none, unless none is NULL */
 void web_option_list(web_page *o, const char *const *values, const char *have, const char *none);
 /* one field with its label, holding what a refused POST sent (nothing on a GET) */
 void web_form_input(web_req *q, const web_form_field *f);

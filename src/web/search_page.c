@@ -32,8 +32,7 @@ static void snippet(web_page *o, const char *s)
 }
 
 /* the filters a reader picks from (values of the library's search options) */
-static const char *const statuses[] = {"", "active", "closed", "transferred", NULL};
-static const char *const parts[] = {"", "plan", "plan.works_well", "plan.strengths", "plan.challenges", "plan.measures",
+static const char *const parts[] = {"plan", "plan.works_well", "plan.strengths", "plan.challenges", "plan.measures",
                                     "plan.focus_points", "guardians", "journal", NULL};
 
 static void select_of(web_page *o, const char *name, const char *label, const char *const *values, const char *have)
@@ -119,7 +118,7 @@ void web_search(web_req *q)
     web_t(o, "Search");
     WEB_RAW(o, "</button></p>\n<p>");
     select_of(o, "field", N_("In"), parts, part);
-    select_of(o, "status", N_("Cases"), statuses, status);
+    select_of(o, "status", N_("Cases"), baton_case_statuses, status);
     date_of(o, "since", N_("Present since"), since);
     date_of(o, "until", N_("until"), until);
     WEB_RAW(o, "<input id=\"mine\" name=\"mine\" type=\"checkbox\" value=\"1\"");
