@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const settings[] = {"school", "leisure", "home"};
+/* baton_settings (school, leisure, home), each in words */
 static const char *const setting_labels[] = {N_("At school"), N_("In leisure time"), N_("At home")};
 
 static void section_begin(web_page *o, const char *id, const char *title)
@@ -56,7 +56,7 @@ static void day_view(web_req *q, const json_t *plan)
     WEB_RAW(o, "</th>");
     for (size_t k = 0; k < 3; k++) {
         WEB_RAW(o, "<td class=\"text\">");
-        web_text(o, web_field(ch, settings[k]));
+        web_text(o, web_field(ch, baton_settings[k]));
         WEB_RAW(o, "</td>");
     }
     WEB_RAW(o, "</tr><tr><th scope=\"row\">");
@@ -68,7 +68,7 @@ static void day_view(web_req *q, const json_t *plan)
         json_t *m;
         json_array_foreach(json_object_get(plan, "measures"), i, m) {
             const char *setting = web_field(m, "setting");
-            if (!measure_active(m) || !setting || strcmp(setting, settings[k]) != 0)
+            if (!measure_active(m) || !setting || strcmp(setting, baton_settings[k]) != 0)
                 continue;
             WEB_RAW(o, "<li>");
             web_text(o, web_field(m, "description"));
@@ -93,7 +93,7 @@ static void measures(web_req *q, const json_t *plan)
         WEB_RAW(o, "</h3><dl>");
         const char *setting = web_field(m, "setting");
         for (size_t k = 0; k < 3; k++)
-            if (setting && strcmp(setting, settings[k]) == 0)
+            if (setting && strcmp(setting, baton_settings[k]) == 0)
                 dt_dd(o, N_("Setting"), dgettext("baton", setting_labels[k]));
         dt_dd(o, N_("Status"), baton_i18n_word(web_field(m, "status")));
         dt_dd(o, N_("Goal"), web_field(m, "goal"));
