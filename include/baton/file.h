@@ -13,4 +13,7 @@ int baton_file_finish(const char *tmp, const char *path, int commit);
 /* Both: path holds data, or is untouched. Errors name "-o: path". */
 int baton_file_write(const char *path, const void *data, size_t len);
 
+/* Reads a whole regular file of at most max bytes into *data (NUL-terminated, freed by the
+ * caller). BATON_ENOTFOUND when missing, BATON_EINVALID when not a regular file or too large. */
+int baton_file_read(const char *path, size_t max, char **data, size_t *len);
 #endif

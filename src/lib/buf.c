@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void baton_buf_put(baton_buf *b, const void *s, size_t n)
+int baton_buf_reserve(baton_buf *b, size_t n)
 {
     if (b->oom)
-        return;
+        return -1;
     if (b->n + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->n + n + 1)
@@ -16,11 +16,18 @@ void baton_buf_put(baton_buf *b, const void *s, size_t n)
         char *p = realloc(b->p, cap);
         if (!p) {
             b->oom = 1;
-            return;
+            return -1;
         }
         b->p = p;
         b->cap = cap;
     }
+    return 0;
+}
+
+void baton_buf_put(baton_buf *b, const void *s, size_t n)
+{
+    if (baton_buf_reserve(b, n))
+        return;
     memcpy(b->p + b->n, s, n);
     b->n += n;
     b->p[b->n] = '\0';

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -56,7 +57,28 @@ int baton_file_finish(const char *tmp, const char *path, int commit)
         unlink(tmp);
         return baton_error_set(BATON_ERROR, "-o: %s: %s", path, strerror(e));
     }
-    return 0;
+    return baton_fsync_dir(path);
+}
+
+/* A rename or a new file is durable only once the directory holding it is synced too. */
+int baton_fsync_dir(const char *path)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        dir[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return baton_error_set(BATON_ERROR, "%s: %s", dir, strerror(errno));
+    int ok = fsync(fd) == 0 || errno == EINVAL;
+    int e = errno;
+    close(fd);
+    return ok ? 0 : baton_error_set(BATON_ERROR, "%s: cannot sync: %s", dir, strerror(e));
 }
 
 int baton_file_write(const char *path, const void *data, size_t len)
@@ -64,6 +86,36 @@ int baton_file_write(const char *path, const void *data, size_t len)
     char tmp[4200];
     int rc = baton_file_stage(path, data, len, tmp, sizeof tmp);
     return rc ? rc : baton_file_finish(tmp, path, 1);
+}
+
+int baton_file_read(const char *path, size_t max, char **data, size_t *len)
+{
+    struct stat st;
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return baton_error_set(errno == ENOENT ? BATON_ENOTFOUND : BATON_ERROR, "%s: %s", path, strerror(errno));
+    if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return baton_error_set(BATON_EINVALID, "%s: not a regular file", path);
+    }
+    if ((size_t)st.st_size > max) {
+        fclose(f);
+        return baton_error_set(BATON_EINVALID, "%s: larger than the %zu MiB limit", path, max >> 20);
+    }
+    size_t n = (size_t)st.st_size;
+    char *buf = malloc(n + 1);
+    if (!buf || fread(buf, 1, n, f) != n) {
+        fclose(f);
+        free(buf);
+        return baton_error_set(BATON_ERROR, "%s: cannot read", path);
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return 0;
 }
 
 /* SQLite creates a database with mode 0644 (less the umask), and its WAL and shared-memory files

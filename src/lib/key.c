@@ -66,22 +66,53 @@ static const char *configured_key(baton_store *store)
     return json_string_value(json_object_get(json_object_get(store->meta, "config"), "signing_key"));
 }
 
+int baton_secret_read(const char *path, const char *header, unsigned char *bin, size_t n)
+{
+    char buf[512];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return baton_error_set(errno == ENOENT ? BATON_ENOTFOUND : BATON_ERROR, "%s: %s", path, strerror(errno));
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    int bad = strncmp(buf, header, strlen(header)) != 0 || unb64(buf + strlen(header), bin, n);
+    sodium_memzero(buf, sizeof buf);
+    return bad ? baton_error_set(BATON_EINVALID, "%s: not a Baton key file of this kind", path) : 0;
+}
+
+int baton_secret_write(const char *path, const char *header, const unsigned char *bin, size_t n)
+{
+    char text[512];
+    if (strlen(header) + sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL) + 2 > sizeof text)
+        return baton_error_set(BATON_ERROR, "key too long");
+    memcpy(text, header, strlen(header));
+    b64(bin, n, text + strlen(header), sizeof text - strlen(header) - 1);
+    strcat(text, "\n");
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        sodium_memzero(text, sizeof text);
+        return baton_error_set(errno == EEXIST ? BATON_EEXISTS : BATON_ERROR, "%s: %s", path, strerror(errno));
+    }
+    size_t len = strlen(text);
+    int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
+    close(fd);
+    sodium_memzero(text, sizeof text);
+    if (!ok) {
+        unlink(path);
+        return baton_error_set(BATON_ERROR, "%s: cannot write the key", path);
+    }
+    return baton_fsync_dir(path);
+}
+
 static int read_secret(baton_store *store, unsigned char sk[crypto_sign_SECRETKEYBYTES])
 {
     const char *rel = configured_key(store);
-    char path[4200], buf[256];
+    char path[4200];
     if (!rel)
         return baton_error_set(BATON_ENOTFOUND, "this store has no signing key (create one with 'baton key generate')");
     key_file(store, rel, path, sizeof path);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return baton_error_set(BATON_ERROR, "signing key %s: %s", path, strerror(errno));
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    if (strncmp(buf, KEY_HEADER, strlen(KEY_HEADER)) != 0 || unb64(buf + strlen(KEY_HEADER), sk, crypto_sign_SECRETKEYBYTES))
-        return baton_error_set(BATON_ERROR, "signing key %s: not a Baton key file", path);
-    return 0;
+    int rc = baton_secret_read(path, KEY_HEADER, sk, crypto_sign_SECRETKEYBYTES);
+    return rc ? baton_error_prefix(BATON_ERROR, "signing key: ") : 0;
 }
 
 int baton_key_generate(baton_session *s, const char *path, baton_oid_hex commit)
@@ -89,7 +120,7 @@ int baton_key_generate(baton_session *s, const char *path, baton_oid_hex commit)
     baton_store *store = s->store;
     const baton_identity *as = &s->who;
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
-    char file[4200], dir[4200], text[256];
+    char file[4200], dir[4200];
     const char *rel = path && *path ? path : "keys/signing.key";
     int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
     if (rc == 0)
@@ -109,23 +140,10 @@ int baton_key_generate(baton_session *s, const char *path, baton_oid_hex commit)
             return baton_error_set(BATON_ERROR, "%s: %s", dir, strerror(errno));
     }
     crypto_sign_keypair(pk, sk);
-    memcpy(text, KEY_HEADER, strlen(KEY_HEADER));
-    b64(sk, sizeof sk, text + strlen(KEY_HEADER), sizeof text - strlen(KEY_HEADER) - 1);
-    strcat(text, "\n");
+    rc = baton_secret_write(file, KEY_HEADER, sk, sizeof sk);
     sodium_memzero(sk, sizeof sk);
-    int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        sodium_memzero(text, sizeof text);
-        return baton_error_set(errno == EEXIST ? BATON_EEXISTS : BATON_ERROR, "%s: %s", file, strerror(errno));
-    }
-    size_t len = strlen(text);
-    int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-    close(fd);
-    sodium_memzero(text, sizeof text);
-    if (!ok) {
-        unlink(file);
-        return baton_error_set(BATON_ERROR, "%s: cannot write the key", file);
-    }
+    if (rc)
+        return rc;
     if ((rc = baton_config_write(store, as, "signing_key", rel, NULL, commit)))
         unlink(file); /* the config never names a key that is not there, nor the reverse */
     return rc;

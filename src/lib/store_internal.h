@@ -19,6 +19,12 @@ typedef struct {
 int baton_file_identify(const char *path, baton_file_id *id);
 /* 1 when path still names the file id was taken from */
 int baton_file_unchanged(const char *path, const baton_file_id *id);
+/* Syncs the directory holding path (after a rename or a new file in it). */
+int baton_fsync_dir(const char *path);
+/* A secret key file (key.c): a header line naming its kind, then the key in base64; mode 0600,
+ * fsynced with its directory, never overwritten (BATON_EEXISTS). */
+int baton_secret_write(const char *path, const char *header, const unsigned char *bin, size_t n);
+int baton_secret_read(const char *path, const char *header, unsigned char *bin, size_t n);
 
 struct baton_store {
     char *path;

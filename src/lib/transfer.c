@@ -510,30 +510,12 @@ static int hex64(const char *s) { return s && strlen(s) == 64 && strspn(s, "0123
  * names. Trust is the caller's question. */
 static int load(const char *path, loaded *l, json_t *report)
 {
-    struct stat st;
     unsigned char *raw = NULL, *inflated = NULL;
     size_t rawlen = 0, ilen = 0;
     int rc = 0;
     memset(l, 0, sizeof *l);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return baton_error_set(BATON_ENOTFOUND, "%s: %s", path, strerror(errno));
-    if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return baton_error_set(BATON_EINVALID, "%s: not a regular file", path);
-    }
-    if ((size_t)st.st_size > BATON_TRANSFER_MAX_BYTES) {
-        fclose(f);
-        return baton_error_set(BATON_EINVALID, "%s: larger than the 64 MiB limit", path);
-    }
-    rawlen = (size_t)st.st_size;
-    raw = malloc(rawlen ? rawlen : 1);
-    if (!raw || fread(raw, 1, rawlen, f) != rawlen) {
-        fclose(f);
-        free(raw);
-        return baton_error_set(BATON_ERROR, "%s: cannot read", path);
-    }
-    fclose(f);
+    if ((rc = baton_file_read(path, BATON_TRANSFER_MAX_BYTES, (char **)&raw, &rawlen)))
+        return rc;
     if (rawlen < MAGIC_LEN + 1 || memcmp(raw, MAGIC, MAGIC_LEN) != 0) {
         free(raw);
         return baton_error_set(BATON_EINVALID, "%s: not a Baton transfer file", path);
