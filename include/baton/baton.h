@@ -5,6 +5,7 @@
 
 #include "baton/audit.h"
 #include "baton/auth.h"
+#include "baton/backup.h"
 #include "baton/buf.h"
 #include "baton/case.h"
 #include "baton/class.h"

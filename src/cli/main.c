@@ -29,6 +29,8 @@ static const cli_command commands[] = {
     {"search", cmd_search, N_("full-text search of the plans, now or across every version")},
     {"reindex", cmd_reindex, N_("rebuild the search index from git")},
     {"gc", cmd_gc, N_("pack the store's git objects")},
+    {"backup", cmd_backup, N_("copies of the store on git remotes: add, list, remove, push")},
+    {"restore", cmd_restore, N_("make a new store from a backup")},
     {"audit", cmd_audit, N_("the access log: list, review, verify, export, purge, init")},
     {"fsck", cmd_fsck, N_("check the whole store against Baton's rules, the access log and the index")},
     {"validate", cmd_validate, N_("check record files against Baton's rules")},
