@@ -14,7 +14,8 @@ typedef enum {
     BATON_RECORD_STORE,
     BATON_RECORD_JOURNAL,
     BATON_RECORD_HANDOVER,
-    BATON_RECORD_TRUST
+    BATON_RECORD_TRUST,
+    BATON_RECORD_ERASURE
 } baton_record_kind;
 
 /* The sections of a handover packet, in packet order: the scope of a consent or a legal basis

@@ -13,7 +13,7 @@ static const struct {
     baton_record_kind kind;
 } kinds[] = {{"case", BATON_RECORD_CASE},         {"staff", BATON_RECORD_STAFF},
              {"store", BATON_RECORD_STORE},       {"journal", BATON_RECORD_JOURNAL},
-             {"handover", BATON_RECORD_HANDOVER}, {"trust", BATON_RECORD_TRUST}};
+             {"handover", BATON_RECORD_HANDOVER}, {"trust", BATON_RECORD_TRUST}, {"erasure", BATON_RECORD_ERASURE}};
 
 int cmd_validate(int argc, char **argv)
 {

@@ -293,6 +293,23 @@ static const baton_field trust_fields[] = {
     F_STAFF("revoked_by", 0),
     END};
 
+/* ---- erasure (erasures/<case-id>.json) ---- */
+
+/* What is left of an erased case: its id, when and by whom, which history was rewritten, and the
+ * digest of the access-log entries whose text went, signed with the store's key. */
+static const baton_field erasure_fields[] = {
+    {"case", BATON_FIELD_ID, REQ | RO, NULL, NULL, 0, NULL},
+    F_DATE("erased", REQ | RO),
+    F_STAFF("by", REQ | RO),
+    {"old_head", BATON_FIELD_OID, REQ | RO, NULL, NULL, 0, NULL},
+    F_INT("commits_rewritten", REQ | RO, 0, 0),
+    F_INT("commits_dropped", REQ | RO, 0, 0),
+    F_INT("audit_entries", REQ | RO, 0, 0),
+    F_HEX("audit_sha256", REQ | RO, 64),
+    {"public_key", BATON_FIELD_PUBKEY, REQ | RO, NULL, NULL, 0, NULL},
+    F_HEX("signature", REQ | RO, 128),
+    END};
+
 /* ---- staff ---- */
 
 static const baton_field staff_fields[] = {
@@ -332,6 +349,7 @@ static const baton_field roots[] = {
     [BATON_RECORD_JOURNAL] = F_OBJ("journal", 0, journal_fields),
     [BATON_RECORD_HANDOVER] = F_OBJ("handover", 0, handover_fields),
     [BATON_RECORD_TRUST] = F_OBJ("trust", 0, trust_fields),
+    [BATON_RECORD_ERASURE] = F_OBJ("erasure", 0, erasure_fields),
 };
 
 const baton_field *baton_record_spec(baton_record_kind kind) { return &roots[kind]; }

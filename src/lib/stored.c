@@ -29,6 +29,8 @@ int baton_record_kind_of(const char *path)
         return BATON_RECORD_STAFF;
     if (strncmp(path, "trust/", 6) == 0 && !strchr(path + 6, '/'))
         return BATON_RECORD_TRUST;
+    if (strncmp(path, "erasures/", 9) == 0 && !strchr(path + 9, '/'))
+        return BATON_RECORD_ERASURE;
     if (strncmp(path, "cases/", 6) != 0)
         return -1;
     /* cases/<xx>/<id>/case.json, .../journal/<name>.json, .../handovers/<name>.json */
@@ -68,6 +70,11 @@ int baton_record_place_check(const json_t *doc, baton_record_kind kind, const ch
         field = "fingerprint";
         if ((id = str(doc, "fingerprint")))
             snprintf(want, sizeof want, "trust/%s.json", id);
+        break;
+    case BATON_RECORD_ERASURE:
+        field = "case";
+        if ((id = str(doc, "case")))
+            snprintf(want, sizeof want, "erasures/%s.json", id);
         break;
     case BATON_RECORD_JOURNAL: {
         /* <recorded as YYYYMMDDTHHMMSSZ>-<n>.json for entry j<n> */

@@ -42,6 +42,8 @@ def kind_of(path):
         return "handover"
     if path.startswith("trust/") and path.endswith(".json"):
         return "trust"
+    if path.startswith("erasures/") and path.endswith(".json"):
+        return "erasure"
     return None
 
 
@@ -51,7 +53,7 @@ def git(store, *args):
 
 
 def check_store(store):
-    validators = {k: validator(k) for k in ("case", "staff", "store", "journal", "handover", "trust")}
+    validators = {k: validator(k) for k in ("case", "staff", "store", "journal", "handover", "trust", "erasure")}
     seen = set()
     bad = 0
     count = 0

@@ -266,6 +266,8 @@ START_TEST(handover_schema_matches) { check_kind(BATON_RECORD_HANDOVER, "handove
 END_TEST
 START_TEST(trust_schema_matches) { check_kind(BATON_RECORD_TRUST, "trust.schema.json"); }
 END_TEST
+START_TEST(erasure_schema_matches) { check_kind(BATON_RECORD_ERASURE, "erasure.schema.json"); }
+END_TEST
 
 /* The comparison itself must be able to fail: a schema with one rule loosened is caught. */
 START_TEST(a_loosened_schema_is_caught)
@@ -294,6 +296,7 @@ Suite *schema_suite(void)
     tcase_add_test(t, journal_schema_matches);
     tcase_add_test(t, handover_schema_matches);
     tcase_add_test(t, trust_schema_matches);
+    tcase_add_test(t, erasure_schema_matches);
     tcase_add_test(t, a_loosened_schema_is_caught);
     suite_add_tcase(s, t);
     return s;
