@@ -77,4 +77,15 @@ int baton_reason_check(const char *reason, const json_t *case_doc);
 /* Builds "<subject>\n\n<reason>\n\nBaton-Case: ...\nBaton-Staff: ...\n". Caller frees. */
 char *baton_commit_message(const char *subject, const char *reason, const char *case_id, const char *staff_id);
 
+/* Erases a closed or transferred case for good, as the session (a coordinator or leader), with a
+ * reason: the history is rewritten without it (a handover of another case follows its revision to
+ * the new commit id), a record signed with the store's key keeps only its id, the date and who
+ * (erasures/<id>.json), the access log loses the text of the case's entries (and of searches
+ * naming the child), index.db is built afresh, and every object the new history does not reach
+ * is removed. Backups forget it at their next push. Called again on an erased case, it finishes
+ * what a crash left undone. report: case, resumed, head, commits_rewritten, commits_dropped,
+ * audit_entries, objects_kept, packs_removed. */
+int baton_case_erase(baton_session *s, const char *id, const char *reason, json_t **report);
+/* 0 when an erasure record's signature verifies against the key it names. */
+int baton_erasure_verify(const json_t *rec);
 #endif

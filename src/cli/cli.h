@@ -124,6 +124,7 @@ int cmd_case_edit(int argc, char **argv);
 int cmd_case_log(int argc, char **argv);
 int cmd_case_diff(int argc, char **argv);
 int cmd_case_access(int argc, char **argv);
+int cmd_case_erase(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_focus(int argc, char **argv);
 int cmd_guardian(int argc, char **argv);

@@ -17,6 +17,7 @@ int cmd_case(int argc, char **argv)
         {"diff", cmd_case_diff, N_("field-level differences between two versions")},
         {"access", cmd_case_access, N_("everyone who may read the case now, and the rule that grants it")},
         {"fields", cmd_case_fields, N_("every field 'case set' can change, and what it takes")},
+        {"erase", cmd_case_erase, N_("erase a closed case for good, from the whole history")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("case", subs, argc, argv);

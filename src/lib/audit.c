@@ -13,6 +13,7 @@
  * the ref moved is recorded late by the next command (baton_audit_ready), from the commit. */
 #include "baton/audit.h"
 
+#include "baton/buf.h"
 #include "baton/date.h"
 #include "baton/error.h"
 #include "baton/history.h"
@@ -38,6 +39,18 @@
 static int db_fail(sqlite3 *db, const char *doing)
 {
     return baton_error_set(BATON_ERROR, "audit log: %s: %s", doing, db ? sqlite3_errmsg(db) : "cannot open");
+}
+
+static int has_table(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st;
+    int has = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        has = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return has;
 }
 
 /* A log that takes no entries stops whatever wanted one: the read is not shown, the change not made. */
@@ -787,8 +800,15 @@ static int check_chain(sqlite3 *db, sqlite3_int64 *checked)
     *checked = 0;
     last_checkpoint(db, prev, &expect);
     expect++;
-    if (sqlite3_prepare_v2(db, "SELECT seq, time, staff, action, case_id, query, purpose, prev, hash, commit_id"
-                               " FROM entries ORDER BY seq",
+    /* an entry whose text an erasure removed keeps its hash and its place in the chain, but its
+     * hash can no longer be computed from what is left: check_erasures holds what is left of it
+     * to the erasure's signed record in git instead */
+    if (sqlite3_prepare_v2(db,
+                           has_table(db, "erased")
+                               ? "SELECT seq, time, staff, action, case_id, query, purpose, prev, hash, commit_id,"
+                                 " EXISTS(SELECT 1 FROM erased x WHERE x.seq = entries.seq) FROM entries ORDER BY seq"
+                               : "SELECT seq, time, staff, action, case_id, query, purpose, prev, hash, commit_id, 0"
+                                 " FROM entries ORDER BY seq",
                            -1, &st, NULL) != SQLITE_OK)
         return db_fail(db, "verify");
     int r;
@@ -807,7 +827,7 @@ static int check_chain(sqlite3 *db, sqlite3_int64 *checked)
         else if (!stored_prev || strcmp(stored_prev, prev) != 0)
             rc = baton_error_set(BATON_EINVALID, "audit log: entry %lld does not follow the entry before it (removed, "
                                                  "inserted or reordered)", (long long)seq);
-        else if (!stored || strcmp(stored, hash) != 0)
+        else if (!stored || (strcmp(stored, hash) != 0 && !sqlite3_column_int(st, 10)))
             rc = baton_error_set(BATON_EINVALID, "audit log: entry %lld was changed after it was written", (long long)seq);
         if (rc == 0) {
             snprintf(prev, sizeof prev, "%s", stored);
@@ -817,6 +837,202 @@ static int check_chain(sqlite3 *db, sqlite3_int64 *checked)
     }
     if (rc == 0 && r != SQLITE_DONE)
         rc = baton_error_set(BATON_EINVALID, "audit log: damaged: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- erasure ---- */
+
+/* What stays of an erased entry, one line each in seq order, hashed: the erasure's record in git
+ * carries the digest, so none of it can change unseen once its text (the purpose, the search
+ * terms) is gone and its own hash no longer says anything about it. where selects the rows. */
+static int erased_digest(sqlite3 *db, const char *sql, const char *arg, const char *arg2, json_t *seqs, char out[65])
+{
+    sqlite3_stmt *st;
+    baton_buf b = {0};
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, "erasure");
+    sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+    if (arg2)
+        sqlite3_bind_text(st, 2, arg2, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char line[600];
+        int n = snprintf(line, sizeof line, "%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)sqlite3_column_int64(st, 0),
+                         text((const char *)sqlite3_column_text(st, 1)), text((const char *)sqlite3_column_text(st, 2)),
+                         text((const char *)sqlite3_column_text(st, 3)), text((const char *)sqlite3_column_text(st, 4)),
+                         text((const char *)sqlite3_column_text(st, 5)), text((const char *)sqlite3_column_text(st, 6)));
+        baton_buf_put(&b, line, n < (int)sizeof line ? (size_t)n : sizeof line - 1);
+        if (seqs)
+            json_array_append_new(seqs, json_integer(sqlite3_column_int64(st, 0)));
+    }
+    sqlite3_finalize(st);
+    baton_sha256_hex(b.p ? b.p : "", b.n, out);
+    int oom = b.oom;
+    baton_buf_free(&b);
+    return oom ? baton_error_set(BATON_ERROR, "out of memory") : 0;
+}
+
+#define ERASED_COLUMNS "SELECT seq, time, staff, action, case_id, commit_id, hash FROM entries"
+
+int baton_audit_erasure_scope(baton_store *store, const char *case_id, const char *name, json_t **seqs, char sha[65])
+{
+    sqlite3 *db;
+    *seqs = json_array();
+    int rc = open_log(store, &db);
+    if (rc)
+        return rc;
+    /* the case's own entries, and every search whose terms name the child or the case */
+    rc = erased_digest(db,
+                       ERASED_COLUMNS " WHERE case_id = ?1 OR (query IS NOT NULL AND (instr(query, ?1) OR"
+                                      " (length(?2) > 0 AND instr(lower(query), lower(?2))))) ORDER BY seq",
+                       case_id, name ? name : "", *seqs, sha);
+    close_log(store, db);
+    return rc;
+}
+
+int baton_audit_erasure_applied(baton_store *store, const char *case_id)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int applied = 0;
+    if (open_log(store, &db))
+        return 0;
+    if (has_table(db, "erasures_done") &&
+        sqlite3_prepare_v2(db, "SELECT 1 FROM erasures_done WHERE case_id = ?", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+        applied = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+    }
+    close_log(store, db);
+    return applied;
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+    int r = sqlite3_exec(db, sql, NULL, NULL, &err);
+    int rc = r == SQLITE_OK ? 0 : baton_error_set(BATON_ERROR, "audit log: erasure: %s", err ? err : sqlite3_errmsg(db));
+    sqlite3_free(err);
+    return rc;
+}
+
+int baton_audit_erasure_apply(baton_store *store, const char *case_id, const json_t *seqs, const json_t *commit_map)
+{
+    sqlite3 *db;
+    sqlite3_stmt *up = NULL, *mark = NULL, *map = NULL, *remap = NULL, *done = NULL;
+    int rc = open_log_own(store, &db);
+    if (rc)
+        return rc;
+    /* freed pages are overwritten, not merely unlinked: the text must not linger in the file */
+    rc = exec(db, "PRAGMA secure_delete = ON;"
+                  "CREATE TABLE IF NOT EXISTS erased(seq INTEGER PRIMARY KEY, case_id TEXT NOT NULL);"
+                  "CREATE TABLE IF NOT EXISTS commit_map(old TEXT PRIMARY KEY, new TEXT, case_id TEXT NOT NULL);"
+                  "CREATE TABLE IF NOT EXISTS erasures_done(case_id TEXT PRIMARY KEY, time TEXT NOT NULL);");
+    if (rc == 0)
+        rc = begin(db);
+    if (rc == 0 &&
+        (sqlite3_prepare_v2(db, "UPDATE entries SET query = NULL, purpose = NULL WHERE seq = ?", -1, &up, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO erased(seq, case_id) VALUES(?, ?)", -1, &mark, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO commit_map(old, new, case_id) VALUES(?, ?, ?)", -1, &map, NULL) !=
+             SQLITE_OK ||
+         sqlite3_prepare_v2(db, "UPDATE commit_map SET new = ? WHERE new = ?", -1, &remap, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO erasures_done(case_id, time) VALUES(?, ?)", -1, &done, NULL) !=
+             SQLITE_OK))
+        rc = db_fail(db, "erasure");
+    size_t i;
+    json_t *v;
+    json_array_foreach(seqs, i, v) {
+        if (rc)
+            break;
+        sqlite3_bind_int64(up, 1, json_integer_value(v));
+        sqlite3_bind_int64(mark, 1, json_integer_value(v));
+        sqlite3_bind_text(mark, 2, case_id, -1, SQLITE_STATIC);
+        if (sqlite3_step(up) != SQLITE_DONE || sqlite3_step(mark) != SQLITE_DONE)
+            rc = db_fail(db, "erasure");
+        sqlite3_reset(up);
+        sqlite3_reset(mark);
+    }
+    /* the log's changes keep naming their commits by the ids they had: the map says where each
+     * went (an earlier erasure's new ids move on too) */
+    const char *old;
+    json_object_foreach((json_t *)commit_map, old, v) {
+        if (rc)
+            break;
+        const char *now = json_string_value(v);
+        sqlite3_bind_text(map, 1, old, -1, SQLITE_STATIC);
+        if (now)
+            sqlite3_bind_text(map, 2, now, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(map, 2);
+        sqlite3_bind_text(map, 3, case_id, -1, SQLITE_STATIC);
+        if (now)
+            sqlite3_bind_text(remap, 1, now, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(remap, 1);
+        sqlite3_bind_text(remap, 2, old, -1, SQLITE_STATIC);
+        if (sqlite3_step(remap) != SQLITE_DONE || sqlite3_step(map) != SQLITE_DONE)
+            rc = db_fail(db, "erasure");
+        sqlite3_reset(map);
+        sqlite3_reset(remap);
+    }
+    char now_s[21];
+    baton_datetime_format(now_s, baton_now());
+    if (rc == 0) {
+        sqlite3_bind_text(done, 1, case_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(done, 2, now_s, -1, SQLITE_STATIC);
+        if (sqlite3_step(done) != SQLITE_DONE)
+            rc = db_fail(db, "erasure");
+    }
+    sqlite3_finalize(up);
+    sqlite3_finalize(mark);
+    sqlite3_finalize(map);
+    sqlite3_finalize(remap);
+    sqlite3_finalize(done);
+    rc = end(db, rc);
+    /* the old text may still sit in the write-ahead log and in free pages: rewrite the file
+     * and empty the log */
+    if (rc == 0)
+        rc = exec(db, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+    sqlite3_close(db);
+    return rc;
+}
+
+/* Every entry marked erased is what its erasure's signed record in git says: the same number of
+ * entries, and the same digest of what is left of them. */
+static int check_erasures(baton_store *store, sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int rc = 0;
+    if (!has_table(db, "erased"))
+        return 0;
+    if (sqlite3_prepare_v2(db, "SELECT case_id, count(*) FROM erased GROUP BY case_id", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, "verify");
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        const char *case_id = (const char *)sqlite3_column_text(st, 0);
+        char path[200], sha[65];
+        json_t *rec = NULL;
+        char *buf = NULL;
+        size_t len = 0;
+        snprintf(path, sizeof path, "erasures/%s.json", case_id);
+        int r = baton_store_read(store, NULL, path, &buf, &len, NULL);
+        if (r == 0)
+            r = baton_record_from_git(store, NULL, path, BATON_RECORD_ERASURE, buf, len, &rec);
+        free(buf);
+        if (r != 0) {
+            rc = baton_error_set(BATON_EINVALID, "audit log: entries are marked erased for case %s, but git holds no "
+                                                 "erasure record of it",
+                                 case_id);
+            break;
+        }
+        rc = erased_digest(db, ERASED_COLUMNS " WHERE seq IN (SELECT seq FROM erased WHERE case_id = ?1) ORDER BY seq",
+                           case_id, NULL, NULL, sha);
+        if (rc == 0 && (json_integer_value(json_object_get(rec, "audit_entries")) != sqlite3_column_int64(st, 1) ||
+                        strcmp(sha, json_string_value(json_object_get(rec, "audit_sha256"))) != 0))
+            rc = baton_error_set(BATON_EINVALID, "audit log: the entries erased for case %s are not what its erasure "
+                                                 "record in git says (changed, added or removed)",
+                                 case_id);
+        json_decref(rec);
+    }
     sqlite3_finalize(st);
     return rc;
 }
@@ -936,6 +1152,8 @@ int baton_audit_check(baton_store *store, json_t **report)
     if (rc == 0)
         rc = check_chain(db, &entries);
     if (rc == 0)
+        rc = check_erasures(store, db);
+    if (rc == 0)
         rc = check_anchors(store, db, &anchors);
     close_log(store, db);
     if (report)
@@ -1035,8 +1253,15 @@ int baton_audit_commits(baton_store *store, json_t **out)
     int rc = open_log(store, &db);
     if (rc)
         return rc;
-    if (sqlite3_prepare_v2(db, "SELECT commit_id, min(seq) FROM entries WHERE commit_id IS NOT NULL GROUP BY commit_id"
-                               " ORDER BY 2",
+    /* a commit an erasure rewrote is named by its new id; one it dropped (it changed only the
+     * erased case) by none */
+    if (sqlite3_prepare_v2(db,
+                           has_table(db, "commit_map")
+                               ? "SELECT coalesce(m.new, e.commit_id), min(e.seq) FROM entries e LEFT JOIN commit_map m"
+                                 " ON m.old = e.commit_id WHERE e.commit_id IS NOT NULL AND NOT (m.old IS NOT NULL AND"
+                                 " m.new IS NULL) GROUP BY 1 ORDER BY 2"
+                               : "SELECT commit_id, min(seq) FROM entries WHERE commit_id IS NOT NULL GROUP BY"
+                                 " commit_id ORDER BY 2",
                            -1, &st, NULL) != SQLITE_OK) {
         rc = db_fail(db, "read");
         close_log(store, db);

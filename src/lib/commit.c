@@ -334,6 +334,32 @@ static int prepare(baton_store *store, const baton_commit_step *step, prepared *
     return sig < 0 ? baton_git_error("invalid author") : 0;
 }
 
+/* Blobs are written before the lock is taken; an erasure holding the lock meanwhile removes every
+ * object its history does not reach (baton_store_gc_prune), these among them. Any that went are
+ * written again, now that nothing else can remove them. */
+static int blobs_still_there(baton_store *store, const baton_commit_step *steps, const prepared *prep, size_t n)
+{
+    git_odb *odb;
+    int rc = 0;
+    if (git_repository_odb(&odb, store->repo) < 0)
+        return baton_git_error("cannot read the object store");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t k = 0;
+        for (size_t j = 0; j < steps[i].n && rc == 0; j++) {
+            const baton_change *ch = &steps[i].changes[j];
+            if (ch->guard)
+                continue;
+            const git_tree_update *u = &prep[i].updates[k++];
+            git_oid again;
+            if (u->action == GIT_TREE_UPDATE_UPSERT && !git_odb_exists(odb, &u->id) &&
+                git_blob_create_from_buffer(&again, store->repo, ch->data, ch->len) < 0)
+                rc = baton_git_error("cannot write record");
+        }
+    }
+    git_odb_free(odb);
+    return rc;
+}
+
 /* Builds every step on top of head (or nothing), each a commit whose parent is the one before;
  * last receives the final commit. Writes objects only: no ref moves here. */
 static int build_chain(baton_store *store, git_commit *head, const baton_commit_step *steps, const prepared *prep,
@@ -427,6 +453,8 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *g
     /* a bulk write has the store to itself and keeps its head in memory */
     if (rc == 0 && !store->bulk_exclusive)
         rc = baton_store_lock(store, &lockfd);
+    if (rc == 0 && lockfd >= 0 && !packed)
+        rc = blobs_still_there(store, steps, prep, n);
     /* the access log is opened for writing before anything is built: a log that cannot be written
      * stops the save here, with the head where it was (a bulk write keeps one transaction open) */
     if (rc == 0 && store->bulk_exclusive && !store->bulk_tx)

@@ -13,6 +13,7 @@
 #include "baton/fsck.h"
 
 #include "baton/audit.h"
+#include "baton/case.h"
 #include "baton/error.h"
 #include "baton/handover.h"
 #include "baton/history.h"
@@ -375,6 +376,16 @@ static int check_commit(fsck *f, git_commit *c, git_commit *parent)
                 finding(f, "append-only", x->path, "a revoked key was changed after its revocation (it is never "
                                                    "trusted again)");
             check_read_only(f, x->path, BATON_RECORD_TRUST, old, doc, "trusted sender");
+            break;
+        case BATON_RECORD_ERASURE:
+            if (!x->has)
+                finding(f, "append-only", x->path, "an erasure record is never removed");
+            else if (old && !json_equal(old, doc))
+                finding(f, "append-only", x->path, "an erasure record is never changed");
+            else if (doc && baton_erasure_verify(doc)) {
+                finding(f, "record", x->path, "%s", baton_error_last());
+                baton_error_clear();
+            }
             break;
         case BATON_RECORD_STORE:
             if (!x->has)

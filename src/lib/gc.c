@@ -288,6 +288,98 @@ out:
     return rc;
 }
 
+static void drop_if_unused(const char *dir, const char *name, void *now)
+{
+    struct stat st;
+    char path[4600];
+    if (strncmp(name, "tmp_object_git2_", 16) != 0 && strncmp(name, "pack_git2_", 10) != 0)
+        return;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && *(time_t *)now - st.st_mtime > 60)
+        unlink(path);
+}
+
+static int push_ref(const char *name, void *walk)
+{
+    git_oid id;
+    git_revwalk *w = walk;
+    if (git_reference_name_to_id(&id, git_revwalk_repository(w), name) < 0)
+        return 0;
+    return git_revwalk_push(w, &id) < 0 ? -1 : 0;
+}
+
+int baton_store_gc_prune(baton_store *store, baton_gc_stats *stats)
+{
+    git_packbuilder *pb = NULL;
+    git_revwalk *walk = NULL;
+    git_odb *fresh = NULL;
+    oid_list loose = {0};
+    baton_gc_stats st = {0};
+    int rc = 0, lockfd = -1;
+    if (store->mempack)
+        return baton_error_set(BATON_EINVALID, "gc: a bulk write is under way");
+    if ((rc = gc_lock(store, baton_lock_wait_ms(), &lockfd)))
+        return rc;
+    time_t now = time(NULL);
+    each_entry(store, "objects", drop_if_unused, &now);
+    each_entry(store, "objects/pack", drop_if_unused, &now);
+    list_loose(store, &loose);
+    st.loose_before = loose.n;
+    st.packs_before = count_packs(store);
+    /* everything the refs reach, and nothing else */
+    if (git_packbuilder_new(&pb, store->repo) < 0 || git_revwalk_new(&walk, store->repo) < 0 ||
+        git_reference_foreach_name(store->repo, push_ref, walk) < 0 || git_packbuilder_insert_walk(pb, walk) < 0 ||
+        git_packbuilder_write(pb, NULL, 0, NULL, NULL) < 0)
+        rc = baton_git_error("gc: pack what the history reaches");
+    st.objects_packed = pb ? git_packbuilder_object_count(pb) : 0;
+    char name[41] = "";
+    if (rc == 0) {
+        git_oid_tostr(name, sizeof name, git_packbuilder_hash(pb));
+        if (one_pack(store, name, &fresh) < 0)
+            rc = baton_git_error("gc: read the new pack");
+    }
+    /* with the new pack on disk, every other copy of every object goes */
+    for (size_t i = 0; i < loose.n && rc == 0; i++) {
+        char hex[41], path[4300];
+        git_oid_tostr(hex, sizeof hex, &loose.ids[i]);
+        snprintf(path, sizeof path, "%s/objects/%.2s/%s", store->repo_path, hex, hex + 2);
+        if (unlink(path) == 0)
+            st.loose_removed++;
+        path[strlen(path) - 39] = '\0';
+        rmdir(path); /* the fan-out directory, once empty */
+    }
+    if (rc == 0) {
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s/objects/pack", store->repo_path);
+        DIR *d = opendir(dir);
+        for (struct dirent *e; d && (e = readdir(d));) {
+            const char *s = e->d_name;
+            char path[4600];
+            if (strncmp(s, "pack-", 5) != 0 || strncmp(s + 5, name, 40) == 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dir, s);
+            if (unlink(path) == 0 && strlen(s) == 50 && strcmp(s + 45, ".pack") == 0)
+                st.packs_removed++;
+        }
+        if (d)
+            closedir(d);
+    }
+    git_odb *odb;
+    if (rc == 0 && git_repository_odb(&odb, store->repo) == 0) {
+        git_odb_refresh(odb);
+        git_odb_free(odb);
+    }
+    st.packs_after = count_packs(store);
+    git_odb_free(fresh);
+    git_revwalk_free(walk);
+    git_packbuilder_free(pb);
+    free(loose.ids);
+    baton_store_unlock(lockfd);
+    if (stats)
+        *stats = st;
+    return rc;
+}
+
 int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats)
 {
     return gc_run(store, full, baton_lock_wait_ms(), stats);

@@ -117,6 +117,11 @@ int baton_lock_file(const char *path, long wait_ms, int *fd);
 long baton_lock_wait_ms(void);
 void baton_store_unlock(int fd);
 
+/* For an erasure, under the writers' lock (gc.c): one pack of every object the refs reach; every
+ * other pack and every loose object goes, whatever it held. A writer waiting for the lock whose
+ * blobs went with them writes them again (commit.c). */
+int baton_store_gc_prune(baton_store *store, baton_gc_stats *stats);
+
 /* During a bulk write: notes an object a commit added (bulk.c packs exactly these). */
 void baton_bulk_note(baton_store *store, const git_oid *id);
 
@@ -150,6 +155,13 @@ int baton_audit_head(baton_store *store, char epoch[40], long long *seq, char ha
  * ref did not move, commit them once it did; end closes (and rolls back what was not committed). */
 typedef struct baton_audit_tx baton_audit_tx;
 int baton_audit_tx_begin(baton_store *store, baton_audit_tx **out);
+/* Erasing a case from the log (erase.c): the entries whose text goes (the case's own, and searches
+ * whose terms name the child or the case) and the digest of what stays of them; then their text
+ * removed, marked erased and the commit map recorded, in one transaction, with the file rewritten
+ * (secure_delete, VACUUM, a truncating checkpoint); and whether that was done for case_id. */
+int baton_audit_erasure_scope(baton_store *store, const char *case_id, const char *name, json_t **seqs, char sha[65]);
+int baton_audit_erasure_apply(baton_store *store, const char *case_id, const json_t *seqs, const json_t *commit_map);
+int baton_audit_erasure_applied(baton_store *store, const char *case_id);
 void baton_audit_tx_anchor(const baton_audit_tx *tx, char *out, size_t n);
 int baton_audit_tx_stage(baton_audit_tx *tx, const baton_audit_entry *e, size_t n);
 /* A bulk write keeps one transaction for all its commits: the staged entries stay, the head moves. */

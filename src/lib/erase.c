@@ -1,0 +1,527 @@
+/* Erasing a case for good. Git keeps every version for ever and SQLite keeps deleted text in free
+ * pages, so removing the case's files at the head would leave all of it readable. Erasure instead
+ * replays the history from the first commit that held the case, without it: each later commit is
+ * rebuilt from what it changed, on the rebuilt commit before it (a commit that changed only the
+ * erased case goes altogether), and a handover's revision, a commit id, follows its commit to the
+ * new id. The rewritten history, with a signed erasure record (erasures/<id>.json: the id, the
+ * date, who) as its last commit, replaces the old one in one compare-and-swap under the writers'
+ * lock. Then the access log loses the text of the case's entries (erasure in audit.c), index.db
+ * is built afresh after its old bytes are overwritten, and every object the new history does not
+ * reach is removed from the repository (baton_store_gc_prune). Each of these steps can be run
+ * again: `case erase` on a case whose record is already there finishes what a crash left. */
+#include "baton/case.h"
+
+#include "baton/audit.h"
+#include "baton/date.h"
+#include "baton/error.h"
+#include "baton/index.h"
+#include "baton/key.h"
+#include "baton/policy.h"
+#include "baton/record.h"
+#include "session_internal.h"
+#include "store_internal.h"
+
+#include <fcntl.h>
+#include <git2.h>
+#include <git2/sys/mempack.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void erasure_path(const char *id, char *out, size_t n) { snprintf(out, n, "erasures/%s.json", id); }
+
+/* The bytes an erasure record's signature covers: its canonical JSON without the signature. */
+static char *signed_bytes(const json_t *rec)
+{
+    json_t *copy = json_deep_copy(rec);
+    json_object_del(copy, "signature");
+    char *data = baton_record_dump(copy);
+    json_decref(copy);
+    return data;
+}
+
+int baton_erasure_verify(const json_t *rec)
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
+    const char *pk_b64 = json_string_value(json_object_get(rec, "public_key"));
+    const char *sig_hex = json_string_value(json_object_get(rec, "signature"));
+    size_t got = 0;
+    if (sodium_init() < 0)
+        return baton_error_set(BATON_ERROR, "libsodium could not be initialised");
+    if (!pk_b64 || !sig_hex ||
+        sodium_base642bin(pk, sizeof pk, pk_b64, strlen(pk_b64), NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        got != sizeof pk || sodium_hex2bin(sig, sizeof sig, sig_hex, strlen(sig_hex), NULL, &got, NULL) != 0 ||
+        got != sizeof sig)
+        return baton_error_set(BATON_EINVALID, "the erasure record's key or signature is malformed");
+    char *data = signed_bytes(rec);
+    int bad = !data || crypto_sign_verify_detached(sig, (const unsigned char *)data, strlen(data), pk) != 0;
+    free(data);
+    return bad ? baton_error_set(BATON_EINVALID, "the erasure record's signature does not verify") : 0;
+}
+
+/* ---- the replay ---- */
+
+typedef struct {
+    baton_store *store;
+    const char *id;
+    const char *prefix; /* cases/<xx>/<id> */
+    size_t prefix_len;
+    json_t *tip_of;     /* old commit id -> the new commit that stands for it (handover revisions) */
+    json_t *audit_map;  /* old commit id -> new id, or null when dropped (the access log's changes) */
+    size_t rewritten, dropped;
+} replay;
+
+static int under_prefix(const replay *r, const char *path)
+{
+    return strncmp(path, r->prefix, r->prefix_len) == 0 && (path[r->prefix_len] == '/' || !path[r->prefix_len]);
+}
+
+/* A handover of another case names the revision it was made at: a commit of the old history. */
+static int remapped_blob(replay *r, const char *path, const git_oid *id, git_oid *out)
+{
+    git_oid_cpy(out, id);
+    if (baton_record_kind_of(path) != BATON_RECORD_HANDOVER)
+        return 0;
+    git_blob *b;
+    if (git_blob_lookup(&b, r->store->repo, id) < 0)
+        return baton_git_error("erase: read a handover");
+    json_t *doc = json_loadb(git_blob_rawcontent(b), (size_t)git_blob_rawsize(b), 0, NULL);
+    git_blob_free(b);
+    const char *rev = json_string_value(json_object_get(doc, "revision"));
+    const char *now = rev ? json_string_value(json_object_get(r->tip_of, rev)) : NULL;
+    int rc = 0;
+    if (now && strcmp(now, rev) != 0) {
+        json_object_set_new(doc, "revision", json_string(now));
+        char *data = baton_record_dump(doc);
+        if (!data || git_blob_create_from_buffer(out, r->store->repo, data, strlen(data)) < 0)
+            rc = baton_git_error("erase: write a handover");
+        free(data);
+    }
+    json_decref(doc);
+    return rc;
+}
+
+/* The message, less any Baton-Case trailer naming the erased case. */
+static char *message_without(const char *msg, const char *id)
+{
+    char line[200];
+    snprintf(line, sizeof line, "Baton-Case: %s\n", id);
+    char *out = strdup(msg ? msg : "");
+    char *at = out ? strstr(out, line) : NULL;
+    if (at)
+        memmove(at, at + strlen(line), strlen(at + strlen(line)) + 1);
+    return out;
+}
+
+typedef struct {
+    replay *r;
+    git_tree_update *u;
+    char **paths;
+    size_t n, cap;
+    int rc;
+} updates;
+
+static int add_update(updates *up, const char *path, const git_oid *id, int remove)
+{
+    if (up->n == up->cap) {
+        size_t cap = up->cap ? up->cap * 2 : 16;
+        git_tree_update *u = realloc(up->u, cap * sizeof *u);
+        char **p = u ? realloc(up->paths, cap * sizeof *p) : NULL;
+        if (u)
+            up->u = u;
+        if (!p)
+            return baton_error_set(BATON_ERROR, "out of memory");
+        up->paths = p;
+        up->cap = cap;
+    }
+    up->paths[up->n] = strdup(path);
+    git_tree_update *x = &up->u[up->n];
+    memset(x, 0, sizeof *x);
+    x->path = up->paths[up->n];
+    x->action = remove ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT;
+    x->filemode = GIT_FILEMODE_BLOB;
+    if (id)
+        git_oid_cpy(&x->id, id);
+    up->n++;
+    return x->path ? 0 : baton_error_set(BATON_ERROR, "out of memory");
+}
+
+static void updates_clear(updates *up)
+{
+    for (size_t i = 0; i < up->n; i++)
+        free(up->paths[i]);
+    up->n = 0;
+}
+
+/* One old commit, replayed on the new tip: what it changed, less the erased case. */
+static int replay_one(replay *r, git_commit *old, git_tree *old_parent_tree, git_commit **tip)
+{
+    git_tree *old_tree = NULL, *tip_tree = NULL, *new_tree = NULL;
+    git_diff *diff = NULL;
+    updates up = {r, NULL, NULL, 0, 0, 0};
+    int rc = 0;
+    char old_hex[41];
+    git_oid_tostr(old_hex, sizeof old_hex, git_commit_id(old));
+    if (git_commit_tree(&old_tree, old) < 0 || (*tip && git_commit_tree(&tip_tree, *tip) < 0) ||
+        git_diff_tree_to_tree(&diff, r->store->repo, old_parent_tree, old_tree, NULL) < 0)
+        rc = baton_git_error("erase: read the history");
+    for (size_t i = 0; rc == 0 && diff && i < git_diff_num_deltas(diff); i++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, i);
+        const char *path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
+        if (under_prefix(r, path))
+            continue;
+        if (d->status == GIT_DELTA_DELETED) {
+            rc = add_update(&up, path, NULL, 1);
+        } else {
+            git_oid id;
+            rc = remapped_blob(r, path, &d->new_file.id, &id);
+            if (rc == 0)
+                rc = add_update(&up, path, &id, 0);
+        }
+    }
+    git_oid tree_id, commit_id;
+    if (rc == 0 && up.n == 0 && *tip) {
+        /* it changed only the erased case: it goes, and the tip stands for it */
+        json_object_set_new(r->tip_of, old_hex, json_string(git_oid_tostr_s(git_commit_id(*tip))));
+        json_object_set_new(r->audit_map, old_hex, json_null());
+        r->dropped++;
+        goto out;
+    }
+    if (rc == 0 && git_tree_create_updated(&tree_id, r->store->repo, tip_tree, up.n, up.u) < 0)
+        rc = baton_git_error("erase: build a tree");
+    char *msg = NULL;
+    if (rc == 0 && git_tree_lookup(&new_tree, r->store->repo, &tree_id) < 0)
+        rc = baton_git_error("erase: read a tree");
+    if (rc == 0 && !(msg = message_without(git_commit_message(old), r->id)))
+        rc = baton_error_set(BATON_ERROR, "out of memory");
+    if (rc == 0) {
+        const git_commit *parents[1] = {*tip};
+        if (git_commit_create(&commit_id, r->store->repo, NULL, git_commit_author(old), git_commit_committer(old),
+                              git_commit_message_encoding(old), msg, new_tree, *tip ? 1 : 0, parents) < 0)
+            rc = baton_git_error("erase: write a commit");
+    }
+    free(msg);
+    git_commit *next = NULL;
+    if (rc == 0 && git_commit_lookup(&next, r->store->repo, &commit_id) < 0)
+        rc = baton_git_error("erase: read a commit");
+    if (rc == 0) {
+        git_commit_free(*tip);
+        *tip = next;
+        json_object_set_new(r->tip_of, old_hex, json_string(git_oid_tostr_s(&commit_id)));
+        json_object_set_new(r->audit_map, old_hex, json_string(git_oid_tostr_s(&commit_id)));
+        r->rewritten++;
+    }
+out:
+    updates_clear(&up);
+    free(up.u);
+    free(up.paths);
+    git_diff_free(diff);
+    git_tree_free(new_tree);
+    git_tree_free(tip_tree);
+    git_tree_free(old_tree);
+    return rc;
+}
+
+/* What the mempack holds, written to disk as one pack (fsynced by the indexer), and let go: a long
+ * history rewritten in memory alone would not fit. */
+static int flush_mempack(baton_store *store)
+{
+    git_buf pack = GIT_BUF_INIT;
+    git_odb *odb = NULL;
+    git_odb_writepack *wp = NULL;
+    git_indexer_progress stats = {0};
+    int rc = 0;
+    if (git_mempack_dump(&pack, store->repo, store->mempack) < 0 || git_repository_odb(&odb, store->repo) < 0)
+        rc = baton_git_error("erase: pack the new history");
+    else if (pack.size > 32) { /* a pack of no objects is its header and checksum alone */
+        if (git_odb_write_pack(&wp, odb, NULL, NULL) < 0 || wp->append(wp, pack.ptr, pack.size, &stats) < 0 ||
+            wp->commit(wp, &stats) < 0)
+            rc = baton_git_error("erase: write the new history");
+    }
+    if (wp)
+        wp->free(wp);
+    git_odb_free(odb);
+    git_buf_dispose(&pack);
+    if (rc == 0)
+        git_mempack_reset(store->mempack);
+    return rc;
+}
+
+#define FLUSH_EVERY 2000
+
+typedef struct {
+    git_oid old_head, new_head;
+    char sha[65];
+    json_t *seqs;
+} plan;
+
+/* The signed record, as the last commit on the rewritten history. */
+static int record_commit(baton_session *s, replay *r, plan *p, git_commit **tip, const char *reason)
+{
+    baton_store *store = s->store;
+    char today[11], path[200], sig_hex[129], pk_b64[BATON_PUBLIC_KEY_B64];
+    unsigned char sig[64];
+    baton_date_today(today);
+    json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "case", r->id, "erased", today, "by",
+                            s->who.id, "old_head", git_oid_tostr_s(&p->old_head), "commits_rewritten",
+                            (json_int_t)r->rewritten, "commits_dropped", (json_int_t)r->dropped, "audit_entries",
+                            (json_int_t)json_array_size(p->seqs), "audit_sha256", p->sha);
+    int rc = baton_key_public(store, pk_b64, (char[BATON_FINGERPRINT_HEX]){0});
+    if (rc == 0)
+        json_object_set_new(rec, "public_key", json_string(pk_b64));
+    char *bytes = rc ? NULL : signed_bytes(rec);
+    if (rc == 0 && !bytes)
+        rc = baton_error_set(BATON_ERROR, "out of memory");
+    if (rc == 0 && (rc = baton_key_sign(store, bytes, strlen(bytes), sig, pk_b64)) == 0) {
+        sodium_bin2hex(sig_hex, sizeof sig_hex, sig, sizeof sig);
+        json_object_set_new(rec, "signature", json_string(sig_hex));
+    }
+    free(bytes);
+    if (rc == 0)
+        rc = baton_record_validate(rec, BATON_RECORD_ERASURE, NULL);
+    char *data = rc ? NULL : baton_record_dump(rec);
+    json_decref(rec);
+    char subject[120];
+    snprintf(subject, sizeof subject, "case %s: erased", r->id);
+    char *msg = rc ? NULL : baton_commit_message(subject, reason, r->id, s->who.id);
+    git_oid blob, tree_id, commit_id;
+    git_tree *base = NULL, *tree = NULL;
+    git_signature *sig_who = NULL;
+    erasure_path(r->id, path, sizeof path);
+    git_tree_update u = {GIT_TREE_UPDATE_UPSERT, {{0}}, GIT_FILEMODE_BLOB, path};
+    if (rc == 0 && (!data || !msg))
+        rc = baton_error_set(BATON_ERROR, "out of memory");
+    if (rc == 0 && (git_blob_create_from_buffer(&blob, store->repo, data, strlen(data)) < 0 ||
+                    git_commit_tree(&base, *tip) < 0))
+        rc = baton_git_error("erase: write the erasure record");
+    if (rc == 0) {
+        git_oid_cpy(&u.id, &blob);
+        const git_commit *parents[1] = {*tip};
+        if (git_tree_create_updated(&tree_id, store->repo, base, 1, &u) < 0 ||
+            git_tree_lookup(&tree, store->repo, &tree_id) < 0 ||
+            git_signature_new(&sig_who, s->who.name, s->who.email, (git_time_t)baton_now(), 0) < 0 ||
+            git_commit_create(&commit_id, store->repo, NULL, sig_who, sig_who, "UTF-8", msg, tree, 1, parents) < 0)
+            rc = baton_git_error("erase: write the erasure record");
+    }
+    if (rc == 0)
+        git_oid_cpy(&p->new_head, &commit_id);
+    git_signature_free(sig_who);
+    git_tree_free(tree);
+    git_tree_free(base);
+    free(data);
+    free(msg);
+    return rc;
+}
+
+/* Rewrites the history under the writers' lock, takes the text out of the access log, and moves
+ * the head; *rep receives the counts. */
+static int rewrite(baton_session *s, const char *id, const char *dir, const char *reason, plan *p, replay *r)
+{
+    baton_store *store = s->store;
+    git_oid *chain = NULL;
+    size_t n = 0;
+    int found = 0, lockfd = -1, rc;
+    git_commit *tip = NULL;
+    if ((rc = baton_store_lock(store, &lockfd)))
+        return rc;
+    if (baton_store_head_oid(store, &p->old_head) != 0 ||
+        baton_first_parent_chain(store->repo, &p->old_head, NULL, 0, &chain, &n, &found) != 0) {
+        rc = baton_git_error("erase: read the history");
+        goto out;
+    }
+    if ((rc = baton_store_pack_begin(store)))
+        goto out;
+    /* the oldest commit that held the case: everything before it stays as it is */
+    size_t first = n;
+    for (size_t i = n; i-- > 0;) {
+        git_commit *c = NULL;
+        git_tree *t = NULL;
+        git_tree_entry *e = NULL;
+        if (git_commit_lookup(&c, store->repo, &chain[i]) < 0 || git_commit_tree(&t, c) < 0) {
+            rc = baton_git_error("erase: read the history");
+        } else if (git_commit_parentcount(c) > 1) {
+            rc = baton_error_set(BATON_EINVALID, "erase: the history has a merge commit (Baton never writes one): "
+                                                 "run 'baton fsck'");
+        } else if (first == n && git_tree_entry_bypath(&e, t, dir) == 0) {
+            first = i;
+        }
+        git_tree_entry_free(e);
+        git_tree_free(t);
+        git_commit_free(c);
+        if (rc)
+            break;
+    }
+    if (rc == 0 && first == n)
+        rc = baton_error_set(BATON_ENOTFOUND, "no case with id '%s'", id);
+    if (rc == 0 && first + 1 < n && git_commit_lookup(&tip, store->repo, &chain[first + 1]) < 0)
+        rc = baton_git_error("erase: read the history");
+    for (size_t i = first + 1; rc == 0 && i-- > 0;) {
+        git_commit *old = NULL, *old_parent = NULL;
+        git_tree *parent_tree = NULL;
+        if (git_commit_lookup(&old, store->repo, &chain[i]) < 0 ||
+            (i + 1 < n && (git_commit_lookup(&old_parent, store->repo, &chain[i + 1]) < 0 ||
+                           git_commit_tree(&parent_tree, old_parent) < 0)))
+            rc = baton_git_error("erase: read the history");
+        if (rc == 0)
+            rc = replay_one(r, old, parent_tree, &tip);
+        git_tree_free(parent_tree);
+        git_commit_free(old_parent);
+        git_commit_free(old);
+        if (rc == 0 && (r->rewritten + r->dropped) % FLUSH_EVERY == 0)
+            rc = flush_mempack(store);
+    }
+    if (rc == 0 && !tip)
+        rc = baton_error_set(BATON_EINVALID, "erase: the case is all the store holds");
+    if (rc == 0)
+        rc = record_commit(s, r, p, &tip, reason);
+    if (rc == 0)
+        rc = flush_mempack(store);
+    git_commit_free(tip);
+    baton_store_pack_end(store);
+    git_odb *odb;
+    if (git_repository_odb(&odb, store->repo) == 0) {
+        git_odb_refresh(odb);
+        git_odb_free(odb);
+    }
+    /* the log first: a crash before the head moves leaves the case whole, and erasing it again
+     * does all of it again (the rewrite comes out the same, commit for commit) */
+    if (rc == 0)
+        rc = baton_audit_erasure_apply(store, id, p->seqs, r->audit_map);
+    if (rc == 0) {
+        git_reference *ref = NULL;
+        int moved = git_reference_create_matching(&ref, store->repo, "refs/heads/main", &p->new_head, 1, &p->old_head,
+                                                  "baton: erase a case");
+        git_reference_free(ref);
+        if (moved == GIT_EMODIFIED)
+            rc = baton_error_set(BATON_ECONFLICT, "erase: the history moved under the erasure (a plain git push?): "
+                                                  "nothing was erased, try again");
+        else if (moved < 0)
+            rc = baton_git_error("erase: move refs/heads/main");
+    }
+out:
+    free(chain);
+    baton_store_unlock(lockfd);
+    return rc;
+}
+
+/* The old index's bytes are overwritten before the file goes; the new one is built from the
+ * rewritten history, which never held the case. */
+static void overwrite(const char *path)
+{
+    struct stat st;
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    if (fstat(fd, &st) == 0) {
+        static const char zeros[65536];
+        off_t left = st.st_size;
+        while (left > 0) {
+            ssize_t w = write(fd, zeros, left < (off_t)sizeof zeros ? (size_t)left : sizeof zeros);
+            if (w <= 0)
+                break;
+            left -= w;
+        }
+        fsync(fd);
+    }
+    close(fd);
+}
+
+static int index_afresh(baton_store *store)
+{
+    const char *const names[] = {"index.db", "index.db-wal", "index.db-shm"};
+    baton_index_release(store);
+    for (size_t i = 0; i < 3; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", store->path, names[i]);
+        overwrite(path);
+    }
+    return baton_index_rebuild(store, NULL, NULL);
+}
+
+int baton_case_erase(baton_session *s, const char *id, const char *reason, json_t **report)
+{
+    baton_store *store = s->store;
+    char path[200], dir[200], rec_path[200];
+    char *buf = NULL;
+    size_t len = 0;
+    json_t *doc = NULL;
+    if (report)
+        *report = NULL;
+    int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
+    if (rc)
+        return rc;
+    if (!id || !*id)
+        return baton_error_set(BATON_EINVALID, "ID: give the case to erase");
+    if (!reason || !*reason)
+        return baton_error_set(BATON_EINVALID, "--reason: say why the case is erased (the retention period ended, "
+                                               "a request to erase, ...)");
+    baton_case_path(id, path, sizeof path);
+    snprintf(dir, sizeof dir, "%.*s", (int)(strlen(path) - strlen("/case.json")), path);
+    erasure_path(id, rec_path, sizeof rec_path);
+    replay r = {store, id, dir, strlen(dir), json_object(), json_object(), 0, 0};
+    plan p = {{{0}}, {{0}}, "", NULL};
+    baton_gc_stats gc = {0};
+    int resumed = baton_store_read(store, NULL, rec_path, &buf, &len, NULL) == 0;
+    free(buf);
+    buf = NULL;
+    if (!resumed) {
+        /* the case as it is now: only a closed or transferred one goes */
+        if ((rc = baton_store_read(store, NULL, path, &buf, &len, NULL)) == BATON_ENOTFOUND)
+            rc = baton_error_set(BATON_ENOTFOUND, "no case with id '%s'", id);
+        if (rc == 0)
+            rc = baton_record_from_git(store, NULL, path, BATON_RECORD_CASE, buf, len, &doc);
+        free(buf);
+        const char *status = json_string_value(json_object_get(doc, "status"));
+        if (rc == 0 && status && strcmp(status, "active") == 0)
+            rc = baton_error_set(BATON_EINVALID, "case %s is active: only a closed or transferred case can be erased",
+                                 id);
+        if (rc == 0)
+            rc = baton_reason_check(reason, doc);
+        char pk[BATON_PUBLIC_KEY_B64], fp[BATON_FINGERPRINT_HEX];
+        if (rc == 0 && baton_key_public(store, pk, fp) != 0)
+            rc = baton_error_set(BATON_EINVALID, "an erasure record is signed with the store's key, and this store "
+                                                 "has none: create it with 'baton key generate'");
+        const char *name = json_string_value(json_object_get(json_object_get(doc, "child"), "name"));
+        if (rc == 0)
+            rc = baton_audit_erasure_scope(store, id, name, &p.seqs, p.sha);
+        if (rc == 0)
+            rc = rewrite(s, id, dir, reason, &p, &r);
+        if (rc == 0) {
+            baton_audit_entry e = {s->who.id, "erase", id, NULL, NULL, git_oid_tostr_s(&p.new_head)};
+            rc = baton_audit_append(store, &e);
+        }
+#ifdef BATON_TEST_HOOKS
+        /* fault injection, in test builds only: stop as a crash would, with the head moved */
+        const char *fault = getenv("BATON_FAULT");
+        if (rc == 0 && fault && strstr(fault, "erase-stop"))
+            rc = baton_error_set(BATON_ERROR, "fault injected: the erasure stopped after the head moved");
+#endif
+    } else if (!baton_audit_erasure_applied(store, id)) {
+        rc = baton_error_set(BATON_EINVALID, "case %s has an erasure record, but the access log was never erased: "
+                                             "restore audit.db from a backup",
+                             id);
+    }
+    /* the rest can always be done again */
+    if (rc == 0)
+        rc = index_afresh(store);
+    if (rc == 0)
+        rc = baton_store_gc_prune(store, &gc);
+    if (store->case_cache)
+        json_object_clear(store->case_cache);
+    if (rc == 0 && report) {
+        char head[41] = "";
+        baton_store_head(store, head);
+        *report = json_pack("{s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:I}", "case", id, "resumed", resumed, "head", head,
+                            "commits_rewritten", (json_int_t)r.rewritten, "commits_dropped", (json_int_t)r.dropped,
+                            "audit_entries", (json_int_t)json_array_size(p.seqs), "objects_kept",
+                            (json_int_t)gc.objects_packed, "packs_removed", (json_int_t)gc.packs_removed);
+    }
+    json_decref(doc);
+    json_decref(p.seqs);
+    json_decref(r.tip_of);
+    json_decref(r.audit_map);
+    return rc;
+}
