@@ -126,13 +126,40 @@ static int name_check(const char *name)
     return 0;
 }
 
+/* A backup's URL, from the repository's config (remote.NAME.url), or NULL. The remotes are kept
+ * in the config as plain keys, read and written without libgit2's remote API: that API matches
+ * config keys against regular expressions, and this libgit2 (1.5) leaks PCRE2's match data on
+ * every key that does not match. */
+static char *backup_url(baton_store *store, const char *name)
+{
+    git_config *cfg = NULL;
+    git_buf url = GIT_BUF_INIT;
+    char key[120], *out = NULL;
+    snprintf(key, sizeof key, "remote.%s.url", name);
+    if (git_repository_config_snapshot(&cfg, store->repo) == 0 && git_config_get_string_buf(&url, cfg, key) == 0)
+        out = strdup(url.ptr);
+    git_buf_dispose(&url);
+    git_config_free(cfg);
+    return out;
+}
+
+/* A remote that sends nothing but what it is given: no insteadOf rewriting (see backup_url). */
+static int remote_for(git_repository *repo, const char *url, git_remote **out)
+{
+    git_remote_create_options o = GIT_REMOTE_CREATE_OPTIONS_INIT;
+    o.repository = repo;
+    o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+    return git_remote_create_with_opts(out, url, &o) < 0 ? baton_git_error("URL") : 0;
+}
+
 int baton_backup_add(baton_session *s, const char *name, const char *url, json_t **report)
 {
     baton_store *store = s->store;
-    char key_path[4200];
+    char key_path[4200], cfg_key[120];
     unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
     int created = 0;
     git_remote *r = NULL;
+    git_config *cfg = NULL;
     if (report)
         *report = NULL;
     int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
@@ -142,10 +169,14 @@ int baton_backup_add(baton_session *s, const char *name, const char *url, json_t
         rc = baton_error_set(BATON_EINVALID, "URL: give a git URL or path without spaces");
     if (rc)
         return rc;
-    if (git_remote_lookup(&r, store->repo, name) == 0) {
-        git_remote_free(r);
+    char *have = backup_url(store, name);
+    free(have);
+    if (have)
         return baton_error_set(BATON_EEXISTS, "NAME: a backup named '%s' exists already", name);
-    }
+    /* a URL git cannot use is refused before anything is written */
+    if ((rc = remote_for(store->repo, url, &r)))
+        return rc;
+    git_remote_free(r);
     snprintf(key_path, sizeof key_path, "%s/%s", store->path, BATON_BACKUP_KEY);
     if (sodium_init() < 0)
         return baton_error_set(BATON_ERROR, "libsodium could not be initialised");
@@ -164,33 +195,36 @@ int baton_backup_add(baton_session *s, const char *name, const char *url, json_t
         return rc;
     }
     sodium_memzero(key, sizeof key);
-    git_remote_create_options o = GIT_REMOTE_CREATE_OPTIONS_INIT;
-    o.repository = store->repo;
-    o.name = name;
-    o.flags = GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC | GIT_REMOTE_CREATE_SKIP_INSTEADOF;
-    if (git_remote_create_with_opts(&r, url, &o) < 0)
-        return baton_git_error("URL");
-    git_remote_free(r);
-    if (report)
+    snprintf(cfg_key, sizeof cfg_key, "remote.%s.url", name);
+    if (git_repository_config(&cfg, store->repo) < 0 || git_config_set_string(cfg, cfg_key, url) < 0)
+        rc = baton_git_error("backup add");
+    git_config_free(cfg);
+    if (rc == 0 && report)
         *report = json_pack("{s:s, s:s, s:s, s:b}", "name", name, "url", url, "key", key_path, "key_created", created);
-    return 0;
+    return rc;
 }
 
 int baton_backup_list(baton_store *store, json_t **out)
 {
-    git_strarray names = {0};
+    git_config *cfg = NULL;
+    git_config_iterator *it = NULL;
+    git_config_entry *e;
     *out = NULL;
-    if (git_remote_list(&names, store->repo) < 0)
+    if (git_repository_config_snapshot(&cfg, store->repo) < 0 || git_config_iterator_new(&it, cfg) < 0) {
+        git_config_free(cfg);
         return baton_git_error("backups");
-    json_t *a = json_array();
-    for (size_t i = 0; i < names.count; i++) {
-        git_remote *r;
-        if (git_remote_lookup(&r, store->repo, names.strings[i]) == 0) {
-            json_array_append_new(a, json_pack("{s:s, s:s?}", "name", names.strings[i], "url", git_remote_url(r)));
-            git_remote_free(r);
-        }
     }
-    git_strarray_dispose(&names);
+    json_t *a = json_array();
+    while (git_config_next(&e, it) == 0) {
+        size_t n = strlen(e->name);
+        if (strncmp(e->name, "remote.", 7) != 0 || n < 7 + 4 || strcmp(e->name + n - 4, ".url") != 0)
+            continue;
+        char name[120];
+        snprintf(name, sizeof name, "%.*s", (int)(n - 7 - 4), e->name + 7);
+        json_array_append_new(a, json_pack("{s:s, s:s}", "name", name, "url", e->value));
+    }
+    git_config_iterator_free(it);
+    git_config_free(cfg);
     *out = a;
     return 0;
 }
@@ -202,11 +236,16 @@ int baton_backup_remove(baton_session *s, const char *name)
         rc = name_check(name);
     if (rc)
         return rc;
-    git_remote *r;
-    if (git_remote_lookup(&r, s->store->repo, name) < 0)
+    char *have = backup_url(s->store, name), section[120];
+    free(have);
+    if (!have)
         return baton_error_set(BATON_ENOTFOUND, "NAME: no backup named '%s'", name);
-    git_remote_free(r);
-    return git_remote_delete(s->store->repo, name) < 0 ? baton_git_error("backup remove") : 0;
+    git_config *cfg = NULL;
+    snprintf(section, sizeof section, "remote.%s.url", name);
+    if (git_repository_config(&cfg, s->store->repo) < 0 || git_config_delete_entry(cfg, section) < 0)
+        rc = baton_git_error("backup remove");
+    git_config_free(cfg);
+    return rc;
 }
 
 /* ---- pushing ---- */
@@ -399,14 +438,14 @@ static int build_backup(baton_store *store, git_repository *r, const unsigned ch
 static int push_one(baton_session *s, const char *name, const unsigned char *key, json_t *report)
 {
     baton_store *store = s->store;
-    git_remote *remote = NULL, *anon = NULL;
+    git_remote *anon = NULL;
     git_repository *r = NULL;
     char dir[4200] = "";
     int rc = 0;
-    if (git_remote_lookup(&remote, store->repo, name) < 0)
+    char *url = backup_url(store, name);
+    if (!url)
         return baton_error_set(BATON_ENOTFOUND, "NAME: no backup named '%s'", name);
     json_t *files = json_object();
-    const char *url = git_remote_url(remote);
     rc = scratch_repo(store, dir, sizeof dir, &r);
     if (rc == 0)
         rc = build_backup(store, r, key, files);
@@ -415,8 +454,8 @@ static int push_one(baton_session *s, const char *name, const unsigned char *key
     int have_audit = rc == 0 && git_reference_lookup(&aref, r, "refs/baton/audit") == 0;
     git_reference_free(aref);
     push_state ps = {""};
-    if (rc == 0 && git_remote_create_anonymous(&anon, r, url) < 0)
-        rc = baton_git_error("backup");
+    if (rc == 0)
+        rc = remote_for(r, url, &anon);
     if (rc == 0) {
         char *specs[3];
         size_t k = 0;
@@ -450,7 +489,7 @@ static int push_one(baton_session *s, const char *name, const unsigned char *key
                                                 "files", files));
     else
         json_decref(files);
-    git_remote_free(remote);
+    free(url);
     return rc;
 }
 
@@ -553,8 +592,9 @@ static int fetch_backup(const char *url, const char *repo_path, git_repository *
     git_remote *anon = NULL;
     if (git_repository_init_ext(out, repo_path, &io) < 0)
         return baton_git_error("DIR");
-    if (git_remote_create_anonymous(&anon, *out, url) < 0)
-        return baton_git_error("URL");
+    int rc = remote_for(*out, url, &anon);
+    if (rc)
+        return rc;
     git_strarray arr = {(char **)refspecs, 3};
     git_fetch_options fo = GIT_FETCH_OPTIONS_INIT;
     fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;

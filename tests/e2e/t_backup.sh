@@ -116,7 +116,7 @@ expect_out "Korte beskeder" "the restored store reads the case"
 BATON_STORE=$R run search klodser
 expect_out "$ID" "the restored index finds the case"
 BATON_STORE=$R run key show
-expect_out "$("$BATON" key show | head -1)" "the restored signing key is the same key"
+expect_out "^fingerprint: $("$BATON" key show | sed -n 's/^fingerprint: //p')\$" "the restored signing key is the same key"
 BATON_STORE=$R run audit list --json
 assert "the restored log holds the read with its purpose" grep -q "$PURPOSE" "$OUT"
 
