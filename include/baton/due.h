@@ -39,9 +39,12 @@ typedef struct {
  *                     names (ref: h2; owner: who made it; due: 5 working days after it was made)
  *   emergency_access  someone opened the case outside their scope (break-the-glass) in the last 30
  *                     days (owner: the contact person; due: the day; detail: who and why)
+ *   retention_ends    a closed or transferred case whose retention (config retention_years_after_closing,
+ *                     retention_years_after_18) ends within 90 days (owner: null, a coordinator's to
+ *                     archive and erase or keep; due: 90 days before the end; detail: the end)
  * Items owed by a known staff member carry owner_active (false: they have left, and the item
- * needs a new owner). Only active cases owe anything, but for the guardians of a transferred one. An unknown staff
- * filter is BATON_ENOTFOUND. Only cases the session may read are in the list, each logged as read. */
+ * needs a new owner). Only active cases owe anything, but for the guardians of a transferred one
+ * and the retention of a closed or transferred one. An unknown staff filter is BATON_ENOTFOUND. Only cases the session may read are in the list, each logged as read. */
 int baton_due_list(baton_session *s, const baton_due_options *opts, json_t **out);
 
 /* What an item of baton_due_list asks of its owner, in words, in the calling thread's language

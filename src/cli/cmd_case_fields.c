@@ -16,6 +16,7 @@ static const char *elsewhere(const char *path)
         {"contact", "changes only through a handover: baton handover staff"},
         {"consents", "baton consent add|set"},
         {"exports", "written by baton transfer export"},
+        {"closed", "set by Baton when the status becomes closed or transferred"},
     };
     for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
         size_t n = strlen(map[i].prefix);

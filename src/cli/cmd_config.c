@@ -21,7 +21,13 @@ int cmd_config(int argc, char **argv)
                         "Shows the store's settings, or sets one (as one commit):\n"
                         "  agreement_review_months  months before a communication agreement with the\n"
                         "                           home is due for a new talk (default 6)\n"
-                        "  audit_retention_days     days the access log keeps its entries (default 180)\n");
+                        "  audit_retention_days     days the access log keeps its entries (default 180)\n"
+                        "  retention_years_after_closing  years a closed or transferred case is kept after\n"
+                        "                           the day it closed (unset: no rule)\n"
+                        "  retention_years_after_18 years it is kept after the child's 18th birthday\n"
+                        "                           (unset: no rule); with both, the later end counts.\n"
+                        "                           'baton due' lists a case 90 days before its end;\n"
+                        "                           nothing is erased but by 'baton case erase'.\n");
     int nargs = argc - optind;
     if (nargs != 0 && nargs != 2)
         return cli_usage_error(usage, "expected no arguments, or KEY and VALUE");

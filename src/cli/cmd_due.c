@@ -41,6 +41,7 @@ int cmd_due(int argc, char **argv)
                         "    on_news never) has run out since the last logged contact or meeting with them\n"
                         "  - communication agreements older than the store's review period (baton config)\n"
                         "  - cases whose contact person has left\n"
+                        "  - closed cases whose retention ends within 90 days (baton config)\n"
                         "An item is 'due' on its day and 'overdue' after it.\n"
                         "  --staff STAFF  only what STAFF owes\n"
                         "  --as-of DATE   as things stand on DATE (default: today)\n"

@@ -418,6 +418,26 @@ int baton_case_load(baton_session *s, const char *rev, const char *id, json_t **
     return rc;
 }
 
+/* The day a case closed goes with its status, and is Baton's to write: retention counts from it. */
+static int case_closing_day(const json_t *old, json_t *doc)
+{
+    const char *was = json_string_value(json_object_get(old, "status"));
+    const char *now = json_string_value(json_object_get(doc, "status"));
+    json_t *had = json_object_get(old, "closed"), *given = json_object_get(doc, "closed");
+    if (given && !json_equal(had, given))
+        return baton_error_set(BATON_EINVALID, "closed: Baton sets the day a case closed when its status changes");
+    if (had && !given) /* a record given without it (an edit, a file) keeps it */
+        json_object_set(doc, "closed", had);
+    if (now && strcmp(now, "active") == 0) {
+        json_object_del(doc, "closed");
+    } else if (was && strcmp(was, "active") == 0 && now) {
+        char today[11];
+        baton_date_today(today);
+        json_object_set_new(doc, "closed", json_string(today));
+    }
+    return 0;
+}
+
 int baton_case_save(baton_session *sess, const json_t *old, json_t *doc, const char *base, const char *what,
                     const char *reason, baton_oid_hex commit)
 {
@@ -451,6 +471,8 @@ int baton_case_save(baton_session *sess, const json_t *old, json_t *doc, const c
                                "status: a case is transferred only by a handover to a receiver outside the "
                                "organisation: baton handover context %s --receiver ...",
                                id);
+    if ((rc = case_closing_day(old, doc)))
+        return rc;
     if ((rc = baton_case_check(store, old, doc)))
         return rc;
     if (reason && (rc = baton_reason_check(reason, doc)))

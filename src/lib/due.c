@@ -265,10 +265,32 @@ static int sort_by_urgency(json_t *items)
 }
 
 /* What one case owes at rev, as a session reads it (ctx->session) or raw for the index. */
+/* A closed or transferred case whose retention ends within 90 days: the store's rules count from
+ * the day it closed (a case closed before Baton kept that day: from the day it opened, so it is
+ * reviewed early, never erased early: erasure is a coordinator's command) and from the child's
+ * 18th birthday; with both, the later end counts. Due 90 days before the end, owed by nobody: a
+ * coordinator archives and erases it, or keeps it. */
+static void retention_item(due_ctx *ctx, baton_store *store, const json_t *c)
+{
+    long after_closing = store ? baton_store_config_int(store, "retention_years_after_closing", -1) : -1;
+    long after_18 = store ? baton_store_config_int(store, "retention_years_after_18", -1) : -1;
+    const char *closed = str(c, "closed") ? str(c, "closed") : str(c, "opened");
+    const char *born = str(json_object_get(c, "child"), "born");
+    char end[11] = "", d[11], due[11];
+    if (after_closing >= 0 && closed && baton_date_add_months(closed, (int)after_closing * 12, d) == 0)
+        snprintf(end, sizeof end, "%s", d);
+    if (after_18 >= 0 && born && baton_date_add_months(born, (int)(18 + after_18) * 12, d) == 0 && strcmp(d, end) > 0)
+        snprintf(end, sizeof end, "%s", d);
+    if (end[0] && baton_date_add_days(end, -90, due) == 0)
+        add_item(ctx, c, "retention_ends", NULL, NULL, due, end);
+}
+
 static int case_owes(due_ctx *ctx, baton_store *store, const char *rev, const json_t *c, const json_t *staff,
                      long months)
 {
     const char *status = str(c, "status");
+    if (strcmp(status, "active") != 0)
+        retention_item(ctx, store, c);
     /* a case that left still owes the guardians word of where it went */
     if (strcmp(status, "active") == 0)
         return case_items(ctx, store, rev, c, staff, months);
@@ -691,12 +713,15 @@ void baton_due_describe(const json_t *item, char *out, size_t n)
         snprintf(what, sizeof what, "%s", T("the contact person has left: hand the case over"));
     else if (strcmp(kind, "emergency_access") == 0)
         snprintf(what, sizeof what, "%s", T("opened outside their scope in an emergency (see it with the coordinator)"));
+    else if (strcmp(kind, "retention_ends") == 0)
+        snprintf(what, sizeof what, T("its retention ends on %s: archive it, then erase it (baton case erase) or keep it"),
+                 detail ? detail : "?");
     else
         snprintf(what, sizeof what, "%s %s", kind, ref ? ref : "");
     /* the detail is a reminder, not the record: one line, cut at a character boundary */
     char brief[256] = "";
     if (detail && strstr(kind, "handover") == NULL && strcmp(kind, "guardians_not_informed") != 0 &&
-        strcmp(kind, "onboarding_ack") != 0) {
+        strcmp(kind, "onboarding_ack") != 0 && strcmp(kind, "retention_ends") != 0) {
         int whole = strcmp(kind, "emergency_access") == 0; /* who, and why: never cut */
         size_t cut = 0, chars = 0;
         while (detail[cut] && detail[cut] != '\n' && (whole || chars < 50)) {

@@ -606,7 +606,10 @@ int baton_handover_context(baton_session *sess, const baton_handover_context_opt
                                                         json_object_get(p.old, "context")));
         if (receiver) {
             json_object_set_new(p.record, "to", json_pack("{s:O, s:O}", "receiver", receiver, "context", to_ctx));
+            char today[11];
+            baton_date_today(today);
             json_object_set_new(p.doc, "status", json_string("transferred"));
+            json_object_set_new(p.doc, "closed", json_string(today)); /* retention counts from it */
         } else {
             json_object_set_new(p.record, "to", json_pack("{s:s, s:O}", "staff", o->to_staff, "context", to_ctx));
             json_object_set(p.doc, "context", to_ctx);

@@ -168,6 +168,7 @@ static const baton_field case_fields[] = {
     {"id", BATON_FIELD_ID, REQ | RO, NULL, NULL, 0, NULL},
     F_ENUM("status", REQ, baton_case_statuses),
     {"opened", BATON_FIELD_DATE, REQ | RO, NULL, NULL, 0, NULL},
+    F_DATE("closed", 0), /* the day it was closed or transferred: Baton sets it with the status */
     F_OBJ("child", REQ, child_fields),
     F_OBJ("context", REQ, context_fields),
     F_OBJ("contact", REQ, contact_fields),
@@ -327,6 +328,8 @@ static const baton_field staff_fields[] = {
 static const baton_field store_config_fields[] = {
     F_INT("agreement_review_months", 0, 0, 120), /* 0: agreements are never due for review */
     F_INT("audit_retention_days", 0, 1, 36500),
+    F_INT("retention_years_after_closing", 0, 0, 100), /* a closed case is kept this long after it closed */
+    F_INT("retention_years_after_18", 0, 0, 100),      /* ... and this long after the child turned 18 */
     F_INT("session_idle_minutes", 0, 1, 1440), /* a web login ends after this long unused (30) */
     F_INT("session_max_hours", 0, 1, 168),     /* and this long after it began, whatever (10) */
     F_STR("signing_key", 0), /* the private key file, relative to the store directory */

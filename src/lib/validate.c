@@ -371,6 +371,9 @@ static void check_case(vstate *st, const json_t *doc)
                 fail(st, path, "'%.40s' is not a guardian of this case", json_string_value(g));
         }
     }
+    const char *status = json_string_value(json_object_get(doc, "status"));
+    if (status && strcmp(status, "active") == 0 && json_object_get(doc, "closed"))
+        fail(st, "closed", "only a closed or transferred case has a closing day");
     const char *born = json_string_value(json_object_get(json_object_get(doc, "child"), "born"));
     baton_date_today(today);
     if (born && baton_date_valid(born) && strcmp(born, today) > 0)

@@ -139,6 +139,35 @@ expect_out '"active": true' "a refused leave leaves the person active"
 expect_due_same "due at the end of t_due" --all
 expect_due_same "due at the end of t_due, as of a day long ago" --as-of 2020-01-01
 
+# ---- retention: a closed case is listed 90 days before the store's rules say it may go ----
+R=$(new_case "$S" "Rita Retentionsen")
+expect_refused "$S" 1 "closed: Baton sets the day a case closed" "the closing day cannot be typed in" \
+    case set "$R" closed 2020-01-01
+run case set "$R" status closed
+expect_rc 0 "close a case"
+run case show "$R" --json
+expect_out '"closed": "2026-09-01"' "closing sets the day it closed"
+assert "without retention rules nothing is listed" test "$(state 2099-01-01 retention_ends "")" = none
+expect_refused "$S" 1 "retention_years_after_closing" "a negative retention is refused" \
+    config retention_years_after_closing -- -1
+run config retention_years_after_closing 5
+expect_rc 0 "set the years kept after closing"
+# 2031-09-01 is the end: listed from 90 days before it
+assert "not listed 91 days before the end" test "$(state 2031-06-02 retention_ends "")" = none
+assert "listed 90 days before the end, owed by nobody" test "$(state 2031-06-03 retention_ends "")" = "due 0 null"
+run due --as-of 2031-06-03
+expect_out "retention ends on 2031-09-01" "due says when the retention ends"
+# born 2017-05-06: 18 years and 15 more end on 2050-05-06, later than five years after closing
+run config retention_years_after_18 15
+assert "the later end counts" test "$(state 2031-06-03 retention_ends "")" = none
+assert "listed 90 days before the 18th birthday plus 15 years" test "$(state 2050-02-05 retention_ends "")" = "due 0 null"
+expect_due_same "retention items, index and git agree" --as-of 2050-03-01
+run case set "$R" status active
+run case show "$R" --json
+expect_no_out '"closed"' "reopening removes the closing day"
+assert "an active case has no retention item" test "$(state 2099-01-01 retention_ends "")" = none
+"$BATON" case set "$R" status closed >/dev/null
+
 # an index.db of the schema's first version gets the index added since, and lists the same
 run due --as-of 2026-11-30 --staff koord --json
 cp "$OUT" "$T/due-v2.json"

@@ -178,7 +178,7 @@ def walk(v, path):
             walk(x, f"{path}[{key if key else i}]")
     elif isinstance(v, str):
         leaf = path.rsplit(".", 1)[-1].split("[")[0]
-        if leaf not in ("id", "status", "opened", "born", "since", "kind", "staff", "responsible", "start",
+        if leaf not in ("id", "status", "opened", "closed", "born", "since", "kind", "staff", "responsible", "start",
                         "review_by", "setting", "agreed_on", "frequency", "topics", "detail", "follow_up",
                         "date", "by", "email", "phone") and not path.endswith(".channels"):
             seen.add((path, v))
