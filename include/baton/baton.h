@@ -4,6 +4,7 @@
 #define BATON_BATON_H
 
 #include "baton/audit.h"
+#include "baton/archive.h"
 #include "baton/auth.h"
 #include "baton/backup.h"
 #include "baton/buf.h"

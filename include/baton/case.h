@@ -82,10 +82,11 @@ char *baton_commit_message(const char *subject, const char *reason, const char *
  * the new commit id), a record signed with the store's key keeps only its id, the date and who
  * (erasures/<id>.json), the access log loses the text of the case's entries (and of searches
  * naming the child), index.db is built afresh, and every object the new history does not reach
- * is removed. Backups forget it at their next push. Called again on an erased case, it finishes
+ * is removed. The case must have been archived first (baton_archive_export), unless
+ * without_archive. Backups forget it at their next push. Called again on an erased case, it finishes
  * what a crash left undone. report: case, resumed, head, commits_rewritten, commits_dropped,
  * audit_entries, objects_kept, packs_removed. */
-int baton_case_erase(baton_session *s, const char *id, const char *reason, json_t **report);
+int baton_case_erase(baton_session *s, const char *id, const char *reason, int without_archive, json_t **report);
 /* 0 when an erasure record's signature verifies against the key it names. */
 int baton_erasure_verify(const json_t *rec);
 #endif

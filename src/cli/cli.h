@@ -148,6 +148,7 @@ int cmd_gc(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_archive(int argc, char **argv);
 
 /* Rewrites a library error that starts with a field name ("follow_up.owner: ...") to name the
  * option the user typed ("--owner: ..."). map holds field, option pairs, NULL-ended. */

@@ -31,6 +31,7 @@ static const cli_command commands[] = {
     {"gc", cmd_gc, N_("pack the store's git objects")},
     {"backup", cmd_backup, N_("copies of the store on git remotes: add, list, remove, push")},
     {"restore", cmd_restore, N_("make a new store from a backup")},
+    {"archive", cmd_archive, N_("the archive package of a closed case: export, verify")},
     {"audit", cmd_audit, N_("the access log: list, review, verify, export, purge, init")},
     {"fsck", cmd_fsck, N_("check the whole store against Baton's rules, the access log and the index")},
     {"validate", cmd_validate, N_("check record files against Baton's rules")},

@@ -890,6 +890,23 @@ int baton_audit_erasure_scope(baton_store *store, const char *case_id, const cha
     return rc;
 }
 
+int baton_audit_archived(baton_store *store, const char *case_id)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int found = 0;
+    if (open_log(store, &db))
+        return 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM entries WHERE case_id = ? AND action = 'export' AND query = 'archive'",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+    }
+    close_log(store, db);
+    return found;
+}
+
 int baton_audit_erasure_applied(baton_store *store, const char *case_id)
 {
     sqlite3 *db;
@@ -953,11 +970,22 @@ int baton_audit_erasure_apply(baton_store *store, const char *case_id, const jso
         sqlite3_reset(mark);
     }
     /* the log's changes keep naming their commits by the ids they had: the map says where each
-     * went (an earlier erasure's new ids move on too) */
+     * went (an earlier erasure's new ids move on too), for the commits the log names */
+    json_t *named = json_object();
+    sqlite3_stmt *q;
+    if (rc == 0 && sqlite3_prepare_v2(db, "SELECT commit_id FROM entries WHERE commit_id IS NOT NULL UNION"
+                                          " SELECT new FROM commit_map WHERE new IS NOT NULL",
+                                      -1, &q, NULL) == SQLITE_OK) {
+        while (sqlite3_step(q) == SQLITE_ROW)
+            json_object_set_new(named, (const char *)sqlite3_column_text(q, 0), json_true());
+        sqlite3_finalize(q);
+    }
     const char *old;
     json_object_foreach((json_t *)commit_map, old, v) {
         if (rc)
             break;
+        if (!json_object_get(named, old))
+            continue;
         const char *now = json_string_value(v);
         sqlite3_bind_text(map, 1, old, -1, SQLITE_STATIC);
         if (now)
@@ -975,6 +1003,7 @@ int baton_audit_erasure_apply(baton_store *store, const char *case_id, const jso
         sqlite3_reset(map);
         sqlite3_reset(remap);
     }
+    json_decref(named);
     char now_s[21];
     baton_datetime_format(now_s, baton_now());
     if (rc == 0) {

@@ -441,7 +441,7 @@ static int index_afresh(baton_store *store)
     return baton_index_rebuild(store, NULL, NULL);
 }
 
-int baton_case_erase(baton_session *s, const char *id, const char *reason, json_t **report)
+int baton_case_erase(baton_session *s, const char *id, const char *reason, int without_archive, json_t **report)
 {
     baton_store *store = s->store;
     char path[200], dir[200], rec_path[200];
@@ -484,6 +484,11 @@ int baton_case_erase(baton_session *s, const char *id, const char *reason, json_
         if (rc == 0 && baton_key_public(store, pk, fp) != 0)
             rc = baton_error_set(BATON_EINVALID, "an erasure record is signed with the store's key, and this store "
                                                  "has none: create it with 'baton key generate'");
+        /* the archive takes the case over before it goes, unless the rules ask for none */
+        if (rc == 0 && !without_archive && !baton_audit_archived(store, id))
+            rc = baton_error_set(BATON_EINVALID, "case %s was never archived: export its package first ('baton "
+                                                 "archive export %s -o DIR'), or say --without-archive",
+                                 id, id);
         const char *name = json_string_value(json_object_get(json_object_get(doc, "child"), "name"));
         if (rc == 0)
             rc = baton_audit_erasure_scope(store, id, name, &p.seqs, p.sha);

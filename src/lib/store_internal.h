@@ -162,6 +162,8 @@ int baton_audit_tx_begin(baton_store *store, baton_audit_tx **out);
 int baton_audit_erasure_scope(baton_store *store, const char *case_id, const char *name, json_t **seqs, char sha[65]);
 int baton_audit_erasure_apply(baton_store *store, const char *case_id, const json_t *seqs, const json_t *commit_map);
 int baton_audit_erasure_applied(baton_store *store, const char *case_id);
+/* Whether an archive package of case_id was exported (the log's export entry of it). */
+int baton_audit_archived(baton_store *store, const char *case_id);
 void baton_audit_tx_anchor(const baton_audit_tx *tx, char *out, size_t n);
 int baton_audit_tx_stage(baton_audit_tx *tx, const baton_audit_entry *e, size_t n);
 /* A bulk write keeps one transaction for all its commits: the staged entries stay, the head moves. */

@@ -79,6 +79,12 @@ assert "before: the remote holds the case" sh -c "git --git-dir '$T/remote.git' 
 assert "before: audit.db holds the purpose" grep -qaF "qzmpurpose" "$S/audit.db"
 HEAD_BEFORE=$(head_of "$S")
 
+# ---- the archive takes the case over first (the package is outside the store) ----
+expect_refused "$S" 1 "was never archived" "an unarchived case is not erased" case erase "$ID" --reason "slettefrist"
+run archive export "$ID" -o "$T/archive"
+expect_rc 0 "archive the case"
+HEAD_BEFORE=$(head_of "$S")
+
 # ---- erase, cut short after the head moved, then finished ----
 BATON_FAULT=erase-stop run case erase "$ID" --reason "slettefrist udloebet"
 expect_rc 1 "the injected stop"
