@@ -85,6 +85,23 @@ run archive export "$ID" -o "$T/archive"
 expect_rc 0 "archive the case"
 HEAD_BEFORE=$(head_of "$S")
 
+# ---- a server keeps running through the erasure: it shows the other case before and after ----
+unset BATON_USER
+serve_start || not_ok "baton serve listens"
+export BATON_USER=koord
+python3 - "$PORT" "$KEEP" >"$T/web-before.out" 2>&1 <<'PY'
+import sys
+from webclient import Web, check
+port, keep = sys.argv[1:]
+web = Web(int(port))
+tok = web.login("koord", "koord kodeord 1234")
+check("the coordinator logs in", tok is not None)
+s, h, d = web.get(f"/case/{keep}", tok)
+check(f"the other case's page before the erasure ({s})", s == 200)
+print("done")
+PY
+web_verdicts "$T/web-before.out"
+
 # ---- erase, cut short after the head moved, then finished ----
 BATON_FAULT=erase-stop run case erase "$ID" --reason "slettefrist udloebet"
 expect_rc 1 "the injected stop"
@@ -94,6 +111,22 @@ expect_rc 0 "erasing again finishes the erasure"
 expect_out "cut short is finished" "the second run says it finished"
 run case show "$ID"
 expect_rc 4 "the case is gone"
+python3 - "$PORT" "$KEEP" "$ID" >"$T/web-after.out" 2>&1 <<'PY'
+import sys
+from webclient import Web, check
+port, keep, gone = sys.argv[1:]
+web = Web(int(port))
+tok = web.login("koord", "koord kodeord 1234")
+s, h, d = web.get(f"/case/{keep}", tok)
+check(f"the server still shows the other case after the erasure ({s})", s == 200 and "Bevaret tekst om klodser" in d)
+s, h, d = web.get(f"/case/{gone}", tok)
+check(f"and no longer the erased one ({s})", s == 404)
+s, h, d = web.get("/search?q=klodser", tok)
+check(f"its search reads the rebuilt index ({s})", s == 200 and keep in d)
+print("done")
+PY
+web_verdicts "$T/web-after.out"
+serve_stop
 
 # ---- the backup forgets it at its next push and gc ----
 run backup push
