@@ -26,6 +26,12 @@ int baton_key_public(baton_store *store, char pk_b64[BATON_PUBLIC_KEY_B64], char
 int baton_key_sign(baton_store *store, const void *data, size_t len, unsigned char sig[64],
                    char pk_b64[BATON_PUBLIC_KEY_B64]);
 
+/* Signs a JSON document with the store's key: sets its public_key (base64) and its signature (hex,
+ * Ed25519 over the document's canonical JSON without the signature member). */
+int baton_key_sign_json(baton_store *store, json_t *doc);
+/* Checks such a document's signature against the public_key it names; BATON_EINVALID naming the
+ * problem. fingerprint (optional) receives the key's. */
+int baton_key_verify_json(const json_t *doc, char fingerprint[BATON_FINGERPRINT_HEX]);
 /* The fingerprint of a base64 public key: the first 16 bytes of its sha256, in hex. */
 int baton_key_fingerprint(const char *pk_b64, char fingerprint[BATON_FINGERPRINT_HEX]);
 

@@ -21,9 +21,7 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <git2.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,32 +30,6 @@
 
 #define FORMAT "baton-archive 1"
 #define MAX_FILE ((size_t)512 << 20)
-
-static char *dump(const json_t *v)
-{
-    char *s = json_dumps(v, JSON_SORT_KEYS | JSON_INDENT(2));
-    if (!s)
-        return NULL;
-    size_t n = strlen(s);
-    char *out = realloc(s, n + 2);
-    if (!out) {
-        free(s);
-        return NULL;
-    }
-    out[n] = '\n';
-    out[n + 1] = '\0';
-    return out;
-}
-
-/* The bytes the signature covers: the manifest's canonical JSON without the signature. */
-static char *signed_bytes(const json_t *manifest)
-{
-    json_t *copy = json_deep_copy(manifest);
-    json_object_del(copy, "signature");
-    char *s = dump(copy);
-    json_decref(copy);
-    return s;
-}
 
 typedef struct {
     char dir[4200];
@@ -93,7 +65,7 @@ static int put(package *pk, const char *rel, const void *data, size_t len)
 
 static int put_json(package *pk, const char *rel, const json_t *v)
 {
-    char *s = dump(v);
+    char *s = baton_record_dump(v);
     int rc = s ? put(pk, rel, s, strlen(s)) : baton_error_set(BATON_ERROR, "out of memory");
     free(s);
     return rc;
@@ -217,14 +189,6 @@ static int history(baton_store *store, const char *prefix, json_t **out)
     return rc;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int baton_archive_export(baton_session *s, const char *case_id, const char *dir, json_t **report)
 {
     baton_store *store = s->store;
@@ -300,33 +264,28 @@ int baton_archive_export(baton_session *s, const char *case_id, const char *dir,
     }
     if (rc == 0 && (rc = baton_audit_export(s, case_id, 1, &log)) == 0)
         rc = put_json(&pk, "access-log.json", log);
-    char now[21], *bytes = NULL, sig_hex[129];
-    unsigned char sig[64];
+    char now[21];
     baton_datetime_format(now, baton_now());
     if (rc == 0) {
-        manifest = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:s}", "format", FORMAT, "case", case_id,
+        manifest = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O}", "format", FORMAT, "case", case_id,
                              "status", status, "organisation", baton_store_organisation(store), "store_id",
                              baton_store_id(store), "exported", now, "exported_by", s->who.id, "head",
-                             git_oid_tostr_s(&head), "files", pk.files, "public_key", pk_b64);
-        if (!manifest || !(bytes = signed_bytes(manifest)))
-            rc = baton_error_set(BATON_ERROR, "out of memory");
+                             git_oid_tostr_s(&head), "files", pk.files);
+        rc = manifest ? baton_key_sign_json(store, manifest) : baton_error_set(BATON_ERROR, "out of memory");
     }
-    if (rc == 0 && (rc = baton_key_sign(store, bytes, strlen(bytes), sig, pk_b64)) == 0) {
-        sodium_bin2hex(sig_hex, sizeof sig_hex, sig, sizeof sig);
-        json_object_set_new(manifest, "signature", json_string(sig_hex));
-        char *m = dump(manifest), mp[4300];
+    if (rc == 0) {
+        char *m = baton_record_dump(manifest), mp[4300];
         snprintf(mp, sizeof mp, "%s/manifest.json", tmp);
-        rc = m ? baton_file_write(mp, m, strlen(m)) : baton_error_set(BATON_ERROR, "out of memory");
+        rc = m ? baton_file_write(mp, m, strlen(m)) : BATON_ERROR;
         free(m);
     }
-    free(bytes);
     /* the package appears whole, under its name, or not at all */
     if (rc == 0 && rename(tmp, dir) < 0)
         rc = baton_error_set(BATON_ERROR, "-o: %s: %s", dir, strerror(errno));
     if (rc == 0)
         rc = baton_fsync_dir(dir);
     if (rc && made)
-        nftw(tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        baton_file_remove_tree(tmp);
     if (rc == 0) {
         /* the whole case left the store as files: the log says who took it, and where to */
         baton_audit_entry ae = {s->who.id, "export", case_id, "archive", NULL, NULL};
@@ -394,28 +353,9 @@ int baton_archive_verify(const char *dir, json_t **report)
     if (rc == 0 && (!format || strcmp(format, FORMAT) != 0))
         rc = baton_error_set(BATON_EINVALID, "manifest.json: format: not '%s'", FORMAT);
     /* the signature first: it vouches for the list the files are then held to */
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-    const char *pk_b64 = json_string_value(json_object_get(m, "public_key"));
-    const char *sig_hex = json_string_value(json_object_get(m, "signature"));
-    size_t got = 0;
     char fp[BATON_FINGERPRINT_HEX] = "";
-    if (rc == 0 && sodium_init() < 0)
-        rc = baton_error_set(BATON_ERROR, "libsodium could not be initialised");
-    if (rc == 0 && (!pk_b64 || baton_key_fingerprint(pk_b64, fp) != 0 ||
-                    sodium_base642bin(pk, sizeof pk, pk_b64, strlen(pk_b64), NULL, &got, NULL,
-                                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
-                    got != sizeof pk))
-        rc = baton_error_set(BATON_EINVALID, "manifest.json: public_key: not an Ed25519 public key");
-    if (rc == 0 && (!sig_hex || sodium_hex2bin(sig, sizeof sig, sig_hex, strlen(sig_hex), NULL, &got, NULL) != 0 ||
-                    got != sizeof sig))
-        rc = baton_error_set(BATON_EINVALID, "manifest.json: signature: not 64 bytes in hex");
-    if (rc == 0) {
-        char *bytes = signed_bytes(m);
-        if (!bytes || crypto_sign_verify_detached(sig, (const unsigned char *)bytes, strlen(bytes), pk) != 0)
-            rc = baton_error_set(BATON_EINVALID, "manifest.json: the signature does not verify: the manifest was "
-                                                 "changed, or not signed by the key it names");
-        free(bytes);
-    }
+    if (rc == 0 && (rc = baton_key_verify_json(m, fp)))
+        baton_error_prefix(rc, "manifest.json: ");
     json_t *listed = json_object();
     size_t i;
     json_t *f;

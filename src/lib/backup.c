@@ -19,7 +19,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <git2.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -282,16 +281,6 @@ out:
     return rc;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *path) { nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
-
 typedef struct {
     char refused[512];
 } push_state;
@@ -478,7 +467,7 @@ static int push_one(baton_session *s, const char *name, const unsigned char *key
     git_remote_free(anon);
     git_repository_free(r);
     if (dir[0])
-        remove_tree(dir);
+        baton_file_remove_tree(dir);
     if (rc == 0) {
         /* a copy of everything left the machine: the log says who sent it where */
         baton_audit_entry e = {s->who.id, "backup", NULL, name, NULL, NULL};
@@ -730,7 +719,7 @@ int baton_backup_restore(const char *url, const char *dir, const char *key_path,
         char msg[1024];
         int code = baton_error_last_code();
         snprintf(msg, sizeof msg, "%s", baton_error_last());
-        remove_tree(dir);
+        baton_file_remove_tree(dir);
         if (existed)
             mkdir(dir, 0700);
         baton_error_set(code ? code : rc, "%s", msg);

@@ -24,7 +24,6 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <git2/sys/mempack.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,33 +32,10 @@
 
 static void erasure_path(const char *id, char *out, size_t n) { snprintf(out, n, "erasures/%s.json", id); }
 
-/* The bytes an erasure record's signature covers: its canonical JSON without the signature. */
-static char *signed_bytes(const json_t *rec)
-{
-    json_t *copy = json_deep_copy(rec);
-    json_object_del(copy, "signature");
-    char *data = baton_record_dump(copy);
-    json_decref(copy);
-    return data;
-}
-
 int baton_erasure_verify(const json_t *rec)
 {
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-    const char *pk_b64 = json_string_value(json_object_get(rec, "public_key"));
-    const char *sig_hex = json_string_value(json_object_get(rec, "signature"));
-    size_t got = 0;
-    if (sodium_init() < 0)
-        return baton_error_set(BATON_ERROR, "libsodium could not be initialised");
-    if (!pk_b64 || !sig_hex ||
-        sodium_base642bin(pk, sizeof pk, pk_b64, strlen(pk_b64), NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        got != sizeof pk || sodium_hex2bin(sig, sizeof sig, sig_hex, strlen(sig_hex), NULL, &got, NULL) != 0 ||
-        got != sizeof sig)
-        return baton_error_set(BATON_EINVALID, "the erasure record's key or signature is malformed");
-    char *data = signed_bytes(rec);
-    int bad = !data || crypto_sign_verify_detached(sig, (const unsigned char *)data, strlen(data), pk) != 0;
-    free(data);
-    return bad ? baton_error_set(BATON_EINVALID, "the erasure record's signature does not verify") : 0;
+    int rc = baton_key_verify_json(rec, NULL);
+    return rc ? baton_error_prefix(rc, "the erasure record: ") : 0;
 }
 
 /* ---- the replay ---- */
@@ -262,24 +238,13 @@ typedef struct {
 static int record_commit(baton_session *s, replay *r, plan *p, git_commit **tip, const char *reason)
 {
     baton_store *store = s->store;
-    char today[11], path[200], sig_hex[129], pk_b64[BATON_PUBLIC_KEY_B64];
-    unsigned char sig[64];
+    char today[11], path[200];
     baton_date_today(today);
     json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:s}", "case", r->id, "erased", today, "by",
                             s->who.id, "old_head", git_oid_tostr_s(&p->old_head), "commits_rewritten",
                             (json_int_t)r->rewritten, "commits_dropped", (json_int_t)r->dropped, "audit_entries",
                             (json_int_t)json_array_size(p->seqs), "audit_sha256", p->sha);
-    int rc = baton_key_public(store, pk_b64, (char[BATON_FINGERPRINT_HEX]){0});
-    if (rc == 0)
-        json_object_set_new(rec, "public_key", json_string(pk_b64));
-    char *bytes = rc ? NULL : signed_bytes(rec);
-    if (rc == 0 && !bytes)
-        rc = baton_error_set(BATON_ERROR, "out of memory");
-    if (rc == 0 && (rc = baton_key_sign(store, bytes, strlen(bytes), sig, pk_b64)) == 0) {
-        sodium_bin2hex(sig_hex, sizeof sig_hex, sig, sizeof sig);
-        json_object_set_new(rec, "signature", json_string(sig_hex));
-    }
-    free(bytes);
+    int rc = rec ? baton_key_sign_json(store, rec) : baton_error_set(BATON_ERROR, "out of memory");
     if (rc == 0)
         rc = baton_record_validate(rec, BATON_RECORD_ERASURE, NULL);
     char *data = rc ? NULL : baton_record_dump(rec);

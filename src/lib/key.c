@@ -175,6 +175,59 @@ int baton_key_sign(baton_store *store, const void *data, size_t len, unsigned ch
     return 0;
 }
 
+/* The bytes a document's signature covers: its canonical JSON without the signature member. */
+static char *signed_bytes(const json_t *doc)
+{
+    json_t *copy = json_deep_copy(doc);
+    json_object_del(copy, "signature");
+    char *data = baton_record_dump(copy);
+    json_decref(copy);
+    return data;
+}
+
+int baton_key_sign_json(baton_store *store, json_t *doc)
+{
+    unsigned char sig[crypto_sign_BYTES];
+    char pk_b64[BATON_PUBLIC_KEY_B64], fp[BATON_FINGERPRINT_HEX], hex[2 * crypto_sign_BYTES + 1];
+    int rc = baton_key_public(store, pk_b64, fp);
+    if (rc)
+        return rc;
+    json_object_set_new(doc, "public_key", json_string(pk_b64));
+    char *data = signed_bytes(doc);
+    if (!data)
+        return BATON_ERROR;
+    rc = baton_key_sign(store, data, strlen(data), sig, pk_b64);
+    free(data);
+    if (rc == 0) {
+        sodium_bin2hex(hex, sizeof hex, sig, sizeof sig);
+        json_object_set_new(doc, "signature", json_string(hex));
+    }
+    return rc;
+}
+
+int baton_key_verify_json(const json_t *doc, char fingerprint[BATON_FINGERPRINT_HEX])
+{
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
+    const char *pk_b64 = json_string_value(json_object_get(doc, "public_key"));
+    const char *sig_hex = json_string_value(json_object_get(doc, "signature"));
+    size_t got = 0;
+    int rc = sodium_ready();
+    if (rc)
+        return rc;
+    if (!pk_b64 || unb64(pk_b64, pk, sizeof pk))
+        return baton_error_set(BATON_EINVALID, "public_key: not an Ed25519 public key");
+    if (!sig_hex || sodium_hex2bin(sig, sizeof sig, sig_hex, strlen(sig_hex), NULL, &got, NULL) != 0 ||
+        got != sizeof sig)
+        return baton_error_set(BATON_EINVALID, "signature: not 64 bytes in hex");
+    char *data = signed_bytes(doc);
+    int bad = !data || crypto_sign_verify_detached(sig, (const unsigned char *)data, strlen(data), pk) != 0;
+    free(data);
+    if (bad)
+        return baton_error_set(BATON_EINVALID, "the signature does not verify: the document was changed, or not "
+                                               "signed by the key it names");
+    return fingerprint ? baton_key_fingerprint(pk_b64, fingerprint) : 0;
+}
+
 /* A key given on the command line, or the first line of a file that holds one. */
 static int read_public(const char *key_or_file, char out[BATON_PUBLIC_KEY_B64])
 {

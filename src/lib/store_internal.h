@@ -19,6 +19,8 @@ typedef struct {
 int baton_file_identify(const char *path, baton_file_id *id);
 /* 1 when path still names the file id was taken from */
 int baton_file_unchanged(const char *path, const baton_file_id *id);
+/* Removes a directory and everything below it (what a failed export or a scratch repository left). */
+void baton_file_remove_tree(const char *path);
 /* Syncs the directory holding path (after a rename or a new file in it). */
 int baton_fsync_dir(const char *path);
 /* A secret key file (key.c): a header line naming its kind, then the key in base64; mode 0600,
