@@ -890,16 +890,16 @@ int baton_audit_erasure_scope(baton_store *store, const char *case_id, const cha
     return rc;
 }
 
-int baton_audit_archived(baton_store *store, const char *case_id)
+/* Whether the log has a row for sql's one parameter (false when table is given and missing). */
+static int log_has(baton_store *store, const char *table, const char *sql, const char *arg)
 {
     sqlite3 *db;
     sqlite3_stmt *st;
     int found = 0;
     if (open_log(store, &db))
         return 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM entries WHERE case_id = ? AND action = 'export' AND query = 'archive'",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+    if ((!table || has_table(db, table)) && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
         found = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_finalize(st);
     }
@@ -907,21 +907,15 @@ int baton_audit_archived(baton_store *store, const char *case_id)
     return found;
 }
 
+int baton_audit_archived(baton_store *store, const char *case_id)
+{
+    return log_has(store, NULL, "SELECT 1 FROM entries WHERE case_id = ? AND action = 'export' AND query = 'archive'",
+                   case_id);
+}
+
 int baton_audit_erasure_applied(baton_store *store, const char *case_id)
 {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int applied = 0;
-    if (open_log(store, &db))
-        return 0;
-    if (has_table(db, "erasures_done") &&
-        sqlite3_prepare_v2(db, "SELECT 1 FROM erasures_done WHERE case_id = ?", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
-        applied = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
-    }
-    close_log(store, db);
-    return applied;
+    return log_has(store, "erasures_done", "SELECT 1 FROM erasures_done WHERE case_id = ?", case_id);
 }
 
 static int exec(sqlite3 *db, const char *sql)

@@ -176,25 +176,30 @@ static int insert_one(const git_oid *id, void *pb)
     return git_packbuilder_insert(pb, id, NULL) < 0 ? -1 : 0;
 }
 
-static void drop_if_stale(const char *dir, const char *name, void *now)
+typedef struct {
+    time_t now, age; /* a temporary file older than age goes */
+} stale;
+
+static void drop_if_stale(const char *dir, const char *name, void *vctx)
 {
+    const stale *c = vctx;
     struct stat st;
     char path[4600];
     if (strncmp(name, "tmp_object_git2_", 16) != 0 && strncmp(name, "pack_git2_", 10) != 0)
         return;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && *(time_t *)now - st.st_mtime > 3600)
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && c->now - st.st_mtime > c->age)
         unlink(path);
 }
 
 /* Temporary files a killed writer or gc left behind (libgit2 names them tmp_object_git2_* and
- * pack_git2_*). One younger than an hour may belong to a writer at work right now: blobs are
- * written before the store lock is taken. */
-static void drop_stale_temporaries(baton_store *store)
+ * pack_git2_*), older than age seconds. One younger than an hour may belong to a writer at work
+ * right now: blobs are written before the store lock is taken. */
+static void drop_stale_temporaries(baton_store *store, time_t age)
 {
-    time_t now = time(NULL);
-    each_entry(store, "objects", drop_if_stale, &now);
-    each_entry(store, "objects/pack", drop_if_stale, &now);
+    stale c = {time(NULL), age};
+    each_entry(store, "objects", drop_if_stale, &c);
+    each_entry(store, "objects/pack", drop_if_stale, &c);
 }
 
 /* One gc at a time: waits at most wait_ms for another to end (0: not at all). */
@@ -219,7 +224,7 @@ static int gc_run(baton_store *store, int full, long wait_ms, baton_gc_stats *st
         return baton_error_set(BATON_EINVALID, "gc: a bulk write is under way");
     if ((rc = gc_lock(store, wait_ms, &lockfd)))
         return rc;
-    drop_stale_temporaries(store);
+    drop_stale_temporaries(store, 3600);
     list_loose(store, &loose);
     st.loose_before = loose.n;
     st.packs_before = count_packs(store);
@@ -288,17 +293,6 @@ out:
     return rc;
 }
 
-static void drop_if_unused(const char *dir, const char *name, void *now)
-{
-    struct stat st;
-    char path[4600];
-    if (strncmp(name, "tmp_object_git2_", 16) != 0 && strncmp(name, "pack_git2_", 10) != 0)
-        return;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && *(time_t *)now - st.st_mtime > 60)
-        unlink(path);
-}
-
 static int push_ref(const char *name, void *walk)
 {
     git_oid id;
@@ -320,9 +314,9 @@ int baton_store_gc_prune(baton_store *store, baton_gc_stats *stats)
         return baton_error_set(BATON_EINVALID, "gc: a bulk write is under way");
     if ((rc = gc_lock(store, baton_lock_wait_ms(), &lockfd)))
         return rc;
-    time_t now = time(NULL);
-    each_entry(store, "objects", drop_if_unused, &now);
-    each_entry(store, "objects/pack", drop_if_unused, &now);
+    /* an erasure's data may sit in a killed writer's temporary file: any not written to in the
+     * last minute goes */
+    drop_stale_temporaries(store, 60);
     list_loose(store, &loose);
     st.loose_before = loose.n;
     st.packs_before = count_packs(store);
