@@ -6,8 +6,8 @@
  * new id. The rewritten history, with a signed erasure record (erasures/<id>.json: the id, the
  * date, who) as its last commit, replaces the old one in one compare-and-swap under the writers'
  * lock. Then the access log loses the text of the case's entries (erasure in audit.c), index.db
- * is built afresh after its old bytes are overwritten, and every object the new history does not
- * reach is removed from the repository (baton_store_gc_prune). Each of these steps can be run
+ * is built afresh after its old bytes are overwritten (and compacted), and every object the new
+ * history does not reach is removed from the repository (baton_store_gc_prune). Each of these steps can be run
  * again: `case erase` on a case whose record is already there finishes what a crash left. */
 #include "baton/case.h"
 
@@ -403,7 +403,8 @@ static int index_afresh(baton_store *store)
         snprintf(path, sizeof path, "%s/%s", store->path, names[i]);
         overwrite(path);
     }
-    return baton_index_rebuild(store, NULL, NULL);
+    int rc = baton_index_rebuild(store, NULL, NULL);
+    return rc ? rc : baton_index_compact(store);
 }
 
 int baton_case_erase(baton_session *s, const char *id, const char *reason, int without_archive, json_t **report)

@@ -1288,6 +1288,24 @@ int baton_index_rebuild(baton_store *store, baton_index_progress progress, void 
     return rc;
 }
 
+int baton_index_compact(baton_store *store)
+{
+    baton_index *idx;
+    int rc = baton_index_open(&idx, store, NULL, NULL);
+    if (rc)
+        return rc;
+    char *err = NULL;
+    /* freed pages zeroed, the full-text segments merged into one, the file rewritten without free
+     * pages, and the write-ahead log emptied */
+    if (sqlite3_exec(idx->db, "PRAGMA secure_delete = ON; INSERT INTO fts(fts) VALUES('optimize'); VACUUM;"
+                              " PRAGMA wal_checkpoint(TRUNCATE);",
+                     NULL, NULL, &err) != SQLITE_OK)
+        rc = baton_error_set(BATON_ERROR, "index: compact: %s", err ? err : sqlite3_errmsg(idx->db));
+    sqlite3_free(err);
+    baton_index_free(idx);
+    return rc;
+}
+
 static size_t count(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st;

@@ -64,6 +64,9 @@ struct baton_store {
 void baton_auth_release(baton_store *store);
 /* Closes the store's kept index (index.c). */
 void baton_index_release(baton_store *store);
+/* After an erasure's rebuild (index.c): secure_delete on, FTS5 optimize, VACUUM and a truncating
+ * WAL checkpoint, so no page of the file and nothing in its WAL holds more than the index does. */
+int baton_index_compact(baton_store *store);
 
 /* A connection waits at most limit_ms for another's write, in short steps (sqlite_wait.c). */
 struct sqlite3;
