@@ -145,17 +145,17 @@ static int history(baton_store *store, const char *prefix, json_t **out)
         if (has && had && git_oid_equal(&now, &before))
             continue;
         git_tree *a = NULL, *b = NULL;
-        git_diff *diff = NULL;
+        baton_tree_changes diff = {0};
         git_commit *c = NULL;
         if ((had && git_tree_lookup(&a, store->repo, &before) < 0) || (has && git_tree_lookup(&b, store->repo, &now) < 0) ||
-            git_diff_tree_to_tree(&diff, store->repo, a, b, NULL) < 0 || git_commit_lookup(&c, store->repo, &chain[i]) < 0)
+            baton_tree_diff(store->repo, a, b, "", &diff) < 0 || git_commit_lookup(&c, store->repo, &chain[i]) < 0)
             rc = baton_git_error("archive: read the history");
         json_t *files = json_object();
-        for (size_t k = 0; rc == 0 && k < git_diff_num_deltas(diff); k++) {
-            const git_diff_delta *d = git_diff_get_delta(diff, k);
-            int gone = d->status == GIT_DELTA_DELETED;
-            const char *p = gone ? d->old_file.path : d->new_file.path;
-            json_t *rec = gone ? json_null() : blob_json(store->repo, &d->new_file.id);
+        for (size_t k = 0; rc == 0 && k < diff.n; k++) {
+            const baton_tree_change *d = &diff.items[k];
+            int gone = !d->has;
+            const char *p = d->path;
+            json_t *rec = gone ? json_null() : blob_json(store->repo, &d->new_id);
             if (!rec)
                 rc = baton_error_set(BATON_EINVALID, "archive: %s/%s at %.12s is not JSON", prefix, p,
                                      git_oid_tostr_s(&chain[i]));
@@ -177,7 +177,7 @@ static int history(baton_store *store, const char *prefix, json_t **out)
             json_decref(files);
         }
         git_commit_free(c);
-        git_diff_free(diff);
+        baton_tree_changes_free(&diff);
         git_tree_free(a);
         git_tree_free(b);
     }

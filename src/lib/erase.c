@@ -136,24 +136,24 @@ static void updates_clear(updates *up)
 static int replay_one(replay *r, git_commit *old, git_tree *old_parent_tree, git_commit **tip)
 {
     git_tree *old_tree = NULL, *tip_tree = NULL, *new_tree = NULL;
-    git_diff *diff = NULL;
+    baton_tree_changes diff = {0};
     updates up = {r, NULL, NULL, 0, 0, 0};
     int rc = 0;
     char old_hex[41];
     git_oid_tostr(old_hex, sizeof old_hex, git_commit_id(old));
     if (git_commit_tree(&old_tree, old) < 0 || (*tip && git_commit_tree(&tip_tree, *tip) < 0) ||
-        git_diff_tree_to_tree(&diff, r->store->repo, old_parent_tree, old_tree, NULL) < 0)
+        baton_tree_diff(r->store->repo, old_parent_tree, old_tree, "", &diff) < 0)
         rc = baton_git_error("erase: read the history");
-    for (size_t i = 0; rc == 0 && diff && i < git_diff_num_deltas(diff); i++) {
-        const git_diff_delta *d = git_diff_get_delta(diff, i);
-        const char *path = d->status == GIT_DELTA_DELETED ? d->old_file.path : d->new_file.path;
+    for (size_t i = 0; rc == 0 && i < diff.n; i++) {
+        const baton_tree_change *d = &diff.items[i];
+        const char *path = d->path;
         if (under_prefix(r, path))
             continue;
-        if (d->status == GIT_DELTA_DELETED) {
+        if (!d->has) {
             rc = add_update(&up, path, NULL, 1);
         } else {
             git_oid id;
-            rc = remapped_blob(r, path, &d->new_file.id, &id);
+            rc = remapped_blob(r, path, &d->new_id, &id);
             if (rc == 0)
                 rc = add_update(&up, path, &id, 0);
         }
@@ -194,7 +194,7 @@ out:
     updates_clear(&up);
     free(up.u);
     free(up.paths);
-    git_diff_free(diff);
+    baton_tree_changes_free(&diff);
     git_tree_free(new_tree);
     git_tree_free(tip_tree);
     git_tree_free(old_tree);
@@ -226,7 +226,7 @@ static int flush_mempack(baton_store *store)
     return rc;
 }
 
-#define FLUSH_EVERY 2000
+#define FLUSH_EVERY 10000 /* commits: about 100 MB of new trees in memory, and few packs meanwhile */
 
 typedef struct {
     git_oid old_head, new_head;

@@ -122,6 +122,20 @@ int baton_lock_file(const char *path, long wait_ms, int *fd);
 long baton_lock_wait_ms(void);
 void baton_store_unlock(int fd);
 
+/* The blobs that differ between two trees (either may be NULL), each with its path under prefix
+ * and the ids before and after (treediff.c). */
+typedef struct {
+    char *path;
+    git_oid old_id, new_id;
+    int had, has; /* a blob at path before / after */
+} baton_tree_change;
+typedef struct {
+    baton_tree_change *items;
+    size_t n, cap;
+} baton_tree_changes;
+int baton_tree_diff(git_repository *repo, git_tree *a, git_tree *b, const char *prefix, baton_tree_changes *out);
+void baton_tree_changes_free(baton_tree_changes *c);
+
 /* For an erasure, under the writers' lock (gc.c): one pack of every object the refs reach; every
  * other pack and every loose object goes, whatever it held. A writer waiting for the lock whose
  * blobs went with them writes them again (commit.c). */
