@@ -360,6 +360,25 @@ static int blobs_still_there(baton_store *store, const baton_commit_step *steps,
     return rc;
 }
 
+void baton_bulk_note_commit(baton_store *store, const git_oid *commit, git_tree *tree, const git_tree_update *u,
+                            size_t n)
+{
+    baton_bulk_note(store, commit);
+    baton_bulk_note(store, git_tree_id(tree));
+    for (size_t k = 0; k < n; k++) {
+        char dir[512];
+        snprintf(dir, sizeof dir, "%s", u[k].path);
+        for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
+            *slash = '\0';
+            git_tree_entry *e;
+            if (git_tree_entry_bypath(&e, tree, dir) == 0) {
+                baton_bulk_note(store, git_tree_entry_id(e));
+                git_tree_entry_free(e);
+            }
+        }
+    }
+}
+
 /* Builds every step on top of head (or nothing), each a commit whose parent is the one before;
  * last receives the final commit. Writes objects only: no ref moves here. */
 static int build_chain(baton_store *store, git_commit *head, const baton_commit_step *steps, const prepared *prep,
@@ -389,23 +408,10 @@ static int build_chain(baton_store *store, git_commit *head, const baton_commit_
         if (rc == 0 && store->mempack) {
             /* a bulk write packs what each commit added: the blobs, the commit, and the trees on
              * the paths it changed */
-            baton_bulk_note(store, &commit_oid);
-            baton_bulk_note(store, &tree_oid);
-            for (size_t k = 0; k < prep[i].nu; k++) {
-                const git_tree_update *u = &prep[i].updates[k];
-                char dir[512];
-                if (u->action == GIT_TREE_UPDATE_UPSERT)
-                    baton_bulk_note(store, &u->id);
-                snprintf(dir, sizeof dir, "%s", u->path);
-                for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
-                    *slash = '\0';
-                    git_tree_entry *e;
-                    if (git_tree_entry_bypath(&e, new_tree, dir) == 0) {
-                        baton_bulk_note(store, git_tree_entry_id(e));
-                        git_tree_entry_free(e);
-                    }
-                }
-            }
+            for (size_t k = 0; k < prep[i].nu; k++)
+                if (prep[i].updates[k].action == GIT_TREE_UPDATE_UPSERT)
+                    baton_bulk_note(store, &prep[i].updates[k].id);
+            baton_bulk_note_commit(store, &commit_oid, new_tree, prep[i].updates, prep[i].nu);
         }
         git_tree_free(tree);
         tree = new_tree;

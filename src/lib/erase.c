@@ -23,7 +23,6 @@
 
 #include <fcntl.h>
 #include <git2.h>
-#include <git2/sys/mempack.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +73,8 @@ static int remapped_blob(replay *r, const char *path, const git_oid *id, git_oid
         char *data = baton_record_dump(doc);
         if (!data || git_blob_create_from_buffer(out, r->store->repo, data, strlen(data)) < 0)
             rc = baton_git_error("erase: write a handover");
+        else
+            baton_bulk_note(r->store, out);
         free(data);
     }
     json_decref(doc);
@@ -184,6 +185,7 @@ static int replay_one(replay *r, git_commit *old, git_tree *old_parent_tree, git
     if (rc == 0 && git_commit_lookup(&next, r->store->repo, &commit_id) < 0)
         rc = baton_git_error("erase: read a commit");
     if (rc == 0) {
+        baton_bulk_note_commit(r->store, &commit_id, new_tree, up.u, up.n);
         git_commit_free(*tip);
         *tip = next;
         json_object_set_new(r->tip_of, old_hex, json_string(git_oid_tostr_s(&commit_id)));
@@ -201,30 +203,10 @@ out:
     return rc;
 }
 
-/* What the mempack holds, written to disk as one pack (fsynced by the indexer), and let go: a long
+/* What the rewrite added so far (noted object by object: a pack of the whole mempack would walk
+ * every commit's full tree), written to disk as one fsynced pack, and let go from memory: a long
  * history rewritten in memory alone would not fit. */
-static int flush_mempack(baton_store *store)
-{
-    git_buf pack = GIT_BUF_INIT;
-    git_odb *odb = NULL;
-    git_odb_writepack *wp = NULL;
-    git_indexer_progress stats = {0};
-    int rc = 0;
-    if (git_mempack_dump(&pack, store->repo, store->mempack) < 0 || git_repository_odb(&odb, store->repo) < 0)
-        rc = baton_git_error("erase: pack the new history");
-    else if (pack.size > 32) { /* a pack of no objects is its header and checksum alone */
-        if (git_odb_write_pack(&wp, odb, NULL, NULL) < 0 || wp->append(wp, pack.ptr, pack.size, &stats) < 0 ||
-            wp->commit(wp, &stats) < 0)
-            rc = baton_git_error("erase: write the new history");
-    }
-    if (wp)
-        wp->free(wp);
-    git_odb_free(odb);
-    git_buf_dispose(&pack);
-    if (rc == 0)
-        git_mempack_reset(store->mempack);
-    return rc;
-}
+static int flush_mempack(baton_store *store) { return baton_store_bulk_flush(store); }
 
 #define FLUSH_EVERY 10000 /* commits: about 100 MB of new trees in memory, and few packs meanwhile */
 
@@ -271,8 +253,11 @@ static int record_commit(baton_session *s, replay *r, plan *p, git_commit **tip,
             git_commit_create(&commit_id, store->repo, NULL, sig_who, sig_who, "UTF-8", msg, tree, 1, parents) < 0)
             rc = baton_git_error("erase: write the erasure record");
     }
-    if (rc == 0)
+    if (rc == 0) {
+        baton_bulk_note(store, &blob);
+        baton_bulk_note_commit(store, &commit_id, tree, &u, 1);
         git_oid_cpy(&p->new_head, &commit_id);
+    }
     git_signature_free(sig_who);
     git_tree_free(tree);
     git_tree_free(base);

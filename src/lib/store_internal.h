@@ -143,6 +143,9 @@ int baton_store_gc_prune(baton_store *store, baton_gc_stats *stats);
 
 /* During a bulk write: notes an object a commit added (bulk.c packs exactly these). */
 void baton_bulk_note(baton_store *store, const git_oid *id);
+/* ... a commit, its tree and the trees on the paths its updates changed (not their blobs). */
+void baton_bulk_note_commit(baton_store *store, const git_oid *commit, git_tree *tree, const git_tree_update *u,
+                            size_t n);
 
 /* A long chain of commits (an import) made through the normal write path, lock and
  * compare-and-swap included, whose new objects go to memory and then to disk as one pack (one
