@@ -946,7 +946,7 @@ int baton_audit_erasure_apply(baton_store *store, const char *case_id, const jso
          sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO erased(seq, case_id) VALUES(?, ?)", -1, &mark, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO commit_map(old, new, case_id) VALUES(?, ?, ?)", -1, &map, NULL) !=
              SQLITE_OK ||
-         sqlite3_prepare_v2(db, "UPDATE commit_map SET new = ? WHERE new = ?", -1, &remap, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(db, "UPDATE commit_map SET new = ? WHERE old = ?", -1, &remap, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO erasures_done(case_id, time) VALUES(?, ?)", -1, &done, NULL) !=
              SQLITE_OK))
         rc = db_fail(db, "erasure");
@@ -974,7 +974,31 @@ int baton_audit_erasure_apply(baton_store *store, const char *case_id, const jso
             json_object_set_new(named, (const char *)sqlite3_column_text(q, 0), json_true());
         sqlite3_finalize(q);
     }
+    /* an earlier erasure's map moves on first, each row looked up by its key; then this one's */
+    json_t *moved = json_object();
+    if (rc == 0 && sqlite3_prepare_v2(db, "SELECT old, new FROM commit_map WHERE new IS NOT NULL", -1, &q, NULL) ==
+                       SQLITE_OK) {
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            json_t *to = json_object_get(commit_map, (const char *)sqlite3_column_text(q, 1));
+            if (to)
+                json_object_set(moved, (const char *)sqlite3_column_text(q, 0), to);
+        }
+        sqlite3_finalize(q);
+    }
     const char *old;
+    json_object_foreach(moved, old, v) {
+        if (rc)
+            break;
+        if (json_string_value(v))
+            sqlite3_bind_text(remap, 1, json_string_value(v), -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(remap, 1);
+        sqlite3_bind_text(remap, 2, old, -1, SQLITE_STATIC);
+        if (sqlite3_step(remap) != SQLITE_DONE)
+            rc = db_fail(db, "erasure");
+        sqlite3_reset(remap);
+    }
+    json_decref(moved);
     json_object_foreach((json_t *)commit_map, old, v) {
         if (rc)
             break;
@@ -987,15 +1011,9 @@ int baton_audit_erasure_apply(baton_store *store, const char *case_id, const jso
         else
             sqlite3_bind_null(map, 2);
         sqlite3_bind_text(map, 3, case_id, -1, SQLITE_STATIC);
-        if (now)
-            sqlite3_bind_text(remap, 1, now, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(remap, 1);
-        sqlite3_bind_text(remap, 2, old, -1, SQLITE_STATIC);
-        if (sqlite3_step(remap) != SQLITE_DONE || sqlite3_step(map) != SQLITE_DONE)
+        if (sqlite3_step(map) != SQLITE_DONE)
             rc = db_fail(db, "erasure");
         sqlite3_reset(map);
-        sqlite3_reset(remap);
     }
     json_decref(named);
     char now_s[21];

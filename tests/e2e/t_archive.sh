@@ -108,5 +108,10 @@ run case erase "$ID" --reason "slettefrist"
 expect_rc 0 "an archived case is erased"
 run archive verify "$A"
 expect_rc 0 "the package still verifies after the erasure"
+# two erasures in a row: the log's changes still name commits of the history, through both maps
+run fsck
+expect_rc 0 "baton fsck after two erasures"
+run audit verify
+expect_rc 0 "audit verify after two erasures"
 
 finish
