@@ -36,24 +36,11 @@ typedef struct {
     json_t *files; /* [{path, sha256, bytes}] */
 } package;
 
-static int mkdirs(const char *root, const char *rel)
-{
-    char path[4400];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    for (char *p = path + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-        *p = '\0';
-        if (mkdir(path, 0700) < 0 && errno != EEXIST)
-            return baton_error_set(BATON_ERROR, "%s: %s", path, strerror(errno));
-        *p = '/';
-    }
-    return 0;
-}
-
 static int put(package *pk, const char *rel, const void *data, size_t len)
 {
     char path[4400], hex[65];
-    int rc = mkdirs(pk->dir, rel);
     snprintf(path, sizeof path, "%s/%s", pk->dir, rel);
+    int rc = baton_file_make_parent(path);
     if (rc == 0)
         rc = baton_file_write(path, data, len);
     if (rc == 0) {

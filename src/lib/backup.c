@@ -180,10 +180,8 @@ int baton_backup_add(baton_session *s, const char *name, const char *url, json_t
     if (sodium_init() < 0)
         return baton_error_set(BATON_ERROR, "libsodium could not be initialised");
     if (access(key_path, F_OK) != 0) {
-        char dir[4200];
-        snprintf(dir, sizeof dir, "%s/keys", store->path);
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-            return baton_error_set(BATON_ERROR, "%s: %s", dir, strerror(errno));
+        if ((rc = baton_file_make_parent(key_path)))
+            return rc;
         crypto_secretstream_xchacha20poly1305_keygen(key);
         rc = baton_secret_write(key_path, KEY_HEADER, key, sizeof key);
         sodium_memzero(key, sizeof key);
@@ -650,26 +648,18 @@ static int restore_into(const char *url, const char *dir, const unsigned char *k
     json_t *key_entry = json_object_get(files, "signing.key");
     if (rc == 0 && key_entry) {
         const char *rel = json_string_value(json_object_get(json_object_get(store->meta, "config"), "signing_key"));
-        char kdir[4200];
         if (!rel || rel[0] == '/' || strstr(rel, ".."))
             rc = baton_error_set(BATON_EINVALID, "backup: holds a signing key, but the store names no place for it");
-        snprintf(kdir, sizeof kdir, "%s/keys", dir);
-        if (rc == 0 && mkdir(kdir, 0700) < 0 && errno != EEXIST)
-            rc = baton_error_set(BATON_ERROR, "%s: %s", kdir, strerror(errno));
         snprintf(path, sizeof path, "%s/%s", dir, rel ? rel : "");
+        if (rc == 0)
+            rc = baton_file_make_parent(path);
         if (rc == 0)
             rc = restore_file(repo, tree, key_entry, "signing.key", key, path);
     }
     /* the restored store backs up again under the same key */
-    if (rc == 0) {
-        char kdir[4200];
-        snprintf(kdir, sizeof kdir, "%s/keys", dir);
-        snprintf(path, sizeof path, "%s/%s", dir, BATON_BACKUP_KEY);
-        if (mkdir(kdir, 0700) < 0 && errno != EEXIST)
-            rc = baton_error_set(BATON_ERROR, "%s: %s", kdir, strerror(errno));
-        else
-            rc = baton_secret_write(path, KEY_HEADER, key, crypto_secretstream_xchacha20poly1305_KEYBYTES);
-    }
+    snprintf(path, sizeof path, "%s/%s", dir, BATON_BACKUP_KEY);
+    if (rc == 0 && (rc = baton_file_make_parent(path)) == 0)
+        rc = baton_secret_write(path, KEY_HEADER, key, crypto_secretstream_xchacha20poly1305_KEYBYTES);
     /* the sealed files stay behind on the remote: the new store does not keep them */
     if (rc == 0 && git_reference_remove(repo, BACKUP_REF) < 0)
         rc = baton_git_error("restore");

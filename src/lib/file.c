@@ -61,6 +61,35 @@ int baton_file_finish(const char *tmp, const char *path, int commit)
     return baton_fsync_dir(path);
 }
 
+int baton_file_make_dir(const char *path)
+{
+    char buf[4200];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return baton_error_set(BATON_EINVALID, "%s: path too long", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+            return baton_error_set(BATON_ERROR, "%s: cannot create directory: %s", buf, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+        return baton_error_set(BATON_ERROR, "%s: cannot create directory: %s", buf, strerror(errno));
+    return 0;
+}
+
+int baton_file_make_parent(const char *path)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    return baton_file_make_dir(dir);
+}
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;

@@ -120,7 +120,7 @@ int baton_key_generate(baton_session *s, const char *path, baton_oid_hex commit)
     baton_store *store = s->store;
     const baton_identity *as = &s->who;
     unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
-    char file[4200], dir[4200];
+    char file[4200];
     const char *rel = path && *path ? path : "keys/signing.key";
     int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
     if (rc == 0)
@@ -132,13 +132,8 @@ int baton_key_generate(baton_session *s, const char *path, baton_oid_hex commit)
     if (rel[0] == '/' || strstr(rel, ".."))
         return baton_error_set(BATON_EINVALID, "--path: give a path inside the store, like keys/signing.key");
     key_file(store, rel, file, sizeof file);
-    snprintf(dir, sizeof dir, "%s", file);
-    char *slash = strrchr(dir, '/');
-    if (slash) {
-        *slash = '\0';
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-            return baton_error_set(BATON_ERROR, "%s: %s", dir, strerror(errno));
-    }
+    if ((rc = baton_file_make_parent(file)))
+        return rc;
     crypto_sign_keypair(pk, sk);
     rc = baton_secret_write(file, KEY_HEADER, sk, sizeof sk);
     sodium_memzero(sk, sizeof sk);

@@ -67,22 +67,6 @@ static char *join(const char *a, const char *b)
     return s;
 }
 
-static int mkdir_p(const char *path)
-{
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return -1;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(buf, 0700) && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    return mkdir(buf, 0700) && errno != EEXIST ? -1 : 0;
-}
-
 static int is_store(const char *dir)
 {
     char buf[PATH_MAX];
@@ -139,10 +123,8 @@ int baton_store_init(const char *path, const baton_init_options *opts)
     char *repo_path = NULL, *lock_path = NULL;
     git_repository *repo = NULL;
     baton_store *store = NULL;
-    if (mkdir_p(path)) {
-        rc = baton_error_set(BATON_ERROR, "%s: cannot create directory: %s", path, strerror(errno));
+    if ((rc = baton_file_make_dir(path)))
         goto out;
-    }
     /* children's data: nobody but the store's owner may look in, whatever the directory was */
     if (chmod(path, 0700)) {
         rc = baton_error_set(BATON_ERROR, "%s: cannot make the directory private: %s", path, strerror(errno));

@@ -19,6 +19,9 @@ typedef struct {
 int baton_file_identify(const char *path, baton_file_id *id);
 /* 1 when path still names the file id was taken from */
 int baton_file_unchanged(const char *path, const baton_file_id *id);
+/* Makes a directory and any missing parents, each private (0700); _parent the directory holding path. */
+int baton_file_make_dir(const char *path);
+int baton_file_make_parent(const char *path);
 /* Removes a directory and everything below it (what a failed export or a scratch repository left). */
 void baton_file_remove_tree(const char *path);
 /* Syncs the directory holding path (after a rename or a new file in it). */
