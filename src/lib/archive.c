@@ -18,6 +18,7 @@
 #include "baton/record.h"
 #include "session_internal.h"
 #include "store_internal.h"
+#include "unchecked.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -63,7 +64,6 @@ static int put_json(package *pk, const char *rel, const json_t *v)
 typedef struct {
     git_repository *repo;
     package *pk;
-    const char *prefix; /* cases/<xx>/<id> */
     int rc;
 } tree_ctx;
 
@@ -109,13 +109,54 @@ static int case_tree(git_repository *repo, const git_oid *commit, const char *pr
     return found;
 }
 
-/* Every commit that changed the case, oldest first: who, when, what and why, and each file it
- * wrote (the record) or removed (null). */
+/* One commit that changed the case: who, when, what and why, and each file it wrote (the record)
+ * or removed (null), between the case's tree before (NULL: none) and after (NULL: none). */
+static int version(baton_store *store, const char *prefix, const git_oid *commit, const git_oid *before,
+                   const git_oid *after, json_t *list)
+{
+    git_tree *a = NULL, *b = NULL;
+    baton_tree_changes diff = {0};
+    git_commit *c = NULL;
+    int rc = 0;
+    if ((before && git_tree_lookup(&a, store->repo, before) < 0) || (after && git_tree_lookup(&b, store->repo, after) < 0) ||
+        baton_tree_diff(store->repo, a, b, "", &diff) < 0 || git_commit_lookup(&c, store->repo, commit) < 0)
+        rc = baton_git_error("archive: read the history");
+    json_t *files = json_object();
+    for (size_t k = 0; rc == 0 && k < diff.n; k++) {
+        const baton_tree_change *d = &diff.items[k];
+        json_t *rec = d->has ? blob_json(store->repo, &d->new_id) : json_null();
+        if (!rec)
+            rc = baton_error_set(BATON_EINVALID, "archive: %s/%s at %.12s is not JSON", prefix, d->path,
+                                 git_oid_tostr_s(commit));
+        else
+            json_object_set_new(files, d->path, rec);
+    }
+    if (rc == 0) {
+        char *subject = NULL, *reason = NULL, staff[40] = "", when[21];
+        const git_signature *au = git_commit_author(c);
+        baton_message_parse(git_commit_message(c), &subject, &reason, staff);
+        baton_datetime_format(when, (time_t)au->when.time);
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s?, s:O}", "commit",
+                                              git_oid_tostr_s(commit), "time", when, "author", au->name, "email",
+                                              au->email, "staff", staff[0] ? staff : NULL, "subject",
+                                              subject ? subject : "", "reason", reason, "files", files));
+        free(subject);
+        free(reason);
+    }
+    json_decref(files);
+    git_commit_free(c);
+    baton_tree_changes_free(&diff);
+    git_tree_free(a);
+    git_tree_free(b);
+    return rc;
+}
+
+/* Every commit that changed the case, oldest first (version). */
 static int history(baton_store *store, const char *prefix, json_t **out)
 {
-    git_oid head, *chain = NULL;
+    git_oid head, *chain = NULL, now, before;
     size_t n = 0;
-    int found = 0, rc = 0;
+    int found = 0, rc = 0, had = 0;
     json_t *list = json_array();
     *out = NULL;
     if (baton_store_head_oid(store, &head) != 0 ||
@@ -123,50 +164,13 @@ static int history(baton_store *store, const char *prefix, json_t **out)
         json_decref(list);
         return baton_git_error("archive: read the history");
     }
+    /* oldest first: each commit's case tree is the next one's before */
     for (size_t i = n; rc == 0 && i-- > 0;) {
-        git_oid now, before;
         int has = case_tree(store->repo, &chain[i], prefix, &now);
-        int had = i + 1 < n && case_tree(store->repo, &chain[i + 1], prefix, &before);
-        if (!has && !had)
-            continue;
-        if (has && had && git_oid_equal(&now, &before))
-            continue;
-        git_tree *a = NULL, *b = NULL;
-        baton_tree_changes diff = {0};
-        git_commit *c = NULL;
-        if ((had && git_tree_lookup(&a, store->repo, &before) < 0) || (has && git_tree_lookup(&b, store->repo, &now) < 0) ||
-            baton_tree_diff(store->repo, a, b, "", &diff) < 0 || git_commit_lookup(&c, store->repo, &chain[i]) < 0)
-            rc = baton_git_error("archive: read the history");
-        json_t *files = json_object();
-        for (size_t k = 0; rc == 0 && k < diff.n; k++) {
-            const baton_tree_change *d = &diff.items[k];
-            int gone = !d->has;
-            const char *p = d->path;
-            json_t *rec = gone ? json_null() : blob_json(store->repo, &d->new_id);
-            if (!rec)
-                rc = baton_error_set(BATON_EINVALID, "archive: %s/%s at %.12s is not JSON", prefix, p,
-                                     git_oid_tostr_s(&chain[i]));
-            else
-                json_object_set_new(files, p, rec);
-        }
-        if (rc == 0) {
-            char *subject = NULL, *reason = NULL, staff[40] = "", when[21];
-            const git_signature *au = git_commit_author(c);
-            baton_message_parse(git_commit_message(c), &subject, &reason, staff);
-            baton_datetime_format(when, (time_t)au->when.time);
-            json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s?, s:o}", "commit",
-                                                  git_oid_tostr_s(&chain[i]), "time", when, "author", au->name,
-                                                  "email", au->email, "staff", staff[0] ? staff : NULL, "subject",
-                                                  subject ? subject : "", "reason", reason, "files", files));
-            free(subject);
-            free(reason);
-        } else {
-            json_decref(files);
-        }
-        git_commit_free(c);
-        baton_tree_changes_free(&diff);
-        git_tree_free(a);
-        git_tree_free(b);
+        if ((has || had) && !(has && had && git_oid_equal(&now, &before)))
+            rc = version(store, prefix, &chain[i], had ? &before : NULL, has ? &now : NULL, list);
+        if ((had = has))
+            git_oid_cpy(&before, &now);
     }
     free(chain);
     if (rc)
@@ -180,10 +184,8 @@ int baton_archive_export(baton_session *s, const char *case_id, const char *dir,
 {
     baton_store *store = s->store;
     package pk = {"", json_array()};
-    char path[200], prefix[200], tmp[4200];
+    char prefix[200], tmp[4200];
     json_t *doc = NULL, *hist = NULL, *log = NULL, *manifest = NULL;
-    char *buf = NULL;
-    size_t len = 0;
     if (report)
         *report = NULL;
     int rc = baton_access_check(s, BATON_ACCESS_ADMIN, NULL, NULL);
@@ -198,13 +200,8 @@ int baton_archive_export(baton_session *s, const char *case_id, const char *dir,
         json_decref(pk.files);
         return rc;
     }
-    baton_case_path(case_id, path, sizeof path);
-    snprintf(prefix, sizeof prefix, "%.*s", (int)(strlen(path) - strlen("/case.json")), path);
-    if ((rc = baton_store_read(store, NULL, path, &buf, &len, NULL)) == BATON_ENOTFOUND)
-        rc = baton_error_set(BATON_ENOTFOUND, "no case with id '%s'", case_id);
-    if (rc == 0)
-        rc = baton_record_from_git(store, NULL, path, BATON_RECORD_CASE, buf, len, &doc);
-    free(buf);
+    baton_case_dir(case_id, prefix, sizeof prefix);
+    rc = baton_case_load_unchecked(store, NULL, case_id, &doc, NULL);
     const char *status = json_string_value(json_object_get(doc, "status"));
     if (rc == 0 && strcmp(status, "active") == 0)
         rc = baton_error_set(BATON_EINVALID, "case %s is active: only a closed or transferred case is archived", case_id);
@@ -228,7 +225,7 @@ int baton_archive_export(baton_session *s, const char *case_id, const char *dir,
                     git_commit_tree(&root, hc) < 0 || git_tree_entry_bypath(&e, root, prefix) < 0 ||
                     git_tree_lookup(&sub, store->repo, git_tree_entry_id(e)) < 0))
         rc = baton_git_error("archive: read the case");
-    tree_ctx t = {store->repo, &pk, prefix, 0};
+    tree_ctx t = {store->repo, &pk, 0};
     if (rc == 0 && git_tree_walk(sub, GIT_TREEWALK_PRE, put_blob_cb, &t) < 0)
         rc = t.rc ? t.rc : baton_git_error("archive: read the case");
     if (rc == 0 && (rc = history(store, prefix, &hist)) == 0)

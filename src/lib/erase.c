@@ -20,6 +20,7 @@
 #include "baton/record.h"
 #include "session_internal.h"
 #include "store_internal.h"
+#include "unchecked.h"
 
 #include <fcntl.h>
 #include <git2.h>
@@ -94,11 +95,9 @@ static char *message_without(const char *msg, const char *id)
 }
 
 typedef struct {
-    replay *r;
     git_tree_update *u;
     char **paths;
     size_t n, cap;
-    int rc;
 } updates;
 
 static int add_update(updates *up, const char *path, const git_oid *id, int remove)
@@ -138,7 +137,7 @@ static int replay_one(replay *r, git_commit *old, git_tree *old_parent_tree, git
 {
     git_tree *old_tree = NULL, *tip_tree = NULL, *new_tree = NULL;
     baton_tree_changes diff = {0};
-    updates up = {r, NULL, NULL, 0, 0, 0};
+    updates up = {NULL, NULL, 0, 0};
     int rc = 0;
     char old_hex[41];
     git_oid_tostr(old_hex, sizeof old_hex, git_commit_id(old));
@@ -203,11 +202,9 @@ out:
     return rc;
 }
 
-/* What the rewrite added so far (noted object by object: a pack of the whole mempack would walk
- * every commit's full tree), written to disk as one fsynced pack, and let go from memory: a long
- * history rewritten in memory alone would not fit. */
-static int flush_mempack(baton_store *store) { return baton_store_bulk_flush(store); }
-
+/* What the rewrite added is noted object by object (a pack of the whole mempack would walk every
+ * commit's full tree) and written to disk as one fsynced pack every so many commits, then let go
+ * from memory: a long history rewritten in memory alone would not fit. */
 #define FLUSH_EVERY 10000 /* commits: about 100 MB of new trees in memory, and few packs meanwhile */
 
 typedef struct {
@@ -267,7 +264,7 @@ static int record_commit(baton_session *s, replay *r, plan *p, git_commit **tip,
 }
 
 /* Rewrites the history under the writers' lock, takes the text out of the access log, and moves
- * the head; *rep receives the counts. */
+ * the head; r keeps the counts, p the heads. */
 static int rewrite(baton_session *s, const char *id, const char *dir, const char *reason, plan *p, replay *r)
 {
     baton_store *store = s->store;
@@ -321,14 +318,14 @@ static int rewrite(baton_session *s, const char *id, const char *dir, const char
         git_commit_free(old_parent);
         git_commit_free(old);
         if (rc == 0 && (r->rewritten + r->dropped) % FLUSH_EVERY == 0)
-            rc = flush_mempack(store);
+            rc = baton_store_bulk_flush(store);
     }
     if (rc == 0 && !tip)
         rc = baton_error_set(BATON_EINVALID, "erase: the case is all the store holds");
     if (rc == 0)
         rc = record_commit(s, r, p, &tip, reason);
     if (rc == 0)
-        rc = flush_mempack(store);
+        rc = baton_store_bulk_flush(store);
     git_commit_free(tip);
     baton_store_pack_end(store);
     git_odb *odb;
@@ -395,7 +392,7 @@ static int index_afresh(baton_store *store)
 int baton_case_erase(baton_session *s, const char *id, const char *reason, int without_archive, json_t **report)
 {
     baton_store *store = s->store;
-    char path[200], dir[200], rec_path[200];
+    char dir[200], rec_path[200];
     char *buf = NULL;
     size_t len = 0;
     json_t *doc = NULL;
@@ -409,8 +406,7 @@ int baton_case_erase(baton_session *s, const char *id, const char *reason, int w
     if (!reason || !*reason)
         return baton_error_set(BATON_EINVALID, "--reason: say why the case is erased (the retention period ended, "
                                                "a request to erase, ...)");
-    baton_case_path(id, path, sizeof path);
-    snprintf(dir, sizeof dir, "%.*s", (int)(strlen(path) - strlen("/case.json")), path);
+    baton_case_dir(id, dir, sizeof dir);
     erasure_path(id, rec_path, sizeof rec_path);
     replay r = {store, id, dir, strlen(dir), json_object(), json_object(), 0, 0};
     plan p = {{{0}}, {{0}}, "", NULL};
@@ -420,11 +416,7 @@ int baton_case_erase(baton_session *s, const char *id, const char *reason, int w
     buf = NULL;
     if (!resumed) {
         /* the case as it is now: only a closed or transferred one goes */
-        if ((rc = baton_store_read(store, NULL, path, &buf, &len, NULL)) == BATON_ENOTFOUND)
-            rc = baton_error_set(BATON_ENOTFOUND, "no case with id '%s'", id);
-        if (rc == 0)
-            rc = baton_record_from_git(store, NULL, path, BATON_RECORD_CASE, buf, len, &doc);
-        free(buf);
+        rc = baton_case_load_unchecked(store, NULL, id, &doc, NULL);
         const char *status = json_string_value(json_object_get(doc, "status"));
         if (rc == 0 && status && strcmp(status, "active") == 0)
             rc = baton_error_set(BATON_EINVALID, "case %s is active: only a closed or transferred case can be erased",
