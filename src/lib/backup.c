@@ -13,6 +13,7 @@
 #include "baton/error.h"
 #include "baton/file.h"
 #include "baton/index.h"
+#include "baton/packet.h"
 #include "baton/policy.h"
 #include "session_internal.h"
 #include "store_internal.h"
@@ -319,6 +320,27 @@ static int blob_into(git_repository *r, git_treebuilder *tb, const char *name, c
     return 0;
 }
 
+/* One file sealed into the backup's tree, with its sha256 and size in the manifest's files. */
+static int carry(git_repository *r, git_treebuilder *tb, const unsigned char *key, const char *name,
+                 const void *data, size_t len, json_t *manifest_files, json_t *files)
+{
+    baton_buf sealed = {0};
+    char hex[65], sealed_name[64];
+    baton_sha256_hex(data, len, hex);
+    snprintf(sealed_name, sizeof sealed_name, "%s.sealed", name);
+    int rc = seal(key, name, data, len, &sealed);
+    if (rc == 0)
+        rc = blob_into(r, tb, sealed_name, sealed.p, sealed.n);
+    if (rc == 0) {
+        json_object_set_new(manifest_files, name, json_pack("{s:s, s:I, s:s}", "sha256", hex, "bytes", (json_int_t)len,
+                                                            "sealed", sealed_name));
+        if (files)
+            json_object_set_new(files, name, json_integer((json_int_t)len));
+    }
+    baton_buf_free(&sealed);
+    return rc;
+}
+
 /* The sealed files and their manifest, as a commit with no parent on BACKUP_REF of r, and the
  * two refs of the history as they were when the files were copied. */
 static int build_backup(baton_store *store, git_repository *r, const unsigned char *key, json_t *files)
@@ -342,80 +364,57 @@ static int build_backup(baton_store *store, git_repository *r, const unsigned ch
     baton_store_unlock(lockfd);
 
     git_treebuilder *tb = NULL;
-    json_t *manifest = json_pack("{s:i, s:s, s:s%, s:s, s:{}}", "format", MANIFEST_FORMAT, "store_id",
-                                 baton_store_id(store), "head", git_oid_tostr_s(&main_id), (size_t)40, "time", "", "files");
-    char now[32];
+    json_t *manifest = NULL;
+    char now[21];
     baton_datetime_format(now, baton_now());
-    json_object_set_new(manifest, "time", json_string(now));
     if (rc == 0 && git_treebuilder_new(&tb, r, NULL) < 0)
         rc = baton_git_error("backup");
-    for (size_t i = 0; rc == 0 && i < 2 + 1; i++) {
-        const char *name = i < 2 ? carried[i] : "signing.key";
-        unsigned char *data = i < 2 ? plain[i] : NULL;
-        size_t len = i < 2 ? plain_len[i] : 0;
-        char *keyfile = NULL;
-        if (i == 2) {
-            const char *rel = json_string_value(json_object_get(json_object_get(store->meta, "config"), "signing_key"));
-            char path[4200];
-            if (!rel)
-                continue;
-            snprintf(path, sizeof path, "%s/%s", store->path, rel);
-            if ((rc = baton_file_read(path, 4096, &keyfile, &len)))
-                break;
-            data = (unsigned char *)keyfile;
-        }
-        if (!data)
-            continue;
-        baton_buf sealed = {0};
-        unsigned char h[crypto_hash_sha256_BYTES];
-        char hex[2 * crypto_hash_sha256_BYTES + 1], sealed_name[64];
-        crypto_hash_sha256(h, data, len);
-        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-        snprintf(sealed_name, sizeof sealed_name, "%s.sealed", name);
-        rc = seal(key, name, data, len, &sealed);
-        if (rc == 0)
-            rc = blob_into(r, tb, sealed_name, sealed.p, sealed.n);
-        if (rc == 0)
-            json_object_set_new(json_object_get(manifest, "files"), name,
-                                json_pack("{s:s, s:I, s:s}", "sha256", hex, "bytes", (json_int_t)len, "sealed",
-                                          sealed_name));
-        if (rc == 0 && files)
-            json_object_set_new(files, name, json_integer((json_int_t)len));
-        baton_buf_free(&sealed);
-        if (keyfile) {
-            sodium_memzero(keyfile, len);
-            free(keyfile);
-        }
-    }
+    if (rc == 0)
+        manifest = json_pack("{s:i, s:s, s:s, s:s, s:{}}", "format", MANIFEST_FORMAT, "store_id", baton_store_id(store),
+                             "head", git_oid_tostr_s(&main_id), "time", now, "files");
+    json_t *mfiles = json_object_get(manifest, "files");
+    for (size_t i = 0; rc == 0 && i < 2; i++)
+        if (plain[i])
+            rc = carry(r, tb, key, carried[i], plain[i], plain_len[i], mfiles, files);
     for (size_t i = 0; i < 2; i++) {
         if (plain[i])
             sodium_memzero(plain[i], plain_len[i]);
         sqlite3_free(plain[i]);
     }
+    /* the signing key, where the config says it is inside the store */
+    const char *rel = json_string_value(json_object_get(json_object_get(store->meta, "config"), "signing_key"));
+    if (rc == 0 && rel) {
+        char path[4200], *keyfile = NULL;
+        size_t len = 0;
+        snprintf(path, sizeof path, "%s/%s", store->path, rel);
+        if ((rc = baton_file_read(path, 4096, &keyfile, &len)) == 0)
+            rc = carry(r, tb, key, "signing.key", keyfile, len, mfiles, files);
+        if (keyfile)
+            sodium_memzero(keyfile, len);
+        free(keyfile);
+    }
     if (rc == 0) {
-        char *m = json_dumps(manifest, JSON_SORT_KEYS | JSON_INDENT(2));
-        rc = m ? blob_into(r, tb, "manifest.json", m, strlen(m)) : baton_error_set(BATON_ERROR, "out of memory");
+        char *m = baton_record_dump(manifest);
+        rc = m ? blob_into(r, tb, "manifest.json", m, strlen(m)) : BATON_ERROR;
         free(m);
     }
     json_decref(manifest);
     git_tree *tree = NULL;
     git_signature *sig = NULL;
-    git_reference *ref = NULL;
     if (rc == 0 && (git_treebuilder_write(&tree_id, tb) < 0 || git_tree_lookup(&tree, r, &tree_id) < 0 ||
                     git_signature_new(&sig, "Baton", "baton@localhost", (git_time_t)baton_now(), 0) < 0 ||
                     git_commit_create(&commit_id, r, NULL, sig, sig, "UTF-8", "Baton backup\n", tree, 0, NULL) < 0))
         rc = baton_git_error("backup");
-    if (rc == 0 && git_reference_create(&ref, r, BACKUP_REF, &commit_id, 1, NULL) < 0)
-        rc = baton_git_error("backup");
-    git_reference_free(ref);
-    ref = NULL;
-    if (rc == 0 && git_reference_create(&ref, r, "refs/heads/main", &main_id, 1, NULL) < 0)
-        rc = baton_git_error("backup");
-    git_reference_free(ref);
-    ref = NULL;
-    if (rc == 0 && have_audit && git_reference_create(&ref, r, "refs/baton/audit", &audit_id, 1, NULL) < 0)
-        rc = baton_git_error("backup");
-    git_reference_free(ref);
+    const struct {
+        const char *name;
+        const git_oid *id;
+    } refs[] = {{BACKUP_REF, &commit_id}, {"refs/heads/main", &main_id}, {"refs/baton/audit", have_audit ? &audit_id : NULL}};
+    for (size_t i = 0; rc == 0 && i < sizeof refs / sizeof *refs; i++) {
+        git_reference *ref = NULL;
+        if (refs[i].id && git_reference_create(&ref, r, refs[i].name, refs[i].id, 1, NULL) < 0)
+            rc = baton_git_error("backup");
+        git_reference_free(ref);
+    }
     git_signature_free(sig);
     git_tree_free(tree);
     git_treebuilder_free(tb);
@@ -553,10 +552,8 @@ static int restore_file(git_repository *repo, git_tree *tree, const json_t *entr
     if (rc == 0)
         rc = unseal(key, name, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob), &plain);
     if (rc == 0) {
-        unsigned char h[crypto_hash_sha256_BYTES];
-        char hex[2 * crypto_hash_sha256_BYTES + 1];
-        crypto_hash_sha256(h, (const unsigned char *)plain.p, plain.n);
-        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        char hex[65];
+        baton_sha256_hex(plain.p, plain.n, hex);
         if (strcmp(hex, want) != 0)
             rc = baton_error_set(BATON_EINVALID, "backup: %s does not match its sha256 in the manifest", name);
     }
