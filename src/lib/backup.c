@@ -504,9 +504,11 @@ int baton_backup_push(baton_session *s, const char *name, json_t **report)
         if (rc || (name && strcmp(name, n) != 0))
             continue;
         found = 1;
-        rc = push_one(s, n, key, done);
-        if (rc)
-            baton_error_prefix(rc, n);
+        if ((rc = push_one(s, n, key, done))) {
+            char prefix[64];
+            snprintf(prefix, sizeof prefix, "%s: ", n);
+            baton_error_prefix(rc, prefix);
+        }
     }
     if (rc == 0 && !found)
         rc = baton_error_set(BATON_ENOTFOUND, "NAME: no backup named '%s'", name);
