@@ -927,6 +927,22 @@ static int exec(sqlite3 *db, const char *sql)
     return rc;
 }
 
+/* One row of the commit map: ?1 the old id, ?2 the new one (null: the commit was dropped), ?3 the
+ * erased case (for the statements that take it). */
+static int map_row(sqlite3 *db, sqlite3_stmt *st, const char *old, const json_t *to, const char *case_id)
+{
+    sqlite3_bind_text(st, 1, old, -1, SQLITE_STATIC);
+    if (json_string_value(to))
+        sqlite3_bind_text(st, 2, json_string_value(to), -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 2);
+    if (sqlite3_bind_parameter_count(st) >= 3)
+        sqlite3_bind_text(st, 3, case_id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(db, "erasure");
+    sqlite3_reset(st);
+    return rc;
+}
+
 int baton_audit_erasure_apply(baton_store *store, const char *case_id, const json_t *seqs, const json_t *commit_map)
 {
     sqlite3 *db;
@@ -944,9 +960,9 @@ int baton_audit_erasure_apply(baton_store *store, const char *case_id, const jso
     if (rc == 0 &&
         (sqlite3_prepare_v2(db, "UPDATE entries SET query = NULL, purpose = NULL WHERE seq = ?", -1, &up, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO erased(seq, case_id) VALUES(?, ?)", -1, &mark, NULL) != SQLITE_OK ||
-         sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO commit_map(old, new, case_id) VALUES(?, ?, ?)", -1, &map, NULL) !=
-             SQLITE_OK ||
-         sqlite3_prepare_v2(db, "UPDATE commit_map SET new = ? WHERE old = ?", -1, &remap, NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO commit_map(old, new, case_id) VALUES(?1, ?2, ?3)", -1, &map,
+                            NULL) != SQLITE_OK ||
+         sqlite3_prepare_v2(db, "UPDATE commit_map SET new = ?2 WHERE old = ?1", -1, &remap, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO erasures_done(case_id, time) VALUES(?, ?)", -1, &done, NULL) !=
              SQLITE_OK))
         rc = db_fail(db, "erasure");
@@ -987,33 +1003,13 @@ int baton_audit_erasure_apply(baton_store *store, const char *case_id, const jso
     }
     const char *old;
     json_object_foreach(moved, old, v) {
-        if (rc)
-            break;
-        if (json_string_value(v))
-            sqlite3_bind_text(remap, 1, json_string_value(v), -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(remap, 1);
-        sqlite3_bind_text(remap, 2, old, -1, SQLITE_STATIC);
-        if (sqlite3_step(remap) != SQLITE_DONE)
-            rc = db_fail(db, "erasure");
-        sqlite3_reset(remap);
+        if (rc == 0)
+            rc = map_row(db, remap, old, v, case_id);
     }
     json_decref(moved);
     json_object_foreach((json_t *)commit_map, old, v) {
-        if (rc)
-            break;
-        if (!json_object_get(named, old))
-            continue;
-        const char *now = json_string_value(v);
-        sqlite3_bind_text(map, 1, old, -1, SQLITE_STATIC);
-        if (now)
-            sqlite3_bind_text(map, 2, now, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(map, 2);
-        sqlite3_bind_text(map, 3, case_id, -1, SQLITE_STATIC);
-        if (sqlite3_step(map) != SQLITE_DONE)
-            rc = db_fail(db, "erasure");
-        sqlite3_reset(map);
+        if (rc == 0 && json_object_get(named, old))
+            rc = map_row(db, map, old, v, case_id);
     }
     json_decref(named);
     char now_s[21];
