@@ -120,6 +120,21 @@ expect_out "^fingerprint: $("$BATON" key show | sed -n 's/^fingerprint: //p')\$"
 BATON_STORE=$R run audit list --json
 assert "the restored log holds the read with its purpose" grep -q "$PURPOSE" "$OUT"
 
+# drill NAME URL DIR HOW: a backup at URL added as NAME, pushed, and restored into DIR, which
+# passes fsck and audit verify (HOW names the transport in the descriptions)
+drill() {
+    run backup add "$1" "$2"
+    expect_rc 0 "add a $4 backup"
+    run backup push "$1"
+    expect_rc 0 "push over $4"
+    run restore "$2" "$3" --key "$T/backup.key"
+    expect_rc 0 "restore over $4"
+    BATON_STORE=$3 run fsck
+    expect_rc 0 "fsck passes on the store restored over $4"
+    BATON_STORE=$3 run audit verify
+    expect_rc 0 "audit verify passes on the store restored over $4"
+}
+
 # ---- git daemon (git://) ----
 GPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 git init -q --bare "$T/daemon/d.git"
@@ -130,16 +145,7 @@ for _ in $(seq 200); do
     python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$GPORT" 2>/dev/null && break
     sleep 0.05
 done
-run backup add daemon "git://127.0.0.1:$GPORT/d.git"
-expect_rc 0 "add a git:// backup"
-run backup push daemon
-expect_rc 0 "push over git://"
-run restore "git://127.0.0.1:$GPORT/d.git" "$T/r2" --key "$T/backup.key"
-expect_rc 0 "restore over git://"
-BATON_STORE=$T/r2 run fsck
-expect_rc 0 "fsck passes on the store restored over git://"
-BATON_STORE=$T/r2 run audit verify
-expect_rc 0 "audit verify passes on the store restored over git://"
+drill daemon "git://127.0.0.1:$GPORT/d.git" "$T/r2" "git://"
 kill_group "$DAEMON"
 
 # ---- smart HTTP (git http-backend) ----
@@ -147,17 +153,7 @@ git init -q --bare "$T/http/h.git"
 spawn python3 "$(dirname "$0")/git_http.py" "$T/http" "$T/http.port"
 HTTPD=$SPAWNED
 for _ in $(seq 200); do [ -s "$T/http.port" ] && break; sleep 0.05; done
-HPORT=$(cat "$T/http.port")
-run backup add web "http://127.0.0.1:$HPORT/h.git"
-expect_rc 0 "add an http backup"
-run backup push web
-expect_rc 0 "push over smart HTTP"
-run restore "http://127.0.0.1:$HPORT/h.git" "$T/r3" --key "$T/backup.key"
-expect_rc 0 "restore over smart HTTP"
-BATON_STORE=$T/r3 run fsck
-expect_rc 0 "fsck passes on the store restored over HTTP"
-BATON_STORE=$T/r3 run audit verify
-expect_rc 0 "audit verify passes on the store restored over HTTP"
+drill web "http://127.0.0.1:$(cat "$T/http.port")/h.git" "$T/r3" "smart HTTP"
 kill_group "$HTTPD"
 
 # the restored store backs up again with the same key
