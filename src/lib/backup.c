@@ -75,7 +75,7 @@ static int seal(const unsigned char *key, const char *name, const unsigned char 
         crypto_secretstream_xchacha20poly1305_push(&st, (unsigned char *)out->p + out->n, &clen, data + off, n,
                                                    (const unsigned char *)name, strlen(name),
                                                    last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
-        out->n += (size_t)clen;
+        baton_buf_added(out, (size_t)clen);
         off += n;
     } while (off < len);
     sodium_memzero(&st, sizeof st);
@@ -104,7 +104,7 @@ static int unseal(const unsigned char *key, const char *name, const unsigned cha
             return baton_error_set(BATON_EINVALID, "backup: %s cannot be opened with this key (the wrong key, or "
                                                    "the file was changed)",
                                    name);
-        out->n += (size_t)mlen;
+        baton_buf_added(out, (size_t)mlen);
         off += n;
     }
     if (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL || off != len)

@@ -24,13 +24,18 @@ int baton_buf_reserve(baton_buf *b, size_t n)
     return 0;
 }
 
+void baton_buf_added(baton_buf *b, size_t n)
+{
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
 void baton_buf_put(baton_buf *b, const void *s, size_t n)
 {
     if (baton_buf_reserve(b, n))
         return;
     memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
+    baton_buf_added(b, n);
 }
 
 void baton_buf_str(baton_buf *b, const char *s) { baton_buf_put(b, s, strlen(s)); }
