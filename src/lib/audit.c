@@ -592,6 +592,10 @@ int baton_audit_ready(baton_store *store)
      * plain git) is recorded now, from its commit */
     json_t *late = unlogged(store, db);
     if (json_array_size(late) && (rc = begin(db)) == 0) {
+        /* a writer moves the ref and then commits its entries, holding the log's write lock from
+         * before the ref moved: with that lock, what looked unlogged may have been logged since */
+        json_decref(late);
+        late = unlogged(store, db);
         char prev[65];
         sqlite3_int64 last;
         chain_head(db, prev, &last);
