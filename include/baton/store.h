@@ -118,21 +118,21 @@ int baton_store_bulk_begin(baton_store *store);
 int baton_store_bulk_flush(baton_store *store);
 int baton_store_bulk_end(baton_store *store);
 
-/* Packing. Every save adds a handful of loose object files; gc packs them. Incremental (full = 0)
- * packs the loose objects; full packs every object the store holds (the history first; objects
- * no commit reaches are kept, never pruned) into one pack and drops the old packs it covers. Both
- * remove temporary files of killed writers once they are an hour old. gc holds a lock of its own,
- * never the writers': saves go on while it runs. Normal writes run an incremental gc past
- * BATON_GC_LOOSE_THRESHOLD loose objects, and a full one past BATON_GC_PACK_THRESHOLD packs
- * (BATON_NO_AUTO_GC=1 turns that off), unless another gc is running. */
+/* Packing. Every save writes a small pack of its own (and a killed writer or plain git may leave
+ * loose objects); gc packs them. Quick (full = 0) packs the loose objects and merges the small
+ * packs into one, keeping the big ones as they are (a geometric rule, as git's); full packs every
+ * object the store holds (the history first; objects no commit reaches are kept, never pruned)
+ * into one pack and drops the old packs it covers. Both remove temporary files of killed writers
+ * once they are an hour old. gc holds a lock of its own, never the writers': saves go on while it
+ * runs. Normal writes run a quick gc past BATON_GC_LOOSE_THRESHOLD loose objects or
+ * BATON_GC_PACK_THRESHOLD packs (BATON_NO_AUTO_GC=1 turns that off), unless another gc is running. */
 #define BATON_GC_LOOSE_THRESHOLD 1024
 #define BATON_GC_PACK_THRESHOLD 24
 typedef struct {
     size_t loose_before, loose_removed, packs_before, packs_after, packs_removed, objects_packed;
 } baton_gc_stats;
 int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats);
-/* What packing the store's writes have made due: 0, BATON_GC_QUICK or BATON_GC_FULL. Cheap. */
-enum { BATON_GC_QUICK = 1, BATON_GC_FULL = 2 };
+/* Whether a quick gc is due after the store's writes (1) or not (0). Cheap. */
 int baton_store_gc_due(baton_store *store);
 /* The gc a write runs by itself, if due and no other gc is running (stats zero when none ran). */
 int baton_store_gc_auto(baton_store *store, baton_gc_stats *stats);

@@ -68,7 +68,10 @@ int baton_store_bulk_flush(baton_store *store)
     int rc = 0;
     if (!store->mempack)
         return 0;
-    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+    /* a bulk write runs with fsync off between its packs; a group's pack (commit.c) is written
+     * with it on, as it always is outside a bulk write */
+    if (store->bulk_exclusive)
+        git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
     if (git_packbuilder_new(&pb, store->repo) < 0)
         rc = baton_git_error("bulk: pack builder");
     git_packbuilder_set_threads(pb, 0);
@@ -82,7 +85,6 @@ int baton_store_bulk_flush(baton_store *store)
         git_mempack_reset(store->mempack);
         store->bulk_n = 0;
     }
-    /* a bulk write runs with fsync off between its packs; a packed chain never turns it off */
     if (store->bulk_exclusive)
         git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 0);
     return rc;
@@ -119,46 +121,4 @@ int baton_store_bulk_end(baton_store *store)
         store->bulk_tx = NULL;
     }
     return rc;
-}
-
-int baton_store_pack_begin(baton_store *store)
-{
-    git_repository *tmp;
-    git_odb *odb;
-    git_odb_backend *mem = NULL;
-    if (store->mempack)
-        return baton_error_set(BATON_EINVALID, "a bulk write is already under way");
-    /* a handle of its own: the caller may hold objects of the store's handle across the commit */
-    if (git_repository_open_bare(&tmp, store->repo_path) < 0)
-        return baton_git_error("pack: open repository");
-    int r = git_repository_odb(&odb, tmp);
-    if (r == 0) {
-        r = git_mempack_new(&mem);
-        if (r == 0 && (r = git_odb_add_backend(odb, mem, 1000)) < 0)
-            mem->free(mem);
-        git_odb_free(odb);
-    }
-    if (r < 0) {
-        git_repository_free(tmp);
-        return baton_git_error("pack: in-memory object store");
-    }
-    store->pack_saved = store->repo;
-    store->repo = tmp;
-    store->mempack = mem;
-    return 0;
-}
-
-void baton_store_pack_end(baton_store *store)
-{
-    if (!store->pack_saved)
-        return;
-    /* the odb owns the mempack backend: freeing the handle frees both, and anything left in
-     * memory (a chain that was not written) with them */
-    git_repository_free(store->repo);
-    store->repo = store->pack_saved;
-    store->pack_saved = NULL;
-    store->mempack = NULL;
-    free(store->bulk_oids);
-    store->bulk_oids = NULL;
-    store->bulk_n = store->bulk_cap = 0;
 }

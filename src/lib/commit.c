@@ -1,9 +1,11 @@
 /* The one write path of the store. A change set becomes exactly one commit:
- *   1. blobs are written first (harmless if we die: unreachable objects);
- *   2. under <store>/lock (flock, released by the kernel if we die), the new tree is built
- *      from the current head's tree with git_tree_create_updated — no index, no work tree;
- *   3. git_commit_create on refs/heads/main is the compare-and-swap: it fails with
- *      GIT_EMODIFIED if the head is no longer the parent we built on.
+ *   1. under <store>/lock (flock, released by the kernel if we die), its blobs and the new tree,
+ *      built from the current head's tree with git_tree_create_updated (no index, no work tree),
+ *      and the commit go to memory, and then to disk as one pack, fsynced (harmless if we die:
+ *      unreachable objects);
+ *   2. moving refs/heads/main is the compare-and-swap: it fails with GIT_EMODIFIED if the head
+ *      is no longer the parent we built on.
+ * Writers of one store in one process go as a group (see "group commit" below).
  * If the head moved, the changes are re-applied to the new head, unless a file they touch moved
  * away from the version the edit was based on: then the edit is refused as a conflict that
  * names both versions. Nothing is lost, nothing is silently overwritten. */
@@ -334,32 +336,6 @@ static int prepare(baton_store *store, const baton_commit_step *step, prepared *
     return sig < 0 ? baton_git_error("invalid author") : 0;
 }
 
-/* Blobs are written before the lock is taken; an erasure holding the lock meanwhile removes every
- * object its history does not reach (baton_store_gc_prune), these among them. Any that went are
- * written again, now that nothing else can remove them. */
-static int blobs_still_there(baton_store *store, const baton_commit_step *steps, const prepared *prep, size_t n)
-{
-    git_odb *odb;
-    int rc = 0;
-    if (git_repository_odb(&odb, store->repo) < 0)
-        return baton_git_error("cannot read the object store");
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        size_t k = 0;
-        for (size_t j = 0; j < steps[i].n && rc == 0; j++) {
-            const baton_change *ch = &steps[i].changes[j];
-            if (ch->guard)
-                continue;
-            const git_tree_update *u = &prep[i].updates[k++];
-            git_oid again;
-            if (u->action == GIT_TREE_UPDATE_UPSERT && !git_odb_exists(odb, &u->id) &&
-                git_blob_create_from_buffer(&again, store->repo, ch->data, ch->len) < 0)
-                rc = baton_git_error("cannot write record");
-        }
-    }
-    git_odb_free(odb);
-    return rc;
-}
-
 void baton_bulk_note_commit(baton_store *store, const git_oid *commit, git_tree *tree, const git_tree_update *u,
                             size_t n)
 {
@@ -425,167 +401,332 @@ static int build_chain(baton_store *store, git_commit *head, const baton_commit_
     return rc;
 }
 
-int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps, size_t n, baton_oid_hex out)
+/* ---- group commit ----
+ * Under a server's load, saves used to take the lock one by one, and each wrote its own loose
+ * objects (a file and two fsyncs each), moved the ref and committed its log entries alone: the
+ * lock was held ~5 ms per save, and 32 writers queued behind it. Now the writers of one store in
+ * this process queue, and whoever finds no leader at work leads: it takes the lock, then every
+ * save queued by then, and builds them one after the other, each on the one before, exactly as
+ * they would have been made in turn. Their objects go to memory and then to disk as one pack,
+ * the ref moves once, their log entries are committed in one transaction, and each writer gets
+ * its own answer: its commit, or its own conflict (a save based on a version another save of the
+ * same group replaced is refused as it would have been a moment later). */
+typedef struct commit_req {
+    const char *key; /* the store's lock file: writers of one store form a group */
+    const baton_commit_step *steps;
+    size_t n;
+    baton_chain_tail tail;
+    void *tail_ctx;
+    baton_oid_hex out;
+    int rc, taken, done;
+    char why[2048];
+    struct commit_req *next;
+} commit_req;
+
+typedef struct group_leader {
+    const char *key;
+    struct group_leader *next;
+} group_leader;
+
+static pthread_mutex_t group_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t group_done = PTHREAD_COND_INITIALIZER;
+static commit_req *group_queue; /* oldest first */
+static group_leader *group_leaders;
+
+static int group_has_leader(const char *key)
 {
-    return baton_store_commit_chain_tail(store, steps, n, NULL, NULL, out);
+    for (const group_leader *l = group_leaders; l; l = l->next)
+        if (strcmp(l->key, key) == 0)
+            return 1;
+    return 0;
 }
 
-int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *given, size_t n, baton_chain_tail tail,
-                                  void *tail_ctx, baton_oid_hex out)
+static void req_fail(commit_req *r, int rc)
 {
-    int rc = 0, lockfd = -1;
-    baton_audit_tx *tx = NULL;
-    char anchor[160] = "", *anchored = NULL;
-    prepared *prep = calloc(n ? n : 1, sizeof *prep);
+    r->rc = rc;
+    snprintf(r->why, sizeof r->why, "%s", baton_error_last());
+}
+
+/* Builds one writer's chain on head (NULL: an empty store), its tail if it has one, and stages
+ * its log entries; last receives its final commit. A failure to stage is the whole group's
+ * (*log_failed): the transaction is no longer one to commit. */
+static int build_req(baton_store *store, baton_audit_tx *tx, git_commit *head, const commit_req *r, git_oid *last,
+                     int *log_failed)
+{
+    size_t n = r->n;
+    char anchor[160] = "", *anchored = NULL, *extra_msg = NULL;
+    prepared *prep = calloc(n, sizeof *prep);
     /* the steps as given, but for the last one's message, which gets the anchor */
-    baton_commit_step *steps = calloc(n ? n : 1, sizeof *steps);
-    if (!prep || !steps) {
-        free(prep);
-        free(steps);
-        return baton_error_set(BATON_ERROR, "out of memory");
-    }
-    if (n == 0) {
-        free(prep);
-        free(steps);
-        return baton_error_set(BATON_EINVALID, "nothing to commit");
-    }
-    memcpy(steps, given, n * sizeof *steps);
-    /* a long chain (an import) goes to disk as one pack, not as one fsynced file per object */
-    int packed = !store->mempack && n + (tail ? 1 : 0) >= BATON_PACK_CHAIN_MIN;
-    if (packed && (rc = baton_store_pack_begin(store)))
-        packed = 0;
+    baton_commit_step *steps = calloc(n, sizeof *steps);
+    baton_commit_step extra = {0};
+    prepared p = {0};
+    int rc = prep && steps ? 0 : baton_error_set(BATON_ERROR, "out of memory");
+    if (rc == 0)
+        memcpy(steps, r->steps, n * sizeof *steps);
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = prepare(store, &steps[i], &prep[i]);
-    /* a bulk write has the store to itself and keeps its head in memory */
-    if (rc == 0 && !store->bulk_exclusive)
-        rc = baton_store_lock(store, &lockfd);
-    if (rc == 0 && lockfd >= 0 && !packed)
-        rc = blobs_still_there(store, steps, prep, n);
-    /* the access log is opened for writing before anything is built: a log that cannot be written
-     * stops the save here, with the head where it was (a bulk write keeps one transaction open) */
-    if (rc == 0 && store->bulk_exclusive && !store->bulk_tx)
-        rc = baton_audit_tx_begin(store, &store->bulk_tx);
-    if (rc == 0 && store->bulk_exclusive)
-        tx = store->bulk_tx;
-    else if (rc == 0 && lockfd >= 0)
-        rc = baton_audit_tx_begin(store, &tx);
     if (rc == 0 && tx) {
         baton_audit_tx_anchor(tx, anchor, sizeof anchor);
-        if (!tail) {
+        if (!r->tail) {
             if (!(anchored = with_anchor(steps[n - 1].opts.message ? steps[n - 1].opts.message : "", anchor)))
                 rc = baton_error_set(BATON_ERROR, "out of memory");
             steps[n - 1].opts.message = anchored;
         }
     }
-
-    for (int attempt = 0; rc == 0 && attempt < MAX_ATTEMPTS; attempt++) {
-        git_oid head_oid, last;
-        git_commit *head = NULL;
-        git_reference *ref = NULL;
-        int have_head = baton_store_head_oid(store, &head_oid) == 0;
-        if (have_head && git_commit_lookup(&head, store->repo, &head_oid) < 0) {
-            rc = baton_git_error("cannot read head");
-            break;
-        }
-        rc = build_chain(store, head, steps, prep, n, &last);
-        git_commit_free(head);
-        baton_commit_step extra = {0};
-        char *extra_msg = NULL;
-        if (rc == 0 && tail) {
-            /* one more commit whose content names the commit before it (an import's handover) */
-            prepared p = {0};
-            git_commit *before = NULL;
-            char last_hex[41];
-            git_oid_tostr(last_hex, sizeof last_hex, &last);
-            rc = tail(tail_ctx, last_hex, &extra);
-            if (rc == 0 && tx) {
-                if (!(extra_msg = with_anchor(extra.opts.message ? extra.opts.message : "", anchor)))
-                    rc = baton_error_set(BATON_ERROR, "out of memory");
-                extra.opts.message = extra_msg;
-            }
-            if (rc == 0)
-                rc = prepare(store, &extra, &p);
-            if (rc == 0 && git_commit_lookup(&before, store->repo, &last) < 0)
-                rc = baton_git_error("cannot read the chain");
-            if (rc == 0)
-                rc = build_chain(store, before, &extra, &p, 1, &last);
-            git_commit_free(before);
-            git_signature_free(p.author);
-            free(p.updates);
-        }
-        /* the entries, with the commit's id, staged before the ref moves */
-        if (rc == 0 && tx) {
-            char last_hex[41];
-            git_oid_tostr(last_hex, sizeof last_hex, &last);
-            rc = stage(tx, steps, n, tail ? &extra : NULL, tail ? extra.opts.message : steps[n - 1].opts.message,
-                       n > 1 ? "import" : "change", last_hex);
-        }
-        free(extra_msg);
-        if (rc)
-            break;
-        /* the pack is on disk (fsynced) before the ref may point into it */
-        if (packed && (rc = baton_store_bulk_flush(store)))
-            break;
-        if (store->bulk_exclusive) {
-            git_oid_cpy(&store->bulk_head, &last);
-            store->bulk_have_head = 1;
-            git_oid_tostr(out, 41, &last);
-            baton_audit_tx_keep(tx);
-            goto out;
-        }
-        /* the compare-and-swap: the ref moves only if it still points where we built on */
-        int r = have_head ? git_reference_create_matching(&ref, store->repo, "refs/heads/main", &last, 1, &head_oid,
-                                                          "baton: commit")
-                          : git_reference_create(&ref, store->repo, "refs/heads/main", &last, 0, "baton: commit");
-        git_reference_free(ref);
-        if (r == GIT_EMODIFIED || r == GIT_ELOCKED || r == GIT_EEXISTS) {
-            /* another writer (plain git, outside our lock) got there first: build on its head */
-            if (tx)
-                baton_audit_tx_unstage(tx);
-            struct timespec ts = {0, 1000000L * (attempt + 1)};
-            nanosleep(&ts, NULL);
-            continue;
-        }
-        if (r < 0) {
-            rc = baton_git_error("cannot move refs/heads/main");
-            break;
-        }
-        git_oid_tostr(out, 41, &last);
-        /* the ref moved: now the entries stand too (a crash in between is caught by the next
-         * command, which records the commit's entry late) */
-        if (tx && (rc = baton_audit_tx_commit(tx)))
-            baton_error_prefix(rc, "the change was saved, but its access-log entry is not written yet (the next "
-                                   "command records it): ");
-        goto out;
-    }
     if (rc == 0)
-        rc = baton_error_set(BATON_ECONFLICT, "the store kept changing under this save; nothing was written, try again");
-out:
-    if (tx != store->bulk_tx)
-        baton_audit_tx_end(tx);
-    if (lockfd >= 0)
-        baton_store_unlock(lockfd);
-    if (packed)
-        baton_store_pack_end(store);
-    if (rc == 0 && lockfd >= 0 && !store->gc_deferred) {
-        /* the commit stands: whatever gc has to say is not this call's error */
-        int err_code = baton_error_last_code();
-        char saved[256];
-        snprintf(saved, sizeof saved, "%s", baton_error_last());
-        baton_store_gc_auto(store, NULL);
-        if (err_code)
-            baton_error_set(err_code, "%s", saved);
-        else
-            baton_error_clear();
+        rc = build_chain(store, head, steps, prep, n, last);
+    if (rc == 0 && r->tail) {
+        /* one more commit whose content names the commit before it (an import's handover) */
+        git_commit *before = NULL;
+        char last_hex[41];
+        git_oid_tostr(last_hex, sizeof last_hex, last);
+        rc = r->tail(r->tail_ctx, last_hex, &extra);
+        if (rc == 0 && tx) {
+            if (!(extra_msg = with_anchor(extra.opts.message ? extra.opts.message : "", anchor)))
+                rc = baton_error_set(BATON_ERROR, "out of memory");
+            extra.opts.message = extra_msg;
+        }
+        if (rc == 0)
+            rc = prepare(store, &extra, &p);
+        if (rc == 0 && git_commit_lookup(&before, store->repo, last) < 0)
+            rc = baton_git_error("cannot read the chain");
+        if (rc == 0)
+            rc = build_chain(store, before, &extra, &p, 1, last);
+        git_commit_free(before);
     }
-    for (size_t i = 0; i < n; i++) {
+    /* the entries, with the commit's id, staged before the ref moves */
+    if (rc == 0 && tx) {
+        char last_hex[41];
+        git_oid_tostr(last_hex, sizeof last_hex, last);
+        rc = stage(tx, steps, n, r->tail ? &extra : NULL, r->tail ? extra.opts.message : steps[n - 1].opts.message,
+                   n > 1 ? "import" : "change", last_hex);
+        /* the next writer of the group chains its entries on these */
+        if (rc == 0)
+            baton_audit_tx_keep(tx);
+        else
+            *log_failed = 1;
+    }
+    git_signature_free(p.author);
+    free(p.updates);
+    for (size_t i = 0; prep && i < n; i++) {
         git_signature_free(prep[i].author);
         free(prep[i].updates);
     }
     free(prep);
     free(steps);
     free(anchored);
+    free(extra_msg);
     return rc;
+}
+
+/* Builds the group's writers in turn on the store's head, writes their objects, and moves the
+ * ref once; each writer's rc and out say how it went. Returns non-zero only for a failure of the
+ * whole group (which every writer not refused on its own then shares). With the store's lock
+ * held, or during a bulk write (which keeps its head and its log transaction in memory). */
+static int run_group(baton_store *store, commit_req **reqs, size_t k)
+{
+    int rc = 0;
+    int own_pack = !store->mempack;
+    baton_audit_tx *tx = NULL;
+    if (own_pack && (rc = baton_store_pack_begin(store)))
+        return rc;
+    /* the access log is opened for writing before anything is built: a log that cannot be written
+     * stops the saves here, with the head where it was */
+    if (store->bulk_exclusive) {
+        if (!store->bulk_tx)
+            rc = baton_audit_tx_begin(store, &store->bulk_tx);
+        tx = store->bulk_tx;
+    }
+    for (int attempt = 0; rc == 0; attempt++) {
+        if (attempt == MAX_ATTEMPTS) {
+            rc = baton_error_set(BATON_ECONFLICT,
+                                 "the store kept changing under this save; nothing was written, try again");
+            break;
+        }
+        if (!store->bulk_exclusive && (rc = baton_audit_tx_begin(store, &tx)))
+            break;
+        git_oid head_oid, last;
+        git_commit *cur = NULL;
+        int have_head = store->bulk_exclusive ? store->bulk_have_head : baton_store_head_oid(store, &head_oid) == 0;
+        if (store->bulk_exclusive && have_head)
+            git_oid_cpy(&head_oid, &store->bulk_head);
+        if (have_head && git_commit_lookup(&cur, store->repo, &head_oid) < 0)
+            rc = baton_git_error("cannot read head");
+        size_t landed = 0;
+        for (size_t i = 0; i < k && rc == 0; i++) {
+            commit_req *r = reqs[i];
+            r->rc = 0;
+            int log_failed = 0;
+            int one = build_req(store, tx, cur, r, &last, &log_failed);
+            if (one == 0) {
+                git_commit_free(cur);
+                cur = NULL;
+                if (git_commit_lookup(&cur, store->repo, &last) < 0)
+                    rc = baton_git_error("cannot read the new commit");
+                git_oid_tostr(r->out, sizeof r->out, &last);
+                landed++;
+            } else if (!log_failed) {
+                req_fail(r, one); /* this writer's own refusal (a conflict, say): the others go on */
+            } else {
+                rc = one; /* the log failed: nothing of the group lands */
+            }
+        }
+        if (cur)
+            git_oid_cpy(&last, git_commit_id(cur));
+        git_commit_free(cur);
+        if (rc || landed == 0)
+            break;
+        /* the pack is on disk (fsynced) before the ref may point into it */
+        if (own_pack && (rc = baton_store_bulk_flush(store)))
+            break;
+        if (store->bulk_exclusive) {
+            git_oid_cpy(&store->bulk_head, &last);
+            store->bulk_have_head = 1;
+            break;
+        }
+        /* the compare-and-swap: the ref moves only if it still points where we built on */
+        git_reference *ref = NULL;
+        int m = have_head ? git_reference_create_matching(&ref, store->repo, "refs/heads/main", &last, 1, &head_oid,
+                                                          "baton: commit")
+                          : git_reference_create(&ref, store->repo, "refs/heads/main", &last, 0, "baton: commit");
+        git_reference_free(ref);
+        if (m == GIT_EMODIFIED || m == GIT_ELOCKED || m == GIT_EEXISTS) {
+            /* another writer (plain git, outside our lock) got there first: build on its head */
+            baton_audit_tx_end(tx);
+            tx = NULL;
+            struct timespec ts = {0, 1000000L * (attempt + 1)};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        if (m < 0) {
+            rc = baton_git_error("cannot move refs/heads/main");
+            break;
+        }
+        /* the ref moved: now the entries stand too (a crash in between is caught by the next
+         * command, which records the commits' entries late) */
+        if ((m = baton_audit_tx_commit(tx)))
+            baton_error_prefix(m, "the change was saved, but its access-log entry is not written yet (the next "
+                                  "command records it): ");
+        for (size_t i = 0; m && i < k; i++)
+            if (reqs[i]->rc == 0)
+                req_fail(reqs[i], m);
+        break;
+    }
+    if (tx != store->bulk_tx)
+        baton_audit_tx_end(tx);
+    if (own_pack)
+        baton_store_pack_end(store);
+    return rc;
+}
+
+/* Leads one group of this store's writers (me among them): the lock, then everyone queued. */
+static void lead_group(baton_store *store, commit_req *me)
+{
+    int lockfd = -1;
+    int rc = baton_store_lock(store, &lockfd);
+    commit_req *alone[1] = {me};
+    size_t k = 0, cap = 16;
+    commit_req **batch = malloc(cap * sizeof *batch);
+    if (!batch) {
+        batch = alone; /* no memory for a list: this writer goes by itself */
+        cap = 1;
+    }
+    pthread_mutex_lock(&group_mutex);
+    /* the leader itself, then everyone who queued for this store while it waited for the lock */
+    for (commit_req **q = &group_queue; *q; q = &(*q)->next)
+        if (*q == me) {
+            *q = me->next;
+            break;
+        }
+    me->taken = 1;
+    batch[k++] = me;
+    for (commit_req **q = &group_queue; *q;) {
+        commit_req *r = *q;
+        if (k == cap && batch != alone) {
+            commit_req **more = realloc(batch, cap * 2 * sizeof *batch);
+            if (more) {
+                batch = more;
+                cap *= 2;
+            }
+        }
+        if (strcmp(r->key, me->key) != 0 || k == cap) {
+            q = &r->next; /* another store's, or no room: the next leader takes it */
+            continue;
+        }
+        *q = r->next;
+        r->taken = 1;
+        batch[k++] = r;
+    }
+    pthread_mutex_unlock(&group_mutex);
+    if (rc == 0)
+        rc = run_group(store, batch, k);
+    if (lockfd >= 0)
+        baton_store_unlock(lockfd);
+    for (size_t i = 0; i < k; i++)
+        if (rc && batch[i]->rc == 0)
+            req_fail(batch[i], rc);
+    pthread_mutex_lock(&group_mutex);
+    for (size_t i = 0; i < k; i++)
+        batch[i]->done = 1;
+    pthread_cond_broadcast(&group_done);
+    pthread_mutex_unlock(&group_mutex);
+    if (batch != alone)
+        free(batch);
+}
+
+int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps, size_t n, baton_oid_hex out)
+{
+    return baton_store_commit_chain_tail(store, steps, n, NULL, NULL, out);
+}
+
+int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *steps, size_t n, baton_chain_tail tail,
+                                  void *tail_ctx, baton_oid_hex out)
+{
+    if (n == 0)
+        return baton_error_set(BATON_EINVALID, "nothing to commit");
+    commit_req me = {store->lock_path, steps, n, tail, tail_ctx, "", 0, 0, 0, "", NULL};
+    if (store->bulk_exclusive) {
+        /* a bulk write has the store to itself: no lock, no group */
+        commit_req *alone[1] = {&me};
+        int rc = run_group(store, alone, 1);
+        if (rc == 0 && me.rc == 0)
+            snprintf(out, 41, "%s", me.out);
+        return rc ? rc : me.rc ? baton_error_set(me.rc, "%s", me.why) : 0;
+    }
+    pthread_mutex_lock(&group_mutex);
+    commit_req **q = &group_queue;
+    while (*q)
+        q = &(*q)->next;
+    *q = &me;
+    while (!me.done) {
+        if (!me.taken && !group_has_leader(me.key)) {
+            group_leader lead = {me.key, group_leaders};
+            group_leaders = &lead;
+            pthread_mutex_unlock(&group_mutex);
+            lead_group(store, &me);
+            pthread_mutex_lock(&group_mutex);
+            for (group_leader **l = &group_leaders; *l; l = &(*l)->next)
+                if (*l == &lead) {
+                    *l = lead.next;
+                    break;
+                }
+            /* the next group's writers are waiting for a leader */
+            pthread_cond_broadcast(&group_done);
+            break;
+        }
+        pthread_cond_wait(&group_done, &group_mutex);
+    }
+    pthread_mutex_unlock(&group_mutex);
+    /* built by the group's leader, maybe another thread: its words, in this one */
+    if (me.rc)
+        return baton_error_set(me.rc, "%s", me.why);
+    snprintf(out, 41, "%s", me.out);
+    if (!store->gc_deferred) {
+        /* the commit stands: whatever gc has to say is not this call's error */
+        baton_store_gc_auto(store, NULL);
+    }
+    baton_error_clear();
+    return 0;
 }
 
 int baton_store_commit(baton_store *store, const baton_change *changes, size_t n, const baton_commit_options *opts,

@@ -67,6 +67,73 @@ static size_t count_packs(baton_store *store)
     return n;
 }
 
+/* A pack of the store, by the hash in its name, and its size. */
+typedef struct {
+    char name[41];
+    off_t size;
+} pack_info;
+
+static int by_size(const void *a, const void *b)
+{
+    off_t x = ((const pack_info *)a)->size, y = ((const pack_info *)b)->size;
+    return x < y ? -1 : x > y;
+}
+
+/* The store's packs, smallest first. */
+static size_t list_packs(baton_store *store, pack_info **out)
+{
+    char dir[4200], path[4400];
+    snprintf(dir, sizeof dir, "%s/objects/pack", store->repo_path);
+    *out = NULL;
+    DIR *d = opendir(dir);
+    size_t n = 0, cap = 0;
+    if (!d)
+        return 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *s = e->d_name;
+        struct stat st;
+        if (strncmp(s, "pack-", 5) != 0 || strlen(s) != 50 || strcmp(s + 45, ".pack") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, s);
+        if (stat(path, &st) != 0)
+            continue;
+        if (n == cap) {
+            pack_info *more = realloc(*out, (cap = cap ? cap * 2 : 64) * sizeof *more);
+            if (!more)
+                break;
+            *out = more;
+        }
+        snprintf((*out)[n].name, sizeof (*out)[n].name, "%.40s", s + 5);
+        (*out)[n++].size = st.st_size;
+    }
+    closedir(d);
+    if (n)
+        qsort(*out, n, sizeof **out, by_size);
+    return n;
+}
+
+/* How many of the smallest packs a quick gc merges: every save writes a small pack of its own, so
+ * their number grows without end while the big ones stay. As git's geometric repack does, the
+ * packs are kept from the largest down for as long as each is at least twice the size of all
+ * smaller ones together; those below are merged into one. Packs of 32 MiB and more (a store's
+ * history, a bulk write's packs) are left to a full gc: a quick one runs beside a server and must
+ * stay cheap. So the number of packs stays about the log of the saves' bytes. */
+#define SMALL_PACK ((off_t)32 << 20)
+static size_t geometric_split(const pack_info *p, size_t n)
+{
+    off_t below = 0;
+    while (n > 0 && p[n - 1].size >= SMALL_PACK)
+        n--;
+    for (size_t i = 0; i < n; i++)
+        below += p[i].size;
+    for (size_t j = n; j-- > 1;) {
+        below -= p[j].size;
+        if (p[j].size < 2 * below)
+            return j + 1;
+    }
+    return 0;
+}
+
 typedef struct {
     git_oid *ids;
     size_t n, cap;
@@ -135,25 +202,15 @@ static int covered(const git_oid *id, void *vctx)
     return 0;
 }
 
-/* Removes the old packs whose every object is in the new one. */
-static void drop_old_packs(baton_store *store, const char *keep, git_odb *fresh, size_t *dropped)
+/* Removes the packs of the list whose every object is in the new one (keep names it). */
+static void drop_old_packs(baton_store *store, const char *keep, git_odb *fresh, const pack_info *p, size_t n,
+                           size_t *dropped)
 {
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/objects/pack", store->repo_path);
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    char names[256][41];
-    size_t n = 0;
-    for (struct dirent *e; (e = readdir(d)) && n < 256;) {
-        const char *s = e->d_name;
-        if (strncmp(s, "pack-", 5) == 0 && strlen(s) == 50 && strcmp(s + 45, ".pack") == 0 && strncmp(s + 5, keep, 40))
-            snprintf(names[n++], 41, "%.40s", s + 5);
-    }
-    closedir(d);
     for (size_t i = 0; i < n; i++) {
         git_odb *old;
-        if (one_pack(store, names[i], &old) < 0)
+        if (strcmp(p[i].name, keep) == 0 || one_pack(store, p[i].name, &old) < 0)
             continue;
         cover_ctx c = {fresh, 1};
         git_odb_foreach(old, covered, &c);
@@ -164,7 +221,7 @@ static void drop_old_packs(baton_store *store, const char *keep, git_odb *fresh,
         char path[8800];
         /* the index first: a pack without its index is invisible, the reverse would be an error */
         for (size_t k = 0; k < 4; k++) {
-            snprintf(path, sizeof path, "%s/pack-%.40s%s", dir, names[i], ext[k]);
+            snprintf(path, sizeof path, "%s/pack-%.40s%s", dir, p[i].name, ext[k]);
             unlink(path);
         }
         (*dropped)++;
@@ -194,7 +251,7 @@ static void drop_if_stale(const char *dir, const char *name, void *vctx)
 
 /* Temporary files a killed writer or gc left behind (libgit2 names them tmp_object_git2_* and
  * pack_git2_*), older than age seconds. One younger than an hour may belong to a writer at work
- * right now: blobs are written before the store lock is taken. */
+ * right now: gc does not hold the writers' lock. */
 static void drop_stale_temporaries(baton_store *store, time_t age)
 {
     stale c = {time(NULL), age};
@@ -218,6 +275,8 @@ static int gc_run(baton_store *store, int full, long wait_ms, baton_gc_stats *st
     git_packbuilder *pb = NULL;
     git_odb *fresh = NULL;
     oid_list loose = {0};
+    pack_info *packs = NULL;
+    size_t npacks = 0, merged = 0;
     int rc = 0, lockfd = -1;
     baton_gc_stats st = {0};
     if (store->mempack)
@@ -227,7 +286,8 @@ static int gc_run(baton_store *store, int full, long wait_ms, baton_gc_stats *st
     drop_stale_temporaries(store, 3600);
     list_loose(store, &loose);
     st.loose_before = loose.n;
-    st.packs_before = count_packs(store);
+    npacks = list_packs(store, &packs);
+    st.packs_before = npacks;
     if (git_packbuilder_new(&pb, store->repo) < 0) {
         rc = baton_git_error("gc: pack builder");
         goto out;
@@ -253,6 +313,16 @@ static int gc_run(baton_store *store, int full, long wait_ms, baton_gc_stats *st
         for (size_t i = 0; i < loose.n && rc == 0; i++)
             if (git_packbuilder_insert(pb, &loose.ids[i], NULL) < 0)
                 rc = baton_git_error("gc: pack a loose object");
+        /* and the small packs, merged: the saves' own */
+        merged = geometric_split(packs, npacks);
+        for (size_t i = 0; i < merged && rc == 0; i++) {
+            git_odb *small = NULL;
+            if (one_pack(store, packs[i].name, &small) < 0)
+                small = NULL;
+            if (!small || git_odb_foreach(small, insert_one, pb) < 0)
+                rc = baton_git_error("gc: read a small pack");
+            git_odb_free(small);
+        }
     }
     st.objects_packed = git_packbuilder_object_count(pb);
     if (rc == 0 && st.objects_packed == 0)
@@ -275,8 +345,8 @@ static int gc_run(baton_store *store, int full, long wait_ms, baton_gc_stats *st
         if (unlink(path) == 0)
             st.loose_removed++;
     }
-    if (rc == 0 && full)
-        drop_old_packs(store, name, fresh, &st.packs_removed);
+    if (rc == 0)
+        drop_old_packs(store, name, fresh, packs, full ? npacks : merged, &st.packs_removed);
     git_odb *odb;
     if (rc == 0 && git_repository_odb(&odb, store->repo) == 0) {
         git_odb_refresh(odb);
@@ -287,6 +357,7 @@ out:
     git_odb_free(fresh);
     git_packbuilder_free(pb);
     free(loose.ids);
+    free(packs);
     baton_store_unlock(lockfd);
     if (stats)
         *stats = st;
@@ -358,6 +429,8 @@ int baton_store_gc_prune(baton_store *store, baton_gc_stats *stats)
         if (d)
             closedir(d);
     }
+    if (rc == 0)
+        rc = baton_store_writer_stale(store);
     git_odb *odb;
     if (rc == 0 && git_repository_odb(&odb, store->repo) == 0) {
         git_odb_refresh(odb);
@@ -381,8 +454,14 @@ int baton_store_gc(baton_store *store, int full, baton_gc_stats *stats)
 
 int baton_store_gc_due(baton_store *store)
 {
-    if (count_packs(store) > BATON_GC_PACK_THRESHOLD)
-        return BATON_GC_FULL;
+    if (count_packs(store) > BATON_GC_PACK_THRESHOLD) {
+        pack_info *packs;
+        size_t n = list_packs(store, &packs);
+        size_t merge = geometric_split(packs, n);
+        free(packs);
+        if (merge >= 2)
+            return 1;
+    }
     size_t loose = baton_store_loose_estimate(store);
     /* the sample is cheap but noisy: near the threshold, count exactly */
     if (loose >= BATON_GC_LOOSE_THRESHOLD / 2) {
@@ -391,7 +470,7 @@ int baton_store_gc_due(baton_store *store)
         loose = all.n;
         free(all.ids);
     }
-    return loose >= BATON_GC_LOOSE_THRESHOLD ? BATON_GC_QUICK : 0;
+    return loose >= BATON_GC_LOOSE_THRESHOLD;
 }
 
 void baton_store_gc_defer(baton_store *store)
@@ -410,6 +489,6 @@ int baton_store_gc_auto(baton_store *store, baton_gc_stats *stats)
     if (!due)
         return 0;
     /* a gc already at work (another writer's, or baton serve's) does it: none waits for it */
-    int rc = gc_run(store, due == BATON_GC_FULL, 0, stats);
+    int rc = gc_run(store, 0, 0, stats);
     return rc == BATON_EBUSY ? 0 : rc;
 }

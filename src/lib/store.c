@@ -173,13 +173,18 @@ out:
     return rc;
 }
 
-/* The store's settings (baton.json) at head, and which head that was. */
+/* The store's settings (baton.json) at head, and which head and which version of the file that
+ * was: under a server's saves the head moves all the time, and the file hardly ever. */
 static void read_meta(baton_store *s)
 {
     char *buf;
     size_t len;
     s->have_meta_head = baton_store_head_oid(s, &s->meta_head) == 0;
-    if (baton_store_read(s, NULL, "baton.json", &buf, &len, NULL) == 0) {
+    if (baton_store_entry_id(s, NULL, "baton.json", s->meta_blob) != 0)
+        s->meta_blob[0] = '\0';
+    json_decref(s->meta);
+    s->meta = NULL;
+    if (s->meta_blob[0] && baton_store_read_blob(s, s->meta_blob, "baton.json", &buf, &len) == 0) {
         /* a broken baton.json leaves the defaults (and says so): the cases can still be read */
         if (baton_record_from_git(s, NULL, "baton.json", BATON_RECORD_STORE, buf, len, &s->meta))
             baton_store_warn(s, "store settings ignored: %s", baton_error_last());
@@ -222,8 +227,13 @@ int baton_store_refresh(baton_store *store)
     int have = baton_store_head_oid(store, &now) == 0;
     if (have == store->have_meta_head && (!have || git_oid_equal(&now, &store->meta_head)))
         return 0;
-    json_decref(store->meta);
-    store->meta = NULL;
+    baton_oid_hex blob = "";
+    if (have && store->meta_blob[0] && baton_store_entry_id(store, NULL, "baton.json", blob) == 0 &&
+        strcmp(blob, store->meta_blob) == 0) {
+        git_oid_cpy(&store->meta_head, &now);
+        baton_error_clear();
+        return 0;
+    }
     read_meta(store);
     return 0;
 }
@@ -259,6 +269,7 @@ void baton_store_free(baton_store *store)
     baton_audit_release(store);
     baton_auth_release(store);
     baton_index_release(store);
+    baton_store_writer_free(store);
     git_repository_free(store->repo);
     json_decref(store->meta);
     json_decref(store->staff_cache);

@@ -44,7 +44,10 @@ struct baton_store {
     int bulk_have_head;
     int bulk_exclusive;       /* a bulk write (baton_store_bulk_begin): lock-free, head in memory */
     int gc_deferred;          /* writes leave packing to the handle's owner (baton_store_gc_defer) */
-    git_repository *pack_saved; /* a packed chain (baton_store_pack_begin): the store's own handle */
+    git_repository *pack_saved; /* a write's pack (baton_store_pack_begin): the store's own handle */
+    git_repository *writer;   /* the handle writes build with (writer.c), made by the first */
+    git_odb_backend *writer_mem; /* ... and its in-memory object store */
+    baton_file_id writer_stamp;  /* ... and <store>/pruned as it was when it was made */
     struct baton_audit_tx *bulk_tx; /* a bulk write's access-log transaction, committed when it ends */
     struct sqlite3 *audit_db;  /* the access log, kept open for the entries of reads (audit.c) */
     baton_file_id audit_file; /* ... while audit.db is still this file */
@@ -54,6 +57,7 @@ struct baton_store {
     baton_file_id auth_file;
     json_t *warnings;         /* what reading met and skipped (stored.c), each once */
     git_oid meta_head;        /* the head baton.json (meta) was read at (baton_store_refresh) */
+    baton_oid_hex meta_blob;  /* ... and the version of the file it was ("": none) */
     int have_meta_head;
     json_t *case_cache;       /* "blob-id path" -> a case record as parsed and checked (case.c), */
     json_t *case_seen;        /* ... kept once read before: "blob-id path" -> true */
@@ -140,8 +144,8 @@ int baton_tree_diff(git_repository *repo, git_tree *a, git_tree *b, const char *
 void baton_tree_changes_free(baton_tree_changes *c);
 
 /* For an erasure, under the writers' lock (gc.c): one pack of every object the refs reach; every
- * other pack and every loose object goes, whatever it held. A writer waiting for the lock whose
- * blobs went with them writes them again (commit.c). */
+ * other pack and every loose object goes, whatever it held. Writers write their objects only under
+ * that lock (commit.c), so none is about to use one that went. */
 int baton_store_gc_prune(baton_store *store, baton_gc_stats *stats);
 
 /* During a bulk write: notes an object a commit added (bulk.c packs exactly these). */
@@ -150,13 +154,16 @@ void baton_bulk_note(baton_store *store, const git_oid *id);
 void baton_bulk_note_commit(baton_store *store, const git_oid *commit, git_tree *tree, const git_tree_update *u,
                             size_t n);
 
-/* A long chain of commits (an import) made through the normal write path, lock and
- * compare-and-swap included, whose new objects go to memory and then to disk as one pack (one
- * fsync instead of one per object): begin swaps in a repository handle with an in-memory object
- * store, baton_store_bulk_flush writes the pack, end gives the store its own handle back. */
-#define BATON_PACK_CHAIN_MIN 4
+/* Every write outside a bulk write (commit.c) sends its new objects to memory and then to disk as
+ * one pack (one file and its fsync instead of one per object): begin swaps in a repository handle
+ * with an in-memory object store, baton_store_bulk_flush writes the pack, end gives the store its
+ * own handle back. */
 int baton_store_pack_begin(baton_store *store);
 void baton_store_pack_end(baton_store *store);
+/* Lets the writers' handle go (baton_store_free). */
+void baton_store_writer_free(baton_store *store);
+/* After a prune: no writers' handle made before it is used again, in any process (writer.c). */
+int baton_store_writer_stale(baton_store *store);
 
 /* baton_config_set without the session's check, for the library's own settings (the signing key's
  * location, written by key generate). */

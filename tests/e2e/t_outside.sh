@@ -230,6 +230,10 @@ expect_out "^audit-commit: audit.db at ${GONE:0:12}: access-log entry [0-9]+ rec
 S=$T/rot
 cp -a "$TEMPLATE" "$S"
 export BATON_STORE=$S
+# saves write packs: unpacked here, so that one object's file can be damaged on its own
+mkdir "$T/rot-packs"
+mv "$S"/repo.git/objects/pack/pack-* "$T/rot-packs/"
+for p in "$T"/rot-packs/*.pack; do git --git-dir "$S/repo.git" unpack-objects -q <"$p"; done
 CASE_B=$(git --git-dir "$S/repo.git" ls-tree -r --name-only main | grep "/$B/case.json")
 ROT=$(git --git-dir "$S/repo.git" rev-parse "main:$CASE_A")
 GOOD=$(git --git-dir "$S/repo.git" rev-parse "main:$CASE_B")
@@ -241,7 +245,7 @@ if [ -f "$ROTF" ] && [ -f "$GOODF" ]; then
     expect_rc 1 "bit rot: fsck exits 1"
     expect_out "^object: .*object $ROT is missing or damaged" "bit rot: fsck names the object"
 else
-    not_ok "bit rot: the template's case records are loose objects"
+    not_ok "bit rot: the template's case records were unpacked into loose objects"
 fi
 
 # ---- baton init into an existing directory makes it private ----
@@ -258,6 +262,6 @@ assert "a first staff member is added (umask 022)" sh -c "umask 022; BATON_STORE
 assert "files baton writes later (umask 022) are private too" sh -c "[ -z \"\$(find '$T/open' -perm /077)\" ]"
 
 # the stores above broke the rules on purpose: finish's schema check must not see them
-for s in "$T"/s* "$T"/perm "$T"/rewrite "$T"/rot; do rm -rf "$s"; done
+for s in "$T"/s* "$T"/perm "$T"/rewrite "$T"/rot "$T"/rot-packs; do rm -rf "$s"; done
 rm -rf "$T"/w*
 finish

@@ -1,0 +1,217 @@
+/* The writers' repository handle. Every write outside a bulk write builds its objects in memory
+ * and writes them as one pack (commit.c); this is the handle it builds with, one per store handle,
+ * kept from write to write. Two things libgit2's own handle does cost a server dearly:
+ *   - every new object written looks for new packs on disk first (git_odb_write asks whether the
+ *     object exists, and a miss rereads objects/pack): six directory reads per save, all with the
+ *     writers' lock held. Here the store's packs are read through a backend that looks again only
+ *     when an object it is asked to read is missing (gc may have merged its pack away), never when
+ *     a new object is being written;
+ *   - a fresh handle per write reads and maps every pack index again.
+ * The handle is private to the store handle that made it, as the store handle is to its thread. */
+#include "store_internal.h"
+
+#include "baton/error.h"
+
+#include <fcntl.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+typedef struct {
+    git_odb_backend parent;
+    git_odb_backend *inner; /* the store's packs, or its loose objects */
+    int loose;
+} quiet;
+
+#define INNER(b) (((quiet *)(b))->inner)
+
+/* A miss may be an object whose pack gc has just merged into a new one: look again, once. */
+static int again(git_odb_backend *b, int rc)
+{
+    return rc == GIT_ENOTFOUND && INNER(b)->refresh && INNER(b)->refresh(INNER(b)) == 0;
+}
+
+static int q_read(void **data, size_t *len, git_object_t *type, git_odb_backend *b, const git_oid *id)
+{
+    int rc = INNER(b)->read(data, len, type, INNER(b), id);
+    return again(b, rc) ? INNER(b)->read(data, len, type, INNER(b), id) : rc;
+}
+
+static int q_read_prefix(git_oid *out, void **data, size_t *len, git_object_t *type, git_odb_backend *b,
+                         const git_oid *id, size_t n)
+{
+    int rc = INNER(b)->read_prefix(out, data, len, type, INNER(b), id, n);
+    return again(b, rc) ? INNER(b)->read_prefix(out, data, len, type, INNER(b), id, n) : rc;
+}
+
+static int q_read_header(size_t *len, git_object_t *type, git_odb_backend *b, const git_oid *id)
+{
+    int rc = INNER(b)->read_header(len, type, INNER(b), id);
+    return again(b, rc) ? INNER(b)->read_header(len, type, INNER(b), id) : rc;
+}
+
+static int q_exists(git_odb_backend *b, const git_oid *id)
+{
+    if (INNER(b)->exists(INNER(b), id))
+        return 1;
+    return again(b, GIT_ENOTFOUND) && INNER(b)->exists(INNER(b), id);
+}
+
+static int q_exists_prefix(git_oid *out, git_odb_backend *b, const git_oid *id, size_t n)
+{
+    int rc = INNER(b)->exists_prefix(out, INNER(b), id, n);
+    return again(b, rc) ? INNER(b)->exists_prefix(out, INNER(b), id, n) : rc;
+}
+
+/* An object about to be written: if it is not in the packs as they were seen, it is written.
+ * Loose objects (plain git's, an old store's) are read, never counted on: asking would cost a
+ * failed utimensat and a formatted error per new object, and a second copy in a pack costs
+ * nothing. */
+static int q_freshen(git_odb_backend *b, const git_oid *id)
+{
+    return ((quiet *)b)->loose ? GIT_ENOTFOUND : INNER(b)->freshen(INNER(b), id);
+}
+
+static int q_foreach(git_odb_backend *b, git_odb_foreach_cb cb, void *payload)
+{
+    return INNER(b)->foreach(INNER(b), cb, payload);
+}
+
+static void q_free(git_odb_backend *b)
+{
+    INNER(b)->free(INNER(b));
+    free(b);
+}
+
+/* libgit2 refreshes every backend after a miss anywhere, a write's among them: not this one */
+static int q_refresh(git_odb_backend *b)
+{
+    (void)b;
+    return 0;
+}
+
+static int quiet_new(git_odb_backend **out, const char *objects, int loose)
+{
+    quiet *q = calloc(1, sizeof *q);
+    if (!q)
+        return -1;
+    q->loose = loose;
+    if (git_odb_init_backend(&q->parent, GIT_ODB_BACKEND_VERSION) < 0 ||
+        (loose ? git_odb_backend_loose(&q->inner, objects, -1, 0, 0, 0) : git_odb_backend_pack(&q->inner, objects)) < 0) {
+        free(q);
+        return -1;
+    }
+    q->parent.read = q_read;
+    q->parent.read_prefix = q_read_prefix;
+    q->parent.read_header = q_read_header;
+    q->parent.exists = q_exists;
+    q->parent.exists_prefix = q_exists_prefix;
+    q->parent.freshen = q_freshen;
+    q->parent.foreach = q_foreach;
+    q->parent.refresh = q_refresh;
+    q->parent.free = q_free;
+    *out = &q->parent;
+    return 0;
+}
+
+/* An erasure's prune (gc.c) removes packs this handle may have open, and with them objects it
+ * would still find (deleted files stay readable while mapped): a write finding one there would not
+ * write it again, and its commit would name an object the store no longer has. So a prune stamps
+ * <store>/pruned with a new file, and a handle made before the stamp is not used again. */
+static void stamp_id(baton_store *store, baton_file_id *id)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/pruned", store->path);
+    if (baton_file_identify(path, id) != 0)
+        id->ino = id->dev = 0;
+}
+
+int baton_store_writer_stale(baton_store *store)
+{
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof path, "%s/pruned", store->path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    baton_store_writer_free(store);
+    int fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+    int ok = fd >= 0 && close(fd) == 0 && rename(tmp, path) == 0 && baton_fsync_dir(path) == 0;
+    if (!ok) {
+        unlink(tmp);
+        return baton_error_set(BATON_ERROR, "%s: cannot mark the pruned objects", path);
+    }
+    return 0;
+}
+
+/* The handle: the store's refs and config, and an object database of memory first (where new
+ * objects go), then the packs, then loose objects (plain git's, or an old store's). */
+static int writer_open(baton_store *store)
+{
+    char objects[4200];
+    git_repository *repo = NULL;
+    git_odb *odb = NULL;
+    git_odb_backend *packs = NULL, *loose = NULL, *mem = NULL;
+    snprintf(objects, sizeof objects, "%s/objects", store->repo_path);
+    if (git_repository_open_bare(&repo, store->repo_path) < 0)
+        return baton_git_error("cannot open the repository for writing");
+    int r = git_odb_new(&odb);
+    if (r == 0 && (r = quiet_new(&packs, objects, 0)) == 0 && (r = git_odb_add_backend(odb, packs, 2)) < 0)
+        packs->free(packs);
+    if (r == 0 && (r = quiet_new(&loose, objects, 1)) == 0 && (r = git_odb_add_backend(odb, loose, 1)) < 0)
+        loose->free(loose);
+    if (r == 0 && (r = git_mempack_new(&mem)) == 0 && (r = git_odb_add_backend(odb, mem, 1000)) < 0) {
+        mem->free(mem);
+        mem = NULL;
+    }
+    if (r == 0)
+        r = git_repository_set_odb(repo, odb);
+    git_odb_free(odb); /* the repository holds it now */
+    if (r < 0) {
+        git_repository_free(repo);
+        return baton_git_error("cannot open the repository for writing");
+    }
+    store->writer = repo;
+    store->writer_mem = mem;
+    stamp_id(store, &store->writer_stamp);
+    return 0;
+}
+
+int baton_store_pack_begin(baton_store *store)
+{
+    int rc;
+    if (store->mempack)
+        return baton_error_set(BATON_EINVALID, "a bulk write is already under way");
+    baton_file_id stamp;
+    stamp_id(store, &stamp);
+    if (store->writer && (stamp.ino != store->writer_stamp.ino || stamp.dev != store->writer_stamp.dev))
+        baton_store_writer_free(store);
+    if (!store->writer && (rc = writer_open(store)))
+        return rc;
+    /* a handle of its own: the caller may hold objects of the store's handle across the commit */
+    store->pack_saved = store->repo;
+    store->repo = store->writer;
+    store->mempack = store->writer_mem;
+    return 0;
+}
+
+void baton_store_pack_end(baton_store *store)
+{
+    if (!store->pack_saved)
+        return;
+    /* anything left in memory (a write that did not land) goes */
+    git_mempack_reset(store->writer_mem);
+    store->repo = store->pack_saved;
+    store->pack_saved = NULL;
+    store->mempack = NULL;
+    free(store->bulk_oids);
+    store->bulk_oids = NULL;
+    store->bulk_n = store->bulk_cap = 0;
+}
+
+void baton_store_writer_free(baton_store *store)
+{
+    git_repository_free(store->writer);
+    store->writer = NULL;
+    store->writer_mem = NULL;
+}
