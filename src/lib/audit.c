@@ -585,6 +585,11 @@ int baton_audit_ready(baton_store *store)
     /* a bulk write has the store, and its log's transaction, to itself */
     if (store->bulk_tx || store->bulk_exclusive)
         return 0;
+    /* a server asks before every request: a head already found logged needs no second look */
+    git_oid head;
+    int have_head = baton_store_head_oid(store, &head) == 0;
+    if (have_head && store->ready_known && git_oid_equal(&head, &store->ready_head))
+        return baton_anchor_if_due(store);
     int rc = open_log(store, &db);
     if (rc)
         return rc;
@@ -618,6 +623,10 @@ int baton_audit_ready(baton_store *store)
     }
     json_decref(late);
     close_log(store, db);
+    if (rc == 0 && have_head) {
+        git_oid_cpy(&store->ready_head, &head);
+        store->ready_known = 1;
+    }
     /* the chain's head goes into git at least once a day, also on days without a change */
     if (rc == 0)
         rc = baton_anchor_if_due(store);

@@ -82,7 +82,7 @@ static int by_size(const void *a, const void *b)
 /* The store's packs, smallest first. */
 static size_t list_packs(baton_store *store, pack_info **out)
 {
-    char dir[4200], path[4400];
+    char dir[4200], path[4500];
     snprintf(dir, sizeof dir, "%s/objects/pack", store->repo_path);
     *out = NULL;
     DIR *d = opendir(dir);

@@ -48,6 +48,10 @@ struct baton_store {
     git_repository *writer;   /* the handle writes build with (writer.c), made by the first */
     git_odb_backend *writer_mem; /* ... and its in-memory object store */
     baton_file_id writer_stamp;  /* ... and <store>/pruned as it was when it was made */
+    git_oid ready_head;       /* the head whose commits were last found logged (baton_audit_ready) */
+    int ready_known;
+    char anchor_epoch[40];    /* the log's epoch whose next anchor is not due before ... (anchor.c) */
+    time_t anchor_checked, anchor_not_before;
     struct baton_audit_tx *bulk_tx; /* a bulk write's access-log transaction, committed when it ends */
     struct sqlite3 *audit_db;  /* the access log, kept open for the entries of reads (audit.c) */
     baton_file_id audit_file; /* ... while audit.db is still this file */

@@ -86,13 +86,6 @@ static void q_free(git_odb_backend *b)
     free(b);
 }
 
-/* libgit2 refreshes every backend after a miss anywhere, a write's among them: not this one */
-static int q_refresh(git_odb_backend *b)
-{
-    (void)b;
-    return 0;
-}
-
 static int quiet_new(git_odb_backend **out, const char *objects, int loose)
 {
     quiet *q = calloc(1, sizeof *q);
@@ -111,7 +104,8 @@ static int quiet_new(git_odb_backend **out, const char *objects, int loose)
     q->parent.exists_prefix = q_exists_prefix;
     q->parent.freshen = q_freshen;
     q->parent.foreach = q_foreach;
-    q->parent.refresh = q_refresh;
+    /* none: libgit2 refreshes every backend that has one after a miss anywhere, and then asks
+     * those again, a new object's write among them; this one looks again on its own, on reads */
     q->parent.free = q_free;
     *out = &q->parent;
     return 0;
