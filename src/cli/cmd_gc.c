@@ -1,6 +1,7 @@
-/* baton gc: pack the store's loose objects (and, without --quick, repack everything into one pack),
- * removing loose copies and old packs only once what they hold is safely in the new pack. --auto is
- * the gc a save would run, if due: baton serve starts it as a process of its own. */
+/* baton gc: pack the store's loose objects and merge its small packs (and, without --quick, repack
+ * everything into one pack), removing loose copies and old packs only once what they hold is
+ * safely in the new pack. --auto is the gc a save would run, if due: baton serve starts it as a
+ * process of its own. */
 #include "cli.h"
 
 #include <sys/resource.h>
@@ -26,10 +27,10 @@ int cmd_gc(int argc, char **argv)
     }
     if (c.help)
         return cli_help("usage: baton gc [--quick | --auto] [--json]\n\n"
-                        "Packs the git objects of the store. Every save writes a few loose object files;\n"
-                        "saves pack them by themselves past a threshold, so this is rarely needed by hand.\n"
-                        "  --quick   only pack the loose objects (what saves do); without it, everything\n"
-                        "            reachable goes into one pack and the old packs it covers are removed\n"
+                        "Packs the git objects of the store. Every save writes a small pack of its own;\n"
+                        "saves merge them by themselves past a threshold, so this is rarely needed by hand.\n"
+                        "  --quick   pack the loose objects and merge the small packs (what saves do); without\n"
+                        "            it, everything goes into one pack and the old packs it covers are removed\n"
                         "  --auto    only what saves would do now, if anything is due and no other gc runs\n"
                         "A loose object or an old pack is removed only once its objects are in the new,\n"
                         "fsynced pack. Saves go on while gc runs; one gc runs at a time.\n");
