@@ -418,9 +418,9 @@ typedef struct commit_req {
     baton_chain_tail tail;
     void *tail_ctx;
     baton_oid_hex out;
-    int rc, taken, done;
+    int rc, done;
     char why[2048];
-    struct commit_req *next;
+    struct commit_req *next; /* in the queue, then in the leader's group */
 } commit_req;
 
 typedef struct group_leader {
@@ -523,7 +523,7 @@ static int build_req(baton_store *store, baton_audit_tx *tx, git_commit *head, c
  * ref once; each writer's rc and out say how it went. Returns non-zero only for a failure of the
  * whole group (which every writer not refused on its own then shares). With the store's lock
  * held, or during a bulk write (which keeps its head and its log transaction in memory). */
-static int run_group(baton_store *store, commit_req **reqs, size_t k)
+static int run_group(baton_store *store, commit_req *group)
 {
     int rc = 0;
     int own_pack = !store->mempack;
@@ -553,8 +553,7 @@ static int run_group(baton_store *store, commit_req **reqs, size_t k)
         if (have_head && git_commit_lookup(&cur, store->repo, &head_oid) < 0)
             rc = baton_git_error("cannot read head");
         size_t landed = 0;
-        for (size_t i = 0; i < k && rc == 0; i++) {
-            commit_req *r = reqs[i];
+        for (commit_req *r = group; r && rc == 0; r = r->next) {
             r->rc = 0;
             int log_failed = 0;
             int one = build_req(store, tx, cur, r, &last, &log_failed);
@@ -607,9 +606,9 @@ static int run_group(baton_store *store, commit_req **reqs, size_t k)
         if ((m = baton_audit_tx_commit(tx)))
             baton_error_prefix(m, "the change was saved, but its access-log entry is not written yet (the next "
                                   "command records it): ");
-        for (size_t i = 0; m && i < k; i++)
-            if (reqs[i]->rc == 0)
-                req_fail(reqs[i], m);
+        for (commit_req *r = group; m && r; r = r->next)
+            if (r->rc == 0)
+                req_fail(r, m);
         break;
     }
     if (tx != store->bulk_tx)
@@ -624,54 +623,35 @@ static void lead_group(baton_store *store, commit_req *me)
 {
     int lockfd = -1;
     int rc = baton_store_lock(store, &lockfd);
-    commit_req *alone[1] = {me};
-    size_t k = 0, cap = 16;
-    commit_req **batch = malloc(cap * sizeof *batch);
-    if (!batch) {
-        batch = alone; /* no memory for a list: this writer goes by itself */
-        cap = 1;
-    }
     pthread_mutex_lock(&group_mutex);
     /* the leader itself, then everyone who queued for this store while it waited for the lock */
-    for (commit_req **q = &group_queue; *q; q = &(*q)->next)
-        if (*q == me) {
-            *q = me->next;
-            break;
-        }
-    me->taken = 1;
-    batch[k++] = me;
+    commit_req *group = me, **tail = &me->next;
     for (commit_req **q = &group_queue; *q;) {
         commit_req *r = *q;
-        if (k == cap && batch != alone) {
-            commit_req **more = realloc(batch, cap * 2 * sizeof *batch);
-            if (more) {
-                batch = more;
-                cap *= 2;
-            }
-        }
-        if (strcmp(r->key, me->key) != 0 || k == cap) {
-            q = &r->next; /* another store's, or no room: the next leader takes it */
+        if (r != me && strcmp(r->key, me->key) != 0) {
+            q = &r->next; /* another store's: its own leader takes it */
             continue;
         }
         *q = r->next;
-        r->taken = 1;
-        batch[k++] = r;
+        if (r != me) {
+            *tail = r;
+            tail = &r->next;
+        }
     }
+    *tail = NULL;
     pthread_mutex_unlock(&group_mutex);
     if (rc == 0)
-        rc = run_group(store, batch, k);
+        rc = run_group(store, group);
     if (lockfd >= 0)
         baton_store_unlock(lockfd);
-    for (size_t i = 0; i < k; i++)
-        if (rc && batch[i]->rc == 0)
-            req_fail(batch[i], rc);
+    for (commit_req *r = group; r; r = r->next)
+        if (rc && r->rc == 0)
+            req_fail(r, rc);
     pthread_mutex_lock(&group_mutex);
-    for (size_t i = 0; i < k; i++)
-        batch[i]->done = 1;
+    for (commit_req *r = group; r; r = r->next)
+        r->done = 1;
     pthread_cond_broadcast(&group_done);
     pthread_mutex_unlock(&group_mutex);
-    if (batch != alone)
-        free(batch);
 }
 
 int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps, size_t n, baton_oid_hex out)
@@ -679,31 +659,21 @@ int baton_store_commit_chain(baton_store *store, const baton_commit_step *steps,
     return baton_store_commit_chain_tail(store, steps, n, NULL, NULL, out);
 }
 
-int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *steps, size_t n, baton_chain_tail tail,
-                                  void *tail_ctx, baton_oid_hex out)
+/* Queues me for its store and waits until a group has built it, leading one if no one is. */
+static void join_group(baton_store *store, commit_req *me)
 {
-    if (n == 0)
-        return baton_error_set(BATON_EINVALID, "nothing to commit");
-    commit_req me = {store->lock_path, steps, n, tail, tail_ctx, "", 0, 0, 0, "", NULL};
-    if (store->bulk_exclusive) {
-        /* a bulk write has the store to itself: no lock, no group */
-        commit_req *alone[1] = {&me};
-        int rc = run_group(store, alone, 1);
-        if (rc == 0 && me.rc == 0)
-            snprintf(out, 41, "%s", me.out);
-        return rc ? rc : me.rc ? baton_error_set(me.rc, "%s", me.why) : 0;
-    }
     pthread_mutex_lock(&group_mutex);
     commit_req **q = &group_queue;
     while (*q)
         q = &(*q)->next;
-    *q = &me;
-    while (!me.done) {
-        if (!me.taken && !group_has_leader(me.key)) {
-            group_leader lead = {me.key, group_leaders};
+    *q = me;
+    while (!me->done) {
+        /* one taken into a group is done before its leader leaves */
+        if (!group_has_leader(me->key)) {
+            group_leader lead = {me->key, group_leaders};
             group_leaders = &lead;
             pthread_mutex_unlock(&group_mutex);
-            lead_group(store, &me);
+            lead_group(store, me);
             pthread_mutex_lock(&group_mutex);
             for (group_leader **l = &group_leaders; *l; l = &(*l)->next)
                 if (*l == &lead) {
@@ -717,14 +687,29 @@ int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *s
         pthread_cond_wait(&group_done, &group_mutex);
     }
     pthread_mutex_unlock(&group_mutex);
+}
+
+int baton_store_commit_chain_tail(baton_store *store, const baton_commit_step *steps, size_t n, baton_chain_tail tail,
+                                  void *tail_ctx, baton_oid_hex out)
+{
+    if (n == 0)
+        return baton_error_set(BATON_EINVALID, "nothing to commit");
+    commit_req me = {store->lock_path, steps, n, tail, tail_ctx, "", 0, 0, "", NULL};
+    if (store->bulk_exclusive) {
+        /* a bulk write has the store to itself: no lock, no group */
+        int rc = run_group(store, &me);
+        if (rc && me.rc == 0)
+            req_fail(&me, rc);
+    } else {
+        join_group(store, &me);
+    }
     /* built by the group's leader, maybe another thread: its words, in this one */
     if (me.rc)
         return baton_error_set(me.rc, "%s", me.why);
     snprintf(out, 41, "%s", me.out);
-    if (!store->gc_deferred) {
-        /* the commit stands: whatever gc has to say is not this call's error */
+    /* the commit stands: whatever gc has to say is not this call's error (a bulk write's is none) */
+    if (!store->gc_deferred)
         baton_store_gc_auto(store, NULL);
-    }
     baton_error_clear();
     return 0;
 }
