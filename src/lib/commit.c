@@ -625,18 +625,21 @@ static void lead_group(baton_store *store, commit_req *me)
     int rc = baton_store_lock(store, &lockfd);
     pthread_mutex_lock(&group_mutex);
     /* the leader itself, then everyone who queued for this store while it waited for the lock */
+    for (commit_req **q = &group_queue; *q; q = &(*q)->next)
+        if (*q == me) {
+            *q = me->next;
+            break;
+        }
     commit_req *group = me, **tail = &me->next;
     for (commit_req **q = &group_queue; *q;) {
         commit_req *r = *q;
-        if (r != me && strcmp(r->key, me->key) != 0) {
+        if (strcmp(r->key, me->key) != 0) {
             q = &r->next; /* another store's: its own leader takes it */
             continue;
         }
         *q = r->next;
-        if (r != me) {
-            *tail = r;
-            tail = &r->next;
-        }
+        *tail = r;
+        tail = &r->next;
     }
     *tail = NULL;
     pthread_mutex_unlock(&group_mutex);

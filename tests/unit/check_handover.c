@@ -7,6 +7,7 @@
 #include <libintl.h>
 
 #include <fcntl.h>
+#include <git2.h>
 #include <sys/file.h>
 #include <unistd.h>
 #include <pthread.h>
@@ -207,6 +208,7 @@ END_TEST
  * time), saving its own case and searching all of them while the others do the same. */
 typedef struct {
     const char *path, *case_id, *word;
+    int rounds, search; /* saves to make, and whether each is followed by a search */
     int saves, conflicts, searched, errors;
 } worker;
 
@@ -220,7 +222,7 @@ static void *work(void *p)
         w->errors++;
         return NULL;
     }
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < w->rounds; i++) {
         json_t *old, *doc;
         baton_oid_hex version, commit;
         if (baton_case_load(se, NULL, w->case_id, &old, version)) {
@@ -238,6 +240,8 @@ static void *work(void *p)
         json_decref(old);
         json_decref(doc);
         baton_index *idx;
+        if (!w->search)
+            continue;
         if (baton_index_open(&idx, st, NULL, NULL)) {
             w->errors++;
             continue;
@@ -274,7 +278,7 @@ START_TEST(threads_with_their_own_handles)
     worker w[4];
     pthread_t t[4];
     for (int i = 0; i < 4; i++) {
-        w[i] = (worker){path, ids[i], words[i], 0, 0, 0, 0};
+        w[i] = (worker){path, ids[i], words[i], 8, 1, 0, 0, 0, 0};
         ck_assert_int_eq(pthread_create(&t[i], NULL, work, &w[i]), 0);
     }
     for (int i = 0; i < 4; i++)
@@ -297,6 +301,76 @@ START_TEST(threads_with_their_own_handles)
     baton_search_hits_free(hits, n);
     baton_index_free(idx);
     ck_assert_int_eq(baton_index_verify(store), 0);
+}
+END_TEST
+
+/* Eight threads of one process save at once, 20 times each, and are committed in groups (one
+ * leader builds every save queued for the store): every save lands as a commit of its own, on
+ * the one before, and the access log holds exactly one change entry for each, none of them
+ * recorded late by a reader that saw the head move before the group's entries were committed. */
+START_TEST(saves_in_groups)
+{
+    char ids[8][33], path[600], db_path[620];
+    const char *words[] = {"en", "to", "tre", "fire", "fem", "seks", "syv", "otte"};
+    for (int i = 0; i < 8; i++) {
+        char name[40];
+        snprintf(name, sizeof name, "Barn %s Example", words[i]);
+        new_case(name, ids[i]);
+    }
+    baton_oid_hex before;
+    ck_assert_int_eq(baton_store_resolve(store, "main", before), 0);
+    snprintf(path, sizeof path, "%s/s", dir);
+    snprintf(db_path, sizeof db_path, "%s/audit.db", path);
+    worker w[8];
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++) {
+        w[i] = (worker){path, ids[i], words[i], 20, 0, 0, 0, 0, 0};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < 8; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 8; i++) {
+        ck_assert_msg(w[i].errors == 0, "thread %d: %d errors", i, w[i].errors);
+        ck_assert_int_eq(w[i].saves, 20);
+    }
+    /* 160 commits, a chain on the head from before */
+    char range[100];
+    snprintf(range, sizeof range, "%s..main", before);
+    git_repository *repo;
+    git_revwalk *walk;
+    char git_dir[620];
+    snprintf(git_dir, sizeof git_dir, "%s/repo.git", path);
+    ck_assert_int_eq(git_repository_open_bare(&repo, git_dir), 0);
+    ck_assert_int_eq(git_revwalk_new(&walk, repo), 0);
+    git_revwalk_simplify_first_parent(walk);
+    ck_assert_int_eq(git_revwalk_push_range(walk, range), 0);
+    git_oid oid;
+    int commits = 0;
+    while (git_revwalk_next(&oid, walk) == 0)
+        commits++;
+    git_revwalk_free(walk);
+    git_repository_free(repo);
+    ck_assert_int_eq(commits, 160);
+    /* one change entry for each, and none late */
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db,
+                                        "SELECT count(*), count(DISTINCT commit_id), sum(purpose LIKE 'recorded late%')"
+                                        " FROM entries WHERE action = 'change' AND seq > (SELECT max(seq) FROM entries"
+                                        " WHERE commit_id = ?)",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_int_eq(sqlite3_column_int(st, 0), 160);
+    ck_assert_int_eq(sqlite3_column_int(st, 1), 160);
+    ck_assert_int_eq(sqlite3_column_int(st, 2), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    json_t *report;
+    ck_assert_int_eq(baton_audit_check(store, &report), 0);
+    json_decref(report);
 }
 END_TEST
 
@@ -405,6 +479,7 @@ Suite *handover_suite(void)
     tcase_add_test(tc, packets_in_three_languages_at_once);
     tcase_add_test(tc, threads_with_their_own_handles);
     tcase_add_test(tc, access_log_group_commit);
+    tcase_add_test(tc, saves_in_groups);
     tcase_add_test(tc, store_lock_deadline);
     suite_add_tcase(s, tc);
     return s;
