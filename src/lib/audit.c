@@ -218,6 +218,10 @@ void baton_audit_release(baton_store *store)
 {
     sqlite3_close(store->audit_db);
     store->audit_db = NULL;
+    if (!store->audit_tx_busy) {
+        sqlite3_close(store->audit_tx_db);
+        store->audit_tx_db = NULL;
+    }
 }
 
 static const char *text(const char *s) { return s ? s : ""; }
@@ -425,7 +429,36 @@ struct baton_audit_tx {
     sqlite3_int64 head, staged_from;
     char head_hash[65], epoch[40];
     int staged, open;
+    baton_store *kept; /* the store handle whose kept connection this is, or NULL: closed at the end */
 };
+
+/* A commit's transaction has a connection of its own, apart from the one the handle logs reads
+ * through (a bulk write keeps its transaction open across many commits). It is kept from one
+ * transaction to the next, as that one is, while audit.db is still the file it opened: opening
+ * it (the schema read, the checks, the WAL's first sync of the directory) cost a server's
+ * group of saves more than its entries did. */
+static int open_log_tx(baton_store *store, baton_audit_tx *tx)
+{
+    char path[4200];
+    log_path(store, path, sizeof path);
+    if (store->audit_tx_db && !store->audit_tx_busy) {
+        if (baton_file_unchanged(path, &store->audit_tx_file)) {
+            tx->db = store->audit_tx_db;
+            tx->kept = store;
+            store->audit_tx_busy = 1;
+            return 0;
+        }
+        sqlite3_close(store->audit_tx_db);
+        store->audit_tx_db = NULL;
+    }
+    int rc = open_log_at(store, path, 0, &tx->db);
+    if (rc == 0 && !store->audit_tx_db && baton_file_identify(path, &store->audit_tx_file) == 0) {
+        store->audit_tx_db = tx->db;
+        tx->kept = store;
+        store->audit_tx_busy = 1;
+    }
+    return rc;
+}
 
 int baton_audit_tx_begin(baton_store *store, baton_audit_tx **out)
 {
@@ -433,15 +466,14 @@ int baton_audit_tx_begin(baton_store *store, baton_audit_tx **out)
     *out = NULL;
     if (!tx)
         return baton_error_set(BATON_ERROR, "out of memory");
-    int rc = open_log_own(store, &tx->db);
+    int rc = open_log_tx(store, tx);
     if (rc == 0 && (rc = begin(tx->db)) == 0) {
         tx->open = 1;
         chain_head(tx->db, tx->head_hash, &tx->head);
         meta(tx->db, "epoch", tx->epoch, sizeof tx->epoch);
     }
     if (rc) {
-        sqlite3_close(tx->db);
-        free(tx);
+        baton_audit_tx_end(tx);
         return baton_error_prefix(rc, "nothing was written: ");
     }
     *out = tx;
@@ -507,7 +539,15 @@ void baton_audit_tx_end(baton_audit_tx *tx)
         return;
     if (tx->open)
         sqlite3_exec(tx->db, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_close(tx->db);
+    if (tx->kept && sqlite3_get_autocommit(tx->db))
+        tx->kept->audit_tx_busy = 0;
+    else if (tx->kept) {
+        /* a transaction still open (a rollback that failed) is not lent to the next one */
+        sqlite3_close(tx->db);
+        tx->kept->audit_tx_db = NULL;
+        tx->kept->audit_tx_busy = 0;
+    } else
+        sqlite3_close(tx->db);
     free(tx);
 }
 

@@ -74,7 +74,9 @@ int baton_store_bulk_flush(baton_store *store)
         git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
     if (git_packbuilder_new(&pb, store->repo) < 0)
         rc = baton_git_error("bulk: pack builder");
-    git_packbuilder_set_threads(pb, 0);
+    /* a bulk write's big packs search for deltas on every core; a group's few objects are not
+     * worth starting threads for, with the writers' lock held */
+    git_packbuilder_set_threads(pb, store->bulk_exclusive ? 0 : 1);
     for (size_t i = 0; rc == 0 && i < store->bulk_n; i++)
         if (git_packbuilder_insert(pb, &store->bulk_oids[i], NULL) < 0)
             rc = baton_git_error("bulk: pack an object");

@@ -266,6 +266,9 @@ void baton_store_free(baton_store *store)
 {
     if (!store)
         return;
+    /* a bulk write left unfinished: its entries go with it, as its head does */
+    baton_audit_tx_end(store->bulk_tx);
+    store->bulk_tx = NULL;
     baton_audit_release(store);
     baton_auth_release(store);
     baton_index_release(store);

@@ -55,6 +55,9 @@ struct baton_store {
     struct baton_audit_tx *bulk_tx; /* a bulk write's access-log transaction, committed when it ends */
     struct sqlite3 *audit_db;  /* the access log, kept open for the entries of reads (audit.c) */
     baton_file_id audit_file; /* ... while audit.db is still this file */
+    struct sqlite3 *audit_tx_db; /* the connection a commit's log transaction used last, kept for the next */
+    baton_file_id audit_tx_file; /* ... while audit.db is still this file */
+    int audit_tx_busy;           /* ... and not while a transaction holds it */
     struct sqlite3 *auth_db;   /* auth.db, kept open the same way (auth.c) */
     struct baton_index *kept_index; /* the index this handle opened first, kept for its next use */
     baton_file_id index_file; /* ... while index.db is still this file (index.c) */

@@ -108,16 +108,33 @@ static void edit_form(web_req *q, const char *id, const json_t *doc, const json_
 
 void web_edit(web_req *q, const char *id, int post)
 {
-    json_t *doc;
+    json_t *doc = NULL;
     baton_oid_hex head_rev;
-    int rc = baton_case_load(q->s, NULL, id, &doc, NULL);
+    int rc = 0;
+    char message[1200] = "";
+    if (post) {
+        /* the save first: the library checks the access and the base itself, and a save that lands
+         * shows nothing of the case (it redirects), so the case is read (and that read logged)
+         * only when the form has to be shown again */
+        edit_ctx e = {q->form};
+        baton_oid_hex commit;
+        rc = baton_case_update(q->s, id, web_arg(q->form, "base"), "edit the plan on the web",
+                               web_arg(q->form, "reason"), apply_edit, &e, commit);
+        if (rc == 0) {
+            char to[128];
+            snprintf(to, sizeof to, "/case/%s", id);
+            web_redirect(q, to);
+            return;
+        }
+        snprintf(message, sizeof message, "%s", baton_error_last());
+    }
+    int refused = rc;
+    rc = baton_case_load(q->s, NULL, id, &doc, NULL);
     if (rc == 0 && baton_store_head(q->store, head_rev) != 0)
         rc = BATON_ERROR;
+    if (rc == 0 && !post)
+        rc = baton_access_check(q->s, BATON_ACCESS_CHANGE, doc, NULL);
     if (rc) {
-        web_library_error(q, rc);
-        return;
-    }
-    if (!post && (rc = baton_access_check(q->s, BATON_ACCESS_CHANGE, doc, NULL))) {
         json_decref(doc);
         web_library_error(q, rc);
         return;
@@ -127,27 +144,14 @@ void web_edit(web_req *q, const char *id, int post)
         json_decref(doc);
         return;
     }
-    const char *base = web_field(q->form, "base");
-    edit_ctx e = {q->form};
-    baton_oid_hex commit;
-    rc = baton_case_update(q->s, id, web_arg(q->form, "base"), "edit the plan on the web", web_arg(q->form, "reason"),
-                           apply_edit, &e, commit);
-    if (rc == 0) {
-        char to[128];
-        snprintf(to, sizeof to, "/case/%s", id);
-        web_redirect(q, to);
-        json_decref(doc);
-        return;
-    }
     /* refused: the form again, with what the person wrote, so nothing is lost */
-    char message[1200];
-    snprintf(message, sizeof message, "%s", baton_error_last());
-    q->status = rc == BATON_ECONFLICT ? 409 : rc == BATON_EDENIED ? 403 : 400;
+    const char *base = web_field(q->form, "base");
+    q->status = refused == BATON_ECONFLICT ? 409 : refused == BATON_EDENIED ? 403 : 400;
     web_page_free(&q->page);
-    edit_form(q, id, doc, q->form, rc == BATON_ECONFLICT ? head_rev : (base ? base : head_rev),
-              rc == BATON_ECONFLICT ? dgettext("baton", "Someone changed the case since you opened it. Your text is "
-                                                        "kept below, beside what the case holds now: save again to "
-                                                        "replace it, or change your text first.")
-                                    : message);
+    edit_form(q, id, doc, q->form, refused == BATON_ECONFLICT ? head_rev : (base ? base : head_rev),
+              refused == BATON_ECONFLICT ? dgettext("baton", "Someone changed the case since you opened it. Your text "
+                                                             "is kept below, beside what the case holds now: save "
+                                                             "again to replace it, or change your text first.")
+                                         : message);
     json_decref(doc);
 }

@@ -146,8 +146,18 @@ def edit_form(case):
 s, d, f = edit_form(case_a)
 check("the edit form answers, with the current text", s == 200 and "Faste makkere &amp; korte beskeder</textarea>" in d)
 f["plan.strengths"] = "Tegner <flot> i detaljer"
+import json, os, subprocess
+def logged(case):
+    """the access log's entries of the case: what each staff member did, in order"""
+    out = subprocess.run([os.environ["BATON"], "audit", "list", "--case", case, "--json"], capture_output=True,
+                         text=True, env=dict(os.environ, BATON_USER="koord")).stdout
+    return [(e["staff"], e["action"]) for e in json.loads(out)]
+before = logged(case_a)
 s, h, _ = req("POST", f"/case/{case_a}/edit", f, cookies={"baton_session": tok})
 check("a save: 303 to the case", s == 303 and header(h, "location") == ["/case/" + case_a])
+after = logged(case_a)
+# the save shows nothing of the case (it redirects): its change is logged, and no read
+check("a save that lands is logged as one change, not as a read", after[len(before):-1] == [("laerer1", "change")])
 s, _, d = req("GET", "/case/" + case_a, cookies={"baton_session": tok})
 check("the case shows the saved text, escaped", "Tegner &lt;flot&gt; i detaljer" in d)
 s, d, f = edit_form(case_a)
@@ -160,6 +170,9 @@ for _ in range(200):
 f["plan.strengths"] = "Min egen tekst, som ikke må gå tabt"
 s, _, d = req("POST", f"/case/{case_a}/edit", f, cookies={"baton_session": tok})
 check("a save over a change made meanwhile: 409", s == 409)
+after_conflict = logged(case_a)
+check("the refused save's form shows the case again, and that read is logged",
+      ("laerer1", "read") in after_conflict[len(after) + 1:] and ("laerer1", "change") not in after_conflict[len(after) + 1:])
 check("the person's text is kept in the form", "Min egen tekst, som ikke må gå tabt</textarea>" in d)
 check("beside what the case holds now, word by word", "Sagen rummer nu" in d and re.search(r"<del>[^<]*Ændret", d) is not None)
 s, _, d2 = req("GET", "/case/" + case_a, cookies={"baton_session": tok})
