@@ -336,22 +336,9 @@ out:
     return rc;
 }
 
-/* Case records as parsed and checked, kept by the store handle by blob id and path: a blob never
- * changes, and neither does what parsing and checking it gives (its path is part of the check).
- * A page reads the same case several times (the page, who may read it, the due list), and parsing
- * and checking a record of some 17 KB was most of reading it. Every caller gets a copy of its own,
- * to change as it likes. A record is kept only when read a second time, so a pass over every case
- * (a list, a check) keeps nothing and pays for no copy; at most CASE_CACHE_MAX are kept (a parsed
- * record is some tens of KB, and a server has a handle per connection), and past that the handle
- * starts afresh. */
-#define CASE_CACHE_MAX 64
-#define CASE_SEEN_MAX 4096
-
 int baton_case_load_unchecked(baton_store *store, const char *rev, const char *id, json_t **out, baton_oid_hex version)
 {
-    char path[128], *buf, key[200];
-    size_t len;
-    baton_oid_hex blob;
+    char path[128];
     *out = NULL;
     for (const char *p = id; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
@@ -359,44 +346,10 @@ int baton_case_load_unchecked(baton_store *store, const char *rev, const char *i
     if (!*id || strlen(id) > 32)
         return baton_error_set(BATON_ENOTFOUND, "no case with id '%.40s'", id);
     baton_case_path(id, path, sizeof path);
-    int rc = baton_store_entry_id(store, rev, path, blob);
-    if (rc == 0) {
-        snprintf(key, sizeof key, "%s %s", blob, path);
-        json_t *kept = json_object_get(store->case_cache, key);
-        if (kept) {
-            if (!(*out = json_deep_copy(kept)))
-                return baton_error_set(BATON_ERROR, "out of memory");
-            if (version)
-                memcpy(version, blob, sizeof blob);
-            return 0;
-        }
-        /* the blob the tree names, without looking the path up again */
-        rc = baton_store_read_blob(store, blob, path, &buf, &len);
-        if (rc == 0 && version)
-            memcpy(version, blob, sizeof blob);
-    }
+    int rc = baton_record_load(store, rev, path, BATON_RECORD_CASE, out, version);
     if (rc == BATON_ENOTFOUND)
         return rev ? baton_error_set(BATON_ENOTFOUND, "no case with id '%s' at revision %.12s", id, rev)
                    : baton_error_set(BATON_ENOTFOUND, "no case with id '%s'", id);
-    if (rc)
-        return rc;
-    rc = baton_record_from_git(store, rev, path, BATON_RECORD_CASE, buf, len, out);
-    free(buf);
-    if (rc == 0 && !json_object_get(store->case_seen, key)) {
-        if (!store->case_seen || json_object_size(store->case_seen) >= CASE_SEEN_MAX) {
-            json_decref(store->case_seen);
-            store->case_seen = json_object();
-        }
-        json_object_set_new(store->case_seen, key, json_true());
-    } else if (rc == 0) {
-        if (!store->case_cache || json_object_size(store->case_cache) >= CASE_CACHE_MAX) {
-            json_decref(store->case_cache);
-            store->case_cache = json_object();
-        }
-        json_t *copy = json_deep_copy(*out);
-        if (copy)
-            json_object_set_new(store->case_cache, key, copy);
-    }
     return rc;
 }
 

@@ -457,8 +457,8 @@ int baton_case_erase(baton_session *s, const char *id, const char *reason, int w
         rc = index_afresh(store);
     if (rc == 0)
         rc = baton_store_gc_prune(store, &gc);
-    if (store->case_cache)
-        json_object_clear(store->case_cache);
+    if (store->record_cache)
+        json_object_clear(store->record_cache);
     if (rc == 0 && report) {
         char head[41] = "";
         baton_store_head(store, head);

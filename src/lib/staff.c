@@ -18,19 +18,14 @@ void baton_staff_path(const char *id, char *out, size_t n) { snprintf(out, n, "s
 
 int baton_staff_get(baton_store *store, const char *rev, const char *id, json_t **out)
 {
-    char path[128], *buf;
-    size_t len;
+    char path[128];
     *out = NULL;
     if (strlen(id) > 32 || strchr(id, '/'))
         return baton_error_set(BATON_ENOTFOUND, "unknown staff member '%.40s'", id);
     baton_staff_path(id, path, sizeof path);
-    int rc = baton_store_read(store, rev, path, &buf, &len, NULL);
+    int rc = baton_record_load(store, rev, path, BATON_RECORD_STAFF, out, NULL);
     if (rc == BATON_ENOTFOUND)
         return baton_error_set(BATON_ENOTFOUND, "unknown staff member '%s' (see 'baton staff list')", id);
-    if (rc)
-        return rc;
-    rc = baton_record_from_git(store, rev, path, BATON_RECORD_STAFF, buf, len, out);
-    free(buf);
     return rc;
 }
 

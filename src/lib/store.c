@@ -276,8 +276,8 @@ void baton_store_free(baton_store *store)
     git_repository_free(store->repo);
     json_decref(store->meta);
     json_decref(store->staff_cache);
-    json_decref(store->case_cache);
-    json_decref(store->case_seen);
+    json_decref(store->record_cache);
+    json_decref(store->record_seen);
     json_decref(store->warnings);
     free(store->bulk_oids);
     free(store->path);

@@ -66,8 +66,8 @@ struct baton_store {
     git_oid meta_head;        /* the head baton.json (meta) was read at (baton_store_refresh) */
     baton_oid_hex meta_blob;  /* ... and the version of the file it was ("": none) */
     int have_meta_head;
-    json_t *case_cache;       /* "blob-id path" -> a case record as parsed and checked (case.c), */
-    json_t *case_seen;        /* ... kept once read before: "blob-id path" -> true */
+    json_t *record_cache;     /* "blob-id path" -> a record as parsed and checked (stored.c), */
+    json_t *record_seen;      /* ... kept once read before: "blob-id path" -> true */
     json_t *staff_cache;      /* the staff directory as last listed (staff.c) ... */
     git_oid staff_tree;       /* ... from this tree of staff/: listed again only when it differs */
     baton_warning_fn on_warning;
@@ -102,6 +102,11 @@ int baton_record_check_stored(const char *data, size_t len, const char *path, ba
 /* The same for a read at rev (NULL: head): BATON_ERECORD "<path>: this record is invalid at <rev>: ...". */
 int baton_record_from_git(baton_store *store, const char *rev, const char *path, baton_record_kind kind,
                           const char *data, size_t len, json_t **out);
+/* The record at path at rev (NULL: head), parsed and checked (baton_record_from_git), through the
+ * handle's cache; version (may be NULL) receives its blob id. BATON_ENOTFOUND when there is no such
+ * file, for the caller to say in its own words. */
+int baton_record_load(baton_store *store, const char *rev, const char *path, baton_record_kind kind, json_t **out,
+                      baton_oid_hex version);
 /* Keeps a warning (each distinct one once) and tells the store's handler. */
 void baton_store_warn(baton_store *store, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* For listings: BATON_ERECORD becomes a warning ("skipped ...") and 0; other codes pass through. */

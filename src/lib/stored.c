@@ -141,6 +141,62 @@ int baton_record_from_git(baton_store *store, const char *rev, const char *path,
                            rev ? rev : "?", problem);
 }
 
+/* Records as parsed and checked, kept by the store handle by blob id and path: a blob never
+ * changes, and neither does what parsing and checking it gives (its path is part of the check).
+ * A page reads the same records several times (the reader's own staff record for the login, the
+ * session and the access rules; the case for the page, who may read it, the due list), and
+ * parsing and checking a record (a case's is some 17 KB) was most of reading it. Every caller gets
+ * a copy of its own, to change as it likes. A record is kept only when read a second time, so a
+ * pass over every case (a list, a check) keeps nothing and pays for no copy; at most
+ * RECORD_CACHE_MAX are kept (a parsed case is some tens of KB, and a server has a handle per
+ * connection), and past that the handle starts afresh. */
+#define RECORD_CACHE_MAX 64
+#define RECORD_SEEN_MAX 4096
+
+int baton_record_load(baton_store *store, const char *rev, const char *path, baton_record_kind kind, json_t **out,
+                      baton_oid_hex version)
+{
+    char *buf, key[200];
+    size_t len;
+    baton_oid_hex blob;
+    *out = NULL;
+    int rc = baton_store_entry_id(store, rev, path, blob);
+    if (rc)
+        return rc;
+    snprintf(key, sizeof key, "%s %s", blob, path);
+    json_t *kept = json_object_get(store->record_cache, key);
+    if (kept) {
+        if (!(*out = json_deep_copy(kept)))
+            return baton_error_set(BATON_ERROR, "out of memory");
+        if (version)
+            memcpy(version, blob, sizeof blob);
+        return 0;
+    }
+    /* the blob the tree names, without looking the path up again */
+    if ((rc = baton_store_read_blob(store, blob, path, &buf, &len)))
+        return rc;
+    if (version)
+        memcpy(version, blob, sizeof blob);
+    rc = baton_record_from_git(store, rev, path, kind, buf, len, out);
+    free(buf);
+    if (rc == 0 && !json_object_get(store->record_seen, key)) {
+        if (!store->record_seen || json_object_size(store->record_seen) >= RECORD_SEEN_MAX) {
+            json_decref(store->record_seen);
+            store->record_seen = json_object();
+        }
+        json_object_set_new(store->record_seen, key, json_true());
+    } else if (rc == 0) {
+        if (!store->record_cache || json_object_size(store->record_cache) >= RECORD_CACHE_MAX) {
+            json_decref(store->record_cache);
+            store->record_cache = json_object();
+        }
+        json_t *copy = json_deep_copy(*out);
+        if (copy)
+            json_object_set_new(store->record_cache, key, copy);
+    }
+    return rc;
+}
+
 /* ---- warnings ---- */
 
 void baton_store_warn(baton_store *store, const char *fmt, ...)
