@@ -18,6 +18,11 @@ static int reopen(baton_store *store)
     git_repository *fresh;
     if (git_repository_open_bare(&fresh, store->repo_path) < 0)
         return baton_git_error("bulk: reopen repository");
+    int rc = baton_recent_attach(store, fresh, RECENT_PRIORITY);
+    if (rc) {
+        git_repository_free(fresh);
+        return rc;
+    }
     git_repository_free(store->repo);
     store->repo = fresh;
     return 0;
@@ -83,6 +88,15 @@ int baton_store_bulk_flush(baton_store *store)
     if (rc == 0 && store->bulk_n && git_packbuilder_write(pb, NULL, 0, NULL, NULL) < 0)
         rc = baton_git_error("bulk: write pack");
     git_packbuilder_free(pb);
+    /* a group's objects, now on disk, for the process's other handles to read without looking
+     * through the packs for them (a bulk write's are far too many, and nobody reads them yet) */
+    if (rc == 0 && !store->bulk_exclusive) {
+        git_odb *odb;
+        if (git_repository_odb(&odb, store->repo) == 0) {
+            baton_recent_publish(store, odb, store->bulk_oids, store->bulk_n);
+            git_odb_free(odb);
+        }
+    }
     if (rc == 0) {
         git_mempack_reset(store->mempack);
         store->bulk_n = 0;

@@ -42,7 +42,11 @@ void baton_git_acquire(void)
     }
 }
 
-void baton_git_release(void) { git_libgit2_shutdown(); }
+void baton_git_release(void)
+{
+    if (git_libgit2_shutdown() == 0)
+        baton_recent_release_all();
+}
 
 int baton_random_id(char *out, size_t n)
 {
@@ -205,8 +209,13 @@ int baton_store_open(baton_store **out, const char *path)
     s->path = strdup(path);
     s->repo_path = join(path, "repo.git");
     s->lock_path = join(path, "lock");
-    if (git_repository_open_bare(&s->repo, s->repo_path) < 0) {
-        int rc = baton_git_error("cannot open repository");
+    int rc = 0;
+    if (git_repository_open_bare(&s->repo, s->repo_path) < 0)
+        rc = baton_git_error("cannot open repository");
+    /* the objects of this process's latest saves, before the packs (recent.c) */
+    if (rc == 0)
+        rc = baton_recent_attach(s, s->repo, RECENT_PRIORITY);
+    if (rc) {
         baton_store_free(s);
         return rc;
     }

@@ -185,6 +185,19 @@ int baton_config_write(baton_store *store, const baton_identity *as, const char 
 /* Creates path empty with mode 0600 unless it exists (file.c): the store's SQLite files. */
 int baton_file_private(const char *path);
 
+/* ---- the objects of the latest saves, shared by the process's handles (recent.c) ---- */
+
+/* Makes repo's object database ask the store's recent objects first (at priority: above libgit2's
+ * packs and loose objects, below a write's own objects in memory). */
+#define RECENT_PRIORITY 500
+int baton_recent_attach(baton_store *store, git_repository *repo, int priority);
+/* Copies objects just written to a durable pack from the writers' database (never fails a save). */
+void baton_recent_publish(baton_store *store, git_odb *from, const git_oid *ids, size_t n);
+/* Forgets the store's recent objects (a prune removed objects). */
+void baton_recent_forget(baton_store *store);
+/* Frees every store's, when the process's last handle has gone. */
+void baton_recent_release_all(void);
+
 /* ---- the access log's part in writing (audit.c, anchor.c) ---- */
 
 /* A new, empty access log for the store (baton init). */

@@ -129,6 +129,7 @@ int baton_store_writer_stale(baton_store *store)
     snprintf(path, sizeof path, "%s/pruned", store->path);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     baton_store_writer_free(store);
+    baton_recent_forget(store);
     int fd = open(tmp, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
     int ok = fd >= 0 && close(fd) == 0 && rename(tmp, path) == 0 && baton_fsync_dir(path) == 0;
     if (!ok) {
@@ -161,6 +162,9 @@ static int writer_open(baton_store *store)
     if (r == 0)
         r = git_repository_set_odb(repo, odb);
     git_odb_free(odb); /* the repository holds it now */
+    /* the group before this one built on objects it has just written: read from memory */
+    if (r == 0 && baton_recent_attach(store, repo, RECENT_PRIORITY) != 0)
+        r = -1;
     if (r < 0) {
         git_repository_free(repo);
         return baton_git_error("cannot open the repository for writing");

@@ -189,6 +189,79 @@ START_TEST(save_cost_does_not_grow_with_cases)
 }
 END_TEST
 
+/* The .pack files of the store, as one string of names (each followed by a newline). */
+static void pack_names(char *out, size_t n)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/repo.git/objects/pack", store_path);
+    DIR *d = opendir(path);
+    ck_assert_ptr_nonnull(d);
+    size_t used = 0;
+    out[0] = '\0';
+    for (struct dirent *e; (e = readdir(d));)
+        if (strstr(e->d_name, ".pack") && used + strlen(e->d_name) + 2 < n)
+            used += (size_t)snprintf(out + used, n - used, "%s\n", e->d_name);
+    closedir(d);
+}
+
+/* Removes the pack (and its index) that is in after but not in before: the one a save wrote. */
+static void remove_new_pack(const char *before, const char *after)
+{
+    int removed = 0;
+    for (const char *p = after; *p;) {
+        const char *nl = strchr(p, '\n');
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(nl - p), p);
+        if (!strstr(before, name)) {
+            char path[1000];
+            snprintf(path, sizeof path, "%s/repo.git/objects/pack/%s", store_path, name);
+            ck_assert_int_eq(unlink(path), 0);
+            strcpy(strstr(path, ".pack"), ".idx");
+            ck_assert_int_eq(unlink(path), 0);
+            removed++;
+        }
+        p = nl + 1;
+    }
+    ck_assert_int_eq(removed, 1);
+}
+
+/* A save's objects are kept in memory for the process's other handles to read (recent.c), but a
+ * save never counts on them being on disk, and a prune (a new <store>/pruned) drops them. */
+START_TEST(recent_objects_serve_reads_never_writes)
+{
+    baton_oid_hex c1, c2, c3;
+    baton_store *other, *fresh;
+    char before[4096], after[4096], *buf, tmp[700], stamp[700];
+    size_t len;
+    ck_assert_int_eq(baton_store_open(&other, store_path), 0);
+    pack_names(before, sizeof before);
+    ck_assert_int_eq(put("notes/a.txt", "recent text\n", "", c1), 0);
+    pack_names(after, sizeof after);
+    /* the save's pack is gone: only the kept objects can answer */
+    remove_new_pack(before, after);
+    ck_assert_int_eq(baton_store_read(other, c1, "notes/a.txt", &buf, &len, NULL), 0);
+    ck_assert_str_eq(buf, "recent text\n");
+    free(buf);
+    /* the same text saved again is on disk again, in the new save's own pack */
+    ck_assert_int_eq(put("notes/b.txt", "recent text\n", "", c2), 0);
+    /* an erasure's prune elsewhere: the next save finds <store>/pruned new and drops them all */
+    snprintf(stamp, sizeof stamp, "%s/pruned", store_path);
+    snprintf(tmp, sizeof tmp, "%s/pruned.tmp", store_path);
+    FILE *f = fopen(tmp, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    ck_assert_int_eq(rename(tmp, stamp), 0);
+    ck_assert_int_eq(put("notes/c.txt", "later\n", "", c3), 0);
+    ck_assert_int_eq(baton_store_open(&fresh, store_path), 0);
+    ck_assert_int_ne(baton_store_read(fresh, c1, "notes/a.txt", &buf, &len, NULL), 0);
+    ck_assert_int_eq(baton_store_read(fresh, c2, "notes/b.txt", &buf, &len, NULL), 0);
+    ck_assert_str_eq(buf, "recent text\n");
+    free(buf);
+    baton_store_free(fresh);
+    baton_store_free(other);
+}
+END_TEST
+
 START_TEST(fanout_spreads_cases)
 {
     int used[256] = {0}, buckets = 0;
@@ -232,6 +305,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, moved_head_is_rebuilt_not_refused);
     tcase_add_test(tc, stale_ref_lock_does_not_block);
     tcase_add_test(tc, save_cost_does_not_grow_with_cases);
+    tcase_add_test(tc, recent_objects_serve_reads_never_writes);
     tcase_add_test(tc, fanout_spreads_cases);
     tcase_add_test(tc, resolve_dates_and_revisions);
     suite_add_tcase(s, tc);
