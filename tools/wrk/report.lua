@@ -10,18 +10,48 @@ setup = function(thread)
     thread:set("tid", threads)
 end
 
+-- A save's paths: each thread has its own half of them (by index), and a path goes back to its
+-- thread's queue only when its save is answered. So no two saves of one case are ever in flight at
+-- once, however long a save waits: that would be a conflict, answered 409 as it should be, but not
+-- the speed of a save. (Taking turns by count alone let a path come round again while its last save
+-- was still waiting, once saves went in groups.)
+local free, first, last = {}, 1, 0
+init = function(args)
+    for i, p in ipairs(paths) do
+        if (i - 1) % stride == tid % stride then
+            last = last + 1
+            free[last] = p
+        end
+    end
+end
+
 request = function()
     n = n + 1
-    -- the threads take turns through the paths, so two never save the same case at once (that is a
-    -- conflict, answered 409 as it should be, but not the speed of a save)
     local path = paths[((n * stride + tid) % #paths) + 1]
     if body then
+        if first <= last then
+            path = free[first]
+            free[first] = nil
+            first = first + 1
+        end
         -- the headers given replace wrk's own (-H: the login cookie, the Origin): copied over first
         local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
         for k, v in pairs(wrk.headers) do headers[k] = v end
         return wrk.format("POST", path, headers, body .. tostring(tid) .. "-" .. n)
     end
     return wrk.format("GET", path)
+end
+
+-- a save that landed is answered with a redirect to its case: that case's path is free again (one
+-- refused keeps its path out of the turn; errors are counted all the same)
+response = function(status, headers, resp_body)
+    if body and status == 303 then
+        local to = headers["Location"] or headers["location"]
+        if to then
+            last = last + 1
+            free[last] = to .. "/edit"
+        end
+    end
 end
 
 done = function(summary, latency, requests)
