@@ -222,14 +222,6 @@ static int r_exists(git_odb_backend *b, const git_oid *id)
     return found;
 }
 
-/* Never counted on for a write: what a save writes goes into its own pack. */
-static int r_freshen(git_odb_backend *b, const git_oid *id)
-{
-    (void)b;
-    (void)id;
-    return GIT_ENOTFOUND;
-}
-
 /* A walk over every object (gc, fsck) meets these in the packs they were copied from. */
 static int r_foreach(git_odb_backend *b, git_odb_foreach_cb cb, void *payload)
 {
@@ -258,7 +250,8 @@ int baton_recent_attach(baton_store *store, git_repository *repo, int priority)
     b->parent.read = r_read;
     b->parent.read_header = r_read_header;
     b->parent.exists = r_exists;
-    b->parent.freshen = r_freshen;
+    /* never counted on for a write: what a save writes goes into its own pack */
+    b->parent.freshen = baton_odb_freshen_none;
     b->parent.foreach = r_foreach;
     b->parent.free = r_free;
     if (git_repository_odb(&odb, repo) < 0) {

@@ -195,6 +195,8 @@ int baton_recent_attach(baton_store *store, git_repository *repo, int priority);
 void baton_recent_publish(baton_store *store, git_odb *from, const git_oid *ids, size_t n);
 /* Forgets the store's recent objects (a prune removed objects). */
 void baton_recent_forget(baton_store *store);
+/* An odb backend's freshen that answers "not there" to every write: the object is written (writer.c). */
+int baton_odb_freshen_none(git_odb_backend *b, const git_oid *id);
 /* Frees every store's, when the process's last handle has gone. */
 void baton_recent_release_all(void);
 
