@@ -27,6 +27,7 @@
 #include "baton/policy.h"
 #include "baton/record.h"
 #include "baton/session.h"
+#include "baton/sso.h"
 #include "baton/staff.h"
 #include "baton/store.h"
 #include "baton/transfer.h"

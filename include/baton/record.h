@@ -23,6 +23,8 @@ typedef enum {
 extern const char *const baton_packet_sections[];
 /* The roles a staff member may have. NULL-terminated. */
 extern const char *const baton_staff_roles[];
+/* What single sign-on's header may name (config sso_match). NULL-terminated. */
+extern const char *const baton_sso_matches[];
 /* The values of the schema's other lists a person picks from (a case's status; a measure's
  * setting; a communication agreement's frequency, channels, topics and detail; a journal entry's
  * channel). NULL-terminated. */

@@ -25,6 +25,9 @@ typedef struct {
                               durable transaction by baton_session_flush: a server calls it before it
                               answers, and answers nothing when it fails (one fsync per page, where a
                               page of five reads took five) */
+    const char *assurance; /* single sign-on: the login's assurance level as the identity provider sent
+                              it (OIDC acr, SAML AuthnContextClassRef), or NULL; a session below the
+                              store's sso_assurance_min is refused (baton_sso_assurance_check) */
 } baton_session_options;
 
 /* Opens a session on store (which must outlive it). BATON_EDENIED when the staff member is unknown,

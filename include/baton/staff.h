@@ -39,6 +39,12 @@ int baton_staff_add_first(baton_store *store, json_t *record, const char *reason
 int baton_staff_leave(struct baton_session *s, const char *id, const char *reason, json_t **blocking,
                       baton_oid_hex commit);
 
+/* Sets (or with NULL or "", removes) id's identity at the single sign-on provider (sso_id: a
+ * uniid, a SAML NameID), as the session (a coordinator or leader); refused (BATON_EEXISTS) when
+ * another staff member has it. */
+int baton_staff_set_sso(struct baton_session *s, const char *id, const char *sso_id, const char *reason,
+                        baton_oid_hex commit);
+
 /* What id holds in the active cases now, as a JSON array of {case, kind, ref}: kind "contact"
  * (the contact person), "team" (ref: the role), "measure" (responsible for an active or planned
  * measure; ref: its id), "follow_up" (owner of an open follow-up; ref: the entry) or "handover"

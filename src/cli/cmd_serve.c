@@ -8,17 +8,20 @@
 
 int cmd_serve(int argc, char **argv)
 {
-    enum { O_LISTEN = 1, O_SECURE, O_HEADER, O_PROXY };
+    enum { O_LISTEN = 1, O_SECURE, O_HEADER, O_PROXY, O_ASSURANCE, O_LOGOUT };
     static const struct option opts[] = {{"listen", required_argument, NULL, O_LISTEN},
                                          {"secure", no_argument, NULL, O_SECURE},
                                          {"trust-header", required_argument, NULL, O_HEADER},
                                          {"trusted-proxy", required_argument, NULL, O_PROXY},
+                                         {"trust-assurance", required_argument, NULL, O_ASSURANCE},
+                                         {"sso-logout", required_argument, NULL, O_LOGOUT},
                                          CLI_COMMON_OPTIONS,
                                          {NULL, 0, NULL, 0}};
     static const char usage[] =
-        "baton serve [--listen ADDRESS:PORT] [--secure] [--trusted-proxy ADDRESS [--trust-header HEADER]]";
+        "baton serve [--listen ADDRESS:PORT] [--secure] [--trusted-proxy ADDRESS [--trust-header HEADER "
+        "[--trust-assurance HEADER] [--sso-logout URL]]]";
     cli_common c = {0};
-    web_options o = {NULL, "127.0.0.1:8080", 0, NULL, NULL};
+    web_options o = {NULL, "127.0.0.1:8080", 0, NULL, NULL, NULL, NULL};
     int opt, rc;
     optind = 0;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -32,12 +35,16 @@ int cmd_serve(int argc, char **argv)
             o.trust_header = optarg;
         else if (opt == O_PROXY)
             o.trusted_proxy = optarg;
+        else if (opt == O_ASSURANCE)
+            o.trust_assurance = optarg;
+        else if (opt == O_LOGOUT)
+            o.sso_logout = optarg;
         else
             return cli_bad_option(usage, argv);
     }
     if (c.help)
         return cli_help("usage: baton serve [--listen ADDRESS:PORT] [--secure] [--trusted-proxy ADDRESS [--trust-header "
-                        "HEADER]]\n\n"
+                        "HEADER [--trust-assurance HEADER] [--sso-logout URL]]]\n\n"
                         "Serves the store to a browser until Ctrl-C (default 127.0.0.1:8080). Staff log in\n"
                         "with their staff id and the password set by 'baton staff passwd'; every page\n"
                         "shows only what they may read, and every read is logged.\n"
@@ -47,13 +54,23 @@ int cmd_serve(int argc, char **argv)
                         "  --trusted-proxy ADDRESS  the reverse proxy in front: from its requests the\n"
                         "                         client's address is the last of X-Forwarded-For (for\n"
                         "                         the login throttle), from no one else's\n"
-                        "  --trust-header HEADER  single sign-on: the staff id is this header's value\n"
-                        "                         (X-Remote-User), taken only from the trusted proxy's\n"
-                        "                         requests; off unless both are given\n");
+                        "  --trust-header HEADER  single sign-on: this header (X-Remote-User) names the\n"
+                        "                         person, by the store's sso_match (e-mail, sso_id or\n"
+                        "                         staff id; see 'baton config'); taken only from the\n"
+                        "                         trusted proxy's requests; off unless both are given\n"
+                        "  --trust-assurance HEADER  the header with the login's assurance level (OIDC\n"
+                        "                         acr, SAML AuthnContextClassRef), held against the\n"
+                        "                         store's sso_assurance_min\n"
+                        "  --sso-logout URL       where logging out goes for a single sign-on login (the\n"
+                        "                         proxy's logout, which ends it at the identity provider)\n");
     if (optind != argc)
         return cli_usage_error(usage, "unexpected argument: %s", argv[optind]);
     if (o.trust_header && !o.trusted_proxy)
         return cli_usage_error(usage, "--trust-header needs --trusted-proxy ADDRESS");
+    if ((o.trust_assurance || o.sso_logout) && !o.trust_header)
+        return cli_usage_error(usage, "%s needs --trust-header HEADER", o.trust_assurance ? "--trust-assurance" : "--sso-logout");
+    if (o.sso_logout && (o.sso_logout[0] != '/' || o.sso_logout[1] == '/' || strpbrk(o.sso_logout, "\r\n")))
+        return cli_usage_error(usage, "--sso-logout: a path on this site, starting with one /");
     baton_store *store;
     if ((rc = cli_open_store(&c, &store)))
         return cli_fail(rc);

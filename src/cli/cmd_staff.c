@@ -7,29 +7,32 @@
 
 static const char add_usage[] =
     "baton staff add ID --name NAME --email EMAIL --role teacher|pedagogue|coordinator|psychologist|leader|other "
-    "[--institution I]";
+    "[--institution I] [--sso-id ID]";
 static const char add_help[] =
-    N_("usage: baton staff add ID --name NAME --email EMAIL --role ROLE [--institution I] [--as STAFF]\n\n"
+    N_("usage: baton staff add ID --name NAME --email EMAIL --role ROLE [--institution I] [--sso-id ID] [--as STAFF]\n\n"
     "Adds a staff member. ROLE is teacher, pedagogue, coordinator, psychologist, leader or other.\n"
+    "--sso-id is their id at the single sign-on provider (a UNI-Login uniid, a SAML NameID), for\n"
+    "stores whose sso_match is sso_id (see 'baton staff sso').\n"
     "The very first staff member of a store may be added without --as; after that, --as is required.\n");
 
 static int staff_add(int argc, char **argv)
 {
-    enum { O_NAME = 1, O_EMAIL, O_ROLE, O_INST };
+    enum { O_NAME = 1, O_EMAIL, O_ROLE, O_INST, O_SSO };
     static const struct option opts[] = {{"name", required_argument, NULL, O_NAME},
                                          {"email", required_argument, NULL, O_EMAIL},
                                          {"role", required_argument, NULL, O_ROLE},
                                          {"institution", required_argument, NULL, O_INST},
+                                         {"sso-id", required_argument, NULL, O_SSO},
                                          CLI_COMMON_OPTIONS,
                                          {NULL, 0, NULL, 0}};
     cli_common c = {0};
-    const char *vals[5] = {0};
+    const char *vals[6] = {0};
     int opt;
     optind = 0;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (cli_common_option(&c, opt, optarg))
             continue;
-        if (opt >= O_NAME && opt <= O_INST)
+        if (opt >= O_NAME && opt <= O_SSO)
             vals[opt] = optarg;
         else
             return cli_bad_option(add_usage, argv);
@@ -38,7 +41,7 @@ static int staff_add(int argc, char **argv)
         return cli_help(add_help);
     if (argc - optind != 1)
         return cli_usage_error(add_usage, "expected one staff ID");
-    static const char *const names[] = {NULL, "name", "email", "role", "institution"};
+    static const char *const names[] = {NULL, "name", "email", "role", "institution", "sso_id"};
     for (int i = O_NAME; i <= O_ROLE; i++)
         if (!vals[i])
             return cli_usage_error(add_usage, "--%s: required", names[i]);
@@ -47,12 +50,12 @@ static int staff_add(int argc, char **argv)
     json_t *id = json_string(argv[optind]);
     json_object_set_new(rec, "id", id ? id : json_null());
     json_object_set_new(rec, "active", json_true());
-    for (int i = O_NAME; i <= O_INST; i++) {
+    for (int i = O_NAME; i <= O_SSO; i++) {
         if (!vals[i])
             continue;
         if (!baton_utf8_valid(vals[i], strlen(vals[i]))) {
             json_decref(rec);
-            return cli_fail(baton_error_set(BATON_EINVALID, "--%s: not valid UTF-8", names[i]));
+            return cli_fail(baton_error_set(BATON_EINVALID, "--%s: not valid UTF-8", i == O_SSO ? "sso-id" : names[i]));
         }
         json_object_set_new(rec, names[i], json_string(vals[i]));
     }
@@ -77,6 +80,8 @@ static int staff_add(int argc, char **argv)
     if ((rc = baton_record_validate(rec, BATON_RECORD_STAFF, NULL))) {
         char m[1200];
         snprintf(m, sizeof m, "%s", baton_error_last());
+        if (strncmp(m, "sso_id", 6) == 0)
+            m[3] = '-';
         rc = baton_error_set(rc, "%s%s", strncmp(m, "id:", 3) == 0 ? "staff " : "--", m);
         goto out;
     }
@@ -165,7 +170,7 @@ static int staff_show(int argc, char **argv)
     if (c.json) {
         cli_print_json(rec);
     } else {
-        const char *keys[] = {"id", "name", "email", "role", "institution", "left"};
+        const char *keys[] = {"id", "name", "email", "role", "institution", "left", "sso_id"};
         for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
             const char *v = json_string_value(json_object_get(rec, keys[k]));
             if (v)
@@ -266,6 +271,33 @@ static int staff_passwd(int argc, char **argv)
     return EXIT_OK;
 }
 
+static int staff_sso(int argc, char **argv)
+{
+    cli_common c = {0};
+    int done = cli_parse_common(argc, argv, "baton staff sso ID SSO-ID [--reason TEXT] --as STAFF",
+                                "usage: baton staff sso ID SSO-ID [--reason TEXT] --as STAFF\n\n"
+                                "Sets who ID is at the single sign-on provider: a UNI-Login uniid, a SAML NameID or\n"
+                                "an OIDC subject, as the proxy in front of 'baton serve' passes it. Used when the\n"
+                                "store's sso_match is sso_id ('baton config sso_match sso_id'); with the default,\n"
+                                "email, the staff record's e-mail is matched instead. An empty SSO-ID removes it.\n"
+                                "Refused when another staff member has it: one login, one person.\n",
+                                2, &c);
+    if (done >= 0)
+        return done;
+    baton_store *store;
+    baton_session *s;
+    baton_oid_hex commit;
+    int rc = cli_session(&c, &store, &s);
+    if (rc)
+        return cli_fail(rc);
+    rc = baton_staff_set_sso(s, argv[optind], argv[optind + 1], c.reason, commit);
+    cli_close(store, s);
+    if (rc)
+        return cli_fail(rc);
+    printf("%s\n", commit);
+    return EXIT_OK;
+}
+
 int cmd_staff(int argc, char **argv)
 {
     static const cli_command subs[] = {
@@ -274,6 +306,7 @@ int cmd_staff(int argc, char **argv)
         {"show", staff_show, N_("show one staff member")},
         {"leave", staff_leave, N_("mark a staff member as having left")},
         {"passwd", staff_passwd, N_("set a password for the web front end")},
+        {"sso", staff_sso, N_("set who a staff member is at the single sign-on provider")},
         {NULL, NULL, NULL},
     };
     return cli_dispatch("staff", subs, argc, argv);

@@ -10,7 +10,7 @@
 
 static const cli_command commands[] = {
     {"init", cmd_init, N_("create a new store")},
-    {"staff", cmd_staff, N_("the staff directory: add, list, show, leave, passwd")},
+    {"staff", cmd_staff, N_("the staff directory: add, list, show, leave, passwd, sso")},
     {"case", cmd_case, N_("support-plan cases: new, list, show, set, edit, log, diff, access, fields")},
     {"measure", cmd_measure, N_("add, change or remove a measure of a case")},
     {"focus", cmd_focus, N_("add, comment on or remove a focus point of a case")},

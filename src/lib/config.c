@@ -6,6 +6,7 @@
 #include "baton/date.h"
 #include "baton/error.h"
 #include "baton/record.h"
+#include "baton/sso.h"
 #include "session_internal.h"
 #include "store_internal.h"
 
@@ -53,8 +54,13 @@ int baton_config_write(baton_store *store, const baton_identity *as, const char 
         return baton_error_set(BATON_EINVALID, "time_zone: '%.64s' is not a time zone this machine knows (like "
                                                "Europe/Copenhagen; see /usr/share/zoneinfo)", value);
     }
+    json_t *cfg;
     if ((rc = baton_record_path_set(meta, BATON_RECORD_STORE, path, value)) ||
-        (rc = baton_record_validate(meta, BATON_RECORD_STORE, NULL)) || (reason && (rc = baton_reason_check(reason, NULL)))) {
+        (rc = baton_record_validate(meta, BATON_RECORD_STORE, NULL)) ||
+        (cfg = json_object_get(meta, "config"),
+         rc = baton_sso_settings_check(json_string_value(json_object_get(cfg, "sso_assurance_levels")),
+                                       json_string_value(json_object_get(cfg, "sso_assurance_min")))) ||
+        (reason && (rc = baton_reason_check(reason, NULL)))) {
         json_decref(meta);
         return rc == BATON_EINVALID && strncmp(baton_error_last(), "config.", 7) == 0
                    ? baton_error_set(rc, "%s", baton_error_last() + 7)

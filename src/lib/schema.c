@@ -31,6 +31,7 @@ const char *const baton_agreement_details[] = {"brief", "detailed", NULL};
 const char *const baton_settings[] = {"school", "leisure", "home", NULL};
 static const char *const measure_status[] = {"planned", "active", "completed", "stopped", NULL};
 static const char *const comment_by[] = {"child", "guardian", "staff", NULL};
+const char *const baton_sso_matches[] = {"email", "sso_id", "staff_id", NULL};
 const char *const baton_staff_roles[] = {"teacher", "pedagogue", "coordinator", "psychologist", "leader", "other", NULL};
 static const char *const languages[] = {"da", "sv", "nb", "en", NULL};
 const char *const baton_packet_sections[] = {"strengths", "voices", "predictability", "challenges", "measures",
@@ -321,6 +322,7 @@ static const baton_field staff_fields[] = {
     F_STR("institution", 0),
     F_BOOL("active", REQ),
     F_DATE("left", 0),
+    F_STR("sso_id", 0), /* the person at the identity provider (UNI-Login's uniid, a SAML NameID, OIDC sub) */
     END};
 
 /* ---- store metadata (baton.json) ---- */
@@ -334,6 +336,9 @@ static const baton_field store_config_fields[] = {
     F_INT("session_max_hours", 0, 1, 168),     /* and this long after it began, whatever (10) */
     F_STR("signing_key", 0), /* the private key file, relative to the store directory */
     {"time_zone", BATON_FIELD_ZONE, 0, NULL, NULL, 0, NULL}, /* how documents show times; default by language */
+    F_ENUM("sso_match", 0, baton_sso_matches), /* what the proxy's header names: e-mail (default), sso_id, id */
+    F_STR("sso_assurance_levels", 0), /* the provider's assurance levels, lowest first, space-separated */
+    F_STR("sso_assurance_min", 0),    /* the lowest of them a child's data is shown at */
     END};
 
 static const baton_field store_fields[] = {

@@ -5,6 +5,7 @@
 
 #include "baton/audit.h"
 #include "baton/error.h"
+#include "baton/sso.h"
 #include "session_internal.h"
 #include "store_internal.h"
 #include "unchecked.h"
@@ -28,6 +29,9 @@ int baton_session_open(baton_session **out, baton_store *store, const baton_sess
         goto fail;
     if ((rc = baton_identity_load(store, o ? o->staff : NULL, &s->who)) ||
         (rc = baton_staff_get(store, NULL, s->who.id, &s->record)))
+        goto fail;
+    /* a login too weak for a child's data opens no session at all: nothing can be shown through it */
+    if ((rc = baton_sso_assurance_check(store, o ? o->assurance : NULL)))
         goto fail;
     if (o && o->purpose && *o->purpose) {
         if ((rc = baton_line_check(o->purpose, 500, "--purpose")))

@@ -135,6 +135,22 @@ static int commit_staff(baton_store *store, const char *author_name, const char 
     return rc;
 }
 
+/* One identity names one person: a login must map to exactly one staff member. BATON_EEXISTS
+ * naming who has sso_id already, when anyone but id does. */
+static int sso_taken(baton_store *store, const char *id, const char *sso_id)
+{
+    json_t *dir, *x;
+    size_t i;
+    int rc = baton_staff_directory(store, &dir);
+    json_array_foreach(dir, i, x) {
+        const char *other = json_string_value(json_object_get(x, "id")), *theirs = json_string_value(json_object_get(x, "sso_id"));
+        if (rc == 0 && theirs && strcmp(theirs, sso_id) == 0 && strcmp(other, id) != 0)
+            rc = baton_error_set(BATON_EEXISTS, "--sso-id: staff member '%s' already has this identity", other);
+    }
+    json_decref(dir);
+    return rc;
+}
+
 static int add(baton_store *store, const baton_identity *as, json_t *record, const char *reason, baton_oid_hex commit)
 {
     int rc;
@@ -152,6 +168,9 @@ static int add(baton_store *store, const baton_identity *as, json_t *record, con
         json_decref(existing);
         return baton_error_set(BATON_EEXISTS, "staff member '%s' already exists", id);
     }
+    const char *sso_id = json_string_value(json_object_get(record, "sso_id"));
+    if (sso_id && (rc = sso_taken(store, id, sso_id)))
+        return rc;
     char subject[128];
     snprintf(subject, sizeof subject, "staff: add %s", id);
     const char *by = as ? as->id : id;
@@ -211,6 +230,41 @@ int baton_staff_leave(baton_session *sess, const char *id, const char *reason, j
     char *msg = baton_commit_message(subject, reason, NULL, as->id);
     rc = msg ? commit_staff(store, as->name, as->email, rec, version, msg, commit) : BATON_ERROR;
     free(msg);
+    json_decref(rec);
+    return rc;
+}
+
+int baton_staff_set_sso(baton_session *sess, const char *id, const char *sso_id, const char *reason, baton_oid_hex commit)
+{
+    json_t *rec = NULL;
+    char path[128];
+    baton_oid_hex version;
+    int rc;
+    if ((rc = baton_access_check(sess, BATON_ACCESS_ADMIN, NULL, NULL)))
+        return rc;
+    if (reason && (rc = baton_reason_check(reason, NULL)))
+        return rc;
+    if ((rc = baton_staff_get(sess->store, NULL, id, &rec)))
+        return rc;
+    if (sso_id && *sso_id)
+        rc = sso_taken(sess->store, id, sso_id);
+    if (rc == 0) {
+        if (sso_id && *sso_id)
+            json_object_set_new(rec, "sso_id", json_string(sso_id));
+        else
+            json_object_del(rec, "sso_id");
+        baton_staff_path(id, path, sizeof path);
+        rc = baton_record_validate(rec, BATON_RECORD_STAFF, NULL);
+    }
+    if (rc == 0)
+        rc = baton_store_entry_id(sess->store, NULL, path, version);
+    if (rc == 0) {
+        char subject[128];
+        snprintf(subject, sizeof subject, "staff: %s's single sign-on identity", id);
+        char *msg = baton_commit_message(subject, reason, NULL, sess->who.id);
+        rc = msg ? commit_staff(sess->store, sess->who.name, sess->who.email, rec, version, msg, commit) : BATON_ERROR;
+        free(msg);
+    }
     json_decref(rec);
     return rc;
 }

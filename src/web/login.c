@@ -71,7 +71,9 @@ void web_logout_post(web_req *q)
     }
     baton_auth_logout(q->store, q->cookie_session);
     web_cookie_add(q, "baton_session=; Max-Age=0");
-    web_redirect(q, "/login");
+    /* a single sign-on login ends at the proxy, which ends it at the identity provider: back at
+     * Baton's login page the proxy would only log the person in again */
+    web_redirect(q, q->remote_user && q->options->sso_logout ? q->options->sso_logout : "/login");
 }
 
 /* GET and POST /password: the person's own password, after the one they have now (a session left

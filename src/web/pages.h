@@ -11,6 +11,7 @@ typedef struct {
     const char *method, *url, *accept_language;
     const char *cookie_session, *cookie_pre;
     const char *remote_user; /* the trusted header's value, when the request came from the trusted proxy */
+    const char *assurance;   /* the login's assurance level the proxy passed (same condition), or NULL */
     const json_t *form;
     const json_t *query; /* the URL's ?name=value arguments, decoded */
     char address[64];

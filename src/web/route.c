@@ -13,14 +13,20 @@
 
 /* The person the login cookie names (or, behind a trusted proxy, its header), with a session of
  * theirs; 0 when logged in. */
+/* 0: the person is known and has a session; -1: not logged in (the login page); -2: refused with
+ * a page of its own (single sign-on named nobody this store may let in, or a login too weak). */
 static int logged_in(web_req *q)
 {
     if (q->remote_user && *q->remote_user) {
-        /* the proxy has logged them in: forms are bound to a digest of who it says, which no one
-         * can turn into a form's token without the store's key */
+        /* the proxy has logged them in: the store says who that is, and refuses anyone it cannot
+         * map to one active staff member (in the access log too). Forms are bound to a digest of
+         * who it is, which no one can turn into a form's token without the store's key */
         unsigned char digest[crypto_hash_sha256_BYTES];
         char what[128];
-        snprintf(q->staff, sizeof q->staff, "%s", q->remote_user);
+        if (baton_sso_identify(q->store, q->remote_user, q->staff) != 0) {
+            web_error_page(q, 403, baton_error_last());
+            return -2;
+        }
         snprintf(what, sizeof what, "trusted header:%s", q->staff);
         crypto_hash_sha256(digest, (const unsigned char *)what, strlen(what));
         sodium_bin2base64(q->binding, sizeof q->binding, digest, sizeof digest, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -29,8 +35,14 @@ static int logged_in(web_req *q)
     } else {
         snprintf(q->binding, sizeof q->binding, "%s", q->cookie_session);
     }
+    /* a login too weak for a child's data: said on a page of its own (the library refuses the
+     * session all the same) */
+    if (baton_sso_assurance_check(q->store, q->assurance) != 0) {
+        web_error_page(q, 403, baton_error_last());
+        return -2;
+    }
     /* the page's reads are logged together, before it is sent (server.c) */
-    baton_session_options so = {q->staff, NULL, NULL, "web", 1};
+    baton_session_options so = {q->staff, NULL, NULL, "web", 1, q->assurance};
     return baton_session_open(&q->s, q->store, &so) == 0 ? 0 : -1;
 }
 
@@ -105,7 +117,10 @@ void web_route(web_req *q)
         web_logout_post(q);
         return;
     }
-    if (logged_in(q) != 0) {
+    int in = logged_in(q);
+    if (in == -2)
+        return;
+    if (in != 0) {
         if (q->cookie_session)
             web_cookie_add(q, "baton_session=; Max-Age=0");
         web_redirect(q, "/login");

@@ -215,8 +215,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     q.accept_language = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
     /* single sign-on: the proxy in front names the person, and only that proxy may */
-    if (o->trust_header && via_proxy)
+    if (o->trust_header && via_proxy) {
         q.remote_user = MHD_lookup_connection_value(c, MHD_HEADER_KIND, o->trust_header);
+        if (o->trust_assurance && q.remote_user)
+            q.assurance = MHD_lookup_connection_value(c, MHD_HEADER_KIND, o->trust_assurance);
+    }
     /* refused before any page runs: said in the reader's language all the same */
     q.lang = baton_i18n_pick(q.accept_language, "en");
     baton_i18n_use(q.lang);

@@ -13,8 +13,10 @@ typedef struct {
     const char *store;  /* the store's directory */
     const char *listen; /* "127.0.0.1:8080" */
     int secure;         /* behind TLS: cookies get Secure */
-    const char *trust_header; /* single sign-on behind a proxy: the header naming the staff id... */
+    const char *trust_header; /* single sign-on behind a proxy: the header naming the person... */
     const char *trusted_proxy; /* ...taken only from this address, and from no other */
+    const char *trust_assurance; /* ... and the header with the login's assurance level (acr), if any */
+    const char *sso_logout;   /* where logging out of a single sign-on login goes: the proxy's logout */
 } web_options;
 
 /* Serves until SIGINT or SIGTERM; prints the URL on stdout once it listens. */

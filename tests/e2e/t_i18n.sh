@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 assert "tools/pot reads the sources" test -s "$T/baton.pot"
 # the template holds the help texts and the library's error messages too, not only labels
 for msg in '"usage: baton case new' 'msgid "no case with id' 'msgid "unknown option %s; did you mean %s?"' \
-    'msgid "the staff directory: add, list, show, leave, passwd"'; do
+    'msgid "the staff directory: add, list, show, leave, passwd, sso"'; do
     assert "the template holds $msg" grep -q "^$msg" "$T/baton.pot"
 done
 for lang in da sv; do

@@ -326,15 +326,15 @@ def get(path, who):
     c.request("GET", path, headers={"X-Remote-User": who, "Host": f"127.0.0.1:{port}"})
     r = c.getresponse()
     return r.status, r.read().decode()
-s, d = get("/", "laerer2")
-s2, _ = get("/", "ghost")
+s, d = get("/", "laerer2@skole.example")
+s2, _ = get("/", "ghost@skole.example")
 print(s, "/case/" + case_a in d, s2)
 PY
     kill -TERM "$pid"
     wait_deadline 20 "$pid"
 }
 OUT1=$(sso 127.0.0.1)
-assert "from the trusted proxy, the header logs laerer2 in (overview, their case): $OUT1" test "$OUT1" = "200 True 303"
+assert "from the trusted proxy, the header's e-mail logs laerer2 in (overview, their case; nobody else): $OUT1" test "$OUT1" = "200 True 403"
 OUT2=$(sso 10.1.2.3)
 assert "from any other address the header counts for nothing: $OUT2" test "$OUT2" = "303 False 303"
 
