@@ -50,11 +50,22 @@ void web_head(web_req *q, const char *title)
         WEB_RAW(o, "<span class=\"who\">");
         web_text(o, web_staff_name(q, q->staff));
         WEB_RAW(o, "</span>");
-        /* behind single sign-on, logging out is the identity provider's */
+        /* behind single sign-on the password is the identity provider's, and so is logging out:
+         * through the proxy's logout (--sso-logout), or not from here at all */
         if (!q->remote_user) {
             WEB_RAW(o, "<a href=\"/password\">");
             web_t(o, "Password");
             WEB_RAW(o, "</a>");
+        }
+        if (q->remote_user && q->options->sso_logout) {
+            /* a link, not a form: the proxy's logout goes on to the identity provider, another
+             * origin, where no form of this site may lead (form-action 'self') */
+            WEB_RAW(o, "<a href=\"");
+            web_text(o, q->options->sso_logout);
+            WEB_RAW(o, "\">");
+            web_t(o, "Log out");
+            WEB_RAW(o, "</a>");
+        } else if (!q->remote_user) {
             web_form(q, "/logout");
             WEB_RAW(o, "<button type=\"submit\">");
             web_t(o, "Log out");
