@@ -1,10 +1,10 @@
 # Single sign-on through SAML 2.0, end to end: Apache with mod_auth_mellon (tools/sso/
 # baton-mellon.conf, as shipped) in front of `baton serve`, a local SAML identity provider (samlify
 # from npm, tests/sso/idp.mjs) in place of KOMBIT's or Skolfederation's, and Debian's chromium
-# logging in through it (tests/sso/login.mjs): a teacher reads their case and is refused one
-# outside their scope; a person who has left is refused; a login below the store's assurance
-# minimum is shown no child; a header a client sends is dropped. (Single logout is not checked
-# here: mod_auth_mellon 0.18 could not make the logout request to this provider; see the README.)
+# logging in through it (tests/sso/login.mjs): a teacher reads their case, is refused one outside
+# their scope, and logging out ends the login at the provider (SAML single logout); a person who
+# has left is refused; a login below the store's assurance minimum is shown no child; a header a
+# client sends is dropped.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sso_lib.sh"
 
@@ -43,7 +43,7 @@ CODE=$(curl -sk -o /dev/null -w "%{http_code} %{redirect_url}" -H "X-Remote-User
 assert "a forged X-Remote-User through Apache gets the SAML login, not the case: $CODE" \
     test "${CODE%% *}" = 303 -a "$(echo "$CODE" | grep -c "/mellon/login")" = 1
 
-sso_journey laerer1@skole.example nologout
+sso_journey laerer1@skole.example
 sso_logged_and_left
 
 # the provider now logs people in at a lower level than the store asks for

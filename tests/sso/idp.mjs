@@ -33,7 +33,8 @@ const idp = saml.IdentityProvider({
     singleLogoutService: [{ Binding: redirect, Location: `${base}/slo` }],
     nameIDFormat: ["urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"],
 });
-const sp = saml.ServiceProvider({ metadata: readFileSync(spMetadata) });
+// mod_auth_mellon takes only a signed logout response
+const sp = saml.ServiceProvider({ metadata: readFileSync(spMetadata), wantLogoutResponseSigned: true });
 const acs = sp.entityMeta.getAssertionConsumerService(saml.Constants.wording.binding.post);
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const page = (res, status, body) => {
