@@ -51,7 +51,10 @@ grep "^baton:" "$T/plant.err" >&2
 "$BATON" handover staff "$KEEP" --to laerer2 --reason "ny kontakt" >/dev/null 2>&1
 "$BATON" case show "$ID" --purpose "$(M purpose) moede" >/dev/null
 "$BATON" search "Qzmfornavn" >/dev/null
-MARKERS="qzm 060517-0000 Qzmfornavn Qzmgitte qzmguardian"
+# (extended regular expressions: "qzm" alone, three bytes, turns up by chance in the random bytes
+# of the backup's encrypted files and in binary object ids, about once in fifty runs; every text
+# the case was given says qzm and then four letters or digits, or qzm01 and a space)
+MARKERS="qzm([a-z0-9]{4}|01[[:space:]]) 060517-0000 Qzmfornavn Qzmgitte qzmguardian"
 
 # ---- bad input: refused, nothing written ----
 expect_refused "$S" 1 "--reason: " "erase without a reason" case erase "$ID"
@@ -73,7 +76,7 @@ expect_rc 0 "push before the erasure"
 objects() { git --git-dir "$1" cat-file --batch-all-objects --batch 2>/dev/null; }
 objects "$S/repo.git" >"$T/before"
 for m in $MARKERS; do
-    assert "before: $m is in the store's objects (the check can see it)" grep -qF "$m" "$T/before"
+    assert "before: $m is in the store's objects (the check can see it)" grep -qE "$m" "$T/before"
 done
 assert "before: the remote holds the case" sh -c "git --git-dir '$T/remote.git' cat-file --batch-all-objects --batch | grep -qF qzmstrengths"
 assert "before: audit.db holds the purpose" grep -qaF "qzmpurpose" "$S/audit.db"
@@ -138,12 +141,12 @@ git --git-dir "$T/remote.git" gc -q --prune=now
 objects "$S/repo.git" >"$T/after"
 objects "$T/remote.git" >"$T/remote-after"
 for m in $MARKERS; do
-    n=$(grep -raF -c "$m" "$S" | awk -F: '{s += $NF} END {print s + 0}')
+    n=$(grep -raE -c "$m" "$S" | awk -F: '{s += $NF} END {print s + 0}')
     assert "no file of the store directory holds $m ($n hits)" test "$n" -eq 0
-    assert "no object of the store holds $m" sh -c "! grep -qF '$m' '$T/after'"
-    n=$(grep -raF -c "$m" "$T/remote.git" | awk -F: '{s += $NF} END {print s + 0}')
+    assert "no object of the store holds $m" sh -c "! grep -qE '$m' '$T/after'"
+    n=$(grep -raE -c "$m" "$T/remote.git" | awk -F: '{s += $NF} END {print s + 0}')
     assert "no file of the remote holds $m ($n hits)" test "$n" -eq 0
-    assert "no object of the remote holds $m" sh -c "! grep -qF '$m' '$T/remote-after'"
+    assert "no object of the remote holds $m" sh -c "! grep -qE '$m' '$T/remote-after'"
 done
 for f in index.db audit.db auth.db; do assert "$f is there" test -s "$S/$f"; done
 
