@@ -18,6 +18,8 @@ static const web_form_field new_fields[] = {
     {"email", N_("E-mail"), WEB_TEXT, 1, NULL},
     {"role", N_("Role"), WEB_CHOICE, 1, baton_staff_roles},
     {"institution", N_("Institution"), WEB_TEXT, 0, NULL},
+    {"sso_id", N_("Single sign-on id (a uniid or NameID; only where the store matches logins by it)"), WEB_TEXT, 0,
+     NULL},
     {NULL, NULL, 0, 0, NULL},
 };
 

@@ -242,6 +242,17 @@ s, _, d = web.submit("/staff", "/staff/new", new_staff, koord)
 check(f"the same id again: refused (409), said ({said(d)}), the form kept", s == 409 and said(d) and 'value="Pia Pædagog"' in d)
 s, _, d = web.submit("/staff", "/staff/new", dict(new_staff, id="paedagog2", role="wizard"), koord)
 check(f"a role there is not: 400, named ({said(d)})", s == 400 and "role" in said(d))
+# with the single sign-on id a login names them by; one person each
+s, _, _ = web.submit("/staff", "/staff/new", dict(new_staff, id="paedagog3", email="p3@skole.example",
+                                                 sso_id="uni:paedagog3"), koord)
+check("a new colleague with a single sign-on id: 303", s == 303)
+import json, os, subprocess
+rec = json.loads(subprocess.run([os.environ["BATON"], "staff", "show", "paedagog3", "--json"], capture_output=True,
+                                text=True, env=dict(os.environ, BATON_USER="koord")).stdout or "{}")
+check(f"the staff record keeps it ({rec.get('sso_id')})", rec.get("sso_id") == "uni:paedagog3")
+s, _, d = web.submit("/staff", "/staff/new", dict(new_staff, id="paedagog4", email="p4@skole.example",
+                                                 sso_id="uni:paedagog3"), koord)
+check(f"the same single sign-on id for another: refused (409), said ({said(d)})", s == 409 and "paedagog3" in said(d))
 s, _, _ = web.post("/staff/new", dict(new_staff, id="x2", csrf=form_fields(web.get("/", tok)[2], "/logout")["csrf"]), tok)
 check("a teacher may not add staff: 403", s == 403)
 
