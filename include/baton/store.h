@@ -39,6 +39,8 @@ const char *baton_store_time_zone(const baton_store *store);
 const char *baton_store_id(const baton_store *store);
 /* An integer setting of baton.json's config (agreement_review_months, ...), or dflt if unset. */
 long baton_store_config_int(const baton_store *store, const char *key, long dflt);
+/* A text setting of baton.json's config (signing_key, sso_match, ...), or NULL if unset. */
+const char *baton_store_config_string(const baton_store *store, const char *key);
 
 /* Problems met while reading that did not stop the command: a record that breaks Baton's rules
  * (committed by plain git or another tool) is skipped, and a warning names its path and the

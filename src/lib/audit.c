@@ -329,8 +329,6 @@ static int insert(sqlite3 *db, const baton_audit_entry *e, size_t n, sqlite3_int
     return rc;
 }
 
-static int tx_stage_keep(baton_audit_tx *tx, const baton_audit_entry *e, size_t n);
-
 /* The threads of one process append by group commit. Each queues its entries; the first to find
  * no writer at work becomes the writer for everything queued for the same log by then, in queue
  * order, in one transaction and so one fsync; the others wait until theirs is written (or has
@@ -374,7 +372,7 @@ int baton_audit_append_many(baton_store *store, const baton_audit_entry *e, size
 {
     /* during a bulk write the log's transaction is already open, in this process */
     if (store->bulk_tx)
-        return tx_stage_keep(store->bulk_tx, e, n);
+        return baton_audit_tx_stage(store->bulk_tx, e, n);
     queued me = {store->path, e, n, 0, 0, "", NULL};
     pthread_mutex_lock(&appending);
     queued **tail = &waiting;
@@ -426,9 +424,9 @@ int baton_audit_append(baton_store *store, const baton_audit_entry *e) { return 
 
 struct baton_audit_tx {
     sqlite3 *db;
-    sqlite3_int64 head, staged_from;
+    sqlite3_int64 head; /* the last entry in the transaction: what the next staged entries chain on */
     char head_hash[65], epoch[40];
-    int staged, open;
+    int open;
     baton_store *kept; /* the store handle whose kept connection this is, or NULL: closed at the end */
 };
 
@@ -490,41 +488,15 @@ int baton_audit_tx_stage(baton_audit_tx *tx, const baton_audit_entry *e, size_t 
     char prev[65];
     sqlite3_int64 last = tx->head;
     memcpy(prev, tx->head_hash, sizeof prev);
-    tx->staged_from = tx->head + 1;
-    tx->staged = 1;
-    return insert(tx->db, e, n, &last, prev);
-}
-
-void baton_audit_tx_keep(baton_audit_tx *tx)
-{
-    sqlite3_stmt *st;
-    tx->staged = 0;
-    if (sqlite3_prepare_v2(tx->db, "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        tx->head = sqlite3_column_int64(st, 0);
-        snprintf(tx->head_hash, sizeof tx->head_hash, "%s", (const char *)sqlite3_column_text(st, 1));
+    int rc = insert(tx->db, e, n, &last, prev);
+    if (rc == 0) {
+        tx->head = last;
+        memcpy(tx->head_hash, prev, sizeof prev);
+        return 0;
     }
-    sqlite3_finalize(st);
-}
-
-static int tx_stage_keep(baton_audit_tx *tx, const baton_audit_entry *e, size_t n)
-{
-    int rc = baton_audit_tx_stage(tx, e, n);
-    baton_audit_tx_keep(tx);
+    /* some of them may be in: the next ones chain on what the transaction holds */
+    chain_head(tx->db, tx->head_hash, &tx->head);
     return rc;
-}
-
-void baton_audit_tx_unstage(baton_audit_tx *tx)
-{
-    sqlite3_stmt *st;
-    if (!tx->staged)
-        return;
-    if (sqlite3_prepare_v2(tx->db, "DELETE FROM entries WHERE seq >= ?", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, tx->staged_from);
-        sqlite3_step(st);
-    }
-    sqlite3_finalize(st);
-    tx->staged = 0;
 }
 
 int baton_audit_tx_commit(baton_audit_tx *tx)

@@ -382,7 +382,7 @@ static int build_backup(baton_store *store, git_repository *r, const unsigned ch
         sqlite3_free(plain[i]);
     }
     /* the signing key, where the config says it is inside the store */
-    const char *rel = json_string_value(json_object_get(json_object_get(store->meta, "config"), "signing_key"));
+    const char *rel = baton_store_config_string(store, "signing_key");
     if (rc == 0 && rel) {
         char path[4200], *keyfile = NULL;
         size_t len = 0;
@@ -646,7 +646,7 @@ static int restore_into(const char *url, const char *dir, const unsigned char *k
         rc = baton_store_open(&store, dir);
     json_t *key_entry = json_object_get(files, "signing.key");
     if (rc == 0 && key_entry) {
-        const char *rel = json_string_value(json_object_get(json_object_get(store->meta, "config"), "signing_key"));
+        const char *rel = baton_store_config_string(store, "signing_key");
         if (!rel || rel[0] == '/' || strstr(rel, ".."))
             rc = baton_error_set(BATON_EINVALID, "backup: holds a signing key, but the store names no place for it");
         snprintf(path, sizeof path, "%s/%s", dir, rel ? rel : "");

@@ -18,7 +18,7 @@ static int reopen(baton_store *store)
     git_repository *fresh;
     if (git_repository_open_bare(&fresh, store->repo_path) < 0)
         return baton_git_error("bulk: reopen repository");
-    int rc = baton_recent_attach(store, fresh, RECENT_PRIORITY);
+    int rc = baton_recent_attach(store, fresh);
     if (rc) {
         git_repository_free(fresh);
         return rc;

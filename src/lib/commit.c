@@ -500,10 +500,8 @@ static int build_req(baton_store *store, baton_audit_tx *tx, git_commit *head, c
         git_oid_tostr(last_hex, sizeof last_hex, last);
         rc = stage(tx, steps, n, r->tail ? &extra : NULL, r->tail ? extra.opts.message : steps[n - 1].opts.message,
                    n > 1 ? "import" : "change", last_hex);
-        /* the next writer of the group chains its entries on these */
-        if (rc == 0)
-            baton_audit_tx_keep(tx);
-        else
+        /* (the next writer of the group chains its entries on these) */
+        if (rc)
             *log_failed = 1;
     }
     git_signature_free(p.author);

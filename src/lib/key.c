@@ -63,7 +63,7 @@ static void key_file(baton_store *store, const char *rel, char *out, size_t n)
 
 static const char *configured_key(baton_store *store)
 {
-    return json_string_value(json_object_get(json_object_get(store->meta, "config"), "signing_key"));
+    return baton_store_config_string(store, "signing_key");
 }
 
 int baton_secret_read(const char *path, const char *header, unsigned char *bin, size_t n)

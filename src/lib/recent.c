@@ -92,25 +92,13 @@ static void drop_all(recent_set *s)
         drop_oldest(s);
 }
 
-static void pruned_stamp(baton_store *store, baton_file_id *id)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/pruned", store->path);
-    if (baton_file_identify(path, id) != 0)
-        id->ino = id->dev = 0;
-}
-
 void baton_recent_publish(baton_store *store, git_odb *from, const git_oid *ids, size_t n)
 {
-    baton_file_id stamp;
-    pruned_stamp(store, &stamp);
     time_t now = time(NULL);
     pthread_rwlock_wrlock(&recent_lock);
     recent_set *s = set_of(store->lock_path, 1);
-    if (s && (s->stamp.ino != stamp.ino || s->stamp.dev != stamp.dev)) {
+    if (s && baton_store_pruned_since(store, &s->stamp))
         drop_all(s);
-        s->stamp = stamp;
-    }
     for (size_t i = 0; s && i < n; i++) {
         int known = 0;
         for (recent_obj *o = s->buckets[bucket(&ids[i])]; o && !known; o = o->chain)
@@ -237,7 +225,10 @@ static void r_free(git_odb_backend *b)
     free(b);
 }
 
-int baton_recent_attach(baton_store *store, git_repository *repo, int priority)
+/* above libgit2's packs (2) and loose objects (1), below a writer's mempack (1000) */
+#define RECENT_PRIORITY 500
+
+int baton_recent_attach(baton_store *store, git_repository *repo)
 {
     git_odb *odb;
     recent_backend *b = calloc(1, sizeof *b);
@@ -258,7 +249,7 @@ int baton_recent_attach(baton_store *store, git_repository *repo, int priority)
         r_free(&b->parent);
         return baton_git_error("cannot open the object database");
     }
-    int r = git_odb_add_backend(odb, &b->parent, priority);
+    int r = git_odb_add_backend(odb, &b->parent, RECENT_PRIORITY);
     git_odb_free(odb);
     if (r < 0) {
         r_free(&b->parent);

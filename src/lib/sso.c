@@ -13,11 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *setting(baton_store *store, const char *key)
-{
-    return json_string_value(json_object_get(json_object_get(store->meta, "config"), key));
-}
-
 /* The refusal, in the access log: what was presented (and as what), the staff id when one was
  * found, and which refusal (unknown, ambiguous, left). 0 once it is written. */
 static int log_refusal(baton_store *store, const char *match, const char *value, const char *staff, const char *why)
@@ -32,7 +27,7 @@ static int log_refusal(baton_store *store, const char *match, const char *value,
 int baton_sso_identify(baton_store *store, const char *value, char staff[64])
 {
     staff[0] = '\0';
-    const char *match = setting(store, "sso_match");
+    const char *match = baton_store_config_string(store, "sso_match");
     if (!match)
         match = "email";
     if (!value || !*value || strlen(value) > 300) {
@@ -116,7 +111,7 @@ int baton_sso_settings_check(const char *levels, const char *min)
 
 int baton_sso_assurance_check(baton_store *store, const char *level)
 {
-    const char *levels = setting(store, "sso_assurance_levels"), *min = setting(store, "sso_assurance_min");
+    const char *levels = baton_store_config_string(store, "sso_assurance_levels"), *min = baton_store_config_string(store, "sso_assurance_min");
     if (!level || !*level || !min || !levels)
         return 0;
     int have = rank_of(levels, level), need = rank_of(levels, min);

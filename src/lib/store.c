@@ -214,7 +214,7 @@ int baton_store_open(baton_store **out, const char *path)
         rc = baton_git_error("cannot open repository");
     /* the objects of this process's latest saves, before the packs (recent.c) */
     if (rc == 0)
-        rc = baton_recent_attach(s, s->repo, RECENT_PRIORITY);
+        rc = baton_recent_attach(s, s->repo);
     if (rc) {
         baton_store_free(s);
         return rc;
@@ -310,11 +310,16 @@ const char *baton_store_organisation(const baton_store *store) { return meta_str
 
 const char *baton_store_time_zone(const baton_store *store)
 {
-    const char *z = json_string_value(json_object_get(json_object_get(store->meta, "config"), "time_zone"));
+    const char *z = baton_store_config_string(store, "time_zone");
     return z ? z : baton_zone_default(baton_store_language(store));
 }
 
 const char *baton_store_id(const baton_store *store) { return meta_string(store, "store_id", ""); }
+
+const char *baton_store_config_string(const baton_store *store, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(store->meta, "config"), key));
+}
 
 long baton_store_config_int(const baton_store *store, const char *key, long dflt)
 {

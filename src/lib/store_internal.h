@@ -176,6 +176,9 @@ void baton_store_pack_end(baton_store *store);
 void baton_store_writer_free(baton_store *store);
 /* After a prune: no writers' handle made before it is used again, in any process (writer.c). */
 int baton_store_writer_stale(baton_store *store);
+/* 1 when a prune (baton_store_writer_stale, in any process) came since *stamp was taken, and *stamp
+ * is then the prune's: what was kept from before it must go. */
+int baton_store_pruned_since(baton_store *store, baton_file_id *stamp);
 
 /* baton_config_set without the session's check, for the library's own settings (the signing key's
  * location, written by key generate). */
@@ -187,10 +190,9 @@ int baton_file_private(const char *path);
 
 /* ---- the objects of the latest saves, shared by the process's handles (recent.c) ---- */
 
-/* Makes repo's object database ask the store's recent objects first (at priority: above libgit2's
- * packs and loose objects, below a write's own objects in memory). */
-#define RECENT_PRIORITY 500
-int baton_recent_attach(baton_store *store, git_repository *repo, int priority);
+/* Makes repo's object database ask the store's recent objects first: above libgit2's packs and
+ * loose objects, below a write's own objects in memory. */
+int baton_recent_attach(baton_store *store, git_repository *repo);
 /* Copies objects just written to a durable pack from the writers' database (never fails a save). */
 void baton_recent_publish(baton_store *store, git_odb *from, const git_oid *ids, size_t n);
 /* Forgets the store's recent objects (a prune removed objects). */
@@ -210,8 +212,9 @@ void baton_audit_release(baton_store *store);
 int baton_audit_head(baton_store *store, char epoch[40], long long *seq, char hash[65]);
 /* A commit's entries, written with the commit: begin (under the store lock, before anything is
  * built: a log that cannot be written stops the save here), the anchor for the commit's
- * Baton-Audit trailer, stage the entries once the commit's id is known, unstage them when the
- * ref did not move, commit them once it did; end closes (and rolls back what was not committed). */
+ * Baton-Audit trailer, stage the entries once the commit's id is known (the next staged ones chain
+ * on them: a group's commits, or a bulk write's), commit them once the ref moved; end closes (and
+ * rolls back what was not committed). */
 typedef struct baton_audit_tx baton_audit_tx;
 int baton_audit_tx_begin(baton_store *store, baton_audit_tx **out);
 /* Erasing a case from the log (erase.c): the entries whose text goes (the case's own, and searches
@@ -225,9 +228,6 @@ int baton_audit_erasure_applied(baton_store *store, const char *case_id);
 int baton_audit_archived(baton_store *store, const char *case_id);
 void baton_audit_tx_anchor(const baton_audit_tx *tx, char *out, size_t n);
 int baton_audit_tx_stage(baton_audit_tx *tx, const baton_audit_entry *e, size_t n);
-/* A bulk write keeps one transaction for all its commits: the staged entries stay, the head moves. */
-void baton_audit_tx_keep(baton_audit_tx *tx);
-void baton_audit_tx_unstage(baton_audit_tx *tx);
 int baton_audit_tx_commit(baton_audit_tx *tx);
 void baton_audit_tx_end(baton_audit_tx *tx);
 /* Anchors (anchor.c): a commit on refs/baton/audit with the log's head (or a purge's checkpoint);

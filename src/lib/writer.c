@@ -115,12 +115,16 @@ static int quiet_new(git_odb_backend **out, const char *objects, int loose)
  * would still find (deleted files stay readable while mapped): a write finding one there would not
  * write it again, and its commit would name an object the store no longer has. So a prune stamps
  * <store>/pruned with a new file, and a handle made before the stamp is not used again. */
-static void stamp_id(baton_store *store, baton_file_id *id)
+int baton_store_pruned_since(baton_store *store, baton_file_id *stamp)
 {
     char path[4200];
+    baton_file_id now = {0};
     snprintf(path, sizeof path, "%s/pruned", store->path);
-    if (baton_file_identify(path, id) != 0)
-        id->ino = id->dev = 0;
+    baton_file_identify(path, &now);
+    if (now.ino == stamp->ino && now.dev == stamp->dev)
+        return 0;
+    *stamp = now;
+    return 1;
 }
 
 int baton_store_writer_stale(baton_store *store)
@@ -163,7 +167,7 @@ static int writer_open(baton_store *store)
         r = git_repository_set_odb(repo, odb);
     git_odb_free(odb); /* the repository holds it now */
     /* the group before this one built on objects it has just written: read from memory */
-    if (r == 0 && baton_recent_attach(store, repo, RECENT_PRIORITY) != 0)
+    if (r == 0 && baton_recent_attach(store, repo) != 0)
         r = -1;
     if (r < 0) {
         git_repository_free(repo);
@@ -171,7 +175,6 @@ static int writer_open(baton_store *store)
     }
     store->writer = repo;
     store->writer_mem = mem;
-    stamp_id(store, &store->writer_stamp);
     return 0;
 }
 
@@ -180,9 +183,8 @@ int baton_store_pack_begin(baton_store *store)
     int rc;
     if (store->mempack)
         return baton_error_set(BATON_EINVALID, "a bulk write is already under way");
-    baton_file_id stamp;
-    stamp_id(store, &stamp);
-    if (store->writer && (stamp.ino != store->writer_stamp.ino || stamp.dev != store->writer_stamp.dev))
+    /* (under the writers' lock, which a prune holds too) */
+    if (baton_store_pruned_since(store, &store->writer_stamp))
         baton_store_writer_free(store);
     if (!store->writer && (rc = writer_open(store)))
         return rc;

@@ -263,31 +263,48 @@ static void *work(void *p)
     return NULL;
 }
 
-/* Four threads in one process, each with its own store handle, save and search at once: every
- * save commits (each its own case, so no conflict), every search answers, and the store is whole. */
-START_TEST(threads_with_their_own_handles)
+/* A case for each of the n words, and then a thread for each (the worker above), each saving its
+ * own case `rounds` times, searching after each save with search, all at once; returns once every
+ * one is done, having checked that each saved that often without an error. */
+static void run_workers(int n, const char *const *words, int rounds, int search, char ids[][33], worker *w)
 {
-    char ids[4][33], path[600];
-    const char *words[] = {"alfa", "bravo", "charlie", "delta"};
-    for (int i = 0; i < 4; i++) {
+    char path[600];
+    pthread_t t[8];
+    ck_assert_int_le(n, 8);
+    snprintf(path, sizeof path, "%s/s", dir);
+    for (int i = 0; i < n; i++) {
+        w[i] = (worker){path, ids[i], words[i], rounds, search, 0, 0, 0, 0};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < n; i++) {
+        ck_assert_msg(w[i].errors == 0, "thread %d: %d errors", i, w[i].errors);
+        ck_assert_int_eq(w[i].saves, rounds);
+    }
+}
+
+/* A case for each of the n words ("Barn <word> Example"). */
+static void cases_for(int n, const char *const *words, char ids[][33])
+{
+    for (int i = 0; i < n; i++) {
         char name[40];
         snprintf(name, sizeof name, "Barn %s Example", words[i]);
         new_case(name, ids[i]);
     }
-    snprintf(path, sizeof path, "%s/s", dir);
+}
+
+/* Four threads in one process, each with its own store handle, save and search at once: every
+ * save commits (each its own case, so no conflict), every search answers, and the store is whole. */
+START_TEST(threads_with_their_own_handles)
+{
+    char ids[4][33];
+    const char *words[] = {"alfa", "bravo", "charlie", "delta"};
     worker w[4];
-    pthread_t t[4];
-    for (int i = 0; i < 4; i++) {
-        w[i] = (worker){path, ids[i], words[i], 8, 1, 0, 0, 0, 0};
-        ck_assert_int_eq(pthread_create(&t[i], NULL, work, &w[i]), 0);
-    }
+    cases_for(4, words, ids);
+    run_workers(4, words, 8, 1, ids, w);
     for (int i = 0; i < 4; i++)
-        pthread_join(t[i], NULL);
-    for (int i = 0; i < 4; i++) {
-        ck_assert_msg(w[i].errors == 0, "thread %d: %d errors", i, w[i].errors);
-        ck_assert_int_eq(w[i].saves, 8);
         ck_assert_int_eq(w[i].searched, 8);
-    }
     /* every save is in the history, and the index agrees with git */
     baton_index *idx;
     ck_assert_int_eq(baton_index_open(&idx, store, NULL, NULL), 0);
@@ -312,27 +329,13 @@ START_TEST(saves_in_groups)
 {
     char ids[8][33], path[600], db_path[620];
     const char *words[] = {"en", "to", "tre", "fire", "fem", "seks", "syv", "otte"};
-    for (int i = 0; i < 8; i++) {
-        char name[40];
-        snprintf(name, sizeof name, "Barn %s Example", words[i]);
-        new_case(name, ids[i]);
-    }
+    worker w[8];
+    cases_for(8, words, ids);
     baton_oid_hex before;
     ck_assert_int_eq(baton_store_resolve(store, "main", before), 0);
     snprintf(path, sizeof path, "%s/s", dir);
     snprintf(db_path, sizeof db_path, "%s/audit.db", path);
-    worker w[8];
-    pthread_t t[8];
-    for (int i = 0; i < 8; i++) {
-        w[i] = (worker){path, ids[i], words[i], 20, 0, 0, 0, 0, 0};
-        ck_assert_int_eq(pthread_create(&t[i], NULL, work, &w[i]), 0);
-    }
-    for (int i = 0; i < 8; i++)
-        pthread_join(t[i], NULL);
-    for (int i = 0; i < 8; i++) {
-        ck_assert_msg(w[i].errors == 0, "thread %d: %d errors", i, w[i].errors);
-        ck_assert_int_eq(w[i].saves, 20);
-    }
+    run_workers(8, words, 20, 0, ids, w);
     /* 160 commits, a chain on the head from before */
     char range[100];
     snprintf(range, sizeof range, "%s..main", before);
