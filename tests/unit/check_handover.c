@@ -284,6 +284,26 @@ static void run_workers(int n, const char *const *words, int rounds, int search,
     }
 }
 
+/* The three numbers the one row of sql gives on the access log at db_path (?1 bound to arg, when
+ * given), and then the log's own check of its chain. */
+static void log_counts(const char *db_path, const char *sql, const char *arg, int out[3])
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (arg)
+        sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    for (int i = 0; i < 3; i++)
+        out[i] = sqlite3_column_int(st, i);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    json_t *report;
+    ck_assert_int_eq(baton_audit_check(store, &report), 0);
+    json_decref(report);
+}
+
 /* A case for each of the n words ("Barn <word> Example"). */
 static void cases_for(int n, const char *const *words, char ids[][33])
 {
@@ -355,25 +375,14 @@ START_TEST(saves_in_groups)
     git_repository_free(repo);
     ck_assert_int_eq(commits, 160);
     /* one change entry for each, and none late */
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(db,
-                                        "SELECT count(*), count(DISTINCT commit_id), sum(purpose LIKE 'recorded late%')"
-                                        " FROM entries WHERE action = 'change' AND seq > (SELECT max(seq) FROM entries"
-                                        " WHERE commit_id = ?)",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(st, 1, before, -1, SQLITE_STATIC);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    ck_assert_int_eq(sqlite3_column_int(st, 0), 160);
-    ck_assert_int_eq(sqlite3_column_int(st, 1), 160);
-    ck_assert_int_eq(sqlite3_column_int(st, 2), 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    json_t *report;
-    ck_assert_int_eq(baton_audit_check(store, &report), 0);
-    json_decref(report);
+    int c[3];
+    log_counts(db_path,
+               "SELECT count(*), count(DISTINCT commit_id), sum(purpose LIKE 'recorded late%')"
+               " FROM entries WHERE action = 'change' AND seq > (SELECT max(seq) FROM entries WHERE commit_id = ?)",
+               before, c);
+    ck_assert_int_eq(c[0], 160);
+    ck_assert_int_eq(c[1], 160);
+    ck_assert_int_eq(c[2], 0);
 }
 END_TEST
 
@@ -420,24 +429,15 @@ START_TEST(access_log_group_commit)
         pthread_join(t[i], NULL);
     for (int i = 0; i < 8; i++)
         ck_assert_msg(l[i].errors == 0, "thread %d: %d errors", i, l[i].errors);
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    ck_assert_int_eq(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    ck_assert_int_eq(sqlite3_prepare_v2(db,
-                                        "SELECT count(*), count(DISTINCT query), sum(n = 3 AND last - first = 2) FROM"
-                                        " (SELECT query, count(*) AS n, min(seq) AS first, max(seq) AS last"
-                                        "  FROM entries WHERE query LIKE 'side-%' GROUP BY query)",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    ck_assert_int_eq(sqlite3_column_int(st, 0), 320);
-    ck_assert_int_eq(sqlite3_column_int(st, 1), 320);
-    ck_assert_int_eq(sqlite3_column_int(st, 2), 320);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    json_t *report;
-    ck_assert_int_eq(baton_audit_check(store, &report), 0);
-    json_decref(report);
+    int c[3];
+    log_counts(db_path,
+               "SELECT count(*), count(DISTINCT query), sum(n = 3 AND last - first = 2) FROM"
+               " (SELECT query, count(*) AS n, min(seq) AS first, max(seq) AS last"
+               "  FROM entries WHERE query LIKE 'side-%' GROUP BY query)",
+               NULL, c);
+    ck_assert_int_eq(c[0], 320);
+    ck_assert_int_eq(c[1], 320);
+    ck_assert_int_eq(c[2], 320);
 }
 END_TEST
 
